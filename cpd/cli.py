@@ -1,0 +1,154 @@
+"""``python -m cpd``: the same engine as the app, for scripts and cron jobs (contract: interfaces.md)."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+from . import analyse
+from .catalogue import load_catalogue
+from .errors import RecertError
+from .export import to_json, standings_csv
+from .model import STATUS_LABELS, Source, Standing
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+
+
+def _window(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of days") from None
+    if n < 0 or n > 3650:
+        raise argparse.ArgumentTypeError("the window must be between 0 and 3650 days")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m cpd", description="Recert: trainers' certification standing "
+                                     "from the staff spreadsheets you already keep.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("files", nargs="+", metavar="FILE", help="xlsx, xlsm or csv/tsv files")
+    common.add_argument("--as-of", type=_as_of, default=None, help="date to compute standing for (default today)")
+    common.add_argument("--window", type=_window, default=90, help="risk window in days (default 90)")
+    common.add_argument("--date-order", choices=("auto", "mdy", "dmy"), default="auto",
+                        help="order of ambiguous text dates (default auto: decided per column, else mdy)")
+    common.add_argument("--rules", default=None, help="a rules file that overrides or adds credentials by id")
+    p = sub.add_parser("standing", parents=[common], help="print every certification's standing")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    r = sub.add_parser("report", parents=[common], help="write the Excel compliance report")
+    r.add_argument("--out", required=True, help="REPORT.xlsx")
+    c = sub.add_parser("calendar", parents=[common], help="write an iCalendar file of deadlines")
+    c.add_argument("--out", required=True, help="DEADLINES.ics")
+    return parser
+
+
+def _read(path: str) -> Source:
+    p = Path(path)
+    try:
+        return Source(name=p.name, data=p.read_bytes())
+    except FileNotFoundError:
+        raise RecertError(f"{path}: no such file.") from None
+    except IsADirectoryError:
+        raise RecertError(f"{path} is a folder, not a file.") from None
+    except OSError as exc:
+        raise RecertError(f"{path} cannot be opened ({exc.strerror}).") from None
+
+
+def table(st: Standing, *, width: int | None = None) -> str:
+    """A terminal table for people: aligned, most urgent first, one line per certification."""
+    width = width or shutil.get_terminal_size((140, 40)).columns
+    s = st.standings
+    heads = ["Status", "Trainer", "Club", "Credential", "Expires", "Days", "Credits", "CPR/AED", "What to do"]
+    rows = []
+    for r in s.itertuples(index=False):
+        credits = "—" if r.earned != r.earned or r.required != r.required else (
+            f"{r.earned:g}/{r.required:g} {r.unit}")
+        cpr = "—" if r.cpr_current is None or r.cpr_current is _NA else ("ok" if r.cpr_current else "MISSING")
+        rows.append([STATUS_LABELS.get(r.status, r.status), _clean(r.trainer), _clean(r.club),
+                     _clean(r.credential_name or r.credential), r.expires.date().isoformat(), str(r.days_left),
+                     credits, cpr, _clean("; ".join(r.reasons))])
+    widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(heads[:-1])]
+    fixed = sum(widths) + 2 * len(widths)
+    last = max(20, width - fixed)
+    lines = ["  ".join(h.ljust(w) for h, w in zip(heads[:-1], widths, strict=True)) + "  " + heads[-1]]
+    lines.append("  ".join("-" * w for w in widths) + "  " + "-" * min(last, 40))
+    for row in rows:
+        reason = row[-1] if len(row[-1]) <= last else row[-1][: last - 1] + "…"
+        lines.append("  ".join(v.ljust(w) for v, w in zip(row[:-1], widths, strict=True)) + "  " + reason)
+    c = st.counts
+    t = st.trainers
+    compliant = int(t["compliant"].sum())
+    lines.insert(0, f"Recert standing as of {st.as_of.isoformat()} (risk window {st.window} days): "
+                    f"{compliant} of {len(t)} trainers compliant.\n")
+    lines.append("")
+    lines.append(f"Rows read {c['rows_read']}: {c['accepted']} accepted, {c['rejected']} rejected, {c['blank']} blank.")
+    for f, sh, row, col, why in st.rejected.itertuples(index=False):
+        where = f"{f}" + (f", sheet {sh}" if sh else "") + f", row {row}" + (f", column {col}" if col else "")
+        lines.append(f"  rejected: {_clean(where)}: {_clean(why)}")
+    for w in st.warnings:
+        lines.append(f"  note: {_clean(w)}")
+    return "\n".join(lines) + "\n"
+
+
+_NA = None
+try:  # pandas' missing scalar, compared by identity above
+    import pandas as _pd
+
+    _NA = _pd.NA
+except ImportError:  # pragma: no cover
+    pass
+
+
+def _clean(text: object) -> str:
+    """Input text shown in a terminal: control characters (escape sequences) become visible, never run."""
+    s = "" if text is None else str(text)
+    return "".join(ch if ch.isprintable() else "?" for ch in s)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        catalogue = load_catalogue(args.rules)
+        sources = [_read(f) for f in args.files]
+        as_of = args.as_of or date.today()
+        st = analyse(sources, as_of=as_of, window=args.window, date_order=args.date_order, catalogue=catalogue)
+        if args.command == "standing":
+            out = {"json": to_json, "csv": standings_csv, "table": table}[args.format](st)
+            sys.stdout.write(out if out.endswith("\n") else out + "\n")
+        elif args.command == "report":
+            from .report import write_report
+
+            Path(args.out).write_bytes(write_report(st, catalogue))
+            print(f"Wrote {args.out}: {len(st.standings)} certifications of {len(st.trainers)} trainers.")
+        elif args.command == "calendar":
+            from .calendar import write_calendar
+
+            Path(args.out).write_bytes(write_calendar(st))
+            print(f"Wrote {args.out}.")
+        return 0
+    except RecertError as exc:
+        print(_clean(exc), file=sys.stderr)
+        return 1
+    except MemoryError:
+        print("The input is too large to process on this machine.", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:
+        print(f"Cannot write the output: {exc.strerror}.", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: still one sentence, never a traceback
+        print(f"Recert could not process the input because of an internal error ({type(exc).__name__}); "
+              "please report it with the file.", file=sys.stderr)
+        return 1

@@ -1,0 +1,63 @@
+"""Read the spreadsheets managers already keep into one Roster, accounting for every row.
+
+Layouts are detected, never asked for: a long roster / certifications sheet, a training matrix, a staff
+sheet, a CE log. Every data row ends accepted, rejected (with file, sheet, Excel row, column and reason) or
+blank, so ``rows_read == accepted + rejected + blank`` always holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from ..catalogue import Catalogue
+from ..model import Roster, Source
+from .assemble import assemble
+from .sheets import SheetResult, read_sheet
+from .grid import read_grids
+from ..errors import UnreadableFile
+
+__all__ = ["read_sources", "UnreadableFile"]
+
+
+def read_sources(
+    sources: Sequence[Source],
+    *,
+    catalogue: Catalogue,
+    date_order: str = "auto",
+    overrides: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
+    on_error: str = "raise",
+) -> Roster:
+    """Every sheet of every source, mapped and validated; people recognised across rows and files.
+
+    ``overrides`` maps (file, sheet) to {header: field or ""} to correct a column mapping ("" ignores it).
+    ``on_error="collect"`` keeps going past an unreadable file and lists its sentence in ``Roster.unreadable``
+    (the app); ``"raise"`` raises it (the CLI).
+    """
+    if date_order not in ("auto", "mdy", "dmy"):
+        raise ValueError(f"date_order must be auto, mdy or dmy, not {date_order!r}")
+    results: list[SheetResult] = []
+    unreadable: list[str] = []
+    notices: dict[str, None] = {}
+    for src in sources:
+        try:
+            grids = read_grids(src.name, src.data)
+        except UnreadableFile as exc:
+            if on_error == "raise":
+                raise
+            unreadable.append(str(exc))
+            continue
+        for grid in grids:
+            for notice in grid.notices:
+                notices.setdefault(notice, None)
+            override = (overrides or {}).get((grid.file, grid.sheet))
+            results.append(read_sheet(grid, catalogue=catalogue, date_order=date_order, override=override))
+    if sources and not unreadable and results and all(r.mapping.layout == "skipped" for r in results):
+        notes = "; ".join(r.mapping.note for r in results if r.mapping.note)
+        if on_error == "raise":
+            raise UnreadableFile(f"no sheet has a header Recert recognises: {notes}", file=None)
+        unreadable.append(f"No sheet has a header Recert recognises: {notes}")
+    roster = assemble(results, catalogue=catalogue, unreadable=tuple(unreadable))
+    if notices:
+        roster = replace(roster, warnings=tuple(notices) + roster.warnings)
+    return roster

@@ -1,0 +1,405 @@
+"""One sheet: find its header, decide its layout, parse and validate its rows.
+
+Row fates are decided here with vectorised masks; the first failed check of a row is its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue import Catalogue
+from ..model import SheetMapping
+from ..text import fold, tidy
+from .grid import Grid
+from .header import (
+    ALL_FIELDS,
+    FIELD_LABELS,
+    CredentialColumn,
+    HeaderGuess,
+    credential_column,
+    field_for,
+    find_header,
+    header_date_order,
+    header_unit,
+    map_header,
+)
+from .values import parse_amounts, parse_dates, text_column, unit_kind
+
+_TOTAL = re.compile(r"^(grand )?(totals?|sum|subtotal|count|average)\b")
+_SPLIT_BODIES = re.compile(r"\s*(?:[;,/&+|]|\band\b)\s*", re.I)
+
+PEOPLE_COLUMNS = ["file", "sheet", "row", "local_id", "name", "club", "role", "email"]
+
+
+@dataclass
+class SheetResult:
+    """What one sheet contributed, before people are resolved across files."""
+
+    mapping: SheetMapping
+    ledger: pd.DataFrame
+    people: pd.DataFrame
+    certs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cpr: pd.DataFrame = field(default_factory=pd.DataFrame)
+    activities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    warnings: list[str] = field(default_factory=list)
+    layout: str = "skipped"
+    person_column: str = ""
+
+
+def _where(grid: Grid) -> str:
+    return f"{grid.file}, sheet '{grid.sheet}'" if grid.sheet else grid.file
+
+
+def _skipped(grid: Grid, note: str, warnings: list[str] | None = None) -> SheetResult:
+    mapping = SheetMapping(file=grid.file, sheet=grid.sheet, layout="skipped", header_row=None, columns={},
+                           ignored=(), rows_read=0, note=note)
+    return SheetResult(mapping=mapping, ledger=pd.DataFrame(columns=["file", "sheet", "row", "fate", "column", "reason"]),
+                       people=pd.DataFrame(columns=PEOPLE_COLUMNS), warnings=list(warnings or []))
+
+
+def _apply_override(guess: HeaderGuess, header: list[object], override: Mapping[str, str],
+                    catalogue: Catalogue) -> HeaderGuess:
+    fields = dict(guess.fields)
+    creds = {c.index: c for c in guess.credential_columns}
+    for i, cell in enumerate(header):
+        text = str(cell).strip()
+        if text in override:
+            target = override[text]
+            fields.pop(i, None)
+            creds.pop(i, None)
+            if target in ALL_FIELDS:
+                for j, f in list(fields.items()):
+                    if f == target:
+                        fields.pop(j)
+                fields[i] = target
+            elif target.startswith("credential:"):
+                cid = target.split(":", 1)[1]
+                known = cid in catalogue
+                creds[i] = CredentialColumn(i, text, cid, known, known and catalogue[cid].kind == "cpr_card")
+    return HeaderGuess(guess.row, fields, tuple(sorted(creds.values(), key=lambda c: c.index)),
+                       len(fields) + len(creds))
+
+
+def _layout(fields: set[str], creds: tuple[CredentialColumn, ...]) -> str | None:
+    person = bool(fields & {"trainer", "trainer_id", "first_name", "last_name"})
+    if not person:
+        return None
+    if "credential" in fields and "expires" in fields:
+        return "certifications"
+    if any(not c.credits for c in creds) and "credential" not in fields:
+        return "matrix"
+    if "date" in fields and "amount" in fields:
+        return "ce_log"
+    if "credential" not in fields and "expires" not in fields and "date" not in fields:
+        return "staff"
+    return None
+
+
+def _needs_note(header: list[object], fields: set[str]) -> str:
+    found = ", ".join(f"'{tidy(h)}'" for h in header if str(h).strip()) or "no headers"
+    return (f"found {found}; Recert needs a trainer name (or staff id) plus either a certification and an "
+            "expiry date, credential columns of expiry dates, or an activity date and an amount")
+
+
+def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
+               override: Mapping[str, str] | None = None) -> SheetResult:
+    """Map, classify and validate one grid."""
+    where = _where(grid)
+    if grid.hidden:
+        return _skipped(grid, "hidden sheet", [f"Sheet '{grid.sheet}' in {grid.file} is hidden in Excel and was "
+                                              "not read: unhide it if its rows should count."])
+    if not grid.rows or all(all(_blank_cell(c) for c in r) for r in grid.rows):
+        return _skipped(grid, "empty sheet")
+    guess = find_header(grid.rows, catalogue)
+    if guess is None and override:
+        guess = HeaderGuess(0, {}, (), 0)
+    if guess is None:
+        first = next((r for r in grid.rows if any(not _blank_cell(c) for c in r)), [])
+        note = _needs_note(first, set())
+        return _skipped(grid, f"{where}: no recognisable header ({note})",
+                        [f"{where} was not read: no recognisable header ({note})."])
+    header = [c if isinstance(c, str) else ("" if _blank_cell(c) else str(c)) for c in grid.rows[guess.row]]
+    if override:
+        guess = _apply_override(guess, header, override, catalogue)
+    fields = set(guess.fields.values())
+    layout = _layout(fields, guess.credential_columns)
+    header_row = grid.row_numbers[guess.row]
+    if layout is None:
+        note = _needs_note(header, fields)
+        return _skipped(grid, f"{where}: header on row {header_row} not usable ({note})",
+                        [f"{where} was not read: {note}."])
+
+    width = len(header)
+    body_rows = grid.rows[guess.row + 1:]
+    numbers = grid.row_numbers[guess.row + 1:]
+    frame = pd.DataFrame([(list(r) + [""] * (width - len(r)))[:width] if len(r) != width else r for r in body_rows],
+                         columns=range(width), dtype=object) if body_rows else pd.DataFrame(columns=range(width), dtype=object)
+    frame.index = pd.RangeIndex(len(frame))
+    rownum = pd.Series(numbers, index=frame.index, dtype="int64")
+    cols = {f: i for i, f in guess.fields.items()}
+    used = set(guess.fields) | {c.index for c in guess.credential_columns}
+    ignored = tuple(tidy(header[i]) for i in range(width) if i not in used and str(header[i]).strip())
+    columns = {tidy(header[i]): f for i, f in guess.fields.items()}
+    columns.update({tidy(c.header): (f"credits:{c.credential}" if c.credits else f"credential:{c.credential}")
+                    for c in guess.credential_columns})
+
+    # Blank rows and total rows.
+    blank_cells = frame.map(_blank_cell) if len(frame) else frame
+    row_blank = blank_cells.all(axis=1) if len(frame) else pd.Series([], dtype=bool)
+    first_text = frame.apply(_first_text, axis=1) if len(frame) else pd.Series([], dtype=object)
+    total = ~row_blank & first_text.map(lambda t: bool(_TOTAL.match(fold(t))) if t else False)
+    reason = pd.Series("", index=frame.index, dtype=object)
+    column = pd.Series("", index=frame.index, dtype=object)
+    fate = pd.Series("accepted", index=frame.index, dtype=object)
+    fate[row_blank] = "blank"
+    fate[total] = "blank"
+    reason[total] = "total row"
+    warnings: list[str] = []
+
+    def reject(mask: pd.Series, col: str, why: pd.Series | str) -> None:
+        m = mask & fate.eq("accepted")
+        if not m.any():
+            return
+        fate[m] = "rejected"
+        column[m] = col
+        reason[m] = why[m] if isinstance(why, pd.Series) else why
+
+    if grid.text and grid.field_counts is not None:
+        counts = pd.Series(grid.field_counts[guess.row + 1:], index=frame.index)
+        expected = grid.field_counts[guess.row]
+        ragged = counts.ne(expected) & ~row_blank
+        reject(ragged, "", counts.map(lambda n: f"this line has {n} fields but the header has {expected}: "
+                                      "check for an unquoted separator in a name or number"))
+    if grid.bad_lines:
+        bad = rownum.map(lambda n: grid.bad_lines.get(int(n), ""))
+        reject(bad.ne(""), "", bad)
+    if grid.hidden_rows:
+        hidden = sorted(set(grid.hidden_rows) & set(numbers))
+        if hidden:
+            shown = ", ".join(map(str, hidden[:10])) + (" …" if len(hidden) > 10 else "")
+            warnings.append(f"{where}: {len(hidden)} hidden row(s) were read (rows {shown}); unhide them in Excel "
+                            "to check they should count.")
+
+    def col(field_name: str) -> pd.Series:
+        i = cols.get(field_name)
+        if i is None:
+            return pd.Series("", index=frame.index, dtype=object)
+        return frame[i]
+
+    def label(field_name: str) -> str:
+        i = cols.get(field_name)
+        return tidy(header[i]) if i is not None else FIELD_LABELS.get(field_name, field_name)
+
+    # People on this sheet.
+    name = text_column(col("trainer"))
+    if "trainer" not in cols and ("first_name" in cols or "last_name" in cols):
+        name = (text_column(col("first_name")) + " " + text_column(col("last_name"))).str.strip()
+    local_id = text_column(col("trainer_id"))
+    people = pd.DataFrame({"file": grid.file, "sheet": grid.sheet, "row": rownum, "local_id": local_id,
+                           "name": name, "club": text_column(col("club")), "role": text_column(col("role")),
+                           "email": text_column(col("email"))})
+    no_person = name.eq("") & local_id.eq("")
+    person_label = label("trainer") if "trainer" in cols else label("trainer_id") if "trainer_id" in cols else (
+        label("first_name") if "first_name" in cols else label("last_name"))
+
+    date_orders: dict[str, str] = {}
+
+    def dates(field_name: str, idx: int | None = None, head: str | None = None):
+        i = cols.get(field_name) if idx is None else idx
+        values = frame[i] if i is not None else pd.Series("", index=frame.index, dtype=object)
+        h = head or (tidy(header[i]) if i is not None else field_name)
+        order = date_order
+        hint = header_date_order(header[i]) if i is not None else None
+        if order == "auto" and hint:
+            order = hint
+        parsed = parse_dates(values.where(fate.ne("blank"), ""), order=order, date1904=grid.date1904)
+        if parsed.order:
+            date_orders[h] = parsed.order + (" (assumed)" if parsed.assumed else "")
+            if parsed.assumed:
+                warnings.append(f"{where}: every date in '{h}' could be read either way (e.g. 03/04/2027); read "
+                                f"as month/day. Choose day/month (--date-order dmy) if that is wrong.")
+        return parsed
+
+    result = SheetResult(mapping=None, ledger=None, people=people, layout=layout,  # type: ignore[arg-type]
+                         person_column=person_label)
+
+    if layout == "staff":
+        reject(no_person, person_label, "no trainer name or staff id")
+    elif layout == "certifications":
+        reject(no_person, person_label, "no trainer name or staff id")
+        cred_raw = text_column(col("credential"))
+        reject(cred_raw.eq(""), label("credential"), "no certification named")
+        exp = dates("expires")
+        blank_exp = exp.values.isna() & ~exp.bad
+        reject(exp.bad, label("expires"), col("expires").map(lambda v: f"'{tidy(v)}' is not a date (expected e.g. 03/15/2027)"))
+        reject(blank_exp, label("expires"), "no expiry date")
+        issued = dates("issued") if "issued" in cols else None
+        cpr_exp = dates("cpr_expires") if "cpr_expires" in cols else None
+        if cpr_exp is not None:
+            reject(cpr_exp.bad, label("cpr_expires"), col("cpr_expires").map(lambda v: f"'{tidy(v)}' is not a date"))
+        amounts = parse_amounts(col("amount")) if "amount" in cols else None
+        if amounts is not None:
+            reject(amounts.bad, label("amount"), amounts.why)
+        ok = fate.eq("accepted")
+        if issued is not None and (issued.bad & ok).any():
+            for r in rownum[issued.bad & ok]:
+                warnings.append(f"{where} row {r}: the issued date in '{label('issued')}' is not a date and was ignored.")
+        matched = cred_raw.map(catalogue.match)
+        is_cpr = matched.map(lambda c: isinstance(c, str) and catalogue[c].kind == "cpr_card") | (
+            matched.isna() & cred_raw.map(catalogue.is_cpr))
+        head_unit = header_unit(header[cols["amount"]]) if "amount" in cols else None
+        in_hours = (amounts.kinds.eq("hours") if amounts is not None else pd.Series(False, index=frame.index))
+        if head_unit == "hours" and amounts is not None:
+            in_hours = in_hours | amounts.kinds.isna()
+        certs = pd.DataFrame({
+            "file": grid.file, "sheet": grid.sheet, "row": rownum, "local_id": local_id, "name": name,
+            "credential": matched.where(matched.notna(), cred_raw.map(tidy)),
+            "credential_name": cred_raw, "known": matched.notna(),
+            "number": text_column(col("number")) if "number" in cols else "",
+            "issued": issued.values if issued is not None else pd.NaT,
+            "expires": exp.values,
+            "credits": amounts.values if amounts is not None else np.nan,
+            "credits_in_hours": in_hours.astype(bool),
+            "is_cpr": is_cpr.astype(bool),
+        })
+        result.certs = certs[ok & ~certs["is_cpr"]].drop(columns="is_cpr")
+        cards = certs[ok & certs["is_cpr"]]
+        cpr_frames = [pd.DataFrame({"file": cards["file"], "sheet": cards["sheet"], "row": cards["row"],
+                                    "local_id": cards["local_id"], "name": cards["name"], "issued": cards["issued"],
+                                    "expires": cards["expires"], "source": cards["credential_name"]})]
+        if cpr_exp is not None:
+            has = ok & cpr_exp.values.notna()
+            cpr_frames.append(pd.DataFrame({"file": grid.file, "sheet": grid.sheet, "row": rownum[has],
+                                            "local_id": local_id[has], "name": name[has], "issued": pd.NaT,
+                                            "expires": cpr_exp.values[has], "source": label("cpr_expires")}))
+        result.cpr = pd.concat(cpr_frames, ignore_index=True)
+    elif layout == "matrix":
+        cred_cols = [c for c in guess.credential_columns if not c.credits]
+        credit_cols = {c.credential: c for c in guess.credential_columns if c.credits}
+        any_value = pd.Series(False, index=frame.index)
+        cert_frames, cpr_frames = [], []
+        reject(no_person & ~row_blank, person_label, "no trainer name or staff id")
+        ok = fate.eq("accepted")
+        for cc in cred_cols:
+            parsed = dates("", idx=cc.index, head=tidy(cc.header))
+            raw = frame[cc.index]
+            has = ok & parsed.values.notna()
+            any_value |= has
+            for r, v in zip(rownum[ok & parsed.bad], raw[ok & parsed.bad], strict=False):
+                warnings.append(f"{where} row {r}, column '{tidy(cc.header)}': '{tidy(v)}' is not an expiry date, "
+                                "so that certification was not read.")
+            if cc.is_cpr:
+                cpr_frames.append(pd.DataFrame({"file": grid.file, "sheet": grid.sheet, "row": rownum[has],
+                                                "local_id": local_id[has], "name": name[has], "issued": pd.NaT,
+                                                "expires": parsed.values[has], "source": tidy(cc.header)}))
+                continue
+            credits = pd.Series(np.nan, index=frame.index)
+            in_hours = pd.Series(False, index=frame.index)
+            if cc.credential in credit_cols:
+                ccol = credit_cols[cc.credential]
+                amounts = parse_amounts(frame[ccol.index])
+                credits = amounts.values
+                in_hours = amounts.kinds.eq("hours") | (amounts.kinds.isna() & (header_unit(ccol.header) == "hours"))
+            cert_frames.append(pd.DataFrame({
+                "file": grid.file, "sheet": grid.sheet, "row": rownum[has], "local_id": local_id[has],
+                "name": name[has], "credential": cc.credential, "credential_name": tidy(cc.header),
+                "known": cc.known, "number": "", "issued": pd.NaT, "expires": parsed.values[has],
+                "credits": credits[has], "credits_in_hours": in_hours[has].astype(bool)}))
+        if "cpr_expires" in cols:
+            parsed = dates("cpr_expires")
+            has = ok & parsed.values.notna()
+            cpr_frames.append(pd.DataFrame({"file": grid.file, "sheet": grid.sheet, "row": rownum[has],
+                                            "local_id": local_id[has], "name": name[has], "issued": pd.NaT,
+                                            "expires": parsed.values[has], "source": label("cpr_expires")}))
+        result.certs = pd.concat(cert_frames, ignore_index=True) if cert_frames else pd.DataFrame()
+        result.cpr = pd.concat(cpr_frames, ignore_index=True) if cpr_frames else pd.DataFrame()
+    elif layout == "ce_log":
+        reject(no_person, person_label, "no trainer name or staff id")
+        d = dates("date")
+        reject(d.bad, label("date"), col("date").map(lambda v: f"'{tidy(v)}' is not a date"))
+        reject(d.values.isna() & ~d.bad, label("date"), "no activity date")
+        amounts = parse_amounts(col("amount"))
+        reject(amounts.bad, label("amount"), amounts.why)
+        reject(amounts.values.isna() & ~amounts.bad, label("amount"), "no amount")
+        kind = amounts.kinds.copy()
+        unit_text = amounts.unit_text.copy()
+        unit_col = label("amount")
+        if "unit" in cols:
+            raw_unit = text_column(col("unit"))
+            ukind = raw_unit.map(lambda u: unit_kind(u) if u else None)
+            bad_unit = raw_unit.ne("") & ukind.isna()
+            reject(bad_unit, label("unit"), raw_unit.map(
+                lambda u: f"unit '{u}' is not one Recert knows (use hours, CEU, CEC or points)"))
+            has_unit = raw_unit.ne("") & ukind.notna()
+            conflict = has_unit & kind.notna() & kind.ne(ukind)
+            reject(conflict, label("unit"), "the amount and the unit column disagree (hours vs credits)")
+            kind = kind.where(~has_unit, ukind)
+            unit_text = unit_text.where(~has_unit, raw_unit)
+            unit_col = label("unit")
+        head_unit = header_unit(header[cols["amount"]])
+        kind = kind.where(kind.notna(), head_unit or "units")
+        unit_text = unit_text.where(unit_text.ne(""), ("hours" if head_unit == "hours" else tidy(header[cols["amount"]])))
+        bodies_raw = text_column(col("approved_for")) if "approved_for" in cols else pd.Series("", index=frame.index)
+        if "credential" in cols:
+            cred_raw = text_column(col("credential"))
+            bodies_raw = bodies_raw.where(bodies_raw.ne(""), cred_raw)
+        uniq = {b: _bodies(b, catalogue) for b in bodies_raw.unique()}
+        bodies = bodies_raw.map(uniq)
+        unknown_only = bodies.map(lambda t: len(t) == 0) & bodies_raw.ne("")
+        reject(unknown_only, label("approved_for") if "approved_for" in cols else label("credential"),
+               bodies_raw.map(lambda b: f"'{b}' is not a certifying body Recert knows, so these credits cannot be placed"))
+        ok = fate.eq("accepted")
+        result.activities = pd.DataFrame({
+            "file": grid.file, "sheet": grid.sheet, "row": rownum, "local_id": local_id, "name": name,
+            "date": d.values, "course": text_column(col("course")), "provider": text_column(col("provider")),
+            "amount": amounts.values, "unit_kind": kind, "unit_text": unit_text, "bodies": bodies,
+            "bodies_text": bodies_raw, "unit_column": unit_col})[ok]
+
+    ledger = pd.DataFrame({"file": grid.file, "sheet": grid.sheet, "row": rownum, "fate": fate,
+                           "column": column, "reason": reason})
+    result.ledger = ledger
+    result.warnings = warnings
+    result.mapping = SheetMapping(file=grid.file, sheet=grid.sheet, layout=layout, header_row=header_row,
+                                  columns=columns, ignored=ignored, date_orders=date_orders, rows_read=len(frame))
+    return result
+
+
+def _bodies(text: str, catalogue: Catalogue) -> tuple[str, ...]:
+    """Body codes named in an "approved for" cell: "ACE; NASM" -> ("ACE", "NASM")."""
+    if not text:
+        return ()
+    out: list[str] = []
+    parts = [p for p in _SPLIT_BODIES.split(text) if p and p.strip()]
+    for part in parts:
+        code = catalogue.body_of(part)
+        if code is None:
+            cid = catalogue.match(part)
+            code = catalogue[cid].body if cid else None
+        if code and code not in out:
+            out.append(code)
+    return tuple(out)
+
+
+def _blank_cell(v: object) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and np.isnan(v):
+        return True
+    return isinstance(v, str) and not v.strip()
+
+
+def _first_text(row: pd.Series) -> str:
+    for v in row:
+        if isinstance(v, str) and v.strip():
+            return v
+        if not _blank_cell(v):
+            return ""
+    return ""
+
+
+_ = (field_for, map_header, credential_column)

@@ -1,0 +1,235 @@
+"""Parsing cell values as managers type them: dates in several orders, numbers with units, decimal commas.
+
+Dates are decided *per column*: the day/month order comes from the column's unambiguous values, so one column
+never mixes orders. Everything here is vectorised over a column (a pandas Series of raw cell values).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..text import fold
+
+# Plausible Excel serials for certification and CE dates: 1927-05-18 .. 2173-10-14.
+SERIAL_MIN, SERIAL_MAX = 10_000, 100_000
+_EPOCH_1900 = pd.Timestamp("1899-12-30")
+_EPOCH_1904 = pd.Timestamp("1904-01-01")
+
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]m)?)?$", re.I)
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_TEXT_MDY = re.compile(rf"^{_MONTH_RE}[\s\-/,]*(\d{{1,2}})(?:st|nd|rd|th)?[\s,\-/]+(\d{{2}}|\d{{4}})$", re.I)
+_TEXT_DMY = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?[\s\-/]*{_MONTH_RE}[\s,\-/]*(\d{{2}}|\d{{4}})$", re.I)
+_TEXT_MY = re.compile(rf"^{_MONTH_RE}[\s\-/,]+(\d{{4}})$", re.I)
+
+
+@dataclass(frozen=True)
+class DateColumn:
+    """A parsed date column: values (NaT where blank or bad), which rows were bad, and the order used."""
+
+    values: pd.Series  # datetime64[ns]
+    bad: pd.Series  # bool: non-blank but not a date
+    order: str | None  # "mdy" | "dmy" | None when no numeric text dates
+    assumed: bool  # order came from the setting, not from the data
+
+
+def _year(y: str) -> int:
+    n = int(y)
+    if len(y) == 2:
+        return 2000 + n if n < 70 else 1900 + n
+    return n
+
+
+def _safe_date(y: int, m: int, d: int) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(dt.date(y, m, d))
+    except (ValueError, OverflowError):
+        return pd.NaT
+
+
+def is_blank(values: pd.Series) -> pd.Series:
+    """Empty cells, None, NaN and whitespace-only strings."""
+    if len(values) == 0:
+        return pd.Series([], dtype=bool, index=values.index)
+    s = values.astype(object)
+    blank = s.isna()
+    strs = s.map(lambda v: isinstance(v, str))
+    if strs.any():
+        blank = blank | (strs & s.where(strs, "x").astype(str).str.strip().eq(""))
+    return blank
+
+
+def parse_dates(values: pd.Series, *, order: str = "auto", date1904: bool = False) -> DateColumn:
+    """Parse a column of raw cells to dates, deciding day/month order once for the whole column."""
+    s = values.astype(object)
+    n = len(s)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    blank = is_blank(s)
+    # Real date cells (calamine gives date/datetime; csv never does).
+    is_dt = s.map(lambda v: isinstance(v, dt.date | pd.Timestamp))
+    if is_dt.any():
+        out[is_dt] = pd.to_datetime(s[is_dt].map(lambda v: pd.Timestamp(v).replace(tzinfo=None)), errors="coerce")
+    # Numbers: Excel serials (a date cell that lost its format, or a csv of serials).
+    is_num = s.map(lambda v: isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool))
+    if is_num.any():
+        num = pd.to_numeric(s[is_num], errors="coerce")
+        ok = num.between(SERIAL_MIN, SERIAL_MAX)
+        epoch = _EPOCH_1904 if date1904 else _EPOCH_1900
+        out[num[ok].index] = epoch + pd.to_timedelta(np.floor(num[ok]), unit="D")
+    text_mask = ~blank & ~is_dt & ~is_num
+    chosen, assumed = None, False
+    if text_mask.any():
+        txt = s[text_mask].astype(str).str.strip()
+        # Serials written as text ("46000").
+        serial_txt = txt.str.fullmatch(r"\d{5}(?:\.\d+)?")
+        if serial_txt.any():
+            num = pd.to_numeric(txt[serial_txt], errors="coerce")
+            ok = num.between(SERIAL_MIN, SERIAL_MAX)
+            epoch = _EPOCH_1904 if date1904 else _EPOCH_1900
+            out[num[ok].index] = epoch + pd.to_timedelta(np.floor(num[ok]), unit="D")
+        iso = txt.str.extract(_ISO)
+        has_iso = iso[0].notna()
+        for idx in iso.index[has_iso]:
+            y, m, d = iso.loc[idx]
+            out[idx] = _safe_date(int(y), int(m), int(d))
+        numeric = txt.str.extract(_NUMERIC)
+        has_num = numeric[0].notna()
+        if has_num.any():
+            a = numeric.loc[has_num, 0].astype(int)
+            b = numeric.loc[has_num, 1].astype(int)
+            if order in ("mdy", "dmy"):
+                chosen = order
+            else:
+                day_first = bool((a > 12).any())
+                month_first = bool((b > 12).any())
+                if day_first and not month_first:
+                    chosen = "dmy"
+                elif month_first and not day_first:
+                    chosen = "mdy"
+                elif day_first and month_first:
+                    # Both kinds present: the majority decides; the others are rejected, never guessed.
+                    chosen = "dmy" if int((a > 12).sum()) >= int((b > 12).sum()) else "mdy"
+                else:
+                    chosen, assumed = "mdy", True
+            for idx in numeric.index[has_num]:
+                p, q, y = numeric.loc[idx]
+                m, d = (int(p), int(q)) if chosen == "mdy" else (int(q), int(p))
+                out[idx] = _safe_date(_year(y), m, d)
+        rest = ~has_iso & ~has_num & ~serial_txt
+        for idx in txt.index[rest]:
+            out[idx] = parse_text_date(txt[idx])
+    bad = ~blank & out.isna()
+    if order in ("mdy", "dmy") and chosen is None:
+        chosen = None
+    return DateColumn(values=out, bad=bad if n else pd.Series([], dtype=bool), order=chosen, assumed=assumed)
+
+
+def parse_text_date(text: str) -> pd.Timestamp:
+    """Month-name dates: "Mar 15 2027", "15-Mar-27", "March 15, 2027", "15 March 2027", "Mar 2027"."""
+    t = text.strip()
+    m = _TEXT_MDY.match(t)
+    if m:
+        return _safe_date(_year(m.group(3)), _MONTHS[m.group(1).lower()[:3]], int(m.group(2)))
+    m = _TEXT_DMY.match(t)
+    if m:
+        return _safe_date(_year(m.group(3)), _MONTHS[m.group(2).lower()[:3]], int(m.group(1)))
+    m = _TEXT_MY.match(t)
+    if m:  # "Mar 2027": valid through the end of that month
+        start = _safe_date(int(m.group(2)), _MONTHS[m.group(1).lower()[:3]], 1)
+        return start + pd.offsets.MonthEnd(0) if start is not pd.NaT else pd.NaT
+    return pd.NaT
+
+
+# Units ------------------------------------------------------------------------------------------------------
+HOUR_WORDS = {"h", "hr", "hrs", "hour", "hours", "contact hour", "contact hours", "ce hour", "ce hours",
+              "clock hour", "clock hours", "education hours", "educational hours", "training hours", "ch"}
+UNIT_WORDS = {"ceu", "ceus", "cec", "cecs", "credit", "credits", "ce credit", "ce credits", "point", "points",
+              "pt", "pts", "cpd", "cpd point", "cpd points", "cpd pts", "unit", "units", "ce", "ce units",
+              "ce unit", "continuing education units", "continuing education credits"}
+
+_AMOUNT = re.compile(r"^\s*([+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+))\s*([^\d].*)?$")
+
+
+def unit_kind(text: object) -> str | None:
+    """"hours" / "units" for a unit written in a cell or header, None when not a unit we know."""
+    key = fold(text)
+    if not key:
+        return None
+    if key in HOUR_WORDS:
+        return "hours"
+    if key in UNIT_WORDS:
+        return "units"
+    words = key.split()
+    if any(w in ("hour", "hours", "hrs", "hr") for w in words):
+        return "hours"
+    if any(w in ("ceu", "ceus", "cec", "cecs", "credit", "credits", "points", "point", "pts", "cpd") for w in words):
+        return "units"
+    return None
+
+
+@dataclass(frozen=True)
+class AmountColumn:
+    """Parsed amounts: value, unit kind written in the cell (or None), unit text, and which cells were bad."""
+
+    values: pd.Series  # float
+    kinds: pd.Series  # object: "hours" | "units" | None
+    unit_text: pd.Series  # str as written ("" when none)
+    bad: pd.Series  # bool: non-blank but not an amount
+    why: pd.Series  # str: reason for bad cells
+
+
+def parse_amounts(values: pd.Series) -> AmountColumn:
+    """Numbers as numbers or text with units and decimal commas: 12, "12 hrs", "1.5 CEU", "0,5"."""
+    s = values.astype(object)
+    blank = is_blank(s)
+    num_mask = s.map(lambda v: isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool))
+    vals = pd.Series(np.nan, index=s.index, dtype=float)
+    kinds = pd.Series(None, index=s.index, dtype=object)
+    unit_text = pd.Series("", index=s.index, dtype=object)
+    why = pd.Series("", index=s.index, dtype=object)
+    vals[num_mask] = pd.to_numeric(s[num_mask], errors="coerce").astype(float)
+    txt_mask = ~blank & ~num_mask
+    if txt_mask.any():
+        txt = s[txt_mask].astype(str).str.strip()
+        parts = txt.str.extract(_AMOUNT)
+        has = parts[0].notna()
+        numbers = pd.to_numeric(parts.loc[has, 0].str.replace(",", ".", regex=False), errors="coerce")
+        vals[numbers.index] = numbers.astype(float)
+        units = parts.loc[has, 1].fillna("").astype(str).str.strip()
+        unit_text[units.index] = units
+        k = units.map(lambda u: unit_kind(u) if u else None)
+        kinds[k.index] = k
+        unknown_unit = units.ne("") & k.isna()
+        for idx in units.index[unknown_unit]:
+            vals[idx] = np.nan
+            why[idx] = f"unit '{units[idx]}' is not one Recert knows (use hours, CEU, CEC or points)"
+        for idx in txt.index[~has]:
+            why[idx] = f"'{txt[idx]}' is not a number"
+    negative = vals < 0
+    why[negative] = "a negative amount cannot be a credit"
+    vals[negative] = np.nan
+    not_finite = ~np.isfinite(vals) & vals.notna()
+    vals[not_finite] = np.nan
+    bad = ~blank & vals.isna()
+    why[bad & why.eq("")] = "not a number"
+    return AmountColumn(values=vals, kinds=kinds, unit_text=unit_text, bad=bad, why=why)
+
+
+def text_column(values: pd.Series) -> pd.Series:
+    """Cells as tidy text: numbers that are whole become "123" (ids), blanks become ""."""
+    def one(v: object) -> str:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if isinstance(v, dt.datetime | dt.date):
+            return v.isoformat()[:10]
+        return " ".join(str(v).split())
+    return values.astype(object).map(one).astype(object)

@@ -1,0 +1,174 @@
+"""Shapes that cross module boundaries: sources in, roster in the middle, standing out.
+
+Frames are plain pandas frames with the columns listed here (tests assert them), wrapped in frozen
+dataclasses so a page or exporter can never mutate what the engine produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+# Worst first. The order is the urgency order everywhere (tables, charts, exports).
+STATUSES: tuple[str, ...] = ("expired", "grace", "at_risk", "behind", "on_track", "met")
+TRAINER_STATUSES: tuple[str, ...] = ("missing",) + STATUSES
+STATUS_LABELS: dict[str, str] = {
+    "missing": "No certification",
+    "expired": "Expired",
+    "grace": "Grace (lapsed)",
+    "at_risk": "At risk",
+    "behind": "Behind",
+    "on_track": "On track",
+    "met": "Met",
+}
+# One colour scheme for the dashboard, the Excel report and every chart (colour-blind-safe-ish ramp).
+STATUS_COLOURS: dict[str, str] = {
+    "missing": "#6e7781",
+    "expired": "#8b0000",
+    "grace": "#d1242f",
+    "at_risk": "#fb8500",
+    "behind": "#e9c46a",
+    "on_track": "#2a9d8f",
+    "met": "#1a7f37",
+}
+FATES: tuple[str, ...] = ("accepted", "rejected", "blank")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One uploaded or named file: its name as the user knows it and its bytes."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class SheetMapping:
+    """How one sheet was understood; shown to the manager so a wrong guess can be corrected."""
+
+    file: str
+    sheet: str
+    layout: str  # "roster" | "matrix" | "staff" | "certifications" | "ce_log" | "skipped"
+    header_row: int | None  # Excel row number of the header (1-based), None when skipped
+    columns: dict[str, str]  # source header -> field name
+    ignored: tuple[str, ...]  # headers present but not used
+    date_orders: dict[str, str] = field(default_factory=dict)  # header -> "mdy" | "dmy" (+ " (assumed)")
+    rows_read: int = 0
+    note: str = ""  # e.g. why a sheet was skipped
+
+
+# Column contracts -----------------------------------------------------------------------------------------
+TRAINER_COLUMNS = ["trainer_id", "trainer", "club", "role", "email"]
+CERTIFICATION_COLUMNS = [
+    "cert_key",  # unique per certification row across files
+    "trainer_id",
+    "credential",  # catalogue id, or the name as written when unknown
+    "credential_name",  # as written in the file
+    "known",  # bool: credential is in the catalogue
+    "number",  # certificate number, text
+    "issued",  # datetime64 or NaT
+    "expires",  # datetime64 (required: a certification without an expiry is rejected)
+    "credits",  # float or NaN: credits written on a flat roster row
+    "credits_in_hours",  # bool: the credits cell / header said hours
+    "file",
+    "sheet",
+    "row",
+]
+ACTIVITY_COLUMNS = [
+    "activity_id",
+    "trainer_id",
+    "date",  # datetime64
+    "course",
+    "provider",
+    "amount",  # float
+    "unit_kind",  # "hours" | "units"
+    "unit_text",  # as written, e.g. "CEU", "hrs"
+    "bodies",  # tuple of catalogue body codes the row names; () when none
+    "bodies_text",  # the "approved for" cell as written
+    "unit_column",  # header of the column that gave the unit (for rejections)
+    "file",
+    "sheet",
+    "row",
+]
+CPR_COLUMNS = ["trainer_id", "issued", "expires", "source", "file", "sheet", "row"]
+LEDGER_COLUMNS = ["file", "sheet", "row", "fate", "column", "reason"]
+
+STANDING_COLUMNS = [
+    "trainer_id",
+    "trainer",
+    "club",
+    "role",
+    "credential",
+    "credential_name",
+    "body",
+    "known",
+    "number",
+    "issued",
+    "expires",
+    "cycle_start",
+    "required",
+    "earned",
+    "remaining",
+    "unit",
+    "hours_per_unit",
+    "progress",  # earned / required clipped to [0, 1]; NaN when unknown
+    "elapsed",  # share of the cycle elapsed at as_of
+    "days_left",
+    "cpr_required",  # bool: the credential requires a current CPR/AED card
+    "cpr_current",  # True / False / <NA>
+    "cpr_expires",
+    "status",
+    "reasons",  # list[str]
+    "urgency",  # int: lower is more urgent; sort key
+]
+TRAINER_RESULT_COLUMNS = ["trainer_id", "trainer", "club", "role", "email", "compliant", "status",
+                          "certifications", "next_expiry"]
+CONTRIBUTION_COLUMNS = ["activity_id", "trainer_id", "credential", "credits"]  # credits in that credential's unit
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Everything read from the files, before any rule is applied."""
+
+    trainers: pd.DataFrame
+    certifications: pd.DataFrame
+    activities: pd.DataFrame
+    cpr_cards: pd.DataFrame
+    ledger: pd.DataFrame
+    mappings: tuple[SheetMapping, ...]
+    warnings: tuple[str, ...]
+    unreadable: tuple[str, ...] = ()  # one sentence per file that could not be read (app mode)
+    # Trainers who appear in a file that has a CE log: with no rows there they have earned 0, not "unknown".
+    ce_logged: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The answer: one row per trainer x certification, one per trainer, and what was not used and why."""
+
+    as_of: date
+    window: int
+    standings: pd.DataFrame  # STANDING_COLUMNS, sorted by urgency
+    trainers: pd.DataFrame  # TRAINER_RESULT_COLUMNS
+    activities: pd.DataFrame  # ACTIVITY_COLUMNS of accepted activities
+    contributions: pd.DataFrame  # CONTRIBUTION_COLUMNS: which activity counted toward which certification
+    ledger: pd.DataFrame  # LEDGER_COLUMNS, one row per source row, final fates
+    mappings: tuple[SheetMapping, ...]
+    warnings: tuple[str, ...]
+    rules_version: str
+    cpr_cards: pd.DataFrame  # CPR_COLUMNS + trainer, club: every CPR/AED card on file
+    unreadable: tuple[str, ...] = ()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        fate = self.ledger["fate"].value_counts()
+        counts = {"rows_read": int(len(self.ledger))}
+        counts.update({f: int(fate.get(f, 0)) for f in FATES})
+        return counts
+
+    @property
+    def rejected(self) -> pd.DataFrame:
+        rej = self.ledger[self.ledger["fate"] == "rejected"]
+        return rej[["file", "sheet", "row", "column", "reason"]].reset_index(drop=True)

@@ -1,0 +1,296 @@
+"""Credit standing per certification and compliance per trainer, exactly as shared/domain/standing.md says.
+
+Pure and vectorised: a Roster, a Catalogue, ``as_of`` and the risk window in; a Standing out. Nothing here
+reads the clock, a file or a rule value from code.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from .catalogue import Catalogue
+from .ingest.assemble import reject_rows
+from .model import (
+    CONTRIBUTION_COLUMNS,
+    STANDING_COLUMNS,
+    STATUSES,
+    TRAINER_RESULT_COLUMNS,
+    TRAINER_STATUSES,
+    Roster,
+    Standing,
+)
+
+STATUS_RANK = {s: i for i, s in enumerate(TRAINER_STATUSES)}
+LAPSED = ("grace", "expired")
+
+
+def rules_frame(catalogue: Catalogue) -> pd.DataFrame:
+    """The catalogue as a frame indexed by credential id (the columns standing needs)."""
+    rows = [{"credential": c.id, "body": c.body, "rule_name": c.name, "kind": c.kind,
+             "cycle_years": c.cycle_years, "required": c.required_credits, "unit": c.unit_label,
+             "hours_per_unit": c.hours_per_unit, "cpr_required": c.cpr_required is True,
+             "cpr_counts_credits": c.cpr_counts_credits or 0.0, "grace_days": c.grace}
+            for c in catalogue.credentials.values()]
+    frame = pd.DataFrame(rows).set_index("credential")
+    for col in ("cycle_years", "required", "hours_per_unit", "cpr_counts_credits"):
+        frame[col] = frame[col].astype(float)
+    return frame
+
+
+def cycle_start(expires: pd.Series, cycle_years: pd.Series) -> pd.Series:
+    """S = E minus cycle_years calendar years (29 Feb becomes 28 Feb); NaT where the cycle is unknown."""
+    out = pd.Series(pd.NaT, index=expires.index, dtype="datetime64[ns]")
+    for years in cycle_years.dropna().unique():
+        mask = cycle_years.eq(years)
+        months = int(round(float(years) * 12))
+        offset = pd.DateOffset(years=months // 12) if months % 12 == 0 else pd.DateOffset(months=months)
+        out[mask] = expires[mask] - offset
+    return out
+
+
+def _fmt(x: float) -> str:
+    """2.0 -> "2", 0.30000001 -> "0.3", 1.25 -> "1.25"."""
+    if x is None or not np.isfinite(x):
+        return "?"
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _day(ts: pd.Timestamp) -> str:
+    return "" if pd.isna(ts) else f"{ts.day} {ts:%b %Y}"
+
+
+def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, window: int = 90) -> Standing:
+    """Standing of every certification and trainer at ``as_of`` with a risk window of ``window`` days."""
+    if window < 0:
+        raise ValueError("window must be 0 or more days")
+    T = pd.Timestamp(as_of)
+    rules = rules_frame(catalogue)
+    certs = roster.certifications.copy()
+    acts = roster.activities.copy()
+    cards = roster.cpr_cards
+    ledger = roster.ledger
+    warnings = list(roster.warnings)
+
+    c = certs.join(rules, on="credential", how="left")
+    c["known"] = c["credential"].isin(rules.index[rules["kind"].eq("certification")])
+    c["cycle_start"] = cycle_start(c["expires"], c["cycle_years"].where(c["known"]))
+    c["window_end"] = c["expires"].where(c["expires"] < T, T)
+    credit_bearing = c["known"] & c["required"].notna()
+
+    # Which unit does each activity row mean? Reject the ambiguous ones (standing.md rules 1 and 3).
+    hpu_by_trainer = (c[credit_bearing].groupby("trainer_id")["hours_per_unit"]
+                      .agg(lambda s: tuple(sorted(set(s.fillna(-1.0))))))
+    body_hpu = rules[rules["kind"].eq("certification")].groupby("body")["hours_per_unit"].agg(
+        lambda s: tuple(sorted(set(s.fillna(-1.0)))))
+    held_names = (c[credit_bearing].groupby("trainer_id")["credential_name"]
+                  .agg(lambda s: " and ".join(dict.fromkeys(s))))
+    if len(acts):
+        units = acts["unit_kind"].eq("units")
+        no_body = acts["bodies"].map(len).eq(0)
+        trainer_sizes = acts["trainer_id"].map(hpu_by_trainer)
+        amb_trainer = units & no_body & trainer_sizes.map(lambda t: isinstance(t, tuple) and len(t) > 1)
+        named_sizes = acts["bodies"].map(lambda bs: tuple(sorted({h for b in bs for h in body_hpu.get(b, ())})))
+        amb_bodies = units & ~no_body & named_sizes.map(len).gt(1)
+        rejected = amb_trainer | amb_bodies
+        if rejected.any():
+            why = pd.Series("", index=acts.index, dtype=object)
+            why[amb_trainer] = [
+                f"unit {u or 'credit'} is ambiguous for this trainer (holds {held_names.get(t, '')}): name the body or give hours"
+                for u, t in zip(acts.loc[amb_trainer, "unit_text"], acts.loc[amb_trainer, "trainer_id"], strict=True)]
+            why[amb_bodies] = [
+                f"unit {u or 'credit'} is ambiguous: {' and '.join(bs)} count credits in units of different sizes; give hours"
+                for u, bs in zip(acts.loc[amb_bodies, "unit_text"], acts.loc[amb_bodies, "bodies"], strict=True)]
+            rej = acts[rejected]
+            ledger = reject_rows(ledger, pd.DataFrame({"file": rej["file"], "sheet": rej["sheet"], "row": rej["row"],
+                                                       "column": rej["unit_column"], "reason": why[rejected]}))
+            acts = acts[~rejected]
+        future = acts["date"] > T
+        if future.any():
+            names = roster.trainers.set_index("trainer_id")["trainer"]
+            sample = "; ".join(f"{names.get(t, t)}: {crs or 'activity'} on {_day(d)}" for t, crs, d in
+                               zip(acts.loc[future, "trainer_id"], acts.loc[future, "course"], acts.loc[future, "date"], strict=True))
+            n = int(future.sum())
+            if n > 5:
+                sample = "; ".join(sample.split("; ")[:5]) + f"; and {n - 5} more"
+            warnings.append(f"{n} activit{'y is' if n == 1 else 'ies are'} dated after as-of ({_day(T)}) and not counted "
+                            f"yet (booked courses?): {sample}.")
+
+    # Pair each activity with the certifications it can count toward.
+    cert_side = c.loc[credit_bearing, ["cert_key", "trainer_id", "credential", "body", "hours_per_unit",
+                                       "cycle_start", "window_end"]]
+    pairs = []
+    if len(acts) and len(cert_side):
+        a = acts[["activity_id", "trainer_id", "date", "amount", "unit_kind", "bodies"]]
+        nb = a[a["bodies"].map(len).eq(0)]
+        pairs.append(nb.merge(cert_side, on="trainer_id"))
+        wb = a[a["bodies"].map(len).gt(0)].explode("bodies").rename(columns={"bodies": "body"})
+        if len(wb):
+            pairs.append(wb.merge(cert_side, on=["trainer_id", "body"]))
+    if pairs:
+        p = pd.concat(pairs, ignore_index=True)
+        p["credits"] = np.where(p["unit_kind"].eq("hours"), p["amount"] / p["hours_per_unit"], p["amount"])
+        inside = (p["date"] > p["cycle_start"]) & (p["date"] <= p["window_end"]) & p["credits"].notna()
+        contrib = p.loc[inside & p["credits"].gt(0), ["activity_id", "trainer_id", "cert_key", "credential", "credits"]]
+        contrib = contrib.drop_duplicates(["activity_id", "cert_key"])
+        uncountable = p.loc[inside & p["credits"].isna()].groupby("cert_key")["amount"].sum()
+    else:
+        contrib = pd.DataFrame(columns=["activity_id", "trainer_id", "cert_key", "credential", "credits"])
+        uncountable = pd.Series(dtype=float)
+    from_log = contrib.groupby("cert_key")["credits"].sum()
+
+    # Flat credits written on the roster row.
+    flat = np.where(c["credits_in_hours"], c["credits"] / c["hours_per_unit"], c["credits"])
+    c["flat"] = pd.Series(flat, index=c.index, dtype=float)
+
+    # CPR/AED: current card, and credit for a card completed inside the window.
+    if len(cards):
+        latest = cards.groupby("trainer_id")["expires"].max()
+        c["cpr_expires"] = c["trainer_id"].map(latest)
+        issued_cards = cards[cards["issued"].notna()][["trainer_id", "issued"]]
+        cc = c.loc[c["cpr_counts_credits"].fillna(0).gt(0), ["cert_key", "trainer_id", "cycle_start", "window_end"]]
+        m = cc.merge(issued_cards, on="trainer_id")
+        got = m[(m["issued"] > m["cycle_start"]) & (m["issued"] <= m["window_end"])]["cert_key"].unique()
+        c["cpr_credit"] = np.where(c["cert_key"].isin(got), c["cpr_counts_credits"], 0.0)
+    else:
+        c["cpr_expires"] = pd.NaT
+        c["cpr_credit"] = 0.0
+    c["cpr_expires"] = pd.to_datetime(c["cpr_expires"])
+    has_card = c["cpr_expires"].notna()
+    current = c["cpr_expires"] >= T
+    c["cpr_current"] = pd.array(np.where(has_card | c["cpr_required"].fillna(False), current, pd.NA), dtype="boolean")
+    cpr_ok = ~c["cpr_required"].fillna(False).astype(bool) | current
+
+    # Earned, required, remaining.
+    trainers_with_log = set(roster.activities["trainer_id"]) if len(roster.activities) else set()
+    credit_info = credit_bearing & (c["credits"].notna() | c["trainer_id"].isin(trainers_with_log)
+                                    | c["trainer_id"].isin(roster.ce_logged))
+    earned = (c["flat"].fillna(0.0) + c["cert_key"].map(from_log).fillna(0.0) + c["cpr_credit"]).round(6)
+    c["earned"] = earned.where(credit_info)
+    c["required"] = c["required"].where(c["known"])
+    c["remaining"] = (c["required"] - c["earned"]).clip(lower=0).round(6)
+    c["days_left"] = (c["expires"] - T).dt.days.astype("int64")
+    span = (c["expires"] - c["cycle_start"]).dt.days
+    c["elapsed"] = ((T - c["cycle_start"]).dt.days / span.where(span > 0)).clip(0, 1)
+    c["progress"] = (c["earned"] / c["required"].where(c["required"] > 0)).clip(0, 1)
+    c.loc[credit_info & c["required"].eq(0), "progress"] = 1.0
+
+    # Status: the first rule that applies wins.
+    grace = c["grace_days"].fillna(0).astype(int)
+    grace_end = c["expires"] + pd.to_timedelta(grace, unit="D")
+    met = credit_info & (c["earned"] >= c["required"]) & cpr_ok
+    ratio = c["earned"] / c["required"].where(c["required"] > 0)
+    behind = credit_info & (ratio < c["elapsed"] - 0.25)
+    conds = [T > grace_end, T > c["expires"], met, c["days_left"] <= window, behind]
+    c["status"] = np.select(conds, ["expired", "grace", "met", "at_risk", "behind"], default="on_track")
+    c.loc[~credit_info & c["status"].isin(["met", "behind"]), "status"] = "on_track"
+
+    c["reasons"] = _reasons(c, credit_info, uncountable, T, window)
+    c["urgency"] = c["status"].map(STATUS_RANK).astype(int) * 100_000 + c["days_left"].clip(-99_999, 99_999)
+
+    people = roster.trainers.set_index("trainer_id")
+    c["trainer"] = c["trainer_id"].map(people["trainer"])
+    c["club"] = c["trainer_id"].map(people["club"])
+    c["role"] = c["trainer_id"].map(people["role"])
+    c["body"] = c["body"].where(c["known"], "")
+    c["unit"] = c["unit"].where(c["known"], "")
+    c = c.sort_values(["urgency", "trainer", "credential"], kind="stable")
+    standings = c.reindex(columns=STANDING_COLUMNS + ["cert_key"]).reset_index(drop=True)
+
+    trainers = _trainers(roster, standings, T)
+    cards_out = cards.copy()
+    cards_out["trainer"] = cards_out["trainer_id"].map(people["trainer"])
+    cards_out["club"] = cards_out["trainer_id"].map(people["club"])
+    cards_out["current"] = cards_out["expires"] >= T
+    return Standing(as_of=as_of, window=window, standings=standings, trainers=trainers,
+                    activities=acts.reset_index(drop=True), contributions=contrib.reset_index(drop=True),
+                    ledger=ledger, mappings=roster.mappings, warnings=tuple(dict.fromkeys(warnings)),
+                    rules_version=catalogue.version, cpr_cards=cards_out, unreadable=roster.unreadable)
+
+
+def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T: pd.Timestamp,
+             window: int) -> list[list[str]]:
+    """Plain sentences a manager can act on, one list per certification."""
+    out: list[list[str]] = []
+    cols = zip(c["status"], c["known"], c["credential_name"], c["expires"], c["grace_days"].fillna(0),
+               c["earned"], c["required"], c["remaining"], c["unit"], c["hours_per_unit"], c["days_left"],
+               c["cpr_required"].fillna(False), c["cpr_expires"], credit_info, c["elapsed"], c["cert_key"],
+               c["required"].notna(), strict=True)
+    for (status, known, name, E, g, earned, req, rem, unit, hpu, days, cpr_req, cpr_exp, info, elapsed, key,
+         has_req) in cols:
+        r: list[str] = []
+        if not known:
+            r.append(f"no rules for {name}: expiry tracked, credits not checked")
+        elif not has_req:
+            r.append(f"{name} has no credit requirement in the rules: expiry tracked")
+        elif not info:
+            r.append("credits not recorded")
+        if status == "expired":
+            end = E + pd.Timedelta(days=int(g))
+            r.append(f"expired on {_day(E)}" + (f"; the grace period ended on {_day(end)}" if g else "")
+                     + ": not valid to work; the trainer must re-certify")
+        elif status == "grace":
+            r.append(f"lapsed on {_day(E)}: in the grace period until {_day(E + pd.Timedelta(days=int(g)))}, "
+                     "renewable with a late fee, but not valid to work until renewed")
+        if known and info and has_req:
+            hours = f" ({_fmt(rem * hpu)} hours)" if np.isfinite(hpu) and rem > 0 and unit != "hour" else ""
+            if earned >= req:
+                r.append(f"credits met: {_fmt(earned)} of {_fmt(req)} {unit}")
+            elif status in ("at_risk", "behind", "on_track"):
+                lead = f"expires in {days} day{'s' if days != 1 else ''} ({_day(E)})" if status == "at_risk" else f"renewal due {_day(E)}"
+                r.append(f"{lead}: needs {_fmt(rem)} more {unit}{hours} ({_fmt(earned)} of {_fmt(req)} earned)")
+                if status == "behind":
+                    r.append(f"behind pace: {round(100 * earned / req) if req else 100}% of the credits earned with "
+                             f"{round(100 * elapsed)}% of the cycle gone")
+            else:
+                r.append(f"{_fmt(earned)} of {_fmt(req)} {unit} were earned in the cycle")
+        elif known and status == "at_risk":
+            r.append(f"expires in {days} day{'s' if days != 1 else ''} ({_day(E)})")
+        elif not known and status == "at_risk":
+            r.append(f"expires in {days} day{'s' if days != 1 else ''} ({_day(E)})")
+        if key in uncountable.index:
+            r.append(f"{_fmt(uncountable[key])} hours could not be counted: {name} has no fixed hours per {unit}")
+        if cpr_req and status not in ("expired",):
+            if pd.isna(cpr_exp):
+                r.append("no CPR/AED on file")
+            elif cpr_exp < T:
+                r.append(f"CPR/AED expired on {_day(cpr_exp)}")
+            elif cpr_exp < E:
+                r.append(f"CPR/AED expires {_day(cpr_exp)}, before renewal")
+        out.append(r)
+    return out
+
+
+def _trainers(roster: Roster, standings: pd.DataFrame, T: pd.Timestamp) -> pd.DataFrame:
+    """One row per trainer: compliant, worst status, number of certifications, next expiry."""
+    t = roster.trainers.copy()
+    if len(standings):
+        s = standings
+        rank = s["status"].map(STATUS_RANK)
+        g = s.assign(rank=rank, valid=~s["status"].isin(LAPSED),
+                     upcoming=s["expires"].where(s["expires"] >= T)).groupby("trainer_id")
+        worst = g["rank"].min().map(lambda r: TRAINER_STATUSES[r])
+        any_valid = g["valid"].any()
+        count = g.size()
+        nxt = g["upcoming"].min()
+        t["status"] = t["trainer_id"].map(worst).fillna("missing")
+        t["certifications"] = t["trainer_id"].map(count).fillna(0).astype(int)
+        t["next_expiry"] = pd.to_datetime(t["trainer_id"].map(nxt))
+        valid = t["trainer_id"].map(any_valid).fillna(False).astype(bool)
+    else:
+        t["status"] = "missing"
+        t["certifications"] = 0
+        t["next_expiry"] = pd.NaT
+        valid = pd.Series(False, index=t.index)
+    # CPR requirement of any held credential.
+    lacking = set(standings.loc[standings["cpr_required"].fillna(False).astype(bool)
+                                & ~standings["cpr_current"].fillna(False).astype(bool), "trainer_id"])
+    t["compliant"] = valid & ~t["trainer_id"].isin(lacking)
+    t["_rank"] = t["status"].map(STATUS_RANK)
+    t = t.sort_values(["_rank", "trainer"], kind="stable")
+    return t.reindex(columns=TRAINER_RESULT_COLUMNS).reset_index(drop=True)
+
+
+_ = STATUSES, CONTRIBUTION_COLUMNS
