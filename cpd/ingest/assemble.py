@@ -152,7 +152,8 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
         acts["activity_id"] = np.arange(len(acts))
     acts = acts.reindex(columns=ACTIVITY_COLUMNS)
     log_files = {r.mapping.file for r in used if r.layout == "ce_log"}
-    ce_logged = frozenset(attach([r.people for r in used if r.mapping.file in log_files], PEOPLE_COLUMNS)["trainer_id"])
+    logged = attach([r.people for r in used if r.mapping.file in log_files], PEOPLE_COLUMNS)
+    ce_logged = frozenset(logged["trainer_id"]) if "trainer_id" in logged else frozenset()
     for frame, cols in ((certs, ("issued", "expires")), (cpr, ("issued", "expires")), (acts, ("date",))):
         for c in cols:
             frame[c] = pd.to_datetime(frame[c])

@@ -94,7 +94,7 @@ def _workbook_grids(name: str, data: bytes, sniffed: safety.Sniffed) -> list[Gri
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         grids: list[Grid] = []
         for meta in wb.sheets_metadata:
-            if str(meta.typ) not in ("SheetTypeEnum.WorkSheet",) and "WorkSheet" not in str(meta.typ):
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
                 continue
             sheet = wb.get_sheet_by_name(meta.name)
             safety.check_sheet_size(name, meta.name, sheet.height, sheet.width)
@@ -103,7 +103,7 @@ def _workbook_grids(name: str, data: bytes, sniffed: safety.Sniffed) -> list[Gri
             grids.append(Grid(
                 file=name, sheet=meta.name, rows=rows,
                 row_numbers=list(range(start_row + 1, start_row + 1 + len(rows))),
-                hidden="Visible" not in str(meta.visible), date1904=date1904,
+                hidden=meta.visible != pc.SheetVisibleEnum.Visible, date1904=date1904,
                 hidden_rows=hidden_rows.get(meta.name, ()),
                 notices=tuple(sniffed.notices),
             ))

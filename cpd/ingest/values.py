@@ -154,7 +154,7 @@ UNIT_WORDS = {"ceu", "ceus", "cec", "cecs", "credit", "credits", "ce credit", "c
               "pt", "pts", "cpd", "cpd point", "cpd points", "cpd pts", "unit", "units", "ce", "ce units",
               "ce unit", "continuing education units", "continuing education credits"}
 
-_AMOUNT = re.compile(r"^\s*([+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+))\s*([^\d].*)?$")
+_AMOUNT = re.compile(r"^\s*([+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][+-]?\d+)?)\s*([^\d].*)?$")
 
 
 def unit_kind(text: object) -> str | None:

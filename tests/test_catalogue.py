@@ -1,0 +1,80 @@
+"""The catalogue is data: every seed credential is there with its rule fields, and bad rules files say why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cpd import RulesError, load_catalogue
+
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "domain" / "credentials.seed.yaml"
+
+
+def seed_entries():
+    if not SEED.exists():
+        pytest.skip("shared/domain/credentials.seed.yaml is not beside this checkout")
+    return [e for e in yaml.safe_load(SEED.read_text(encoding="utf-8")) if "cycle_years" in e]
+
+
+def test_every_seed_credential_is_in_the_bundled_catalogue_with_the_seed_values():
+    cat = load_catalogue()
+    for e in seed_entries():
+        c = cat[e["id"]]
+        assert c.cycle_years == e["cycle_years"], e["id"]
+        assert c.required_credits == e["required_credits"], e["id"]
+        assert c.hours_per_unit == e["hours_per_unit"], e["id"]
+        assert c.cpr_required == e["cpr_required"], e["id"]
+        assert c.cpr_counts_credits == e["cpr_counts_credits"], e["id"]
+        assert c.grace_days == e["grace_days"], e["id"]
+        assert list(c.sources) == e["sources"], e["id"]
+        assert c.confidence, e["id"]
+
+
+@pytest.mark.parametrize(("cid", "hours"), [("nasm_cpt", 10), ("issa_cpt", 1), ("ncsf_cpt", 2), ("nfpt_cpt", 5)])
+def test_ceu_means_different_hours_at_different_bodies(cid, hours):
+    assert load_catalogue()[cid].hours_per_unit == hours
+
+
+def test_rules_file_overrides_and_adds_by_id(tmp_path):
+    f = tmp_path / "r.yaml"
+    f.write_text("credentials:\n"
+                 "  - id: nasm_cpt\n    grace_days: 90\n"
+                 "  - id: zumba_zin\n    body: ZUMBA\n    name: Zumba Instructor\n    aliases: [Zumba, ZIN]\n"
+                 "    cycle_years: 1\n    required_credits: null\n", encoding="utf-8")
+    cat = load_catalogue(f)
+    assert cat["nasm_cpt"].grace_days == 90 and cat["nasm_cpt"].required_credits == 2.0
+    assert cat.match("Zumba Instructor") == "zumba_zin"
+    assert cat.version != load_catalogue().version
+
+
+def test_exported_rules_round_trip(tmp_path):
+    cat = load_catalogue()
+    f = tmp_path / "rules.yaml"
+    f.write_text(cat.to_yaml(), encoding="utf-8")
+    again = load_catalogue(f)
+    assert again.credentials == cat.credentials
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("credentials: [", "not valid YAML"),
+     ("just text", "must hold a list named 'credentials'"),
+     ("credentials:\n  - body: X\n", "needs an id"),
+     ("credentials:\n  - id: nasm_cpt\n    hours_per_unit: ten\n", "nasm_cpt.hours_per_unit must be a number"),
+     ("credentials:\n  - id: nasm_cpt\n    hours_per_unit: 0\n", "more than 0"),
+     ("credentials:\n  - id: nasm_cpt\n    colour: red\n", "fields Recert does not know: colour"),
+     ("credentials:\n  - id: Bad Id\n    body: X\n", "lower-case letters"),
+     ("credentials:\n  - id: new_one\n    body: X\n    name: Y\n", "needs cycle_years")],
+)
+def test_invalid_rules_files_get_a_clear_sentence(tmp_path, text, message):
+    f = tmp_path / "r.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(RulesError, match=message):
+        load_catalogue(f)
+
+
+def test_missing_rules_file_is_a_clear_error(tmp_path):
+    with pytest.raises(RulesError, match="cannot be read"):
+        load_catalogue(tmp_path / "nope.yaml")

@@ -1,0 +1,281 @@
+"""inputs.md as tests: each layout, each kind of mess, and the ledger that accounts for every row."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from cpd import Source, load_catalogue, read_sources
+from cpd.ingest.header import field_for
+from cpd.ingest.values import parse_amounts, parse_dates
+from tests.helpers import csv_bytes, row_of, run, xlsx_bytes
+
+CAT = load_catalogue()
+
+
+def roster(files, **kw):
+    return read_sources([Source(n, d if isinstance(d, bytes) else d.encode()) for n, d in files.items()],
+                        catalogue=CAT, **kw)
+
+
+# Header spellings ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("Trainer", "trainer"), ("Employee", "trainer"), ("Staff", "trainer"), ("Name", "trainer"),
+     ("Trainer Name", "trainer"), ("  trainer NAME ", "trainer"), ("Club", "club"), ("Location", "club"),
+     ("Site", "club"), ("Certification", "credential"), ("Cert", "credential"), ("Credential", "credential"),
+     ("Cert Body", "credential"), ("Cert #", "number"), ("Number", "number"), ("Cert Number", "number"),
+     ("Expiration", "expires"), ("Exp. Date", "expires"), ("Exp. Date (mm/dd/yyyy)", "expires"),
+     ("Valid until", "expires"), ("Expiry date", "expires"), ("CEUs earned", "amount"), ("CE hours", "amount"),
+     ("Credits", "amount"), ("CPR/AED exp", "cpr_expires"), ("First aid valid until", "cpr_expires"),
+     ("Staff ID", "trainer_id"), ("Employee #", "trainer_id"), ("First Name", "first_name"), ("Surname", "last_name"),
+     ("E-mail", "email"), ("Role", "role"), ("Position", "role"), ("Issued", "issued"), ("Expires", "expires"),
+     ("Date", "date"), ("Course", "course"), ("Provider", "provider"), ("Amount", "amount"), ("Unit", "unit"),
+     ("Approved for", "approved_for"), ("Notes", None), ("Phone", None), ("", None)],
+)
+def test_header_spellings_map_to_fields(header, field):
+    assert field_for(header) == field
+
+
+# Dates -----------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("cells", "expected", "order"),
+    [
+        (["03/15/2027", "01/02/2027"], ["2027-03-15", "2027-01-02"], "mdy"),  # 15 in 2nd place: month first
+        (["15/03/2027", "01/02/2027"], ["2027-03-15", "2027-02-01"], "dmy"),  # 15 in 1st place: day first
+        (["2027-03-15"], ["2027-03-15"], None),
+        (["Mar 15 2027", "15-Mar-27", "March 15, 2027", "15 March 2027"], ["2027-03-15"] * 4, None),
+        ([46461.0], ["2027-03-15"], None),  # Excel serial
+        (["46461"], ["2027-03-15"], None),  # serial as text
+        ([datetime(2027, 3, 15, 0, 0)], ["2027-03-15"], None),
+        (["15.03.2027"], ["2027-03-15"], "dmy"),
+    ],
+)
+def test_dates_in_every_way_managers_write_them(cells, expected, order):
+    parsed = parse_dates(pd.Series(cells, dtype=object))
+    assert [d.date().isoformat() for d in parsed.values] == expected
+    assert parsed.order == order and not parsed.bad.any()
+
+
+def test_a_column_never_mixes_orders_the_minority_is_rejected():
+    parsed = parse_dates(pd.Series(["15/03/2027", "16/03/2027", "03/17/2027"], dtype=object))
+    assert parsed.order == "dmy"
+    assert parsed.bad.tolist() == [False, False, True]
+
+
+def test_wholly_ambiguous_column_uses_configured_order_and_says_so():
+    body = "Trainer,Certification,Expiration\nA B,ISSA,03/04/2027\n"
+    r = roster({"r.csv": body})
+    assert r.certifications["expires"].iloc[0] == pd.Timestamp("2027-03-04")
+    assert any("could be read either way" in w for w in r.warnings)
+    r = roster({"r.csv": body}, date_order="dmy")
+    assert r.certifications["expires"].iloc[0] == pd.Timestamp("2027-04-03")
+
+
+def test_header_note_states_the_date_order():
+    r = roster({"r.csv": "Trainer,Certification,Exp. Date (dd/mm/yyyy)\nA B,ISSA,03/04/2027\n"})
+    assert r.certifications["expires"].iloc[0] == pd.Timestamp("2027-04-03")
+    assert not any("either way" in w for w in r.warnings)
+
+
+@pytest.mark.parametrize("date1904", [False, True])
+def test_workbooks_in_the_1904_date_system_are_read_right(date1904):
+    data = xlsx_bytes({"Roster": [["Trainer", "Certification", "Expiration"], ["A B", "ISSA", date(2027, 3, 15)]]},
+                      date1904=date1904)
+    r = roster({"r.xlsx": data})
+    assert r.certifications["expires"].iloc[0] == pd.Timestamp("2027-03-15")
+
+
+# Numbers and units -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("cell", "value", "kind"),
+    [("12 hrs", 12.0, "hours"), ("1.5 CEU", 1.5, "units"), ("0,5", 0.5, None), (2, 2.0, None), ("2 CECs", 2.0, "units"),
+     ("3 hours", 3.0, "hours"), ("10 CPD points", 10.0, "units"), (" 4 ", 4.0, None), ("1.5h", 1.5, "hours")],
+)
+def test_amounts_with_units_and_decimal_commas(cell, value, kind):
+    a = parse_amounts(pd.Series([cell], dtype=object))
+    assert a.values.iloc[0] == pytest.approx(value)
+    assert (a.kinds.iloc[0] if isinstance(a.kinds.iloc[0], str) else None) == kind
+    assert not a.bad.iloc[0]
+
+
+@pytest.mark.parametrize("cell", ["lots", "3 bananas", "-1", "n/a"])
+def test_amounts_that_are_not_numbers_are_bad_with_a_reason(cell):
+    a = parse_amounts(pd.Series([cell], dtype=object))
+    assert a.bad.iloc[0] and a.why.iloc[0]
+
+
+def test_semicolon_csv_with_decimal_commas():
+    body = "Trainer;Certification;Expiration;CEUs earned\nA B;NASM;31/12/2027;1,5\n"
+    st = run({"r.csv": body})
+    assert row_of(st, "A B")["earned"] == pytest.approx(1.5)
+
+
+def test_header_unit_hours_converts_flat_credits():
+    st = run({"r.csv": "Trainer,Certification,Expiration,CE hours\nA B,NASM,2027-12-31,15\n"})
+    assert row_of(st, "A B")["earned"] == pytest.approx(1.5)
+
+
+# Credentials -----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("written", "cid"),
+    [("NASM", "nasm_cpt"), ("NASM-CPT", "nasm_cpt"), ("NASM Certified Personal Trainer", "nasm_cpt"),
+     ("ACE PT", "ace_cpt"), ("ACE-GFI", "ace_gfi"), ("Group Fitness (AFAA)", "afaa_cgfi"), ("ACE", "ace_cpt"),
+     ("NSCA", "nsca_cscs"), ("ACSM", "acsm_cpt"), ("AFAA", "afaa_cgfi"), ("Yoga Alliance", "ya_ryt"),
+     ("CPR/AED", "arc_cpr_aed"), ("BLS", "aha_cpr_aed"), ("nasm cpt ", "nasm_cpt"), ("ISSA", "issa_cpt"),
+     ("NSCA-CPT", "nsca_cpt"), ("ACSM EP", "acsm_ep"), ("RYT 200", "ya_ryt"), ("Zumba Instructor", None)],
+)
+def test_credential_names_match_catalogue_ids_through_aliases(written, cid):
+    assert CAT.match(written) == cid
+
+
+# Layouts ---------------------------------------------------------------------------------------------------
+MESSY_ROSTER = [
+    ["Downtown Fitness — Staff certifications"], [""], ["Exported 2026-05-30"], [""],
+    ["Trainer Name", "Club", "Certification", "Cert #", "Exp. Date", "CEUs earned", "CPR/AED exp", "Notes"],
+    ["Ana Silva", "Downtown", "NASM-CPT", "000123", "07/31/2026", "1.2", "12/31/2026", "ok"],
+    ["  ana silva ", "Downtown", "ACE-GFI", "", "15-Mar-27", "", "", ""],
+    ["", "", "", "", "", "", "", ""],
+    ["Bruno Costa", "Riverside", "ISSA", "A-77", "2027-01-15", "12 hrs", "2026-12-01", ""],
+    ["José Martínez", "Riverside", "Zumba Instructor", "", "Aug 1 2026", "", "", ""],
+    ["Carla Gómez", "Northgate", "ACE PT", "", "soon", "", "", ""],
+    ["", "Northgate", "NASM", "", "2027-01-01", "", "", ""],
+    ["Total", "", "5", "", "", "13.2", "", ""],
+]
+
+
+def test_long_roster_with_title_rows_blank_and_total_rows_accounts_for_every_row():
+    r = roster({"roster.csv": csv_bytes(MESSY_ROSTER)})
+    m = r.mappings[0]
+    assert m.layout == "certifications" and m.header_row == 5
+    assert m.columns["Exp. Date"] == "expires" and m.columns["Cert #"] == "number"
+    assert m.ignored == ("Notes",)
+    c = r.ledger["fate"].value_counts()
+    assert (len(r.ledger), c["accepted"], c["rejected"], c["blank"]) == (8, 4, 2, 2)
+    rej = r.ledger[r.ledger["fate"].eq("rejected")].set_index("row")
+    assert rej.loc[11, "column"] == "Exp. Date" and "'soon' is not a date" in rej.loc[11, "reason"]
+    assert rej.loc[12, "column"] == "Trainer Name" and "no trainer name" in rej.loc[12, "reason"]
+    # "Ana Silva" and "  ana silva " are one trainer; the number keeps its leading zeros.
+    assert sorted(r.trainers["trainer"]) == ["Ana Silva", "Bruno Costa", "José Martínez"]
+    assert r.certifications.set_index("credential").loc["nasm_cpt", "number"] == "000123"
+
+
+def test_roster_in_xlsx_gives_excel_row_numbers_below_title_rows():
+    data = xlsx_bytes({"Certs": [["Staff list"], [], ["Trainer", "Certification", "Expiration"],
+                                 ["A B", "NASM", date(2027, 1, 1)], ["C D", "NASM", "never"]]}, start_row=2)
+    st = run({"r.xlsx": data})
+    rej = st.rejected
+    assert (rej.iloc[0]["file"], rej.iloc[0]["sheet"], rej.iloc[0]["row"], rej.iloc[0]["column"]) == ("r.xlsx", "Certs", 6, "Expiration")
+
+
+def test_training_matrix_one_column_per_credential():
+    data = xlsx_bytes({"Matrix": [
+        ["Name", "Club", "NASM CPT", "ACE GFI", "CPR/AED", "Spin Instructor"],
+        ["Ana Silva", "Downtown", date(2027, 3, 1), None, date(2026, 12, 1), None],
+        ["Ben Ito", "Downtown", None, date(2026, 7, 1), date(2025, 1, 1), None],
+        ["Cy Dee", "Riverside", None, None, None, None],
+    ]})
+    st = run({"matrix.xlsx": data})
+    assert st.mappings[0].layout == "matrix"
+    assert set(zip(st.standings["trainer"], st.standings["credential"], strict=True)) == {
+        ("Ana Silva", "nasm_cpt"), ("Ben Ito", "ace_gfi")}
+    assert "Spin Instructor" in st.mappings[0].ignored
+    ben = row_of(st, "Ben Ito")
+    assert ben["status"] == "at_risk" and "CPR/AED expired on 1 Jan 2025" in ben["reasons"]
+    assert st.trainers.set_index("trainer").loc["Cy Dee", "status"] == "missing"
+
+
+def test_workbook_with_staff_certifications_and_ce_log_sheets():
+    data = xlsx_bytes({
+        "Staff": [["Staff ID", "First Name", "Last Name", "Email", "Club", "Role"],
+                  ["S1", "Ana", "Silva", "ana@example.com", "Downtown", "Personal Trainer"],
+                  ["S2", "Ben", "Ito", "ben@example.com", "Riverside", "Group Fitness Instructor"]],
+        "Certifications": [["Staff ID", "Credential", "Cert Number", "Issued", "Expires"],
+                           ["S1", "NASM-CPT", "000123", date(2024, 7, 31), date(2026, 7, 31)],
+                           ["S1", "CPR/AED", "", date(2024, 12, 1), date(2026, 12, 1)],
+                           ["S2", "ACE GFI", "", None, date(2027, 5, 31)],
+                           ["S9", "ISSA", "", None, date(2027, 5, 31)]],
+        "CE Log": [["Staff ID", "Date", "Course", "Provider", "Amount", "Unit", "Approved For"],
+                   ["S1", date(2025, 3, 2), "Corrective Exercise", "NASM", 1.0, "CEU", "NASM"],
+                   ["S1", date(2026, 1, 10), "Kettlebells", "Local", 6, "hours", None],
+                   ["S2", "TBD", "Barre", "", 1, "CEC", "ACE"],
+                   ["S2", date(2026, 2, 1), "Cycling", "", "lots", "CEC", "ACE"]],
+    })
+    st = run({"club.xlsx": data})
+    layouts = {m.sheet: m.layout for m in st.mappings}
+    assert layouts == {"Staff": "staff", "Certifications": "certifications", "CE Log": "ce_log"}
+    assert row_of(st, "Ana Silva")["earned"] == pytest.approx(1.7)
+    assert row_of(st, "Ana Silva")["status"] == "at_risk"
+    rej = st.rejected.set_index(["sheet", "row"])
+    assert "S9" in rej.loc[("Certifications", 5), "reason"]
+    assert "'TBD' is not a date" in rej.loc[("CE Log", 4), "reason"]
+    assert "'lots' is not a number" in rej.loc[("CE Log", 5), "reason"]
+    assert st.trainers.set_index("trainer").loc["Ana Silva", "email"] == "ana@example.com"
+
+
+def test_same_trainer_recognised_across_files():
+    a = csv_bytes([["Trainer", "Club", "Certification", "Expiration"], ["Ana Silva", "Downtown", "NASM", "2027-01-01"]])
+    b = csv_bytes([["Trainer", "Club", "Certification", "Expiration"], ["ANA SILVA ", "Downtown", "ISSA", "2027-01-01"]])
+    st = run({"downtown.csv": a, "riverside.csv": b})
+    assert len(st.trainers) == 1 and len(st.standings) == 2
+
+
+def test_same_certification_in_two_files_keeps_the_later_expiry_and_says_so():
+    a = csv_bytes([["Trainer", "Certification", "Expiration"], ["Ana Silva", "NASM", "2026-01-01"]])
+    b = csv_bytes([["Trainer", "Certification", "Expiration"], ["Ana Silva", "NASM-CPT", "2028-01-01"]])
+    st = run({"a.csv": a, "b.csv": b})
+    assert len(st.standings) == 1 and st.standings["expires"].iloc[0] == pd.Timestamp("2028-01-01")
+    assert any("listed 2 times" in w for w in st.warnings)
+
+
+def test_hidden_sheets_are_never_used_silently():
+    data = xlsx_bytes({"Roster": [["Trainer", "Certification", "Expiration"], ["A B", "NASM", date(2027, 1, 1)]],
+                       "Old": [["Trainer", "Certification", "Expiration"], ["Old One", "NASM", date(2020, 1, 1)]]},
+                      hidden=("Old",))
+    st = run({"r.xlsx": data})
+    assert list(st.trainers["trainer"]) == ["A B"]
+    assert any("'Old'" in w and "hidden" in w for w in st.warnings)
+
+
+def test_hidden_rows_are_flagged():
+    data = xlsx_bytes({"Roster": [["Trainer", "Certification", "Expiration"], ["A B", "NASM", date(2027, 1, 1)],
+                                  ["C D", "NASM", date(2027, 1, 1)]]}, hidden_rows={"Roster": (3,)})
+    st = run({"r.xlsx": data})
+    assert any("hidden row" in w and "3" in w for w in st.warnings)
+
+
+def test_sheet_with_no_recognisable_header_says_what_was_found_and_what_is_needed():
+    data = xlsx_bytes({"Notes": [["Colour", "Shape"], ["red", "round"]],
+                       "Roster": [["Trainer", "Certification", "Expiration"], ["A B", "NASM", date(2027, 1, 1)]]})
+    st = run({"r.xlsx": data})
+    assert any("'Colour'" in w and "needs a trainer name" in w for w in st.warnings)
+
+
+def test_a_file_with_no_usable_sheet_is_refused_in_one_sentence():
+    from cpd import UnreadableFile
+
+    with pytest.raises(UnreadableFile, match="no sheet has a header Recert recognises.*'Colour'"):
+        run({"r.csv": "Colour,Shape\nred,round\n"})
+
+
+def test_mapping_override_corrects_a_wrong_guess():
+    body = "Person,Qualification,Renew by,Hours\nA B,ISSA,2027-01-31,4\n"
+    st = run({"r.csv": body}, overrides={("r.csv", ""): {"Person": "trainer", "Renew by": "expires", "Hours": "amount"}})
+    r = row_of(st, "A B")
+    assert r["expires"] == pd.Timestamp("2027-01-31") and r["earned"] == pytest.approx(4)
+
+
+def test_accented_names_and_utf8_bom_are_kept():
+    data = "\ufeffTrainer,Certification,Expiration\nZoë Brontë,NASM,2027-01-01\n".encode()
+    st = run({"r.csv": data})
+    assert st.trainers["trainer"].tolist() == ["Zoë Brontë"]
+
+
+def test_trainer_id_comes_from_the_file_or_is_stable_from_the_name():
+    st1 = run({"r.csv": "Trainer,Certification,Expiration\nAna Silva,NASM,2027-01-01\n"})
+    st2 = run({"x.csv": "Name,Cert,Valid until\n ana  SILVA,ISSA,2027-01-01\n"})
+    assert st1.trainers["trainer_id"].iloc[0] == st2.trainers["trainer_id"].iloc[0]
+    st3 = run({"r.csv": "Employee ID,Trainer,Certification,Expiration\nE-042,Ana Silva,NASM,2027-01-01\n"})
+    assert st3.trainers["trainer_id"].iloc[0] == "E-042"
