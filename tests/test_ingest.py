@@ -172,17 +172,18 @@ def test_roster_in_xlsx_gives_excel_row_numbers_below_title_rows():
 
 def test_training_matrix_one_column_per_credential():
     data = xlsx_bytes({"Matrix": [
-        ["Name", "Club", "NASM CPT", "ACE GFI", "CPR/AED", "Spin Instructor"],
-        ["Ana Silva", "Downtown", date(2027, 3, 1), None, date(2026, 12, 1), None],
-        ["Ben Ito", "Downtown", None, date(2026, 7, 1), date(2025, 1, 1), None],
-        ["Cy Dee", "Riverside", None, None, None, None],
+        ["Name", "Club", "NASM CPT", "ACE GFI", "CPR/AED", "Spin Instructor", "Zumba", "Hire date", "Notes"],
+        ["Ana Silva", "Downtown", date(2027, 3, 1), None, date(2026, 12, 1), None, None, date(2020, 1, 1), "x"],
+        ["Ben Ito", "Downtown", None, date(2026, 7, 1), date(2025, 1, 1), None, date(2026, 5, 1), None, ""],
+        ["Cy Dee", "Riverside", None, None, None, None, None, None, None],
     ]})
     st = run({"matrix.xlsx": data})
     assert st.mappings[0].layout == "matrix"
     assert set(zip(st.standings["trainer"], st.standings["credential"], strict=True)) == {
-        ("Ana Silva", "nasm_cpt"), ("Ben Ito", "ace_gfi")}
-    assert "Spin Instructor" in st.mappings[0].ignored
-    ben = row_of(st, "Ben Ito")
+        ("Ana Silva", "nasm_cpt"), ("Ben Ito", "ace_gfi"), ("Ben Ito", "Zumba")}
+    assert {"Spin Instructor", "Hire date", "Notes"} <= set(st.mappings[0].ignored)
+    assert row_of(st, "Ben Ito", "Zumba")["status"] == "expired"
+    ben = row_of(st, "Ben Ito", "ace_gfi")
     assert ben["status"] == "at_risk" and "CPR/AED expired on 1 Jan 2025" in ben["reasons"]
     assert st.trainers.set_index("trainer").loc["Cy Dee", "status"] == "missing"
 

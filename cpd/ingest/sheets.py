@@ -28,8 +28,11 @@ from .header import (
     header_unit,
     map_header,
 )
-from .values import parse_amounts, parse_dates, text_column, unit_kind
+from .values import is_blank, parse_amounts, parse_dates, text_column, unit_kind
 
+# Date columns of a matrix that are not qualifications.
+_NOT_CREDENTIAL = re.compile(r"\b(date|dob|birth|born|hire|hired|start|started|joined|updated|modified|review|"
+                             r"appraisal|induction|last|next|contract|probation|leav\w*|anniversary)\b")
 _TOTAL = re.compile(r"^(grand )?(totals?|sum|subtotal|count|average)\b")
 _SPLIT_BODIES = re.compile(r"\s*(?:[;,/&+|]|\band\b)\s*", re.I)
 
@@ -280,6 +283,17 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         result.cpr = pd.concat(cpr_frames, ignore_index=True)
     elif layout == "matrix":
         cred_cols = [c for c in guess.credential_columns if not c.credits]
+        # Unknown credentials are kept: a column of expiry dates named like a qualification ("Zumba Instructor").
+        for i in range(width):
+            h = tidy(header[i])
+            if i in used or not h or _NOT_CREDENTIAL.search(fold(h)):
+                continue
+            values = frame[i][fate.eq("accepted")]
+            filled = values[~is_blank(values)]
+            if len(filled) and parse_dates(filled, order=date_order if date_order != "auto" else "mdy").bad.mean() <= 0.2:
+                cred_cols.append(CredentialColumn(i, h, h, False, False))
+                columns[h] = f"credential:{h}"
+                ignored = tuple(x for x in ignored if x != h)
         credit_cols = {c.credential: c for c in guess.credential_columns if c.credits}
         any_value = pd.Series(False, index=frame.index)
         cert_frames, cpr_frames = [], []
