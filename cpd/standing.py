@@ -7,12 +7,14 @@ reads the clock, a file or a rule value from code.
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from .catalogue import Catalogue
 from .ingest.assemble import reject_rows
+from .ingest.values import map_unique
 from .model import (
     CONTRIBUTION_COLUMNS,
     STANDING_COLUMNS,
@@ -51,6 +53,7 @@ def cycle_start(expires: pd.Series, cycle_years: pd.Series) -> pd.Series:
     return out
 
 
+@lru_cache(maxsize=65536)
 def _fmt(x: float) -> str:
     """2.0 -> "2", 0.30000001 -> "0.3", 1.25 -> "1.25"."""
     if x is None or not np.isfinite(x):
@@ -58,6 +61,7 @@ def _fmt(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
+@lru_cache(maxsize=65536)
 def _day(ts: pd.Timestamp) -> str:
     return "" if pd.isna(ts) else f"{ts.day} {ts:%b %Y}"
 
@@ -81,21 +85,21 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
     credit_bearing = c["known"] & c["required"].notna()
 
     # Which unit does each activity row mean? Reject the ambiguous ones (standing.md rules 1 and 3).
-    hpu_by_trainer = (c[credit_bearing].groupby("trainer_id")["hours_per_unit"]
-                      .agg(lambda s: tuple(sorted(set(s.fillna(-1.0))))))
-    body_hpu = rules[rules["kind"].eq("certification")].groupby("body")["hours_per_unit"].agg(
-        lambda s: tuple(sorted(set(s.fillna(-1.0)))))
-    held_names = (c[credit_bearing].groupby("trainer_id")["credential_name"]
-                  .agg(lambda s: " and ".join(dict.fromkeys(s))))
+    held = c[credit_bearing]
+    sizes_per_trainer = held.assign(h=held["hours_per_unit"].fillna(-1.0)).groupby("trainer_id")["h"].nunique()
+    body_hpu = {b: set(g.fillna(-1.0)) for b, g in
+                rules[rules["kind"].eq("certification")].groupby("body")["hours_per_unit"]}
     if len(acts):
         units = acts["unit_kind"].eq("units")
-        no_body = acts["bodies"].map(len).eq(0)
-        trainer_sizes = acts["trainer_id"].map(hpu_by_trainer)
-        amb_trainer = units & no_body & trainer_sizes.map(lambda t: isinstance(t, tuple) and len(t) > 1)
-        named_sizes = acts["bodies"].map(lambda bs: tuple(sorted({h for b in bs for h in body_hpu.get(b, ())})))
-        amb_bodies = units & ~no_body & named_sizes.map(len).gt(1)
+        n_bodies = map_unique(acts["bodies"], len).astype(int)
+        no_body = n_bodies.eq(0)
+        amb_trainer = units & no_body & acts["trainer_id"].map(sizes_per_trainer).fillna(0).gt(1)
+        named_sizes = map_unique(acts["bodies"], lambda bs: len({h for b in bs for h in body_hpu.get(b, ())})).astype(int)
+        amb_bodies = units & ~no_body & named_sizes.gt(1)
         rejected = amb_trainer | amb_bodies
         if rejected.any():
+            held_names = (held[held["trainer_id"].isin(acts.loc[amb_trainer, "trainer_id"])]
+                          .groupby("trainer_id")["credential_name"].agg(lambda s: " and ".join(dict.fromkeys(s))))
             why = pd.Series("", index=acts.index, dtype=object)
             why[amb_trainer] = [
                 f"unit {u or 'credit'} is ambiguous for this trainer (holds {held_names.get(t, '')}): name the body or give hours"
@@ -110,11 +114,12 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
         future = acts["date"] > T
         if future.any():
             names = roster.trainers.set_index("trainer_id")["trainer"]
+            first = acts[future].head(5)
             sample = "; ".join(f"{names.get(t, t)}: {crs or 'activity'} on {_day(d)}" for t, crs, d in
-                               zip(acts.loc[future, "trainer_id"], acts.loc[future, "course"], acts.loc[future, "date"], strict=True))
+                               zip(first["trainer_id"], first["course"], first["date"], strict=True))
             n = int(future.sum())
             if n > 5:
-                sample = "; ".join(sample.split("; ")[:5]) + f"; and {n - 5} more"
+                sample += f"; and {n - 5} more"
             warnings.append(f"{n} activit{'y is' if n == 1 else 'ies are'} dated after as-of ({_day(T)}) and not counted "
                             f"yet (booked courses?): {sample}.")
 
@@ -124,9 +129,9 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
     pairs = []
     if len(acts) and len(cert_side):
         a = acts[["activity_id", "trainer_id", "date", "amount", "unit_kind", "bodies"]]
-        nb = a[a["bodies"].map(len).eq(0)]
+        nb = a[n_bodies[a.index].eq(0)]
         pairs.append(nb.merge(cert_side, on="trainer_id"))
-        wb = a[a["bodies"].map(len).gt(0)].explode("bodies").rename(columns={"bodies": "body"})
+        wb = a[n_bodies[a.index].gt(0)].explode("bodies").rename(columns={"bodies": "body"})
         if len(wb):
             pairs.append(wb.merge(cert_side, on=["trainer_id", "body"]))
     if pairs:
@@ -214,10 +219,13 @@ def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T:
              window: int) -> list[list[str]]:
     """Plain sentences a manager can act on, one list per certification."""
     out: list[list[str]] = []
-    cols = zip(c["status"], c["known"], c["credential_name"], c["expires"], c["grace_days"].fillna(0),
-               c["earned"], c["required"], c["remaining"], c["unit"], c["hours_per_unit"], c["days_left"],
-               c["cpr_required"].fillna(False), c["cpr_expires"], credit_info, c["elapsed"], c["cert_key"],
-               c["required"].notna(), strict=True)
+    # Plain Python lists: iterating pandas' Arrow strings and datetimes element by element is slow.
+    cols = zip(*(x.tolist() for x in (
+        c["status"].astype(object), c["known"], c["credential_name"].astype(object), c["expires"],
+        c["grace_days"].fillna(0), c["earned"], c["required"], c["remaining"], c["unit"].astype(object),
+        c["hours_per_unit"], c["days_left"], c["cpr_required"].fillna(False).astype(bool), c["cpr_expires"],
+        credit_info, c["elapsed"], c["cert_key"].astype(object), c["required"].notna())), strict=True)
+    uncountable_keys = set(uncountable.index)
     for (status, known, name, E, g, earned, req, rem, unit, hpu, days, cpr_req, cpr_exp, info, elapsed, key,
          has_req) in cols:
         r: list[str] = []
@@ -250,7 +258,7 @@ def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T:
             r.append(f"expires in {days} day{'s' if days != 1 else ''} ({_day(E)})")
         elif not known and status == "at_risk":
             r.append(f"expires in {days} day{'s' if days != 1 else ''} ({_day(E)})")
-        if key in uncountable.index:
+        if key in uncountable_keys:
             r.append(f"{_fmt(uncountable[key])} hours could not be counted: {name} has no fixed hours per {unit}")
         if cpr_req and status not in ("expired",):
             if pd.isna(cpr_exp):

@@ -280,3 +280,24 @@ def test_trainer_id_comes_from_the_file_or_is_stable_from_the_name():
     assert st1.trainers["trainer_id"].iloc[0] == st2.trainers["trainer_id"].iloc[0]
     st3 = run({"r.csv": "Employee ID,Trainer,Certification,Expiration\nE-042,Ana Silva,NASM,2027-01-01\n"})
     assert st3.trainers["trainer_id"].iloc[0] == "E-042"
+
+
+def test_two_staff_ids_with_the_same_name_are_two_trainers():
+    data = xlsx_bytes({
+        "Staff": [["Staff ID", "Name", "Club"], [100003, "Amelia Adeyemi", "Club 1"], [100299, "Amelia Adeyemi", "Club 7"]],
+        "Certifications": [["Staff ID", "Credential", "Expires"], [100003, "NASM", date(2027, 1, 1)],
+                           [100299, "ISSA", date(2027, 1, 1)]],
+        "CE Log": [["Staff ID", "Date", "Amount", "Unit"], [100003, date(2026, 3, 1), 1, "CEU"],
+                   [100299, date(2026, 3, 1), 2, "CEU"]],
+    })
+    st = run({"chain.xlsx": data})
+    assert sorted(st.trainers["trainer_id"]) == ["100003", "100299"]
+    assert st.counts["rejected"] == 0
+    assert row_of(st, "Amelia Adeyemi", "nasm_cpt")["earned"] == 1
+    assert row_of(st, "Amelia Adeyemi", "issa_cpt")["earned"] == 2
+
+
+def test_a_name_only_row_joins_the_one_staff_id_with_that_name():
+    st = run({"staff.csv": "Staff ID,Name,Club\nE7,Ana Silva,Downtown\n",
+              "roster.csv": "Trainer,Certification,Expiration\nana silva,NASM,2027-01-01\n"})
+    assert st.trainers["trainer_id"].tolist() == ["E7"] and st.trainers["club"].tolist() == ["Downtown"]

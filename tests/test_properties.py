@@ -52,6 +52,7 @@ def test_hours_convert_to_units_by_hours_per_unit(hours, cid):
     assert abs(got["earned"].iloc[0] - round(hours / cred.hours_per_unit, 6)) < 1e-6
 
 
+@settings(deadline=None)
 @given(x=st.decimals(0, 10_000, places=2, allow_nan=False, allow_infinity=False), comma=st.booleans(),
        unit=st.sampled_from(["", " hrs", " CEU", "CEC", " hours"]))
 def test_amount_text_round_trips(x, comma, unit):
@@ -60,6 +61,7 @@ def test_amount_text_round_trips(x, comma, unit):
     assert abs(parsed.values.iloc[0] - float(x)) < 1e-9
 
 
+@settings(deadline=None)
 @given(ds=st.lists(st.dates(date(1990, 1, 1), date(2060, 12, 31)), min_size=1, max_size=20),
        order=st.sampled_from(["mdy", "dmy"]), sep=st.sampled_from(["/", ".", "-"]))
 def test_a_column_is_read_in_one_order(ds, order, sep):
@@ -76,6 +78,7 @@ def test_a_column_is_read_in_one_order(ds, order, sep):
         assert [v.date() for v in parsed.values] in (ds, swapped)
 
 
+@settings(deadline=None)
 @given(d=st.dates(date(1950, 1, 1), date(2150, 12, 31)))
 def test_excel_serials_round_trip(d):
     serial = (d - date(1899, 12, 30)).days

@@ -296,3 +296,13 @@ def test_engine_agrees_with_the_intent(sample, name):
             assert row in {r for _, r in rows}, f"{name} line {row} should be rejected: {why}"
     counts = result.counts
     assert counts["rows_read"] == counts["accepted"] + counts["rejected"] + counts["blank"]
+
+
+@pytest.mark.skipif(analyse is None, reason="cpd.analyse has not landed yet")
+def test_engine_reads_all_three_files_together_as_one_team(sample):
+    """Uploading everything at once: the same people are merged, and the credits from the workbook win."""
+    result = analyse([Source(n, d) for n, d in sample.items()], as_of=ANCHOR, window=samples.SAMPLE_WINDOW)
+    frame = result.standings
+    got = {(fold(t), c): s for t, c, s in zip(frame["trainer"], frame["credential"], frame["status"], strict=True)}
+    assert got == _by_name(samples.SAMPLE_INTENT)
+    assert len(result.trainers) == len(samples.SAMPLE_TRAINERS)

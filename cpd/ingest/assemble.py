@@ -23,6 +23,7 @@ from ..model import (
 )
 from ..text import fold
 from .sheets import PEOPLE_COLUMNS, SheetResult
+from .values import map_unique
 
 
 def stable_id(name_key: str) -> str:
@@ -30,136 +31,149 @@ def stable_id(name_key: str) -> str:
     return "t-" + hashlib.sha1(name_key.encode("utf-8")).hexdigest()[:10]
 
 
-def _display_name(names: pd.Series) -> str:
-    """Prefer a spelling with capitals ("Ana Silva" over "ana silva")."""
-    for n in names:
-        if n and n != n.lower():
-            return n
-    return next((n for n in names if n), "")
-
-
 def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tuple[str, ...] = ()) -> Roster:
     used = [r for r in results if r.mapping.layout != "skipped"]
     warnings: list[str] = [w for r in results for w in r.warnings]
-    ledger = pd.concat([r.ledger for r in used], ignore_index=True) if used else pd.DataFrame(columns=LEDGER_COLUMNS)
+    ledger = (pd.concat([r.ledger for r in used], ignore_index=True) if used
+              else pd.DataFrame(columns=LEDGER_COLUMNS))
     ledger = ledger.astype({"row": "int64"}) if len(ledger) else ledger
-    key_cols = ["file", "sheet", "row"]
+    n = len(ledger)
+    # Every source row has a global position (its ledger row): frames carry it as _rid, so linking a
+    # certification or activity to its row's fate and person is array indexing, not a join.
+    offsets = np.cumsum([0] + [len(r.ledger) for r in used])[:-1]
 
-    # Observations of people: every row that names someone and was not rejected for another reason.
-    obs_frames = []
-    for r in used:
-        p = r.people.copy()
-        p["fate"] = r.ledger["fate"].to_numpy()
-        obs_frames.append(p[p["fate"].ne("blank")])
-    obs = pd.concat(obs_frames, ignore_index=True) if obs_frames else pd.DataFrame(columns=PEOPLE_COLUMNS + ["fate"])
-    obs["name_key"] = obs["name"].map(fold) if len(obs) else pd.Series(dtype=object)
+    def with_rid(frames: list[tuple[int, pd.DataFrame]]) -> pd.DataFrame:
+        parts = [f.assign(_rid=offsets[i] + f["_pos"].to_numpy()) for i, f in frames if f is not None and len(f)]
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["_rid"])
 
-    # id -> name key: within a file first, then globally when unambiguous.
-    named = obs[(obs["name_key"] != "") & (obs["local_id"] != "")]
+    fate = ledger["fate"].to_numpy(dtype=object).copy() if n else np.array([], dtype=object)
+    layout_of = np.repeat(np.array([r.layout for r in used], dtype=object), [len(r.ledger) for r in used]) if used \
+        else np.array([], dtype=object)
+    column_of = np.repeat(np.array([r.person_column for r in used], dtype=object), [len(r.ledger) for r in used]) \
+        if used else np.array([], dtype=object)
+
+    # Observations of people: every row that names someone and is not blank.
+    people = with_rid([(i, r.people) for i, r in enumerate(used)])
+    obs = people[fate[people["_rid"].to_numpy(dtype=int)] != "blank"] if len(people) else people
+    obs = obs.reset_index(drop=True)
+    name_key = map_unique(obs["name"], fold) if len(obs) else pd.Series(dtype=object)
+
+    # A person is (staff id, name): two staff ids are two people even when they share a name, and the same id
+    # with another name in another file is another person. A row with only an id takes the name its id has in
+    # the same file, else in any file where that id is unambiguous; a row with only a name takes the id that
+    # name has, when exactly one id carries it.
+    lid = obs["local_id"].astype(object) if len(obs) else pd.Series(dtype=object)
+    both = (name_key != "") & (lid != "")
+    named = pd.DataFrame({"file": obs["file"][both], "local_id": lid[both], "name_key": name_key[both]}) if len(obs) \
+        else pd.DataFrame(columns=["file", "local_id", "name_key"])
     file_map = named.drop_duplicates(["file", "local_id"]).set_index(["file", "local_id"])["name_key"]
-    global_ids = named.groupby("local_id")["name_key"].nunique()
-    global_map = named[named["local_id"].isin(global_ids[global_ids == 1].index)].drop_duplicates("local_id")
+    per_id = named.groupby("local_id")["name_key"].nunique()
+    global_map = named[named["local_id"].isin(per_id[per_id == 1].index)].drop_duplicates("local_id")
     global_map = global_map.set_index("local_id")["name_key"]
+    per_name = named.groupby("name_key")["local_id"].nunique()
+    id_by_name = named[named["name_key"].isin(per_name[per_name == 1].index)].drop_duplicates("name_key")
+    id_by_name = id_by_name.set_index("name_key")["local_id"]
 
-    def resolve(frame: pd.DataFrame) -> pd.Series:
-        """Name key for each row of a frame with file, local_id, name."""
-        if frame.empty:
-            return pd.Series([], dtype=object, index=frame.index)
-        key = frame["name"].map(fold)
-        need = key.eq("") & frame["local_id"].ne("")
-        if need.any():
-            idx = pd.MultiIndex.from_arrays([frame.loc[need, "file"], frame.loc[need, "local_id"]])
-            via_file = pd.Series(file_map.reindex(idx).to_numpy(), index=frame.index[need])
-            via_global = frame.loc[need, "local_id"].map(global_map)
-            key.loc[need] = via_file.where(via_file.notna(), via_global).fillna("").to_numpy()
-        return key
-
-    # Rows whose person cannot be resolved are rejected.
-    unresolved_rows = []
-    for r in used:
-        if r.layout == "staff":
-            continue
-        p = r.people
-        ok = r.ledger["fate"].eq("accepted").to_numpy()
-        keys = resolve(p[ok])
-        bad = keys.eq("")
-        if bad.any():
-            sub = p[ok][bad.to_numpy()]
-            unresolved_rows.append(pd.DataFrame({
-                "file": sub["file"], "sheet": sub["sheet"], "row": sub["row"],
-                "column": r.person_column,
-                "reason": sub["local_id"].map(lambda i: f"staff id '{i}' is not on any staff sheet or roster, "
-                                              "so this row cannot be given to a trainer")}))
-    if unresolved_rows:
-        unres = pd.concat(unresolved_rows, ignore_index=True)
-        ledger = _reject(ledger, unres)
-
-    accepted_keys = ledger.loc[ledger["fate"].eq("accepted"), key_cols]
-    obs = obs.merge(accepted_keys, on=key_cols, how="inner") if len(obs) else obs
-    obs["name_key"] = resolve(obs) if len(obs) else obs.get("name_key")
-
-    # Trainers: one per name key.
     if len(obs):
-        obs = obs[obs["name_key"] != ""]
-        obs["_order"] = np.arange(len(obs))
-        grouped = obs.groupby("name_key", sort=False)
-        first = lambda s: next((v for v in s if v), "")  # noqa: E731
-        trainers = grouped.agg(trainer=("name", _display_name), local_id=("local_id", first),
-                               club=("club", first), role=("role", first), email=("email", first),
-                               _order=("_order", "min")).sort_values("_order")
-        trainers["trainer_id"] = [lid if lid else stable_id(k) for k, lid in zip(trainers.index, trainers["local_id"], strict=True)]
-        # A trainer named only by id on a sheet with no names keeps the id as the name.
-        trainers["trainer"] = trainers["trainer"].where(trainers["trainer"] != "", trainers["trainer_id"])
+        need = name_key.eq("") & lid.ne("")
+        if need.any():
+            idx = pd.MultiIndex.from_arrays([obs.loc[need, "file"], lid[need]])
+            via_file = pd.Series(file_map.reindex(idx).to_numpy(), index=obs.index[need], dtype=object)
+            via_global = lid[need].map(global_map).astype(object)
+            name_key.loc[need] = via_file.where(via_file.notna(), via_global).fillna("").to_numpy()
+        need_id = lid.eq("") & name_key.ne("")
+        if need_id.any():
+            lid = lid.copy()
+            lid.loc[need_id] = name_key[need_id].map(id_by_name).astype(object).fillna("").to_numpy()
+        person = (lid + "\x1f" + name_key).where(name_key.ne(""), "")
+    else:
+        person = pd.Series(dtype=object)
+    person_of = np.full(n, "", dtype=object)
+    obs_rid = obs["_rid"].to_numpy(dtype=int) if len(obs) else np.array([], dtype=int)
+    person_of[obs_rid] = person.to_numpy(dtype=object)
+
+    # Rows whose person cannot be resolved are rejected (a staff sheet row is its own person).
+    unresolved = (fate == "accepted") & (person_of == "") & (layout_of != "staff")
+    if unresolved.any():
+        pos = np.flatnonzero(unresolved)
+        ids = np.full(n, "", dtype=object)
+        ids[obs_rid] = lid.to_numpy(dtype=object)
+        fate[pos] = "rejected"
+        ledger.loc[pos, "fate"] = "rejected"
+        ledger.loc[pos, "column"] = column_of[pos]
+        ledger.loc[pos, "reason"] = [f"staff id '{i}' is not on any staff sheet or roster, so this row cannot be "
+                                     "given to a trainer" for i in ids[pos]]
+
+    # Trainers: one per person, details from the first row that gives them.
+    ok_obs = (fate[obs_rid] == "accepted") & (person.to_numpy(dtype=object) != "") if len(obs) else np.array([], bool)
+    if ok_obs.any():
+        o = obs[ok_obs].assign(person=person[ok_obs], local_id=lid[ok_obs], name_key=name_key[ok_obs])
+        o["_order"] = np.arange(len(o))
+        # Prefer a spelling with capitals ("Ana Silva" over "ana silva").
+        o["_lower"] = map_unique(o["name"], lambda v: (not v) or v == v.lower()).astype(bool)
+        details = o[["name", "club", "role", "email"]].replace("", np.nan)
+        ranked = o.assign(**details).sort_values(["_lower", "_order"], kind="stable")
+        trainers = ranked.groupby("person", sort=False)[["name", "club", "role", "email"]].first()
+        firsts = o.groupby("person", sort=False).agg(_order=("_order", "min"), local_id=("local_id", "first"),
+                                                     name_key=("name_key", "first"))
+        trainers = trainers.join(firsts).sort_values("_order")
+        trainers[["name", "club", "role", "email"]] = trainers[["name", "club", "role", "email"]].astype(object).fillna("")
+        trainers["trainer_id"] = [i if i else stable_id(k) for k, i in
+                                  zip(trainers["name_key"].tolist(), trainers["local_id"].tolist(), strict=True)]
+        trainers["trainer"] = trainers["name"].where(trainers["name"] != "", trainers["trainer_id"])
         dup_ids = trainers["trainer_id"].duplicated(keep=False)
         if dup_ids.any():  # the same id used for different people in different files
-            trainers.loc[dup_ids, "trainer_id"] = [f"{tid}-{stable_id(k)[2:6]}" for k, tid in
-                                                   zip(trainers.index[dup_ids], trainers.loc[dup_ids, "trainer_id"], strict=True)]
+            trainers.loc[dup_ids, "trainer_id"] = [
+                f"{tid}-{stable_id(k)[2:6]}" for k, tid in
+                zip(trainers.loc[dup_ids, "name_key"], trainers.loc[dup_ids, "trainer_id"], strict=True)]
         id_of = trainers["trainer_id"]
-        trainers_out = trainers.reset_index()[TRAINER_COLUMNS]
+        trainers_out = trainers[TRAINER_COLUMNS].reset_index(drop=True)
     else:
         id_of = pd.Series(dtype=object)
         trainers_out = pd.DataFrame(columns=TRAINER_COLUMNS)
 
-    def attach(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-        frames = [f for f in frames if f is not None and len(f)]
-        if not frames:
-            return pd.DataFrame(columns=columns)
-        f = pd.concat(frames, ignore_index=True)
-        f = f.merge(ledger.loc[ledger["fate"].eq("accepted"), key_cols], on=key_cols, how="inner")
-        f["trainer_id"] = resolve(f).map(id_of)
+    def attach(frames: list[tuple[int, pd.DataFrame]], columns: list[str]) -> pd.DataFrame:
+        f = with_rid(frames)
+        if not len(f):
+            return pd.DataFrame(columns=list(dict.fromkeys([*columns, "trainer_id", "_rid"])))
+        rid = f["_rid"].to_numpy(dtype=int)
+        keep = (fate[rid] == "accepted") & (person_of[rid] != "")
+        f = f[keep].reset_index(drop=True)
+        f["trainer_id"] = pd.Series(person_of[rid[keep]], dtype=object).map(id_of).to_numpy()
         return f[f["trainer_id"].notna()]
 
-    certs = attach([r.certs for r in used], CERTIFICATION_COLUMNS)
+    certs = attach([(i, r.certs) for i, r in enumerate(used)], CERTIFICATION_COLUMNS)
     if len(certs):
-        certs["cert_key"] = certs["file"] + "|" + certs["sheet"] + "|" + certs["row"].astype(str) + "|" + certs["credential"].astype(str)
+        certs["cert_key"] = (certs["_rid"].astype(str) + "|" + certs["credential"].astype(str)).astype(object)
         # The same certification listed twice (two files, or twice in one): keep the later expiry.
         certs = certs.sort_values(["trainer_id", "credential", "expires"], kind="stable")
         dup = certs.duplicated(["trainer_id", "credential"], keep="last")
         if dup.any():
             names = trainers_out.set_index("trainer_id")["trainer"]
-            for (tid, cred), grp in certs[certs.duplicated(["trainer_id", "credential"], keep=False)].groupby(
+            for (tid, _cred), grp in certs[certs.duplicated(["trainer_id", "credential"], keep=False)].groupby(
                     ["trainer_id", "credential"], sort=False):
-                places = "; ".join(f"{f} {s} row {r}".replace("  ", " ") for f, s, r in zip(grp["file"], grp["sheet"], grp["row"], strict=True))
+                places = "; ".join(f"{f} {s} row {r}".replace("  ", " ") for f, s, r in
+                                   zip(grp["file"], grp["sheet"], grp["row"], strict=True))
                 warnings.append(f"{names.get(tid, tid)}'s {grp['credential_name'].iloc[0]} is listed "
                                 f"{len(grp)} times ({places}): the latest expiry was used.")
             certs = certs[~dup]
         certs = certs.sort_index()
     certs = certs.reindex(columns=CERTIFICATION_COLUMNS)
-    cpr = attach([r.cpr for r in used], CPR_COLUMNS).reindex(columns=CPR_COLUMNS)
-    acts = attach([r.activities for r in used], ACTIVITY_COLUMNS)
+    cpr = attach([(i, r.cpr) for i, r in enumerate(used)], CPR_COLUMNS).reindex(columns=CPR_COLUMNS)
+    acts = attach([(i, r.activities) for i, r in enumerate(used)], ACTIVITY_COLUMNS)
     if len(acts):
-        acts = acts.reset_index(drop=True)
         acts["activity_id"] = np.arange(len(acts))
     acts = acts.reindex(columns=ACTIVITY_COLUMNS)
     log_files = {r.mapping.file for r in used if r.layout == "ce_log"}
-    logged = attach([r.people for r in used if r.mapping.file in log_files], PEOPLE_COLUMNS)
-    ce_logged = frozenset(logged["trainer_id"]) if "trainer_id" in logged else frozenset()
+    in_log_file = np.isin(ledger["file"].to_numpy(dtype=object), list(log_files)) if log_files else np.zeros(n, bool)
+    logged_people = person_of[in_log_file & (fate == "accepted") & (person_of != "")]
+    ce_logged = frozenset(pd.Series(logged_people, dtype=object).map(id_of).dropna())
     for frame, cols in ((certs, ("issued", "expires")), (cpr, ("issued", "expires")), (acts, ("date",))):
         for c in cols:
             frame[c] = pd.to_datetime(frame[c])
     certs["known"] = certs["known"].astype(bool)
     certs["credits"] = pd.to_numeric(certs["credits"], errors="coerce").astype(float)
-    certs["credits_in_hours"] = certs["credits_in_hours"].fillna(False).astype(bool)
+    certs["credits_in_hours"] = certs["credits_in_hours"].astype(object).fillna(False).astype(bool)
     acts["amount"] = acts["amount"].astype(float)
 
     return Roster(trainers=trainers_out, certifications=certs.reset_index(drop=True), activities=acts,

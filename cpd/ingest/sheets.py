@@ -28,7 +28,7 @@ from .header import (
     header_unit,
     map_header,
 )
-from .values import is_blank, parse_amounts, parse_dates, text_column, unit_kind
+from .values import is_blank, map_unique, parse_amounts, parse_dates, text_column, unit_kind
 
 # Date columns of a matrix that are not qualifications.
 _NOT_CREDENTIAL = re.compile(r"\b(date|dob|birth|born|hire|hired|start|started|joined|updated|modified|review|"
@@ -140,9 +140,11 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
     width = len(header)
     body_rows = grid.rows[guess.row + 1:]
     numbers = grid.row_numbers[guess.row + 1:]
-    frame = pd.DataFrame([(list(r) + [""] * (width - len(r)))[:width] if len(r) != width else r for r in body_rows],
-                         columns=range(width), dtype=object) if body_rows else pd.DataFrame(columns=range(width), dtype=object)
-    frame.index = pd.RangeIndex(len(frame))
+    if any(len(r) != width for r in body_rows):
+        body_rows = [(list(r) + [""] * (width - len(r)))[:width] for r in body_rows]
+    columns_data = list(zip(*body_rows, strict=True)) if body_rows else [()] * width
+    frame = pd.DataFrame({i: pd.Series(np.asarray(columns_data[i], dtype=object), dtype=object)
+                          for i in range(width)}, index=pd.RangeIndex(len(body_rows)))
     rownum = pd.Series(numbers, index=frame.index, dtype="int64")
     cols = {f: i for i, f in guess.fields.items()}
     used = set(guess.fields) | {c.index for c in guess.credential_columns}
@@ -152,10 +154,17 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
                     for c in guess.credential_columns})
 
     # Blank rows and total rows.
-    blank_cells = frame.map(_blank_cell) if len(frame) else frame
-    row_blank = blank_cells.all(axis=1) if len(frame) else pd.Series([], dtype=bool)
-    first_text = frame.apply(_first_text, axis=1) if len(frame) else pd.Series([], dtype=object)
-    total = ~row_blank & first_text.map(lambda t: bool(_TOTAL.match(fold(t))) if t else False)
+    blank_cells = {i: is_blank(frame[i]) for i in range(width)}
+    row_blank = pd.Series(True, index=frame.index)
+    first_text = pd.Series("", index=frame.index, dtype=object)
+    seen = pd.Series(False, index=frame.index)
+    for i in range(width):  # the first non-blank cell of each row, if it is text
+        fresh = ~seen & ~blank_cells[i]
+        if fresh.any():
+            first_text[fresh] = map_unique(frame.loc[fresh, i], lambda v: v if isinstance(v, str) else "")
+        seen |= fresh
+        row_blank &= blank_cells[i]
+    total = ~row_blank & map_unique(first_text, lambda t: bool(_TOTAL.match(fold(t))) if t else False).astype(bool)
     reason = pd.Series("", index=frame.index, dtype=object)
     column = pd.Series("", index=frame.index, dtype=object)
     fate = pd.Series("accepted", index=frame.index, dtype=object)
@@ -164,19 +173,23 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
     reason[total] = "total row"
     warnings: list[str] = []
 
-    def reject(mask: pd.Series, col: str, why: pd.Series | str) -> None:
+    def reject(mask: pd.Series, col: str, why) -> None:
+        """Reject rows still accepted; ``why`` is a sentence, a Series, or a function of the rejected index."""
         m = mask & fate.eq("accepted")
         if not m.any():
             return
         fate[m] = "rejected"
         column[m] = col
-        reason[m] = why[m] if isinstance(why, pd.Series) else why
+        if callable(why):
+            reason[m] = why(m[m].index).to_numpy()
+        else:
+            reason[m] = why[m] if isinstance(why, pd.Series) else why
 
     if grid.text and grid.field_counts is not None:
         counts = pd.Series(grid.field_counts[guess.row + 1:], index=frame.index)
         expected = grid.field_counts[guess.row]
         ragged = counts.ne(expected) & ~row_blank
-        reject(ragged, "", counts.map(lambda n: f"this line has {n} fields but the header has {expected}: "
+        reject(ragged, "", lambda idx: counts[idx].map(lambda n: f"this line has {n} fields but the header has {expected}: "
                                       "check for an unquoted separator in a name or number"))
     if grid.bad_lines:
         bad = rownum.map(lambda n: grid.bad_lines.get(int(n), ""))
@@ -239,12 +252,14 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         reject(cred_raw.eq(""), label("credential"), "no certification named")
         exp = dates("expires")
         blank_exp = exp.values.isna() & ~exp.bad
-        reject(exp.bad, label("expires"), col("expires").map(lambda v: f"'{tidy(v)}' is not a date (expected e.g. 03/15/2027)"))
+        reject(exp.bad, label("expires"), lambda idx: col("expires")[idx].map(
+            lambda v: f"'{tidy(v)}' is not a date (expected e.g. 03/15/2027)"))
         reject(blank_exp, label("expires"), "no expiry date")
         issued = dates("issued") if "issued" in cols else None
         cpr_exp = dates("cpr_expires") if "cpr_expires" in cols else None
         if cpr_exp is not None:
-            reject(cpr_exp.bad, label("cpr_expires"), col("cpr_expires").map(lambda v: f"'{tidy(v)}' is not a date"))
+            reject(cpr_exp.bad, label("cpr_expires"), lambda idx: col("cpr_expires")[idx].map(
+                lambda v: f"'{tidy(v)}' is not a date"))
         amounts = parse_amounts(col("amount")) if "amount" in cols else None
         if amounts is not None:
             reject(amounts.bad, label("amount"), amounts.why)
@@ -252,16 +267,15 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         if issued is not None and (issued.bad & ok).any():
             for r in rownum[issued.bad & ok]:
                 warnings.append(f"{where} row {r}: the issued date in '{label('issued')}' is not a date and was ignored.")
-        matched = cred_raw.map(catalogue.match)
-        is_cpr = matched.map(lambda c: isinstance(c, str) and catalogue[c].kind == "cpr_card") | (
-            matched.isna() & cred_raw.map(catalogue.is_cpr))
+        matched = map_unique(cred_raw, catalogue.match)
+        is_cpr = map_unique(cred_raw, catalogue.is_cpr).astype(bool)
         head_unit = header_unit(header[cols["amount"]]) if "amount" in cols else None
         in_hours = (amounts.kinds.eq("hours") if amounts is not None else pd.Series(False, index=frame.index))
         if head_unit == "hours" and amounts is not None:
             in_hours = in_hours | amounts.kinds.isna()
         certs = pd.DataFrame({
             "file": grid.file, "sheet": grid.sheet, "row": rownum, "local_id": local_id, "name": name,
-            "credential": matched.where(matched.notna(), cred_raw.map(tidy)),
+            "credential": matched.where(matched.notna(), map_unique(cred_raw, tidy)),
             "credential_name": cred_raw, "known": matched.notna(),
             "number": text_column(col("number")) if "number" in cols else "",
             "issued": issued.values if issued is not None else pd.NaT,
@@ -280,7 +294,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             cpr_frames.append(pd.DataFrame({"file": grid.file, "sheet": grid.sheet, "row": rownum[has],
                                             "local_id": local_id[has], "name": name[has], "issued": pd.NaT,
                                             "expires": cpr_exp.values[has], "source": label("cpr_expires")}))
-        result.cpr = pd.concat(cpr_frames, ignore_index=True)
+        result.cpr = pd.concat(cpr_frames)
     elif layout == "matrix":
         cred_cols = [c for c in guess.credential_columns if not c.credits]
         # Unknown credentials are kept: a column of expiry dates named like a qualification ("Zumba Instructor").
@@ -330,12 +344,12 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             cpr_frames.append(pd.DataFrame({"file": grid.file, "sheet": grid.sheet, "row": rownum[has],
                                             "local_id": local_id[has], "name": name[has], "issued": pd.NaT,
                                             "expires": parsed.values[has], "source": label("cpr_expires")}))
-        result.certs = pd.concat(cert_frames, ignore_index=True) if cert_frames else pd.DataFrame()
-        result.cpr = pd.concat(cpr_frames, ignore_index=True) if cpr_frames else pd.DataFrame()
+        result.certs = pd.concat(cert_frames) if cert_frames else pd.DataFrame()
+        result.cpr = pd.concat(cpr_frames) if cpr_frames else pd.DataFrame()
     elif layout == "ce_log":
         reject(no_person, person_label, "no trainer name or staff id")
         d = dates("date")
-        reject(d.bad, label("date"), col("date").map(lambda v: f"'{tidy(v)}' is not a date"))
+        reject(d.bad, label("date"), lambda idx: col("date")[idx].map(lambda v: f"'{tidy(v)}' is not a date"))
         reject(d.values.isna() & ~d.bad, label("date"), "no activity date")
         amounts = parse_amounts(col("amount"))
         reject(amounts.bad, label("amount"), amounts.why)
@@ -345,9 +359,9 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         unit_col = label("amount")
         if "unit" in cols:
             raw_unit = text_column(col("unit"))
-            ukind = raw_unit.map(lambda u: unit_kind(u) if u else None)
+            ukind = map_unique(raw_unit, lambda u: unit_kind(u) if u else None)
             bad_unit = raw_unit.ne("") & ukind.isna()
-            reject(bad_unit, label("unit"), raw_unit.map(
+            reject(bad_unit, label("unit"), lambda idx: raw_unit[idx].map(
                 lambda u: f"unit '{u}' is not one Recert knows (use hours, CEU, CEC or points)"))
             has_unit = raw_unit.ne("") & ukind.notna()
             conflict = has_unit & kind.notna() & kind.ne(ukind)
@@ -364,9 +378,9 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             bodies_raw = bodies_raw.where(bodies_raw.ne(""), cred_raw)
         uniq = {b: _bodies(b, catalogue) for b in bodies_raw.unique()}
         bodies = bodies_raw.map(uniq)
-        unknown_only = bodies.map(lambda t: len(t) == 0) & bodies_raw.ne("")
+        unknown_only = map_unique(bodies_raw, lambda b: len(uniq[b]) == 0).astype(bool) & bodies_raw.ne("")
         reject(unknown_only, label("approved_for") if "approved_for" in cols else label("credential"),
-               bodies_raw.map(lambda b: f"'{b}' is not a certifying body Recert knows, so these credits cannot be placed"))
+               lambda idx: bodies_raw[idx].map(lambda b: f"'{b}' is not a certifying body Recert knows, so these credits cannot be placed"))
         ok = fate.eq("accepted")
         result.activities = pd.DataFrame({
             "file": grid.file, "sheet": grid.sheet, "row": rownum, "local_id": local_id, "name": name,
@@ -378,6 +392,10 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
                            "column": column, "reason": reason})
     result.ledger = ledger
     result.warnings = warnings
+    # Each row's position in the sheet: how assemble() links certifications and activities to their ledger row.
+    for f in (result.people, result.certs, result.cpr, result.activities):
+        if len(f.columns):
+            f["_pos"] = f.index.to_numpy()
     result.mapping = SheetMapping(file=grid.file, sheet=grid.sheet, layout=layout, header_row=header_row,
                                   columns=columns, ignored=ignored, date_orders=date_orders, rows_read=len(frame))
     return result

@@ -54,7 +54,7 @@ def _safe_date(y: int, m: int, d: int) -> pd.Timestamp:
         return pd.NaT
 
 
-def is_blank(values: pd.Series) -> pd.Series:
+def _is_blank(values: pd.Series) -> pd.Series:
     """Empty cells, None, NaN and whitespace-only strings."""
     if len(values) == 0:
         return pd.Series([], dtype=bool, index=values.index)
@@ -66,12 +66,12 @@ def is_blank(values: pd.Series) -> pd.Series:
     return blank
 
 
-def parse_dates(values: pd.Series, *, order: str = "auto", date1904: bool = False) -> DateColumn:
+def _parse_dates(values: pd.Series, *, order: str = "auto", date1904: bool = False) -> DateColumn:
     """Parse a column of raw cells to dates, deciding day/month order once for the whole column."""
     s = values.astype(object)
     n = len(s)
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
-    blank = is_blank(s)
+    blank = _is_blank(s)
     # Real date cells (calamine gives date/datetime; csv never does).
     is_dt = s.map(lambda v: isinstance(v, dt.date | pd.Timestamp))
     if is_dt.any():
@@ -185,10 +185,10 @@ class AmountColumn:
     why: pd.Series  # str: reason for bad cells
 
 
-def parse_amounts(values: pd.Series) -> AmountColumn:
+def _parse_amounts(values: pd.Series) -> AmountColumn:
     """Numbers as numbers or text with units and decimal commas: 12, "12 hrs", "1.5 CEU", "0,5"."""
     s = values.astype(object)
-    blank = is_blank(s)
+    blank = _is_blank(s)
     num_mask = s.map(lambda v: isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool))
     vals = pd.Series(np.nan, index=s.index, dtype=float)
     kinds = pd.Series(None, index=s.index, dtype=object)
@@ -222,7 +222,7 @@ def parse_amounts(values: pd.Series) -> AmountColumn:
     return AmountColumn(values=vals, kinds=kinds, unit_text=unit_text, bad=bad, why=why)
 
 
-def text_column(values: pd.Series) -> pd.Series:
+def _text_column(values: pd.Series) -> pd.Series:
     """Cells as tidy text: numbers that are whole become "123" (ids), blanks become ""."""
     def one(v: object) -> str:
         if v is None or (isinstance(v, float) and np.isnan(v)):
@@ -233,3 +233,57 @@ def text_column(values: pd.Series) -> pd.Series:
             return v.isoformat()[:10]
         return " ".join(str(v).split())
     return values.astype(object).map(one).astype(object)
+
+
+# Per-unique-value evaluation ---------------------------------------------------------------------------------
+# A column of 150,000 CE rows holds a few thousand distinct dates, a handful of units and one name per trainer:
+# parse each distinct value once and spread the result back with the factorize codes.
+
+
+def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+
+
+def _spread(result: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    return pd.Series(result.to_numpy()[codes], index=index, dtype=result.dtype)
+
+
+def is_blank(values: pd.Series) -> pd.Series:
+    """Empty cells, None, NaN and whitespace-only strings."""
+    if len(values) == 0:
+        return pd.Series([], dtype=bool, index=values.index)
+    codes, uniq = _factorize(values)
+    return _spread(_is_blank(uniq), codes, values.index)
+
+
+def parse_dates(values: pd.Series, *, order: str = "auto", date1904: bool = False) -> DateColumn:
+    """Parse a column of raw cells to dates, deciding day/month order once for the whole column."""
+    if len(values) == 0:
+        empty = pd.Series([], dtype="datetime64[ns]", index=values.index)
+        return DateColumn(empty, pd.Series([], dtype=bool, index=values.index), None, False)
+    codes, uniq = _factorize(values)
+    parsed = _parse_dates(uniq, order=order, date1904=date1904)
+    return DateColumn(values=_spread(parsed.values, codes, values.index), bad=_spread(parsed.bad, codes, values.index),
+                      order=parsed.order, assumed=parsed.assumed)
+
+
+def parse_amounts(values: pd.Series) -> AmountColumn:
+    """Numbers as numbers or text with units and decimal commas: 12, "12 hrs", "1.5 CEU", "0,5"."""
+    codes, uniq = _factorize(values)
+    a = _parse_amounts(uniq)
+    return AmountColumn(values=_spread(a.values, codes, values.index), kinds=_spread(a.kinds, codes, values.index),
+                        unit_text=_spread(a.unit_text, codes, values.index), bad=_spread(a.bad, codes, values.index),
+                        why=_spread(a.why, codes, values.index))
+
+
+def text_column(values: pd.Series) -> pd.Series:
+    """Cells as tidy text: numbers that are whole become "123" (ids), blanks become ""."""
+    codes, uniq = _factorize(values)
+    return _spread(_text_column(uniq), codes, values.index)
+
+
+def map_unique(values: pd.Series, fn) -> pd.Series:
+    """``values.map(fn)`` evaluating ``fn`` once per distinct value."""
+    codes, uniq = _factorize(values)
+    return _spread(pd.Series([fn(v) for v in uniq], dtype=object), codes, values.index)
