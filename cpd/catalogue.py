@@ -78,6 +78,7 @@ class Catalogue:
     definitions: tuple[Mapping[str, Any], ...] = ()
     _alias_index: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     _body_index: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _match_cache: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         alias: dict[str, str] = {}
@@ -114,6 +115,15 @@ class Catalogue:
         return self.credentials[cred].body if cred else None
 
     def match(self, text: object) -> str | None:
+        """Catalogue id for a credential as a manager wrote it (memoised: the same few spellings recur)."""
+        key = str(text) if text is not None else ""
+        if key not in self._match_cache:
+            if len(self._match_cache) > 50_000:
+                self._match_cache.clear()
+            self._match_cache[key] = self._match(text)
+        return self._match_cache[key]
+
+    def _match(self, text: object) -> str | None:
         """Catalogue id for a credential as a manager wrote it, or None when it is not in the catalogue.
 
         Exact spellings first (aliases, ignoring case, accents and punctuation), then the words in it: one body
@@ -187,7 +197,7 @@ class Catalogue:
                 merged = dict(raw)
             creds[cid] = _credential(merged, origin)
         version = f"{self.version}+{_digest(entries)}"
-        return replace(self, credentials=creds, version=version, _alias_index={}, _body_index={})
+        return replace(self, credentials=creds, version=version, _alias_index={}, _body_index={}, _match_cache={})
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One plain dict per credential, for tables and exports."""
@@ -315,7 +325,7 @@ def load_catalogue(rules: str | Path | None = None, *, rules_text: str | None = 
             merged = dict(cat.body_aliases)
             for k, v in extra["body_aliases"].items():
                 merged[str(k)] = tuple(str(s) for s in v)
-            cat = replace(cat, body_aliases=merged, _alias_index={}, _body_index={})
+            cat = replace(cat, body_aliases=merged, _alias_index={}, _body_index={}, _match_cache={})
     return cat
 
 

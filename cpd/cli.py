@@ -11,8 +11,11 @@ from pathlib import Path
 from . import analyse
 from .catalogue import load_catalogue
 from .errors import RecertError
-from .export import to_json, standings_csv
+from .export import standings_csv, to_json
 from .model import STATUS_LABELS, Source, Standing
+
+LAYOUT_NAMES = {"certifications": "roster of certifications", "matrix": "training matrix", "staff": "staff list",
+                "ce_log": "CE log"}
 
 
 def _as_of(text: str) -> date:
@@ -66,7 +69,8 @@ def _read(path: str) -> Source:
 
 def table(st: Standing, *, width: int | None = None) -> str:
     """A terminal table for people: aligned, most urgent first, one line per certification."""
-    width = width or shutil.get_terminal_size((140, 40)).columns
+    if width is None:  # a terminal: fit its width; a pipe or file: keep every word
+        width = shutil.get_terminal_size((140, 40)).columns if sys.stdout.isatty() else 10_000
     s = st.standings
     heads = ["Status", "Trainer", "Club", "Credential", "Expires", "Days", "Credits", "CPR/AED", "What to do"]
     rows = []
@@ -91,6 +95,16 @@ def table(st: Standing, *, width: int | None = None) -> str:
     lines.insert(0, f"Recert standing as of {st.as_of.isoformat()} (risk window {st.window} days): "
                     f"{compliant} of {len(t)} trainers compliant.\n")
     lines.append("")
+    lines.append("Files read:")
+    for m in st.mappings:
+        where = m.file + (f", sheet '{m.sheet}'" if m.sheet else "")
+        if m.layout == "skipped":
+            lines.append(f"  {_clean(where)}: not used ({_clean(m.note)})")
+            continue
+        used = ", ".join(f"{h} -> {f}" for h, f in m.columns.items())
+        ignored = f"; ignored: {', '.join(m.ignored)}" if m.ignored else ""
+        lines.append(f"  {_clean(where)}: {LAYOUT_NAMES.get(m.layout, m.layout)}, header on row {m.header_row}, "
+                     f"{m.rows_read} rows; used: {_clean(used)}{_clean(ignored)}")
     lines.append(f"Rows read {c['rows_read']}: {c['accepted']} accepted, {c['rejected']} rejected, {c['blank']} blank.")
     for f, sh, row, col, why in st.rejected.itertuples(index=False):
         where = f"{f}" + (f", sheet {sh}" if sh else "") + f", row {row}" + (f", column {col}" if col else "")

@@ -188,7 +188,7 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
     met = credit_info & (c["earned"] >= c["required"]) & cpr_ok
     ratio = c["earned"] / c["required"].where(c["required"] > 0)
     behind = credit_info & (ratio < c["elapsed"] - 0.25)
-    conds = [T > grace_end, T > c["expires"], met, c["days_left"] <= window, behind]
+    conds = [grace_end < T, c["expires"] < T, met, c["days_left"] <= window, behind]
     c["status"] = np.select(conds, ["expired", "grace", "met", "at_risk", "behind"], default="on_track")
     c.loc[~credit_info & c["status"].isin(["met", "behind"]), "status"] = "on_track"
 
@@ -254,9 +254,7 @@ def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T:
                              f"{round(100 * elapsed)}% of the cycle gone")
             else:
                 r.append(f"{_fmt(earned)} of {_fmt(req)} {unit} were earned in the cycle")
-        elif known and status == "at_risk":
-            r.append(f"expires in {days} day{'s' if days != 1 else ''} ({_day(E)})")
-        elif not known and status == "at_risk":
+        elif status == "at_risk":
             r.append(f"expires in {days} day{'s' if days != 1 else ''} ({_day(E)})")
         if key in uncountable_keys:
             r.append(f"{_fmt(uncountable[key])} hours could not be counted: {name} has no fixed hours per {unit}")

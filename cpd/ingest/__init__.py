@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from ..catalogue import Catalogue
+from ..errors import UnreadableFile
 from ..model import Roster, Source
 from .assemble import assemble
-from .sheets import SheetResult, read_sheet
 from .grid import read_grids
-from ..errors import UnreadableFile
+from .sheets import SheetResult, read_sheet
 
 __all__ = ["read_sources", "UnreadableFile"]
 

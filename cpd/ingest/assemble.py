@@ -22,7 +22,7 @@ from ..model import (
     Roster,
 )
 from ..text import fold
-from .sheets import PEOPLE_COLUMNS, SheetResult
+from .sheets import SheetResult
 from .values import map_unique
 
 

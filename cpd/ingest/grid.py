@@ -7,8 +7,6 @@ entity bombs, absurd dimensions) run first, in ``cpd.safety``.
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from dataclasses import dataclass, field
 
 import python_calamine as pc
@@ -34,11 +32,6 @@ class Grid:
     notices: tuple[str, ...] = ()
 
 
-_DATE1904 = re.compile(rb"date1904\s*=\s*\"(1|true)\"", re.I)
-_HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\bhidden=\"(?:1|true)\"[^>]*>", re.I)
-_ROW_NUM = re.compile(rb"\br=\"(\d+)\"")
-
-
 def read_grids(name: str, data: bytes) -> list[Grid]:
     """All sheets of one file as grids; raises UnreadableFile with the sentence a manager sees."""
     sniffed = safety.sniff(name, data)
@@ -55,41 +48,9 @@ def _text_grid(name: str, data: bytes) -> Grid:
                 notices=tuple(f"{name}: {n}" for n in decoded.notices))
 
 
-def _workbook_facts(data: bytes) -> tuple[bool, dict[str, tuple[int, ...]]]:
-    """The 1904 flag and hidden rows per sheet part, read from the (already size-checked) zip."""
-    date1904 = False
-    hidden: dict[str, tuple[int, ...]] = {}
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-            if "xl/workbook.xml" in names:
-                date1904 = bool(_DATE1904.search(zf.read("xl/workbook.xml")))
-                rels = zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
-                book = zf.read("xl/workbook.xml")
-                targets = dict(re.findall(rb'Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
-                targets.update({k: v for v, k in re.findall(rb'Target="([^"]+)"[^>]*Id="([^"]+)"', rels)})
-                for sheet_name, rid in re.findall(rb'<(?:\w+:)?sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"', book):
-                    target = targets.get(rid, b"").decode()
-                    part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                    if part in names:
-                        with zf.open(part) as fh:
-                            xml = fh.read()
-                        if b"hidden=" in xml:
-                            rows = tuple(int(_ROW_NUM.search(m.group(0)).group(1))
-                                         for m in _HIDDEN_ROW.finditer(xml) if _ROW_NUM.search(m.group(0)))
-                            if rows:
-                                hidden[_unescape(sheet_name.decode("utf-8", "replace"))] = rows
-    except (zipfile.BadZipFile, KeyError, OSError):
-        pass
-    return date1904, hidden
-
-
-def _unescape(s: str) -> str:
-    return s.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
-
-
 def _workbook_grids(name: str, data: bytes, sniffed: safety.Sniffed) -> list[Grid]:
-    date1904, hidden_rows = _workbook_facts(data) if sniffed.kind == "xlsx" else (False, {})
+    # sniff() already scanned every sheet part: it knows the date system and the hidden rows.
+    date1904, hidden_rows = sniffed.date1904, dict(sniffed.hidden_rows)
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         grids: list[Grid] = []

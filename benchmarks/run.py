@@ -1,0 +1,145 @@
+"""Speed at chain scale, measured (issue 6). Not a test: it prints medians and writes no assertion.
+
+    .venv/bin/python benchmarks/run.py [--sizes 1000 10000 50000] [--runs 3]
+
+For each size it generates the chain workbook deterministically (cached in benchmarks/data/), then prints:
+the raw-read floor (python-calamine reading every sheet into Python lists), end-to-end
+``python -m cpd standing --format json`` in a fresh process and its ratio to the floor, each stage in-process
+(read, map/validate, standing, JSON, Excel report), the peak memory of the end-to-end run, and the same job done
+the naive way a script would (openpyxl read-only + Python loops).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cpd import Source, load_catalogue  # noqa: E402
+from cpd.export import to_json  # noqa: E402
+from cpd.ingest import read_sources  # noqa: E402
+from cpd.ingest.grid import read_grids  # noqa: E402
+from cpd.samples import build_chain_workbook  # noqa: E402
+from cpd.standing import compute_standing  # noqa: E402
+
+AS_OF = date(2026, 12, 1)
+DATA = ROOT / "benchmarks" / "data"
+
+
+def workbook(n: int) -> Path:
+    path = DATA / f"chain_{n}.xlsx"
+    if not path.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(build_chain_workbook(n, anchor=AS_OF))
+    return path
+
+
+def timed(fn, runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), result
+
+
+def floor(data: bytes) -> int:
+    import python_calamine as pc
+
+    wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return sum(len(wb.get_sheet_by_name(n).to_python()) for n in wb.sheet_names)
+
+
+def end_to_end(path: Path) -> tuple[float, int]:
+    """Wall time and peak RSS (MB) of the CLI in a fresh process, as a cron job would run it."""
+    code = ("import resource, sys, time; t = time.perf_counter(); from cpd.cli import main; "
+            f"rc = main(['standing', {str(path)!r}, '--as-of', '{AS_OF}', '--format', 'json']); "
+            "sys.stdout.flush(); "
+            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    secs, rss_kb = r.stderr.strip().splitlines()[-1].split()
+    json.loads(r.stdout)  # the output is the contract's JSON
+    return float(secs), int(rss_kb) // 1024
+
+
+def process_start() -> float:
+    """Interpreter + imports, paid once per CLI run; reported so the ratio can be read both ways."""
+    code = "import time; t = time.perf_counter(); import cpd.cli; print(time.perf_counter() - t)"
+    return float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                                check=True).stdout)
+
+
+def naive(data: bytes) -> int:
+    """What a script would do: openpyxl read-only, rows into dicts, credits summed per staff id in Python."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+    certs = sheets["Certifications"]
+    log = sheets["CE Log"]
+    head = [str(h) for h in log[2]] if log and log[0] and "Staff" not in str(log[0][0]) else [str(h) for h in log[0]]
+    start = [i for i, r in enumerate(log) if r and r[0] == head[0]][0] + 1
+    ix = {h: i for i, h in enumerate(head)}
+    earned: dict[object, float] = {}
+    for row in log[start:]:
+        try:
+            earned[row[ix["Staff ID"]]] = earned.get(row[ix["Staff ID"]], 0.0) + float(row[ix["Amount"]])
+        except (TypeError, ValueError):
+            pass
+    return len(certs) + len(earned)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 50_000])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-naive", action="store_true")
+    args = ap.parse_args()
+    cat = load_catalogue()
+    print(f"# Recert benchmark — {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, as-of {AS_OF}; medians of {args.runs} runs (s)")
+    print(f"process start + imports: {process_start():.2f} s")
+    head = ("trainers", "rows", "MB", "floor", "end-to-end", "ratio", "read", "map/validate", "standing", "json",
+            "report", "peak RSS MB", "naive openpyxl")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for n in args.sizes:
+        path = workbook(n)
+        data = path.read_bytes()
+        runs = args.runs if n <= 10_000 else max(1, args.runs // 2)
+        t_floor, rows = timed(lambda d=data: floor(d), runs)
+        e2e = [end_to_end(path) for _ in range(runs)]
+        t_e2e = statistics.median(e for e, _ in e2e)
+        peak = max(m for _, m in e2e)
+        src = [Source(path.name, data)]
+        t_read, _ = timed(lambda d=data: read_grids(path.name, d), runs)
+        t_ingest, roster = timed(lambda: read_sources(src, catalogue=cat), runs)
+        t_stand, st = timed(lambda: compute_standing(roster, cat, as_of=AS_OF), runs)
+        t_json, _ = timed(lambda: to_json(st), runs)
+        try:
+            from cpd.report import write_report
+
+            t_report, _ = timed(lambda: write_report(st, cat), max(1, runs // 2 if n > 10_000 else runs))
+            report = f"{t_report:.2f}"
+        except ImportError:
+            report = "n/a"
+        t_naive = "skipped" if args.no_naive else f"{timed(lambda d=data: naive(d), 1)[0]:.2f}"
+        cells = [f"{n:,}", f"{rows:,}", f"{len(data) / 2**20:.1f}", f"{t_floor:.2f}", f"{t_e2e:.2f}",
+                 f"{t_e2e / t_floor:.2f}x", f"{t_read:.2f}", f"{t_ingest - t_read:.2f}", f"{t_stand:.2f}",
+                 f"{t_json:.2f}", report, f"{peak}", t_naive]
+        print("| " + " | ".join(cells) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
