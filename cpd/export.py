@@ -12,8 +12,9 @@ import pandas as pd
 
 from .model import Standing
 
-# OWASP CSV injection: cells that a spreadsheet would treat as a formula or a command.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# OWASP CSV injection: cells that a spreadsheet would treat as a formula or a command. The full-width forms
+# are included because some Excel locales (e.g. Japanese) read them as their ASCII twins.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 CSV_COLUMNS = ["trainer", "trainer_id", "club", "role", "credential", "credential_name", "body", "number",
                "expires", "days_left", "status", "required", "earned", "remaining", "unit", "cpr_current",
@@ -21,10 +22,22 @@ CSV_COLUMNS = ["trainer", "trainer_id", "club", "role", "credential", "credentia
 
 
 def neutralise(value: Any) -> Any:
-    """Prefix text that Excel would run as a formula with a single quote; numbers pass untouched."""
+    """Prefix text that Excel would run as a formula with a single quote; numbers pass untouched.
+
+    Only ``str`` is touched: a negative number (``days_left`` -32) is data, not a formula, and must stay one.
+    """
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def _missing(v: Any) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+
+
+def _text(v: Any) -> str:
+    """A text cell: missing (None, NaN, NA, NaT) is empty, anything else its string."""
+    return "" if _missing(v) else str(v)
 
 
 def _num(x: Any) -> float | None:
@@ -45,13 +58,19 @@ def _bool(x: Any) -> bool | None:
     return None if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) else bool(x)
 
 
+def _opt(v: Any) -> str | None:
+    """Text for JSON: missing becomes null (a NaN would make the document invalid JSON)."""
+    return None if _missing(v) else str(v)
+
+
 def standing_rows(st: Standing) -> list[dict[str, Any]]:
     """One dict per certification in the JSON contract's shape (plus a few extra, documented fields)."""
     s = st.standings
     return [
-        {"trainer": t, "trainer_id": tid, "club": club, "credential": cred, "credential_name": cname,
-         "expires": _date(e), "required": _num(req), "earned": _num(earn), "remaining": _num(rem), "unit": unit or None,
-         "days_left": int(d), "cpr_current": _bool(cpr), "status": status, "reasons": list(reasons)}
+        {"trainer": _opt(t), "trainer_id": _opt(tid), "club": _opt(club), "credential": _opt(cred),
+         "credential_name": _opt(cname), "expires": _date(e), "required": _num(req), "earned": _num(earn),
+         "remaining": _num(rem), "unit": _opt(unit) or None,
+         "days_left": int(d), "cpr_current": _bool(cpr), "status": status, "reasons": [str(x) for x in reasons]}
         for t, tid, club, cred, cname, e, req, earn, rem, unit, d, cpr, status, reasons in zip(
             s["trainer"], s["trainer_id"], s["club"], s["credential"], s["credential_name"], s["expires"],
             s["required"], s["earned"], s["remaining"], s["unit"], s["days_left"], s["cpr_current"],
@@ -67,21 +86,25 @@ def to_json_dict(st: Standing) -> dict[str, Any]:
         "rules_version": st.rules_version,
         "counts": st.counts,
         "standings": standing_rows(st),
-        "trainers": [{"trainer": n, "trainer_id": i, "club": c, "compliant": bool(ok), "status": s}
+        "trainers": [{"trainer": _opt(n), "trainer_id": _opt(i), "club": _opt(c), "compliant": bool(ok), "status": s}
                      for n, i, c, ok, s in zip(t["trainer"], t["trainer_id"], t["club"], t["compliant"], t["status"],
                                                strict=True)],
-        "rejected": [{"file": f, "sheet": sh, "row": int(r), "column": col, "reason": why}
+        "rejected": [{"file": _opt(f), "sheet": _opt(sh), "row": int(r), "column": _opt(col), "reason": _opt(why)}
                      for f, sh, r, col, why in st.rejected.itertuples(index=False)],
         "warnings": list(st.warnings),
     }
 
 
 def to_json(st: Standing) -> str:
-    return json.dumps(to_json_dict(st), ensure_ascii=False, indent=1)
+    """Strict JSON (no NaN): missing values are null."""
+    return json.dumps(to_json_dict(st), ensure_ascii=False, indent=1, allow_nan=False)
 
 
 def standings_csv(st: Standing) -> str:
-    """The standings as CSV; text cells are neutralised, numbers and dates are written plainly."""
+    """The standings as CSV; text cells are neutralised, numbers and dates are written plainly.
+
+    Encode with ``excel_bytes`` for a download: Excel reads UTF-8 CSV correctly only with a BOM.
+    """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(CSV_COLUMNS)
@@ -98,8 +121,13 @@ def standings_csv(st: Standing) -> str:
                 b = _bool(v)
                 out.append("" if b is None else ("yes" if b else "no"))
             elif col == "reasons":
-                out.append(neutralise("; ".join(v)))
+                out.append(neutralise("; ".join(str(x) for x in v) if isinstance(v, list | tuple) else _text(v)))
             else:
-                out.append(neutralise("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)))
+                out.append(neutralise(_text(v)))
         w.writerow(out)
     return buf.getvalue()
+
+
+def excel_bytes(text: str) -> bytes:
+    """CSV text as bytes Excel opens with the right accents (UTF-8 with a byte-order mark)."""
+    return text.encode("utf-8-sig")

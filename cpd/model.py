@@ -107,6 +107,7 @@ STANDING_COLUMNS = [
     "number",
     "issued",
     "expires",
+    "grace_ends",  # last day a late renewal is accepted (= expires when the body has no grace period)
     "cycle_start",
     "required",
     "earned",

@@ -185,6 +185,8 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
     # Status: the first rule that applies wins.
     grace = c["grace_days"].fillna(0).astype(int)
     grace_end = c["expires"] + pd.to_timedelta(grace, unit="D")
+    c["grace_ends"] = grace_end
+    c["cpr_required"] = c["cpr_required"].astype(object).fillna(False).astype(bool)
     met = credit_info & (c["earned"] >= c["required"]) & cpr_ok
     ratio = c["earned"] / c["required"].where(c["required"] > 0)
     behind = credit_info & (ratio < c["elapsed"] - 0.25)

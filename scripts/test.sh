@@ -2,12 +2,17 @@
 # Set up and run every test: lint, unit/property tests, AppTest pages and real-Chromium browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+# Real clients for the tests: Debian's chromium (browser tests) and LibreOffice Calc (opens the Excel report).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing Debian chromium for the browser tests..."
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "Installing ${missing[*]} for the real-client tests..."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "chromium is not installed and cannot be installed here: browser tests will be skipped." >&2
+    echo "Cannot install ${missing[*]} here: the tests that need them will be skipped." >&2
   fi
 fi
 bash scripts/setup.sh dev

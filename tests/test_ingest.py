@@ -301,3 +301,15 @@ def test_a_name_only_row_joins_the_one_staff_id_with_that_name():
     st = run({"staff.csv": "Staff ID,Name,Club\nE7,Ana Silva,Downtown\n",
               "roster.csv": "Trainer,Certification,Expiration\nana silva,NASM,2027-01-01\n"})
     assert st.trainers["trainer_id"].tolist() == ["E7"] and st.trainers["club"].tolist() == ["Downtown"]
+
+
+@pytest.mark.parametrize("label", ["Total", "TOTAL:", "Grand total", "Totals 12", "Sum"])
+def test_total_rows_are_blank(label):
+    r = roster({"r.csv": f"Trainer,Certification,Expiration\nA B,NASM,2027-01-01\n{label},3,\n"})
+    assert r.ledger["fate"].tolist() == ["accepted", "blank"] and r.ledger["reason"].iloc[1] == "total row"
+
+
+@pytest.mark.parametrize("name", ["=SUM(A1)", "+SUM(A1)", "Totally Fit", "Sumiko Tanaka", "@cmd"])
+def test_names_that_look_like_totals_or_formulas_are_trainers(name):
+    st = run({"r.csv": csv_bytes([["Trainer", "Certification", "Expiration"], [name, "NASM", "2027-01-01"]])})
+    assert st.trainers["trainer"].tolist() == [name]

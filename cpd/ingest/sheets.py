@@ -33,7 +33,8 @@ from .values import is_blank, map_unique, parse_amounts, parse_dates, text_colum
 # Date columns of a matrix that are not qualifications.
 _NOT_CREDENTIAL = re.compile(r"\b(date|dob|birth|born|hire|hired|start|started|joined|updated|modified|review|"
                              r"appraisal|induction|last|next|contract|probation|leav\w*|anniversary)\b")
-_TOTAL = re.compile(r"^(grand )?(totals?|sum|subtotal|count|average)\b")
+# A summary row at the bottom: "Total", "Grand total: 12", "Totals", "Sum" — not a trainer named "=SUM(A1)".
+_TOTAL = re.compile(r"^(?:(?:grand )?(?:totals?|subtotals?)(?: .*)?|sum|count|average)$")
 _SPLIT_BODIES = re.compile(r"\s*(?:[;,/&+|]|\band\b)\s*", re.I)
 
 PEOPLE_COLUMNS = ["file", "sheet", "row", "local_id", "name", "club", "role", "email"]
@@ -164,7 +165,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             first_text[fresh] = map_unique(frame.loc[fresh, i], lambda v: v if isinstance(v, str) else "")
         seen |= fresh
         row_blank &= blank_cells[i]
-    total = ~row_blank & map_unique(first_text, lambda t: bool(_TOTAL.match(fold(t))) if t else False).astype(bool)
+    total = ~row_blank & map_unique(first_text, _is_total).astype(bool)
     reason = pd.Series("", index=frame.index, dtype=object)
     column = pd.Series("", index=frame.index, dtype=object)
     fate = pd.Series("accepted", index=frame.index, dtype=object)
@@ -399,6 +400,11 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
     result.mapping = SheetMapping(file=grid.file, sheet=grid.sheet, layout=layout, header_row=header_row,
                                   columns=columns, ignored=ignored, date_orders=date_orders, rows_read=len(frame))
     return result
+
+
+def _is_total(text: str) -> bool:
+    """A summary row's label; formula-looking names ("=SUM(A1)", "+SUM(A1)") are data, never totals."""
+    return bool(text) and not text.lstrip().startswith(("=", "+", "-", "@")) and bool(_TOTAL.match(fold(text)))
 
 
 def _bodies(text: str, catalogue: Catalogue) -> tuple[str, ...]:

@@ -1,0 +1,196 @@
+"""Deadlines as an iCalendar file (RFC 5545): one all-day event per certification and CPR/AED card.
+
+Written with the maintained ``icalendar`` library, which escapes text (commas, semicolons, newlines), folds long
+lines and ends them with CRLF. UIDs come from who and what (trainer id + credential, or trainer id + CPR/AED),
+never from the date, so importing next month's file moves the event instead of adding a second one.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+from icalendar import Alarm, Calendar, Event
+
+from .model import STATUS_LABELS, Standing
+
+PRODID = "-//Recert//Certification deadlines//EN"
+MIME = "text/calendar"
+UID_DOMAIN = "recert"
+_UID_NAMESPACE = uuid.UUID("6f1b1c3e-5a52-4e1f-9d59-2b8f3c7a9e41")
+# SEQUENCE counts minutes since this instant: every export is a later revision than the one before it,
+# so clients that compare SEQUENCE accept the re-import as an update.
+_SEQUENCE_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def clean(text: Any) -> str:
+    """Input text for one line: line breaks and tabs become spaces, other control characters are dropped."""
+    if text is None or (isinstance(text, float) and math.isnan(text)) or text is pd.NA:
+        return ""
+    s = str(text)
+    out = []
+    for ch in s:
+        if ch in "\r\n\t\v\f\u2028\u2029\x85":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff":
+            continue
+        else:
+            out.append(ch)
+    return " ".join("".join(out).split())
+
+
+def amount_text(x: float) -> str:
+    """2.0 -> "2", 0.30000001 -> "0.3"."""
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _num(x: Any) -> float | None:
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) or math.isinf(f) else f
+
+
+def day_text(d: Any) -> str:
+    """"1 Jun 2026": unambiguous in every locale ("" when missing)."""
+    if d is None or pd.isna(d):
+        return ""
+    ts = pd.Timestamp(d)
+    return f"{ts.day} {ts:%b %Y}"
+
+
+def event_uid(kind: str, trainer_id: str, what: str = "") -> str:
+    """Stable UID: the same trainer and credential (or CPR/AED card) always get the same one."""
+    key = "\x1f".join((kind, str(trainer_id), str(what)))
+    return f"{uuid.uuid5(_UID_NAMESPACE, key)}@{UID_DOMAIN}"
+
+
+def credits_needed(remaining: Any, unit: Any, hours_per_unit: Any) -> str:
+    """Text such as "0.3 CEU (3 hours)" or "12 hours" ("" when unknown): the body's unit, and hours too."""
+    rem = _num(remaining)
+    if rem is None:
+        return ""
+    u = clean(unit) or "credits"
+    hpu = _num(hours_per_unit)
+    if u.lower() in ("hour", "hours", "hrs", "contact hours"):
+        return f"{amount_text(rem)} hours"
+    if hpu is None or hpu <= 0:
+        return f"{amount_text(rem)} {u}"
+    return f"{amount_text(rem)} {u} ({amount_text(rem * hpu)} hours)"
+
+
+def cpr_sentence(row: Any, as_of: date) -> str:
+    """The CPR/AED card as a manager would say it, for one certification row."""
+    required = bool(row.cpr_required) if not pd.isna(row.cpr_required) else False
+    exp = row.cpr_expires
+    if pd.isna(exp):
+        return "CPR/AED: no card on file" + (" (required)" if required else "") + "."
+    if pd.Timestamp(exp) < pd.Timestamp(as_of):
+        return f"CPR/AED: expired on {day_text(exp)}" + (" (required)" if required else "") + "."
+    before = pd.Timestamp(exp) < pd.Timestamp(row.expires)
+    return f"CPR/AED: current until {day_text(exp)}" + (", before this renewal: renew it too" if before and required
+                                                       else "") + "."
+
+
+def _cert_description(r: Any, as_of: date, rules_version: str) -> str:
+    who = clean(r.trainer) or clean(r.trainer_id)
+    club = clean(r.club)
+    lines = [f"{who}{f' ({club})' if club else ''}: {clean(r.credential_name) or clean(r.credential)}"
+             + (f", certificate {clean(r.number)}" if clean(r.number) else "") + ".",
+             f"Valid through {day_text(r.expires)}: {int(r.days_left)} days after {day_text(as_of)}.",
+             f"Status on {day_text(as_of)}: {STATUS_LABELS.get(r.status, r.status)}."]
+    need = credits_needed(r.remaining, r.unit, r.hours_per_unit)
+    earned, required = _num(r.earned), _num(r.required)
+    if need and (_num(r.remaining) or 0) > 0:
+        lines.append(f"Still needed: {need}; {amount_text(earned or 0)} of {amount_text(required or 0)} {clean(r.unit)} earned.")
+    elif earned is not None and required is not None:
+        lines.append(f"Credits complete: {amount_text(earned)} of {amount_text(required)} {clean(r.unit)}.")
+    else:
+        lines.append("Credits: not recorded in the files.")
+    if (not pd.isna(r.cpr_required) and bool(r.cpr_required)) or not pd.isna(r.cpr_expires):
+        lines.append(cpr_sentence(r, as_of))
+    reasons = [clean(x) for x in (r.reasons or ()) if clean(x)]
+    if reasons:
+        lines.append("Notes:")
+        lines.extend(f"- {x}" for x in reasons)
+    lines.append(f"Trainer ID {clean(r.trainer_id)}. Computed by Recert as of {day_text(as_of)} "
+                 f"(rules {clean(rules_version)}).")
+    return "\n".join(lines)
+
+
+def _card_description(trainer: str, club: str, tid: str, exp: Any, needs: list[str], as_of: date) -> str:
+    lines = [f"{trainer}{f' ({club})' if club else ''}: CPR/AED card.",
+             f"Valid through {day_text(exp)}: {(pd.Timestamp(exp) - pd.Timestamp(as_of)).days} days after {day_text(as_of)}."]
+    if needs:
+        lines.append("Required for: " + ", ".join(needs) + ". Without a current card these certifications are "
+                     "not met and the trainer is not compliant.")
+    lines.append("Renew the card before this date and add the new card to the files.")
+    lines.append(f"Trainer ID {tid}. Computed by Recert as of {day_text(as_of)}.")
+    return "\n".join(lines)
+
+
+def _event(uid: str, summary: str, description: str, day: date, stamp: datetime, sequence: int,
+           alarm_days: int, alarm_text: str, categories: list[str]) -> Event:
+    ev = Event.new(uid=uid, summary=summary, description=description, start=day, end=day + timedelta(days=1),
+                   stamp=stamp, last_modified=stamp, sequence=sequence, categories=categories)
+    ev.add("TRANSP", "TRANSPARENT")  # a deadline, not a meeting: it never blocks anyone's free time
+    ev.add_component(Alarm.new_display(description=alarm_text, trigger=timedelta(days=-alarm_days)))
+    return ev
+
+
+def calendar_filename(st: Standing) -> str:
+    """The name a download should get: recert-deadlines-2026-06-01.ics."""
+    return f"recert-deadlines-{st.as_of.isoformat()}.ics"
+
+
+def write_calendar(st: Standing, *, alarm_days: int | None = None, generated_at: datetime | None = None) -> bytes:
+    """The .ics bytes: certifications and CPR/AED cards expiring on or after as-of, with a reminder alarm
+    ``alarm_days`` (default: the risk window) before each expiry."""
+    days = st.window if alarm_days is None else int(alarm_days)
+    if days < 0:
+        raise ValueError("alarm_days must be 0 or more")
+    when = generated_at or datetime.now(UTC)
+    stamp = (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+    stamp = stamp.replace(microsecond=0)
+    sequence = max(0, int((stamp - _SEQUENCE_EPOCH).total_seconds() // 60))
+    T = pd.Timestamp(st.as_of)
+    cal = Calendar.new(prodid=PRODID, name="Recert deadlines", uid=event_uid("calendar", ""),
+                       description=f"Certification and CPR/AED expiry dates, as of {day_text(st.as_of)}.")
+    cal.add("CALSCALE", "GREGORIAN")
+    cal.add("METHOD", "PUBLISH")
+
+    s = st.standings
+    upcoming = s[pd.to_datetime(s["expires"]) >= T]
+    # One event per trainer and credential: the latest expiry is the deadline that matters.
+    upcoming = upcoming.sort_values("expires").drop_duplicates(["trainer_id", "credential"], keep="last")
+    upcoming = upcoming.sort_values(["expires", "trainer", "credential"], kind="stable")
+    for r in upcoming.itertuples(index=False):
+        who = clean(r.trainer) or clean(r.trainer_id)
+        cred = clean(r.credential_name) or clean(r.credential)
+        cal.add_component(_event(
+            event_uid("cert", r.trainer_id, r.credential), f"{who}: {cred} expires",
+            _cert_description(r, st.as_of, st.rules_version), pd.Timestamp(r.expires).date(), stamp, sequence,
+            days, f"{who}: {cred} expires on {day_text(r.expires)}", ["Recert", "Certification",
+                                                                  STATUS_LABELS.get(r.status, r.status)]))
+
+    cards = st.cpr_cards
+    if len(cards):
+        latest = cards.assign(expires=pd.to_datetime(cards["expires"])).dropna(subset=["expires"])
+        latest = latest.sort_values("expires").drop_duplicates("trainer_id", keep="last")
+        latest = latest[latest["expires"] >= T].sort_values(["expires", "trainer"], kind="stable")
+        needs_by = (s[s["cpr_required"].fillna(False).astype(bool)].groupby("trainer_id")["credential_name"]
+                    .agg(lambda x: [clean(v) for v in dict.fromkeys(x)]))
+        for r in latest.itertuples(index=False):
+            who = clean(r.trainer) or clean(r.trainer_id)
+            cal.add_component(_event(
+                event_uid("cpr", r.trainer_id), f"{who}: CPR/AED card expires",
+                _card_description(who, clean(r.club), clean(r.trainer_id), r.expires,
+                                  needs_by.get(r.trainer_id, []), st.as_of),
+                pd.Timestamp(r.expires).date(), stamp, sequence, days,
+                f"{who}: CPR/AED card expires on {day_text(r.expires)}", ["Recert", "CPR/AED"]))
+    return cal.to_ical()

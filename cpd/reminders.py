@@ -1,0 +1,174 @@
+"""Drafted reminder messages: for each trainer who needs to act, what is missing, by when, and a mailto link.
+
+A draft, never sent: the manager reads it, edits it and sends it from their own mail program (the ``mailto:``
+link) or a mail merge (the CSV). Amounts are given in the credential's own unit and in hours, because a
+trainer books courses by the hour and "CEU" means different things at different bodies.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+import pandas as pd
+
+from .calendar import amount_text, clean, credits_needed, day_text
+from .export import neutralise
+from .model import Standing
+
+DRAFT_COLUMNS = ["trainer", "trainer_id", "club", "email", "subject", "body", "mailto", "deadline"]
+ACT_STATUSES = ("expired", "grace", "at_risk", "behind")
+_LAST_FIRST = re.compile(r"[\w'.\- ]+,\s*[\w'.\- ]+")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
+
+
+def _in_days(n: int) -> str:
+    return "today" if n == 0 else ("tomorrow" if n == 1 else f"in {n} days")
+
+
+def first_name(name: Any) -> str:
+    """The name to greet: "Ana Silva" and "Silva, Ana" give "Ana"; "" when there is nothing to greet."""
+    text = clean(name)
+    if _LAST_FIRST.fullmatch(text):
+        text = text.split(",", 1)[1]
+    words = text.split()
+    return words[0] if words else ""
+
+
+def valid_email(text: Any) -> str:
+    """The address when it looks like one address, else "" (the manager fills it in; nothing is injected)."""
+    e = clean(text)
+    return e if len(e) <= 254 and _EMAIL.match(e) else ""
+
+
+def mailto(email: str, subject: str, body: str) -> str:
+    """RFC 6068 link: the address and every header value percent-encoded, line breaks as CRLF."""
+    body = body.replace("\r\n", "\n").replace("\n", "\r\n")
+    return (f"mailto:{quote(email, safe='@')}?subject={quote(subject, safe='')}"
+            f"&body={quote(body, safe='')}")
+
+
+def _credits_line(r: Any) -> str:
+    need = credits_needed(r.remaining, r.unit, r.hours_per_unit)
+    try:
+        rem, earned, req = float(r.remaining), float(r.earned), float(r.required)
+    except (TypeError, ValueError):
+        return ""
+    if pd.isna(rem) or pd.isna(earned) or pd.isna(req) or rem <= 0:
+        return ""
+    unit = clean(r.unit) or "credits"
+    return f"you still need {need} of continuing education (you have {amount_text(earned)} of {amount_text(req)} {unit})"
+
+
+def _cert_item(r: Any, as_of: date) -> tuple[str, pd.Timestamp]:
+    """One bullet for one certification, and the date it must be done by."""
+    name = clean(r.credential_name) or clean(r.credential)
+    E = pd.Timestamp(r.expires)
+    T = pd.Timestamp(as_of)
+    credits = _credits_line(r)
+    if r.status == "expired":
+        text = (f"{name}: expired on {day_text(E)}, so it is no longer valid to train clients on. Please talk to me "
+                "about re-certifying")
+        return text + ".", T
+    if r.status == "grace":
+        text = (f"{name}: lapsed on {day_text(E)}. It can still be renewed late (usually with a late fee), but it is "
+                "not valid until it is renewed, so please renew it as soon as you can")
+        return text + (f"; {credits}." if credits else "."), T
+    if r.status == "at_risk":
+        text = f"{name}: expires on {day_text(E)} ({_in_days(int(r.days_left))})"
+        if credits:
+            return f"{text}: {credits}.", E
+        if pd.notna(r.earned) and pd.notna(r.required):
+            return f"{text}: your credits are done, so please submit the renewal before then.", E
+        return f"{text}: please renew it before then, and send me your CE certificates for our records.", E
+    if r.status == "behind":
+        return (f"{name}: renewal due {day_text(E)}. You're a little behind pace: {credits or 'credits are missing'}. "
+                "Booking a course or two now keeps it easy."), E
+    return f"{name}: renewal due {day_text(E)}.", E
+
+
+def _cpr_item(rows: pd.DataFrame, as_of: date, window: int) -> tuple[str, pd.Timestamp] | None:
+    """The CPR/AED card, when a held credential requires it and it is missing, expired or runs out too soon."""
+    req = rows[rows["cpr_required"].fillna(False).astype(bool)]
+    if not len(req):
+        return None
+    T = pd.Timestamp(as_of)
+    exp = pd.to_datetime(req["cpr_expires"]).iloc[0]
+    names = ", ".join(dict.fromkeys(clean(x) for x in req["credential_name"]))
+    if pd.isna(exp):
+        return f"CPR/AED: we have no card on file for you, and {names} requires one. Please send me a copy.", T
+    if exp < T:
+        return f"CPR/AED: your card expired on {day_text(exp)}. Please renew it and send me a copy of the new card.", T
+    first_renewal = pd.to_datetime(req["expires"]).min()
+    if exp < first_renewal and exp <= T + pd.Timedelta(days=window):
+        return (f"CPR/AED: your card runs out on {day_text(exp)}, before your {names} renewal. Please book a "
+                "refresher before then.", exp)
+    return None
+
+
+def _subject(deadline: pd.Timestamp, as_of: date) -> str:
+    if deadline <= pd.Timestamp(as_of):
+        return "Your certifications: action needed now"
+    return f"Your certifications: action needed by {day_text(deadline)}"
+
+
+def drafts(st: Standing, *, sign_off: str = "") -> pd.DataFrame:
+    """One draft per trainer who needs to act (DRAFT_COLUMNS), the earliest deadline first."""
+    s = st.standings
+    t = st.trainers.drop_duplicates("trainer_id").set_index("trainer_id")
+    T = pd.Timestamp(st.as_of)
+    out: list[dict[str, Any]] = []
+    by_trainer = dict(tuple(s.groupby("trainer_id", sort=False))) if len(s) else {}
+    for tid in t.index:
+        person = t.loc[tid]
+        rows = by_trainer.get(tid)
+        items: list[tuple[str, pd.Timestamp]] = []
+        if rows is None or not len(rows):
+            if person["status"] != "missing":
+                continue
+            items.append(("We have no certification on file for you. Please send me a copy of your current "
+                          "certificate(s) so our records are complete.", T))
+        else:
+            for r in rows.itertuples(index=False):
+                if r.status in ACT_STATUSES:
+                    items.append(_cert_item(r, st.as_of))
+            cpr = _cpr_item(rows, st.as_of, st.window)
+            if cpr:
+                items.append(cpr)
+        if not items:
+            continue
+        deadline = min(d for _, d in items)
+        greeting = first_name(person["trainer"])
+        club = clean(person["club"])
+        lines = [f"Hi {greeting}," if greeting else "Hi,", "",
+                 f"A quick note{f' from {club}' if club else ''} about your certifications "
+                 f"(checked on {day_text(T)}):", ""]
+        lines += [f"- {text}" for text, _ in items]
+        lines += ["", "When it's done, just send me the certificates and I'll update our records. Let me know "
+                      "if you'd like help finding courses.", "", "Thanks!"]
+        if sign_off:
+            lines.append(clean(sign_off))
+        subject = _subject(deadline, st.as_of)
+        body = "\n".join(lines)
+        email = valid_email(person["email"])
+        out.append({"trainer": clean(person["trainer"]), "trainer_id": str(tid), "club": club, "email": email,
+                    "subject": subject, "body": body, "mailto": mailto(email, subject, body),
+                    "deadline": deadline})
+    frame = pd.DataFrame(out, columns=DRAFT_COLUMNS)
+    frame["deadline"] = pd.to_datetime(frame["deadline"])
+    return frame.sort_values(["deadline", "trainer"], kind="stable").reset_index(drop=True)
+
+
+def drafts_csv(st: Standing, *, sign_off: str = "") -> str:
+    """The drafts for a mail merge; text neutralised like the CSV export, the deadline as an ISO date."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(DRAFT_COLUMNS)
+    d = drafts(st, sign_off=sign_off)
+    for row in d.itertuples(index=False):
+        w.writerow([neutralise(v) for v in row[:-1]] + [row.deadline.date().isoformat()])
+    return buf.getvalue()
