@@ -92,6 +92,11 @@ def to_json_dict(st: Standing) -> dict[str, Any]:
         "rejected": [{"file": _opt(f), "sheet": _opt(sh), "row": int(r), "column": _opt(col), "reason": _opt(why)}
                      for f, sh, r, col, why in st.rejected.itertuples(index=False)],
         "warnings": list(st.warnings),
+        # Extensions (interfaces.md allows extending): how each sheet was read, and files that could not be.
+        "files": [{"file": m.file, "sheet": m.sheet, "layout": m.layout, "header_row": m.header_row,
+                   "rows_read": m.rows_read, "columns": dict(m.columns), "ignored": list(m.ignored),
+                   "date_orders": dict(m.date_orders), "note": m.note} for m in st.mappings],
+        "unreadable": list(st.unreadable),
     }
 
 
