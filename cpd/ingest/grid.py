@@ -41,11 +41,12 @@ def read_grids(name: str, data: bytes) -> list[Grid]:
 
 
 def _text_grid(name: str, data: bytes) -> Grid:
-    decoded = textfile.decode(data)
+    decoded = textfile.decode(data, name=name)
     table = textfile.parse(decoded)
+    notices = tuple(dict.fromkeys((*decoded.notices, *getattr(table, "notices", ()))))
     return Grid(file=name, sheet="", rows=[list(r) for r in table.rows], row_numbers=list(table.line_numbers),
-                text=True, field_counts=list(table.field_counts), bad_lines=dict(decoded.bad_lines),
-                notices=tuple(f"{name}: {n}" for n in decoded.notices))
+                text=True, field_counts=list(table.field_counts), bad_lines=dict(table.bad_lines),
+                notices=tuple(f"{name}: {n}" for n in notices))
 
 
 def _workbook_grids(name: str, data: bytes, sniffed: safety.Sniffed) -> list[Grid]:
@@ -71,8 +72,6 @@ def _workbook_grids(name: str, data: bytes, sniffed: safety.Sniffed) -> list[Gri
         return grids
     except UnreadableFile:
         raise
-    except pc.PasswordError:
-        raise UnreadableFile(safety.PASSWORD_SENTENCE, file=name) from None
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
         raise UnreadableFile("the workbook is damaged and cannot be read: open it in Excel, save it again "
                              "and upload the new copy.", file=name) from exc

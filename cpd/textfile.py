@@ -1,0 +1,327 @@
+"""CSV and tab-separated text as Excel writes it: decode the bytes, then split them into records.
+
+Managers export "CSV UTF-8", plain "CSV" (Windows-1252 on Western Windows), "Unicode text" (UTF-16,
+tab-separated) or semicolon files from European Excel. ``decode`` finds the encoding without ever
+replacing a byte silently: a byte that is not text is reported with its line number in ``bad_lines``
+so the caller rejects that line. ``parse`` picks the separator and returns every record, blank ones
+included, with the line where it starts, so each one can end as accepted, rejected or blank.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass
+
+from cpd.errors import UnreadableFile
+
+NOT_TEXT_MESSAGE = (
+    "this file is not a text or spreadsheet file: upload an .xlsx file or a .csv exported from Excel."
+)
+
+CP1252_NOTICE = "read as Windows-1252 (Western European) because the file is not UTF-8."
+UTF16_NO_BOM_NOTICE = "read as UTF-16 without a byte-order mark (Excel's 'Unicode text')."
+
+DELIMITERS: tuple[str, ...] = (",", ";", "\t")
+SNIFF_RECORDS = 100  # non-blank records looked at to choose the separator
+SNIFF_CHARS = 256 * 1024  # ... taken from at most this much text, so a huge file costs the same
+SAMPLE_BYTES = 64 * 1024  # bytes looked at to tell text from binary and UTF-16 from 8-bit
+
+# A file is binary, not text, when its sample holds more than this share of C0 control characters (other
+# than tab, CR, LF, form feed) or of NUL bytes. Real exports hold none; a stray one is reported as a bad line.
+MAX_CONTROL_SHARE = 0.05
+MAX_NUL_SHARE = 0.005
+# ... or when more than this share of its non-blank lines hold bytes that are not characters.
+MAX_BAD_LINE_SHARE = 0.5
+
+_BAD_ERRORS = "recert-lone-surrogate"
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_MARKED = re.compile(r"[\udc00-\udcff\x00]")  # undecodable bytes (marked) and NUL characters
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_HIGH_BYTES = re.compile(rb"[\x80-\xff]")
+_SEP_LINE = re.compile(r"sep=(.)[ \t]*")
+
+
+def _mark_bad_bytes(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: each undecodable byte becomes a lone surrogate U+DC00+byte.
+
+    Strict decoding never produces lone surrogates, so they mark exactly the bytes that were not text
+    (and keep their values for the message) until ``decode`` turns them into U+FFFD and reports them.
+    """
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    bad = err.object[err.start : err.end]
+    return "".join(chr(0xDC00 + b) for b in bad), err.end
+
+
+codecs.register_error(_BAD_ERRORS, _mark_bad_bytes)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text of a file and how it was read; ``bad_lines`` are (line number, what is wrong), 1-based."""
+
+    text: str
+    encoding: str
+    notices: tuple[str, ...] = ()
+    bad_lines: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """Every record of a text file, blank ones included, with the physical lines it came from.
+
+    ``line_numbers[i]`` is the 1-based line where record ``i`` starts (as a text editor numbers lines);
+    ``end_line_numbers[i]`` the line where it ends (later when a quoted cell holds line breaks).
+    ``errors[i]`` is "" or why the record cannot be used (bytes that are not text, a quote never closed,
+    a cell over the csv size limit); the caller rejects such records whatever their fields hold.
+    """
+
+    rows: list[list[str]]
+    line_numbers: list[int]
+    delimiter: str
+    field_counts: list[int]
+    end_line_numbers: list[int]
+    errors: list[str]
+    notices: tuple[str, ...] = ()
+
+    @property
+    def bad_lines(self) -> dict[int, str]:
+        """Start line -> why that record cannot be used (bytes that are not text, csv errors), for callers
+        that reject rows by line number."""
+        return {line: err for line, err in zip(self.line_numbers, self.errors, strict=True) if err}
+
+
+# ------------------------------------------------------------------------------------------------ decode
+def utf16_byte_order(sample: bytes) -> str | None:
+    """'le' or 'be' when BOM-less bytes look like UTF-16 text (ASCII letters interleaved with NULs)."""
+    sample = sample[: SAMPLE_BYTES & ~1]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even_nul = sample[0::2].count(0)
+    odd_nul = sample[1::2].count(0)
+    if odd_nul >= 0.3 * pairs and even_nul <= 0.02 * pairs:
+        return "le"
+    if even_nul >= 0.3 * pairs and odd_nul <= 0.02 * pairs:
+        return "be"
+    return None
+
+
+def looks_binary(sample: bytes) -> bool:
+    """True when 8-bit bytes are not text: NULs or control characters no exporter writes."""
+    if not sample:
+        return False
+    n = len(sample)
+    if sample.count(0) > max(8, MAX_NUL_SHARE * n):
+        return True
+    return len(_CONTROL_BYTES.findall(sample)) > max(8, MAX_CONTROL_SHARE * n)
+
+
+def _choose_encoding(data: bytes) -> tuple[str, bytes, tuple[str, ...]]:
+    """(codec, bytes to decode, notices) by BOM, then NUL pattern, then UTF-8, then Windows-1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8", data[3:], ()
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le", data[2:], ()  # Excel's "Unicode text": normal, nothing to say
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be", data[2:], ()
+    order = utf16_byte_order(data[:SAMPLE_BYTES])
+    if order:
+        return f"utf-16-{order}", data, (UTF16_NO_BOM_NOTICE,)
+    if looks_binary(data[:SAMPLE_BYTES]):
+        raise UnreadableFile(NOT_TEXT_MESSAGE)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8", data, ()
+    # Not valid UTF-8. Real UTF-8 with a few damaged bytes still has well-formed multi-byte sequences
+    # (é = C3 A9); an Excel "CSV" from Western Windows has single high bytes (é = E9) and none of those.
+    valid = _UTF8_MULTIBYTE.findall(data)
+    high = len(_HIGH_BYTES.findall(data))
+    invalid = high - sum(len(v) for v in valid)
+    if valid and invalid <= len(valid):
+        return "utf-8", data, ()
+    return "cp1252", data, (CP1252_NOTICE,)
+
+
+def _line_starts(text: str) -> list[int]:
+    """Character offsets where each physical line starts (line breaks: CRLF, LF or CR, as csv reads)."""
+    return [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+
+def _describe(chars: list[str], encoding: str) -> str:
+    nul = sum(1 for c in chars if c == "\x00")
+    raw = [ord(c) - 0xDC00 for c in chars if c != "\x00"]
+    label = {"cp1252": "Windows-1252", "utf-8": "UTF-8"}.get(encoding, "UTF-16")
+    parts = []
+    if raw:
+        shown = " ".join(f"0x{b:02X}" for b in raw[:4]) + (" ..." if len(raw) > 4 else "")
+        parts.append(f"byte{'s' if len(raw) > 1 else ''} {shown} cannot be read as {label} text")
+    if nul:
+        parts.append("it holds a NUL character (a sign of a damaged export)")
+    return "; ".join(parts)
+
+
+def decode(data: bytes, *, name: str | None = None) -> Decoded:
+    """Decode a text export. Undecodable bytes become U+FFFD *and* are listed in ``bad_lines``.
+
+    Raises UnreadableFile (naming ``name``) when the bytes are not text at all (binary, mostly undecodable).
+    """
+    try:
+        return _decode(data)
+    except UnreadableFile as exc:
+        raise UnreadableFile(exc.message, file=name) from None
+
+
+def _decode(data: bytes) -> Decoded:
+    encoding, body, notices = _choose_encoding(data)
+    text = body.decode(encoding, errors=_BAD_ERRORS)
+    marks = [(m.start(), m.group()) for m in _MARKED.finditer(text)]
+    bad_lines: tuple[tuple[int, str], ...] = ()
+    if marks:
+        starts = _line_starts(text)
+        per_line: dict[int, list[str]] = {}
+        for pos, ch in marks:
+            per_line.setdefault(bisect_right(starts, pos), []).append(ch)
+        non_blank = sum(1 for line in _LINE_BREAK.split(text) if line.strip())
+        if len(per_line) >= 2 and len(per_line) > MAX_BAD_LINE_SHARE * max(non_blank, 1):
+            raise UnreadableFile(NOT_TEXT_MESSAGE)
+        bad_lines = tuple((line, _describe(chars, encoding)) for line, chars in sorted(per_line.items()))
+        text = _MARKED.sub("\ufffd", text)
+    label = {"utf-16-le": "utf-16", "utf-16-be": "utf-16"}.get(encoding, encoding)
+    if data.startswith(codecs.BOM_UTF8):
+        label = "utf-8-sig"
+    return Decoded(text=text, encoding=label, notices=notices, bad_lines=bad_lines)
+
+
+# ------------------------------------------------------------------------------------------------- parse
+def _records(text: str, delimiter: str):
+    """Yield (record, first line, last line, error) for every record, blank lines as [].
+
+    A line the csv module cannot read (a cell over its 131,072-character limit) comes back as one field
+    holding the raw text of its lines, with an error, so it can never pass for a blank line.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True,
+                        skipinitialspace=False, strict=False)
+    starts: list[int] | None = None
+    while True:
+        before = reader.line_num
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # the reader resumes after the offending line
+            last = max(reader.line_num, before + 1)
+            if starts is None:
+                starts = _line_starts(text) + [len(text)]
+            raw = text[starts[before] : starts[min(last, len(starts) - 1)]].rstrip("\r\n")
+            yield [raw], before + 1, last, f"this line cannot be read as CSV ({exc})"
+            continue
+        yield record, before + 1, reader.line_num, ""
+
+
+def _modal_count(counts: list[int]) -> tuple[int, int]:
+    """(most common field count above 1, how many records have it); ties go to the larger count."""
+    multi = Counter(c for c in counts if c > 1)
+    if not multi:
+        return 0, 0
+    count, freq = max(multi.items(), key=lambda kv: (kv[1], kv[0]))
+    return count, freq
+
+
+def choose_delimiter(text: str) -> str:
+    """The separator among comma, semicolon and tab that splits the text most consistently.
+
+    Rule: for each candidate, parse the first ``SNIFF_RECORDS`` non-blank records of the text with the
+    csv module and take the most common field count above 1 (its *width*). The candidate whose width is
+    shared by the largest number of those records wins: title lines ("Staff roster 2026") and totals have
+    one field under every candidate and so do not sway it, while a decimal comma ("1,5") in a semicolon
+    file splits only some lines under the comma. A candidate that never yields more than one field is out.
+    Ties go to the candidate that splits an earlier line into more than one field (the header normally),
+    then to the order comma, semicolon, tab. A text where nothing splits is read as one column (comma).
+    """
+    sample = text[:SNIFF_CHARS]
+    if len(text) > SNIFF_CHARS:  # do not judge a line cut in half
+        cut = max(sample.rfind("\n"), sample.rfind("\r"))
+        sample = sample[: cut + 1] if cut > 0 else sample
+    best: tuple | None = None
+    best_delim = ","
+    for rank, delim in enumerate(DELIMITERS):
+        records = []
+        for record, first, _last, _err in _records(sample, delim):
+            if record and any(f.strip() for f in record):
+                records.append((len(record), first))
+                if len(records) >= SNIFF_RECORDS:
+                    break
+        counts = [c for c, _ in records]
+        width, freq = _modal_count(counts)
+        if width < 2:
+            continue
+        first_split = min(line for c, line in records if c > 1)
+        score = (freq, -first_split, -rank)
+        if best is None or score > best:
+            best, best_delim = score, delim
+    return best_delim
+
+
+def parse(decoded: Decoded, delimiter: str | None = None) -> Table:
+    """Split decoded text into records with the csv module (quotes, doubled quotes, line breaks in cells).
+
+    Nothing is dropped or trimmed: blank lines stay as ``[]`` records, ragged records keep their own
+    field count, and which row is the header is left to the caller. Lines listed in ``decoded.bad_lines``
+    mark the records that contain them in ``errors``.
+    """
+    text = decoded.text
+    notices: list[str] = []
+    first_line = _LINE_BREAK.split(text, maxsplit=1)[0] if text else ""
+    sep = _SEP_LINE.fullmatch(first_line)
+    if delimiter is None and sep:
+        delimiter = sep.group(1)
+        notices.append(f"the first line '{first_line.strip()}' sets the separator.")
+    if delimiter is None:
+        delimiter = choose_delimiter(text)
+    bad = dict(decoded.bad_lines)
+    bad_sorted = sorted(bad)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    errors: list[str] = []
+    for record, first, last, err in _records(text, delimiter):
+        rows.append(record)
+        starts.append(first)
+        ends.append(last)
+        if not err and bad_sorted:
+            i = bisect_left(bad_sorted, first)
+            if i < len(bad_sorted) and bad_sorted[i] <= last:
+                err = f"line {bad_sorted[i]}: {bad[bad_sorted[i]]}"
+        errors.append(err)
+    if rows and ends[-1] > starts[-1] and not errors[-1] and _quote_left_open(text, starts[-1], delimiter):
+        errors[-1] = (f"a quote opened on line {starts[-1]} is never closed, so lines {starts[-1]}-{ends[-1]} "
+                      "were read as one row: fix the quote in the file and upload it again")
+    return Table(rows=rows, line_numbers=starts, delimiter=delimiter, field_counts=[len(r) for r in rows],
+                 end_line_numbers=ends, errors=errors, notices=tuple(notices))
+
+
+def _quote_left_open(text: str, first_line: int, delimiter: str) -> bool:
+    """True when the last record only ended because the text ran out inside a quoted cell."""
+    starts = _line_starts(text)
+    tail = text[starts[first_line - 1] :]
+    reader = csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for _ in reader:
+            pass
+    except csv.Error as exc:
+        return "end of data" in str(exc)
+    return False
