@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from . import analyse
+from . import analyse, safety
 from .catalogue import load_catalogue
 from .errors import RecertError
 from .export import standings_csv, to_json
@@ -132,6 +132,11 @@ def _clean(text: object) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    try:
+        safety.assert_defusedxml()  # openpyxl must parse XML through defusedxml before any file is opened
+    except RuntimeError as exc:
+        print(_clean(exc), file=sys.stderr)
+        return 1
     try:
         catalogue = load_catalogue(args.rules)
         sources = [_read(f) for f in args.files]
