@@ -261,7 +261,7 @@ def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T:
         if key in uncountable_keys:
             r.append(f"{_fmt(uncountable[key])} hours could not be counted: {name} has no fixed hours per {unit}")
         if cpr_req and status not in ("expired",):
-            if pd.isna(cpr_exp):
+            if cpr_exp is pd.NaT or cpr_exp is None:
                 r.append("no CPR/AED on file")
             elif cpr_exp < T:
                 r.append(f"CPR/AED expired on {_day(cpr_exp)}")

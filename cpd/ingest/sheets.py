@@ -208,18 +208,25 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             return pd.Series("", index=frame.index, dtype=object)
         return frame[i]
 
+    def text(field_name: str) -> pd.Series:
+        """The column as tidy text ("" everywhere when the sheet has no such column)."""
+        i = cols.get(field_name)
+        if i is None:
+            return pd.Series("", index=frame.index, dtype=object)
+        return text_column(frame[i])
+
     def label(field_name: str) -> str:
         i = cols.get(field_name)
         return tidy(header[i]) if i is not None else FIELD_LABELS.get(field_name, field_name)
 
     # People on this sheet.
-    name = text_column(col("trainer"))
+    name = text("trainer")
     if "trainer" not in cols and ("first_name" in cols or "last_name" in cols):
-        name = (text_column(col("first_name")) + " " + text_column(col("last_name"))).str.strip()
-    local_id = text_column(col("trainer_id"))
+        name = (text("first_name") + " " + text("last_name")).str.strip()
+    local_id = text("trainer_id")
     people = pd.DataFrame({"file": grid.file, "sheet": grid.sheet, "row": rownum, "local_id": local_id,
-                           "name": name, "club": text_column(col("club")), "role": text_column(col("role")),
-                           "email": text_column(col("email"))})
+                           "name": name, "club": text("club"), "role": text("role"),
+                           "email": text("email")})
     no_person = name.eq("") & local_id.eq("")
     person_label = label("trainer") if "trainer" in cols else label("trainer_id") if "trainer_id" in cols else (
         label("first_name") if "first_name" in cols else label("last_name"))
@@ -249,7 +256,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         reject(no_person, person_label, "no trainer name or staff id")
     elif layout == "certifications":
         reject(no_person, person_label, "no trainer name or staff id")
-        cred_raw = text_column(col("credential"))
+        cred_raw = text("credential")
         reject(cred_raw.eq(""), label("credential"), "no certification named")
         exp = dates("expires")
         blank_exp = exp.values.isna() & ~exp.bad
@@ -278,7 +285,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             "file": grid.file, "sheet": grid.sheet, "row": rownum, "local_id": local_id, "name": name,
             "credential": matched.where(matched.notna(), map_unique(cred_raw, tidy)),
             "credential_name": cred_raw, "known": matched.notna(),
-            "number": text_column(col("number")) if "number" in cols else "",
+            "number": text("number") if "number" in cols else "",
             "issued": issued.values if issued is not None else pd.NaT,
             "expires": exp.values,
             "credits": amounts.values if amounts is not None else np.nan,
@@ -359,7 +366,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         unit_text = amounts.unit_text.copy()
         unit_col = label("amount")
         if "unit" in cols:
-            raw_unit = text_column(col("unit"))
+            raw_unit = text("unit")
             ukind = map_unique(raw_unit, lambda u: unit_kind(u) if u else None)
             bad_unit = raw_unit.ne("") & ukind.isna()
             reject(bad_unit, label("unit"), lambda idx: raw_unit[idx].map(
@@ -373,9 +380,9 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         head_unit = header_unit(header[cols["amount"]])
         kind = kind.where(kind.notna(), head_unit or "units")
         unit_text = unit_text.where(unit_text.ne(""), ("hours" if head_unit == "hours" else tidy(header[cols["amount"]])))
-        bodies_raw = text_column(col("approved_for")) if "approved_for" in cols else pd.Series("", index=frame.index)
+        bodies_raw = text("approved_for") if "approved_for" in cols else pd.Series("", index=frame.index)
         if "credential" in cols:
-            cred_raw = text_column(col("credential"))
+            cred_raw = text("credential")
             bodies_raw = bodies_raw.where(bodies_raw.ne(""), cred_raw)
         uniq = {b: _bodies(b, catalogue) for b in bodies_raw.unique()}
         bodies = bodies_raw.map(uniq)
@@ -385,7 +392,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         ok = fate.eq("accepted")
         result.activities = pd.DataFrame({
             "file": grid.file, "sheet": grid.sheet, "row": rownum, "local_id": local_id, "name": name,
-            "date": d.values, "course": text_column(col("course")), "provider": text_column(col("provider")),
+            "date": d.values, "course": text("course"), "provider": text("provider"),
             "amount": amounts.values, "unit_kind": kind, "unit_text": unit_text, "bodies": bodies,
             "bodies_text": bodies_raw, "unit_column": unit_col})[ok]
 
