@@ -1,0 +1,26 @@
+"""Recert dashboard: which trainers are about to lose a certification, and what each one still needs.
+
+Run with ``streamlit run app.py`` (``RECERT_DEMO=1`` opens with the bundled sample loaded). This file only
+routes: the sidebar (settings and filters) is shared by every page; the pages lay out what ``cpd`` computes.
+Page files live in ``app_pages/``, not ``pages/``: in Streamlit 1.67 a ``pages/`` folder next to the entrypoint
+switches on the legacy multipage mode, in which AppTest runs a page file without this script (no sidebar).
+"""
+
+import streamlit as st
+
+from app_pages import _shared
+
+st.set_page_config(page_title="Recert", page_icon=":material/verified:", layout="wide",
+                   initial_sidebar_state="expanded")
+_shared.init_state()
+
+pages = [
+    st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload", default=True),
+    st.Page("app_pages/team.py", title="Team", icon=":material/groups:", url_path="team"),
+    st.Page("app_pages/trainer.py", title="Trainer", icon=":material/person:", url_path="trainer"),
+    st.Page("app_pages/reminders.py", title="Reminders", icon=":material/mail:", url_path="reminders"),
+    st.Page("app_pages/rules.py", title="Rules", icon=":material/rule:", url_path="rules"),
+]
+page = st.navigation(pages)
+_shared.sidebar()
+page.run()

@@ -1,0 +1,297 @@
+"""Session state and the sidebar shared by every page.
+
+Staff data is personal, so everything lives in ``st.session_state`` (one browser session), never in module
+globals or ``st.cache_data``'s global scope. The expensive step (reading files) is keyed on the files' digests,
+the date order, the rules and the mapping corrections; as-of and the risk window only recompute the standing;
+a filter only slices the standing (``cpd.views.filter_standing``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+import cpd
+from cpd import views
+from cpd.model import STATUS_LABELS
+
+FILES = "_files"  # list[(name, bytes, digest)]: the sources of this session
+ORIGIN = "_origin"  # "sample" | "upload"
+OVERRIDES = "_overrides"  # {(file, sheet): {header: field or ""}}
+RULES = "_rules_text"  # edited rules (YAML) or None
+TRAINER = "_trainer"  # last trainer opened on the Trainer page
+_ROSTERS = "_rosters"  # small LRU of read files
+_STANDINGS = "_standings"  # small LRU of standings
+_CATALOGUES = "_catalogues"
+FILTER_KEYS = ("f_clubs", "f_roles", "f_bodies", "f_credentials", "f_statuses")
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False}  # the toolbar hid legends; zoom is off anyway
+GENERIC_FAILURE = ("could not be read because of an unexpected problem in Recert; the other files were read. "
+                   "Try saving it again as .xlsx or .csv.")
+
+
+@dataclass
+class Loaded:
+    """What the pages need for this run: the full standing, the filtered view and how it was obtained."""
+
+    standing: cpd.Standing | None = None
+    view: cpd.Standing | None = None
+    catalogue: cpd.Catalogue | None = None
+    names: dict[str, str] = field(default_factory=dict)  # credential id -> short label
+    problems: list[str] = field(default_factory=list)  # unreadable files, one sentence each
+    rules_error: str = ""
+    filtered: bool = False
+    key: tuple = ()  # what the standing was computed from (files, settings): keys derived values
+
+
+def init_state() -> None:
+    """Defaults for a new session; with RECERT_DEMO=1 the bundled sample is loaded once."""
+    ss = st.session_state
+    ss.setdefault(FILES, [])
+    ss.setdefault(OVERRIDES, {})
+    ss.setdefault(RULES, None)
+    if os.environ.get("RECERT_DEMO") == "1" and not ss.get("_demo_done"):
+        ss["_demo_done"] = True
+        if not ss[FILES]:
+            load_sample()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def set_files(named: Sequence[tuple[str, bytes]], origin: str) -> None:
+    """Replace this session's sources; mapping corrections of files no longer present are dropped."""
+    ss = st.session_state
+    ss[FILES] = [(name, data, _digest(data)) for name, data in named]
+    ss[ORIGIN] = origin
+    names = {n for n, _ in named}
+    ss[OVERRIDES] = {k: v for k, v in ss.get(OVERRIDES, {}).items() if k[0] in names}
+
+
+def load_sample() -> None:
+    """The bundled sample, generated for the current as-of so every status shows."""
+    from cpd.samples import build_sample
+
+    anchor = st.session_state.get("as_of") or date.today()
+    set_files(list(build_sample(anchor).items()), "sample")
+
+
+def on_upload() -> None:
+    """Uploader callback: the uploader's files become the sources (removing them all clears the data)."""
+    files = st.session_state.get("uploader") or []
+    set_files([(f.name, f.getvalue()) for f in files], "upload")
+
+
+def clear_files() -> None:
+    set_files([], "upload")
+
+
+def _remember(store: str, key: Any, make: Callable[[], Any], size: int = 3) -> Any:
+    """A tiny per-session LRU: the last few results, so flipping a setting back is instant."""
+    cache: OrderedDict = st.session_state.setdefault(store, OrderedDict())
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    value = make()
+    cache[key] = value
+    while len(cache) > size:
+        cache.popitem(last=False)
+    return value
+
+
+def catalogue() -> tuple[cpd.Catalogue, str]:
+    """The bundled rules with this session's edits; a rules error falls back to the bundled rules."""
+    text = st.session_state.get(RULES)
+
+    def make() -> tuple[cpd.Catalogue, str]:
+        if not text:
+            return cpd.load_catalogue(), ""
+        try:
+            return cpd.load_catalogue(rules_text=text), ""
+        except cpd.RecertError as exc:
+            return cpd.load_catalogue(), str(exc)
+
+    return _remember(_CATALOGUES, text or "", make, size=2)
+
+
+def _read(files: list[tuple[str, bytes, str]], cat: cpd.Catalogue, date_order: str,
+          overrides: dict) -> tuple[cpd.Roster, tuple[str, ...]]:
+    """Read every file; one that breaks the reader is set aside with a sentence, never crashing the page."""
+    sources = [cpd.Source(name, data) for name, data, _ in files]
+    try:
+        return cpd.read_sources(sources, catalogue=cat, date_order=date_order, overrides=overrides,
+                                on_error="collect"), ()
+    except cpd.RecertError as exc:
+        if len(sources) == 1:
+            return _empty_roster(cat, date_order), (str(exc),)
+    except Exception:  # noqa: BLE001 - a bug in a reader must not take the page down
+        if len(sources) == 1:
+            return _empty_roster(cat, date_order), (f"{sources[0].name} {GENERIC_FAILURE}",)
+    good, bad = [], []
+    for src in sources:
+        try:
+            cpd.read_sources([src], catalogue=cat, date_order=date_order, overrides=overrides, on_error="collect")
+            good.append(src)
+        except cpd.RecertError as exc:
+            bad.append(str(exc))
+        except Exception:  # noqa: BLE001
+            bad.append(f"{src.name} {GENERIC_FAILURE}")
+    try:
+        roster = cpd.read_sources(good, catalogue=cat, date_order=date_order, overrides=overrides,
+                                  on_error="collect")
+    except Exception:  # noqa: BLE001 - the files only fail together: show none rather than crash
+        return _empty_roster(cat, date_order), tuple(bad) + ("These files could not be read together.",)
+    return roster, tuple(bad)
+
+
+def _empty_roster(cat: cpd.Catalogue, date_order: str) -> cpd.Roster:
+    return cpd.read_sources([], catalogue=cat, date_order=date_order, on_error="collect")
+
+
+def _frozen(overrides: dict) -> tuple:
+    return tuple(sorted((k, tuple(sorted(v.items()))) for k, v in overrides.items()))
+
+
+def load(as_of: date, window: int, date_order: str) -> Loaded:
+    """The standing for this session's files and settings, from the session cache when nothing changed."""
+    ss = st.session_state
+    files = ss.get(FILES) or []
+    cat, rules_error = catalogue()
+    out = Loaded(catalogue=cat, names=views.credential_labels(cat), rules_error=rules_error)
+    if not files:
+        return out
+    overrides = ss.get(OVERRIDES) or {}
+    read_key = (tuple((n, d) for n, _, d in files), date_order, cat.version, _frozen(overrides))
+    roster, crashed = _remember(_ROSTERS, read_key, lambda: _read(files, cat, date_order, overrides), size=1)
+
+    def compute() -> cpd.Standing | str:
+        try:
+            return cpd.compute_standing(roster, cat, as_of=as_of, window=window)
+        except Exception:  # noqa: BLE001
+            return "Recert could not work out the standing for these files; please report this file to us."
+
+    result = _remember(_STANDINGS, (read_key, as_of, window), compute, size=2)
+    out.problems = list(crashed)
+    if isinstance(result, str):
+        out.problems.append(result)
+        return out
+    out.problems = list(result.unreadable) + out.problems
+    if len(result.trainers) or len(result.ledger):
+        out.standing = result
+        out.key = (read_key, as_of, window)
+    return out
+
+
+def _keep_valid(key: str, options: Sequence[str]) -> None:
+    """Drop chosen values that the new data no longer has (e.g. after loading other files)."""
+    chosen = st.session_state.get(key)
+    if chosen:
+        allowed = set(options)
+        st.session_state[key] = [v for v in chosen if v in allowed]
+
+
+def sidebar() -> Loaded:
+    """Settings and filters, on every page; returns what the page shows."""
+    with st.sidebar:
+        st.header("Settings", divider="gray")
+        as_of = st.date_input("As of", value="today", key="as_of", format="YYYY-MM-DD",
+                              help="The date standing is worked out for. Change it to look ahead or back.")
+        window = st.number_input("Risk window (days)", min_value=0, max_value=730, value=90, step=15, key="window",
+                                 help="A certification expiring within this many days, not yet met, is at risk.")
+        date_order = st.selectbox(
+            "Dates like 03/04/2026", ("auto", "mdy", "dmy"), key="date_order",
+            format_func={"auto": "Work it out per column", "mdy": "Month first (US: 3 April)",
+                         "dmy": "Day first (UK/EU: 4 March)"}.get,
+            help="How to read dates written with slashes when a column does not make it clear.")
+        loaded = load(as_of or date.today(), int(window), date_order)
+        st.session_state["_loaded"] = loaded
+        if loaded.standing is None:
+            return loaded
+        opts = _remember("_options", loaded.key, lambda: views.filter_options(loaded.standing, loaded.names))
+        st.header("Filters", divider="gray")
+        for key, opt in zip(FILTER_KEYS, ("clubs", "roles", "bodies", "credentials", "statuses"), strict=True):
+            _keep_valid(key, opts[opt])
+        clubs = st.multiselect("Club", opts["clubs"], key="f_clubs", placeholder="All clubs")
+        roles = st.multiselect("Role", opts["roles"], key="f_roles", placeholder="All roles")
+        bodies = st.multiselect("Certifying body", opts["bodies"], key="f_bodies", placeholder="All bodies")
+        names = _remember("_cred_names", loaded.key,
+                          lambda: views.credential_names(loaded.standing, loaded.names))
+        creds = st.multiselect("Credential", opts["credentials"], key="f_credentials", placeholder="All credentials",
+                               format_func=lambda c: names.get(c, c))
+        statuses = st.multiselect("Status", opts["statuses"], key="f_statuses", placeholder="All statuses",
+                                  format_func=lambda s: STATUS_LABELS.get(s, s))
+        loaded.filtered = any((clubs, roles, bodies, creds, statuses))
+        loaded.view = views.filter_standing(loaded.standing, clubs=clubs, roles=roles, bodies=bodies,
+                                            credentials=creds, statuses=statuses)
+        if loaded.filtered:
+            st.button("Clear filters", on_click=clear_filters, icon=":material/filter_alt_off:")
+    return loaded
+
+
+def clear_filters() -> None:
+    for key in FILTER_KEYS:
+        st.session_state[key] = []
+
+
+def current() -> Loaded:
+    """What the sidebar loaded in this run (pages call this)."""
+    return st.session_state.get("_loaded") or Loaded()
+
+
+def no_data_yet() -> None:
+    """The empty state of the pages that need data: say what to do, offer the sample."""
+    st.info("No spreadsheets loaded yet. Upload your rosters, certification lists or CE logs on the Upload page, "
+            "or try Recert with sample data.", icon=":material/upload_file:")
+    c1, c2 = st.columns([1, 3])
+    c1.page_link("app_pages/upload.py", label="Go to Upload", icon=":material/upload:")
+    c2.button("Try it with sample data", on_click=load_sample, key="sample_empty", icon=":material/science:")
+
+
+def export_available(module: str) -> bool:
+    """True when ``cpd.<module>`` exists (the report, calendar and reminders arrived after the dashboard)."""
+    try:
+        return importlib.util.find_spec(f"cpd.{module}") is not None
+    except ImportError:
+        return False
+
+
+def export_buttons(view: cpd.Standing, cat: cpd.Catalogue, *, key: str) -> None:
+    """Excel report, CSV and calendar of what is shown; each file is built only when clicked."""
+    def report() -> bytes:
+        return importlib.import_module("cpd.report").write_report(view, cat)
+
+    def calendar() -> bytes:
+        return importlib.import_module("cpd.calendar").write_calendar(view)
+
+    def csv() -> str:
+        from cpd.export import standings_csv
+
+        return standings_csv(view)
+
+    stamp = view.as_of.isoformat()
+    cols = st.columns(3)
+    specs = [
+        ("Excel report", "report", report, f"recert-report-{stamp}.xlsx",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table_view:"),
+        ("CSV of standings", "export", csv, f"recert-standings-{stamp}.csv", "text/csv", ":material/csv:"),
+        ("Calendar of expiries", "calendar", calendar, f"recert-expiries-{stamp}.ics", "text/calendar",
+         ":material/calendar_month:"),
+    ]
+    for col, (label, module, build, name, mime, icon) in zip(cols, specs, strict=True):
+        with col:
+            if export_available(module):
+                st.download_button(label, data=build, file_name=name, mime=mime, icon=icon, key=f"{key}_{module}",
+                                   on_click="ignore", width="stretch")
+            else:
+                st.download_button(label, data=b"", file_name=name, disabled=True, icon=icon, key=f"{key}_{module}",
+                                   width="stretch")
+                st.caption("Not available in this version yet.")

@@ -1,0 +1,62 @@
+"""Reminders: a drafted message for each trainer who has something to do, ready for the manager's mail program."""
+
+import importlib
+
+import streamlit as st
+
+from app_pages import _shared
+from cpd import views
+
+ss = st.session_state
+loaded = _shared.current()
+
+st.title("Reminders")
+view = loaded.view
+if view is None:
+    _shared.no_data_yet()
+    st.stop()
+if not _shared.export_available("reminders"):
+    st.info("Reminder drafts are not available in this version yet.", icon=":material/mail:")
+    st.stop()
+
+reminders = importlib.import_module("cpd.reminders")
+sign_off = st.text_input("Sign the messages as", key="sign_off", placeholder="e.g. Sam, Fitness Manager",
+                         max_chars=80)
+try:
+    drafts = reminders.drafts(view, sign_off=sign_off)
+except Exception:  # noqa: BLE001 - a drafting bug must not take the page down
+    st.error("The reminder drafts could not be prepared for these files.", icon=":material/error:")
+    st.stop()
+
+st.caption("Drafts only: nothing is sent. Open one in your mail program, check it and send it yourself, or "
+           "download them all for a mail merge. The sidebar filters apply.")
+if drafts.empty:
+    st.success("Nobody needs a reminder: every certification shown is on track or met.",
+               icon=":material/check_circle:")
+    st.stop()
+
+st.download_button("Download all drafts (CSV)", data=lambda: reminders.drafts_csv(view, sign_off=sign_off),
+                   file_name=f"recert-reminders-{view.as_of.isoformat()}.csv", mime="text/csv",
+                   icon=":material/download:", on_click="ignore")
+
+table = drafts.assign(write=drafts["mailto"].where(drafts["email"].astype(bool), None))
+st.dataframe(table, hide_index=True, width="stretch",
+             column_order=[c for c in ("trainer", "club", "email", "subject", "deadline", "write") if c in table],
+             column_config={
+                 "trainer": "Trainer", "club": "Club", "email": "Email", "subject": "Subject",
+                 "deadline": st.column_config.DateColumn("Act by", format="D MMM YYYY"),
+                 "write": st.column_config.LinkColumn("Draft", display_text="Open in mail"),
+             })
+
+st.subheader("Read a draft")
+labels = dict(zip(drafts.index, drafts["trainer"].astype(str) + " — " + drafts["subject"].astype(str), strict=True))
+pick = st.selectbox("Draft for", list(drafts.index), format_func=labels.get, key="draft_pick")
+row = drafts.loc[pick]
+with st.container(border=True):
+    st.text(f"To: {row['email'] or '(no email on file)'}")
+    st.text(f"Subject: {row['subject']}")
+    st.text(row["body"])
+if row["email"]:
+    st.link_button("Open in my mail program", row["mailto"], icon=":material/send:")
+else:
+    st.caption(f"No valid email on file for {views.md_escape(row['trainer'])}: copy the text above.")

@@ -1,0 +1,87 @@
+"""Trainer: one person's certifications, what each still needs, and the CE that counted toward them."""
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import _shared
+from cpd import charts, views
+from cpd.model import STATUS_LABELS
+
+ss = st.session_state
+loaded = _shared.current()
+BADGE = {"expired": "red", "grace": "red", "at_risk": "orange", "behind": "yellow", "on_track": "blue",
+         "met": "green", "missing": "gray"}
+
+st.title("Trainer")
+view = loaded.view
+if view is None:
+    _shared.no_data_yet()
+    st.stop()
+
+choices = views.trainer_choices(view)
+if choices.empty:
+    st.info("No trainer matches the filters.", icon=":material/filter_alt:")
+    st.stop()
+labels = dict(zip(choices["trainer_id"], choices["label"], strict=True))
+ids = choices["trainer_id"].tolist()
+if ss.get("trainer_pick") not in labels:  # keep the last trainer across pages; else the most urgent one
+    ss["trainer_pick"] = ss.get(_shared.TRAINER) if ss.get(_shared.TRAINER) in labels else ids[0]
+tid = st.selectbox("Trainer", ids, key="trainer_pick", format_func=labels.get,
+                   help="Type to search. Listed most urgent first.")
+ss[_shared.TRAINER] = tid
+
+who = views.trainer_summary(view, tid)
+status = who["status"]
+head = st.container(horizontal=True, vertical_alignment="center")
+head.subheader(views.md_escape(who["trainer"]))
+head.badge(STATUS_LABELS.get(status, status), color=BADGE.get(status, "gray"))
+head.badge("Compliant" if who["compliant"] else "Not compliant", color="green" if who["compliant"] else "red",
+           icon=":material/check:" if who["compliant"] else ":material/close:")
+facts = [who["club"], who["role"], who["email"]]
+st.caption(" · ".join(views.md_escape(f) for f in facts if f) or " ")
+
+certs = views.trainer_certifications(view, tid, loaded.names)
+if certs.empty:
+    st.info("No certification on file for this trainer.", icon=":material/badge:")
+
+for _, c in certs.iterrows():
+    with st.container(border=True):
+        top = st.container(horizontal=True, vertical_alignment="center")
+        top.markdown(f"**{views.md_escape(c['Certification'])}**")
+        top.badge(c["Status"], color=BADGE.get(c["status"], "gray"))
+        m = st.columns(4)
+        if pd.notna(c["Required"]) and pd.notna(c["Earned"]):
+            m[0].metric("Credits", f"{views.number(c['Earned'])} of {views.number(c['Required'])}",
+                        delta=f"{c['Unit']} · {views.number(c['Remaining'])} to go" if c["Remaining"] > 0
+                        else f"{c['Unit']} · requirement met", delta_color="off", delta_arrow="off")
+        else:
+            m[0].metric("Credits", "Not checked" if pd.isna(c["Required"]) else "Not recorded")
+        days = int(c["Days left"])
+        m[1].metric("Days left" if days >= 0 else "Expired", f"{days:,}" if days >= 0 else f"{-days:,} days ago")
+        m[2].metric("Expires", views.day(c["Expires"]))
+        cpr_value, cpr_detail = views.cpr_badge(c["CPR/AED"])
+        m[3].metric("CPR/AED", cpr_value, delta=cpr_detail or None, delta_color="off", delta_arrow="off")
+        if pd.notna(c["Progress"]):
+            st.progress(int(c["Progress"]) / 100, text=f"{int(c['Progress'])}% of the required credits")
+        if c["reasons"]:
+            st.markdown("\n".join(f"- {views.md_escape(r[:1].upper() + r[1:])}" for r in c["reasons"]))
+        if pd.notna(c["Required"]) and pd.notna(c["Earned"]):
+            st.plotly_chart(charts.credit_timeline(view, tid, c["cert_key"]), key=f"timeline_{c['cert_key']}",
+                            config=_shared.PLOTLY_CONFIG)
+
+st.subheader("CE activities")
+acts = views.trainer_activities(view, tid, loaded.names)
+if acts.empty:
+    st.caption("No CE activity on file for this trainer.")
+else:
+    st.dataframe(acts, hide_index=True, width="stretch",
+                 column_config={"Date": st.column_config.DateColumn(format="D MMM YYYY"),
+                                "Counted toward": st.column_config.TextColumn(width="large")})
+
+cards = view.cpr_cards[view.cpr_cards["trainer_id"].eq(tid)]
+if len(cards):
+    st.subheader("CPR/AED cards")
+    st.dataframe(pd.DataFrame({"Issued": cards["issued"].map(views.day), "Expires": cards["expires"].map(views.day),
+                               "Current": cards["current"].astype(bool), "From": cards["source"].astype(str),
+                               "File": cards["file"].astype(str)}),
+                 hide_index=True, width="stretch")

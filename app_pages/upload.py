@@ -1,0 +1,143 @@
+"""Upload: drop in the spreadsheets, see how each was understood, correct a wrong column and re-run."""
+
+import streamlit as st
+
+from app_pages import _shared
+from cpd import views
+from cpd.export import neutralise
+
+ss = st.session_state
+loaded = _shared.current()
+
+st.title("Recert")
+st.markdown("Drop in the spreadsheets you already keep — rosters, certification lists, training matrices, "
+            "CE logs — and see who is fine, who is at risk of lapsing and what to do about it.")
+
+left, right = st.columns([3, 1], vertical_alignment="center")
+with left:
+    st.file_uploader("Upload spreadsheets", type=["xlsx", "xlsm", "csv", "tsv", "txt"], accept_multiple_files=True,
+                     key="uploader", on_change=_shared.on_upload,
+                     help="Several files at once: Recert matches people across them. Files are kept only for "
+                          "this browser session and never saved.")
+with right:
+    st.button("Try it with sample data", on_click=_shared.load_sample, icon=":material/science:", type="primary",
+              width="stretch", help="Three made-up files for a three-club gym, dated so every status shows.")
+    if ss.get(_shared.FILES):
+        st.button("Remove all files", on_click=_shared.clear_files, icon=":material/delete:", width="stretch")
+
+files = ss.get(_shared.FILES) or []
+if files:
+    origin = "Sample data" if ss.get(_shared.ORIGIN) == "sample" else "Loaded"
+    st.caption(f"{origin}: " + ", ".join(views.md_escape(name) for name, _, _ in files))
+
+for sentence in loaded.problems:
+    st.error(views.md_escape(sentence), icon=":material/error:")
+
+standing = loaded.standing
+if standing is None:
+    if not files:
+        st.info("Recert reads .xlsx, .xlsm, .csv, .tsv and .txt files. It finds the header row and the columns "
+                "by their names, whatever order they are in.", icon=":material/info:")
+    st.stop()
+
+counts = standing.counts
+st.subheader("What was read")
+c = st.columns(4)
+c[0].metric("Rows read", f"{counts['rows_read']:,}", border=True)
+c[1].metric("Accepted", f"{counts['accepted']:,}", border=True)
+c[2].metric("Rejected", f"{counts['rejected']:,}", border=True,
+            help="Rows that could not be used: see the reasons below.")
+c[3].metric("Blank", f"{counts['blank']:,}", border=True)
+per_file = views.counts_by_file(standing)
+if len(per_file) > 1:
+    st.dataframe(per_file.rename(columns={"file": "File"}), hide_index=True, width="content")
+
+st.page_link("app_pages/team.py", label="See the team's standing", icon=":material/arrow_forward:")
+
+main_warnings, duplicates = views.group_warnings(standing.warnings)
+if standing.warnings:
+    st.subheader("Warnings")
+    for w in main_warnings[:5]:
+        st.warning(views.md_escape(w), icon=":material/warning:")
+    rest = main_warnings[5:]
+    if rest:
+        with st.expander(f"{len(rest)} more warnings"):
+            st.dataframe({"Warning": rest}, hide_index=True, width="stretch")
+    if duplicates:
+        with st.expander(f"{len(duplicates)} certifications appear in more than one row or file: the latest "
+                         "expiry was used for each"):
+            st.dataframe({"Listed more than once": duplicates}, hide_index=True, width="stretch")
+
+rejected = views.rejected_table(standing)
+st.subheader(f"Rejected rows ({len(rejected):,})")
+if rejected.empty:
+    st.success("Every non-blank row was used.", icon=":material/check_circle:")
+else:
+    if not rejected["Sheet"].str.strip().any():  # csv files have no sheets
+        rejected = rejected.drop(columns="Sheet")
+    st.dataframe(rejected, hide_index=True, width="stretch",
+                 column_config={"File": st.column_config.TextColumn(width="medium"),
+                                "Sheet": st.column_config.TextColumn(width="small"),
+                                "Row": st.column_config.NumberColumn(format="%d", width="small"),
+                                "Column": st.column_config.TextColumn(width="small"),
+                                "Reason": st.column_config.TextColumn(width="large")})
+
+    def rejected_csv() -> str:
+        return rejected.map(neutralise).to_csv(index=False, lineterminator="\r\n")
+
+    st.download_button("Download rejected rows (CSV)", data=rejected_csv, file_name="recert-rejected-rows.csv",
+                       mime="text/csv", icon=":material/download:", on_click="ignore")
+
+# How each sheet was understood ---------------------------------------------------------------------------------
+st.subheader("How each file was read")
+st.caption("Check the column mapping. If a column was read wrongly, pick what it holds in **Read as** (or "
+           "**(ignored)** to leave it out) and press **Apply mapping**; Recert reads the file again.")
+options = views.field_options(loaded.catalogue)
+overrides_now = ss.get(_shared.OVERRIDES) or {}
+
+
+def apply_mapping(key: str, mapping) -> None:
+    """Button callback: the edited table (read from the editor's own state) becomes this sheet's overrides."""
+    edited = views.apply_editor_state(views.mapping_rows(mapping), ss.get(key))
+    change = views.overrides_from_edit(mapping, edited)
+    overrides = dict(ss.get(_shared.OVERRIDES) or {})
+    merged = {**overrides.get((mapping.file, mapping.sheet), {}), **change}
+    if merged:
+        overrides[(mapping.file, mapping.sheet)] = merged
+    ss[_shared.OVERRIDES] = overrides
+
+
+def reset_mapping(file: str, sheet: str) -> None:
+    overrides = dict(ss.get(_shared.OVERRIDES) or {})
+    overrides.pop((file, sheet), None)
+    ss[_shared.OVERRIDES] = overrides
+
+
+for i, m in enumerate(standing.mappings):
+    layout = views.LAYOUT_LABELS.get(m.layout, m.layout)
+    unreadable_sheet = m.layout == "skipped" and not m.note.startswith(("hidden", "empty"))
+    with st.expander(views.md_escape(f"{views.sheet_title(m)} · {layout}"), expanded=unreadable_sheet):
+        if m.layout == "skipped":
+            st.write(views.md_escape((m.note[:1].upper() + m.note[1:]) if m.note else "This sheet was not read."))
+            if not unreadable_sheet:
+                continue
+            st.caption("Type a column header exactly as written in the file and pick what it holds; "
+                       "Recert then reads the first row as the header.")
+        else:
+            st.caption(f"Header on row {m.header_row} · {m.rows_read:,} rows below it")
+        rows = views.mapping_rows(m)
+        key = f"mapping_{i}_{abs(hash((m.file, m.sheet, tuple(m.columns.items()), m.ignored))) % 10**8}"
+        edited = st.data_editor(
+            rows, key=key, hide_index=True, width="stretch", num_rows="dynamic" if rows.empty else "fixed",
+            column_config={
+                "Column in file": st.column_config.TextColumn(disabled=not rows.empty),
+                "Read as": st.column_config.SelectboxColumn(
+                    options=options, required=False,
+                    format_func=lambda v: views.field_label(v, loaded.names)),
+                "Date order": st.column_config.TextColumn(disabled=True, help="How slashed dates were read"),
+            })
+        b1, b2, _ = st.columns([1, 1, 3])
+        b1.button("Apply mapping", key=f"{key}_apply", on_click=apply_mapping, args=(key, m), type="primary",
+                  icon=":material/refresh:", disabled=not views.overrides_from_edit(m, edited))
+        if (m.file, m.sheet) in overrides_now:
+            b2.button("Undo my corrections", key=f"{key}_reset", on_click=reset_mapping, args=(m.file, m.sheet))

@@ -1,0 +1,126 @@
+"""cpd.charts: every figure uses the one status colour scheme, in STATUSES order, and counts add up."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from cpd import charts, load_catalogue, views
+from cpd.model import STATUS_COLOURS, STATUS_LABELS, STATUSES
+
+LABEL_TO_STATUS = {STATUS_LABELS[s]: s for s in STATUSES}
+
+
+def _status_traces(fig):
+    return [t for t in fig.data if t.name in LABEL_TO_STATUS]
+
+
+def _assert_status_colours_in_order(fig):
+    traces = _status_traces(fig)
+    assert traces, "no status trace"
+    statuses = [LABEL_TO_STATUS[t.name] for t in traces]
+    assert statuses == sorted(statuses, key=STATUSES.index)  # worst first, as everywhere
+    for t, s in zip(traces, statuses, strict=True):
+        assert t.marker.color == STATUS_COLOURS[s]
+
+
+@pytest.mark.parametrize("make", [charts.status_by_club, charts.status_by_body])
+def test_status_bars_count_every_certification_once(sample_standing, make):
+    fig = make(sample_standing)
+    _assert_status_colours_in_order(fig)
+    assert sum(sum(t.x) for t in _status_traces(fig)) == len(sample_standing.standings)
+    assert fig.layout.barmode == "stack"
+
+
+def test_status_by_club_bars_carry_their_club_for_the_click_filter(sample_standing):
+    fig = charts.status_by_club(sample_standing)
+    for t in fig.data:
+        assert list(t.customdata) == list(t.y)
+    assert set(fig.data[0].y) == {"Downtown", "Riverside", "Northgate"}
+    # A click event built from the figure's own point turns into that club.
+    t = fig.data[0]
+    point = {"curve_number": 0, "point_index": 1, "x": t.x[1], "y": t.y[1], "customdata": t.customdata[1]}
+    assert views.club_from_selection({"selection": {"points": [point]}}) == [t.y[1]]
+
+
+def test_status_by_club_shows_the_worst_clubs_when_there_are_many(sample_standing):
+    s = sample_standing.standings.copy()
+    s["club"] = [f"Club {i:02d}" for i in range(len(s))]  # one club per certification
+    fig = charts.status_by_club(replace(sample_standing, standings=s), top=10)
+    clubs = {y for t in fig.data for y in t.y}
+    assert len(clubs) == 10
+    assert "10 clubs (of" in fig.layout.title.text
+    lapsed = set(s.loc[s["status"].isin(["expired", "grace"]), "club"])
+    assert clubs <= lapsed  # 10 lapsed certifications, so the 10 worst clubs are the lapsed ones
+
+
+def test_expiries_by_month_cover_twelve_months_and_sum_to_the_certifications_due(sample_standing):
+    tab = charts.expiry_months(sample_standing)
+    assert len(tab) == 12 and list(tab.columns) == list(STATUSES)
+    s = sample_standing.standings
+    start = pd.Timestamp(sample_standing.as_of)
+    end = (start.to_period("M") + 12).to_timestamp()
+    due = s[(s["expires"] >= start) & (s["expires"] < end)]
+    assert int(tab.to_numpy().sum()) == len(due) > 0
+    fig = charts.expiries_by_month(sample_standing)
+    _assert_status_colours_in_order(fig)
+    assert sum(sum(t.y) for t in _status_traces(fig)) == len(due)
+    assert len(fig.data[0].x) == 12
+
+
+def test_credit_progress_shows_the_most_urgent_short_certifications(sample_standing):
+    names = views.credential_labels(load_catalogue())
+    p = charts.progress_frame(sample_standing, top=5, names=names)
+    assert len(p) == 5
+    order = [charts.PROGRESS_ORDER.index(x) for x in p["status"]]
+    assert order == sorted(order) and p["status"].iloc[0] == "at_risk"  # still valid and due soonest first
+    assert p["progress"].between(0, 100).all()
+    assert not p["label"].str.contains("_").any()  # names, not catalogue ids
+    fig = charts.credit_progress(sample_standing, top=5, names=names)
+    _assert_status_colours_in_order(fig)
+    assert sum(len(t.y) for t in _status_traces(fig)) == 5
+    assert any(t.name == "Steady pace by now" for t in fig.data)
+
+
+def test_credit_timeline_climbs_to_what_was_earned_against_the_pace_line(sample_standing):
+    s = sample_standing.standings
+    c = sample_standing.contributions
+    row = s[s["cert_key"].isin(c["cert_key"]) & s["required"].notna()].iloc[0]
+    fig = charts.credit_timeline(sample_standing, row["trainer_id"], row["cert_key"])
+    pace = fig.data[0]
+    assert list(pace.y) == [0, row["required"]]
+    assert pd.Timestamp(pace.x[-1]) == row["expires"]
+    log = [t for t in fig.data if t.name == "Credits earned (CE log)"][0]
+    assert log.line.color == STATUS_COLOURS[row["status"]]
+    assert list(log.y) == sorted(log.y)
+    assert max(max(t.y) for t in fig.data[1:]) == pytest.approx(row["earned"])
+
+
+def test_credit_timeline_of_undated_roster_credits_is_one_point(small_roster):
+    row = small_roster.standings.iloc[0]
+    fig = charts.credit_timeline(small_roster, row["trainer_id"], row["cert_key"])
+    assert [t.name for t in fig.data] == ["Steady pace to the requirement", "Credits on record (undated)"]
+    assert list(fig.data[1].y) == [row["earned"]]
+
+
+@pytest.fixture(scope="module")
+def small_roster():
+    from tests.helpers import csv_bytes, run
+
+    return run({"r.csv": csv_bytes([["Trainer Name", "Certification", "Exp. Date", "CEUs earned", "CPR/AED exp"],
+                                    ["Ana Silva", "NASM CPT", "2026-12-31", "1.2", "2027-12-31"]])})
+
+
+def test_charts_of_nothing_say_so_instead_of_failing(sample_standing):
+    empty = views.filter_standing(sample_standing, clubs=["No such club"])
+    for make in (charts.status_by_club, charts.status_by_body, charts.expiries_by_month, charts.credit_progress):
+        fig = make(empty)
+        assert not fig.data and fig.layout.annotations
+
+
+def test_a_far_as_of_still_charts(sample_standing):
+    later = replace(sample_standing, as_of=date(2040, 1, 1))
+    assert not charts.expiries_by_month(later).data  # nothing left to expire: a message, not an error
