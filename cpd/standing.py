@@ -169,7 +169,7 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
     cpr_ok = ~c["cpr_required"].fillna(False).astype(bool) | current
 
     # Earned, required, remaining.
-    trainers_with_log = set(roster.activities["trainer_id"]) if len(roster.activities) else set()
+    trainers_with_log = set(roster.activities["trainer_id"].unique().tolist()) if len(roster.activities) else set()
     credit_info = credit_bearing & (c["credits"].notna() | c["trainer_id"].isin(trainers_with_log)
                                     | c["trainer_id"].isin(roster.ce_logged))
     earned = (c["flat"].fillna(0.0) + c["cert_key"].map(from_log).fillna(0.0) + c["cpr_credit"]).round(6)

@@ -167,7 +167,7 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
     log_files = {r.mapping.file for r in used if r.layout == "ce_log"}
     in_log_file = np.isin(ledger["file"].to_numpy(dtype=object), list(log_files)) if log_files else np.zeros(n, bool)
     logged_people = person_of[in_log_file & (fate == "accepted") & (person_of != "")]
-    ce_logged = frozenset(pd.Series(logged_people, dtype=object).map(id_of).dropna())
+    ce_logged = frozenset(pd.Series(pd.unique(logged_people), dtype=object).map(id_of).dropna().tolist())
     for frame, cols in ((certs, ("issued", "expires")), (cpr, ("issued", "expires")), (acts, ("date",))):
         for c in cols:
             frame[c] = pd.to_datetime(frame[c])

@@ -37,6 +37,9 @@ _NOT_CREDENTIAL = re.compile(r"\b(date|dob|birth|born|hire|hired|start|started|j
 _TOTAL = re.compile(r"^(?:(?:grand )?(?:totals?|subtotals?)(?: .*)?|sum|count|average)$")
 _SPLIT_BODIES = re.compile(r"\s*(?:[;,/&+|]|\band\b)\s*", re.I)
 
+ACCEPTED, REJECTED, BLANK = 0, 1, 2
+_FATE_NAMES = np.array(["accepted", "rejected", "blank"], dtype=object)
+
 PEOPLE_COLUMNS = ["file", "sheet", "row", "local_id", "name", "club", "role", "email"]
 
 
@@ -168,18 +171,19 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
     total = ~row_blank & map_unique(first_text, _is_total).astype(bool)
     reason = pd.Series("", index=frame.index, dtype=object)
     column = pd.Series("", index=frame.index, dtype=object)
-    fate = pd.Series("accepted", index=frame.index, dtype=object)
-    fate[row_blank] = "blank"
-    fate[total] = "blank"
+    # Fates as small integers while validating (compared many times), named at the end.
+    fate = pd.Series(ACCEPTED, index=frame.index, dtype="int8")
+    fate[row_blank] = BLANK
+    fate[total] = BLANK
     reason[total] = "total row"
     warnings: list[str] = []
 
     def reject(mask: pd.Series, col: str, why) -> None:
         """Reject rows still accepted; ``why`` is a sentence, a Series, or a function of the rejected index."""
-        m = mask & fate.eq("accepted")
+        m = mask & fate.eq(ACCEPTED)
         if not m.any():
             return
-        fate[m] = "rejected"
+        fate[m] = REJECTED
         column[m] = col
         if callable(why):
             reason[m] = why(m[m].index).to_numpy()
@@ -241,7 +245,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         hint = header_date_order(header[i]) if i is not None else None
         if order == "auto" and hint:
             order = hint
-        parsed = parse_dates(values.where(fate.ne("blank"), ""), order=order, date1904=grid.date1904)
+        parsed = parse_dates(values.where(fate.ne(BLANK), ""), order=order, date1904=grid.date1904)
         if parsed.order:
             date_orders[h] = parsed.order + (" (assumed)" if parsed.assumed else "")
             if parsed.assumed:
@@ -271,7 +275,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         amounts = parse_amounts(col("amount")) if "amount" in cols else None
         if amounts is not None:
             reject(amounts.bad, label("amount"), amounts.why)
-        ok = fate.eq("accepted")
+        ok = fate.eq(ACCEPTED)
         if issued is not None and (issued.bad & ok).any():
             for r in rownum[issued.bad & ok]:
                 warnings.append(f"{where} row {r}: the issued date in '{label('issued')}' is not a date and was ignored.")
@@ -310,7 +314,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             h = tidy(header[i])
             if i in used or not h or _NOT_CREDENTIAL.search(fold(h)):
                 continue
-            values = frame[i][fate.eq("accepted")]
+            values = frame[i][fate.eq(ACCEPTED)]
             filled = values[~is_blank(values)]
             if len(filled) and parse_dates(filled, order=date_order if date_order != "auto" else "mdy").bad.mean() <= 0.2:
                 cred_cols.append(CredentialColumn(i, h, h, False, False))
@@ -320,7 +324,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         any_value = pd.Series(False, index=frame.index)
         cert_frames, cpr_frames = [], []
         reject(no_person & ~row_blank, person_label, "no trainer name or staff id")
-        ok = fate.eq("accepted")
+        ok = fate.eq(ACCEPTED)
         for cc in cred_cols:
             parsed = dates("", idx=cc.index, head=tidy(cc.header))
             raw = frame[cc.index]
@@ -389,14 +393,15 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         unknown_only = map_unique(bodies_raw, lambda b: len(uniq[b]) == 0).astype(bool) & bodies_raw.ne("")
         reject(unknown_only, label("approved_for") if "approved_for" in cols else label("credential"),
                lambda idx: bodies_raw[idx].map(lambda b: f"'{b}' is not a certifying body Recert knows, so these credits cannot be placed"))
-        ok = fate.eq("accepted")
+        ok = fate.eq(ACCEPTED)
         result.activities = pd.DataFrame({
             "file": grid.file, "sheet": grid.sheet, "row": rownum, "local_id": local_id, "name": name,
             "date": d.values, "course": text("course"), "provider": text("provider"),
             "amount": amounts.values, "unit_kind": kind, "unit_text": unit_text, "bodies": bodies,
             "bodies_text": bodies_raw, "unit_column": unit_col})[ok]
 
-    ledger = pd.DataFrame({"file": grid.file, "sheet": grid.sheet, "row": rownum, "fate": fate,
+    ledger = pd.DataFrame({"file": grid.file, "sheet": grid.sheet, "row": rownum,
+                           "fate": _FATE_NAMES[fate.to_numpy()],
                            "column": column, "reason": reason})
     result.ledger = ledger
     result.warnings = warnings
