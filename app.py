@@ -9,6 +9,9 @@ switches on the legacy multipage mode, in which AppTest runs a page file without
 import streamlit as st
 
 from app_pages import _shared
+from cpd import safety
+
+safety.assert_defusedxml()  # openpyxl must parse XML through defusedxml before any upload is opened
 
 st.set_page_config(page_title="Recert", page_icon=":material/verified:", layout="wide",
                    initial_sidebar_state="expanded")
