@@ -217,19 +217,30 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
                     rules_version=catalogue.version, cpr_cards=cards_out, unreadable=roster.unreadable)
 
 
+def _day_strings(dates: pd.Series) -> list[str]:
+    """"27 Oct 2025" for each date, formatting each distinct date once."""
+    d = pd.to_datetime(dates)
+    uniq = d.dropna().unique()
+    names = dict(zip(uniq, (f"{t.day} {t:%b %Y}" for t in pd.DatetimeIndex(uniq)), strict=True))
+    return [names.get(x, "") for x in d.to_numpy()] if len(d) else []
+
+
 def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T: pd.Timestamp,
              window: int) -> list[list[str]]:
     """Plain sentences a manager can act on, one list per certification."""
     out: list[list[str]] = []
-    # Plain Python lists: iterating pandas' Arrow strings and datetimes element by element is slow.
-    cols = zip(*(x.tolist() for x in (
-        c["status"].astype(object), c["known"], c["credential_name"].astype(object), c["expires"],
-        c["grace_days"].fillna(0), c["earned"], c["required"], c["remaining"], c["unit"].astype(object),
-        c["hours_per_unit"], c["days_left"], c["cpr_required"].fillna(False).astype(bool), c["cpr_expires"],
-        credit_info, c["elapsed"], c["cert_key"].astype(object), c["required"].notna())), strict=True)
+    cpr_exp = c["cpr_expires"]
+    cpr_state = np.select([cpr_exp.isna(), cpr_exp < T, cpr_exp < c["expires"]], ["none", "expired", "early"], "ok")
+    # Plain Python lists and preformatted dates: element-wise pandas access is what made this slow.
+    cols = zip(*(x.tolist() if hasattr(x, "tolist") else x for x in (
+        c["status"].astype(object), c["known"], c["credential_name"].astype(object), _day_strings(c["expires"]),
+        _day_strings(c["grace_ends"]), c["grace_days"].fillna(0), c["earned"], c["required"], c["remaining"],
+        c["unit"].astype(object), c["hours_per_unit"], c["days_left"], c["cpr_required"].fillna(False).astype(bool),
+        _day_strings(cpr_exp), cpr_state, credit_info, c["elapsed"], c["cert_key"].astype(object),
+        c["required"].notna())), strict=True)
     uncountable_keys = set(uncountable.index)
-    for (status, known, name, E, g, earned, req, rem, unit, hpu, days, cpr_req, cpr_exp, info, elapsed, key,
-         has_req) in cols:
+    for (status, known, name, E, grace_end, g, earned, req, rem, unit, hpu, days, cpr_req, cpr_day, cpr, info,
+         elapsed, key, has_req) in cols:
         r: list[str] = []
         if not known:
             r.append(f"no rules for {name}: expiry tracked, credits not checked")
@@ -238,18 +249,17 @@ def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T:
         elif not info:
             r.append("credits not recorded")
         if status == "expired":
-            end = E + pd.Timedelta(days=int(g))
-            r.append(f"expired on {_day(E)}" + (f"; the grace period ended on {_day(end)}" if g else "")
+            r.append(f"expired on {E}" + (f"; the grace period ended on {grace_end}" if g else "")
                      + ": not valid to work; the trainer must re-certify")
         elif status == "grace":
-            r.append(f"lapsed on {_day(E)}: in the grace period until {_day(E + pd.Timedelta(days=int(g)))}, "
+            r.append(f"lapsed on {E}: in the grace period until {grace_end}, "
                      "renewable with a late fee, but not valid to work until renewed")
         if known and info and has_req:
             hours = f" ({_fmt(rem * hpu)} hours)" if np.isfinite(hpu) and rem > 0 and unit != "hour" else ""
             if earned >= req:
                 r.append(f"credits met: {_fmt(earned)} of {_fmt(req)} {unit}")
             elif status in ("at_risk", "behind", "on_track"):
-                lead = f"expires in {days} day{'s' if days != 1 else ''} ({_day(E)})" if status == "at_risk" else f"renewal due {_day(E)}"
+                lead = f"expires in {days} day{'s' if days != 1 else ''} ({E})" if status == "at_risk" else f"renewal due {E}"
                 r.append(f"{lead}: needs {_fmt(rem)} more {unit}{hours} ({_fmt(earned)} of {_fmt(req)} earned)")
                 if status == "behind":
                     r.append(f"behind pace: {round(100 * earned / req) if req else 100}% of the credits earned with "
@@ -257,16 +267,16 @@ def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T:
             else:
                 r.append(f"{_fmt(earned)} of {_fmt(req)} {unit} were earned in the cycle")
         elif status == "at_risk":
-            r.append(f"expires in {days} day{'s' if days != 1 else ''} ({_day(E)})")
+            r.append(f"expires in {days} day{'s' if days != 1 else ''} ({E})")
         if key in uncountable_keys:
             r.append(f"{_fmt(uncountable[key])} hours could not be counted: {name} has no fixed hours per {unit}")
-        if cpr_req and status not in ("expired",):
-            if cpr_exp is pd.NaT or cpr_exp is None:
+        if cpr_req and status != "expired":
+            if cpr == "none":
                 r.append("no CPR/AED on file")
-            elif cpr_exp < T:
-                r.append(f"CPR/AED expired on {_day(cpr_exp)}")
-            elif cpr_exp < E:
-                r.append(f"CPR/AED expires {_day(cpr_exp)}, before renewal")
+            elif cpr == "expired":
+                r.append(f"CPR/AED expired on {cpr_day}")
+            elif cpr == "early":
+                r.append(f"CPR/AED expires {cpr_day}, before renewal")
         out.append(r)
     return out
 

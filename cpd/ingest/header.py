@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..catalogue import Catalogue
 from ..text import fold
@@ -73,6 +74,11 @@ def header_key(text: object) -> str:
 
 def field_for(text: object) -> str | None:
     """Recert field a header names, or None."""
+    return _field_for(str(text))
+
+
+@lru_cache(maxsize=4096)
+def _field_for(text: str) -> str | None:
     key = header_key(text)
     if not key:
         return None
@@ -147,11 +153,13 @@ class HeaderGuess:
 
 def map_header(cells: list[object], catalogue: Catalogue) -> HeaderGuess:
     """Map one candidate header row; duplicates of a field keep the first column."""
+    if not any(isinstance(c, str) and c.strip() for c in cells):
+        return HeaderGuess(row=-1, fields={}, credential_columns=(), score=0)
     fields: dict[int, str] = {}
     taken: set[str] = set()
     creds: list[CredentialColumn] = []
     for i, cell in enumerate(cells):
-        if cell is None or str(cell).strip() == "":
+        if not isinstance(cell, str) or not cell.strip():  # headers are text; dates and numbers are data
             continue
         f = field_for(cell)
         if f and f not in taken:

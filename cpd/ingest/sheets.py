@@ -144,11 +144,16 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
     width = len(header)
     body_rows = grid.rows[guess.row + 1:]
     numbers = grid.row_numbers[guess.row + 1:]
-    if any(len(r) != width for r in body_rows):
+    # Workbook rows are rectangular already (calamine pads them); csv records may be ragged.
+    if grid.text and any(len(r) != width for r in body_rows):
         body_rows = [(list(r) + [""] * (width - len(r)))[:width] for r in body_rows]
-    columns_data = list(zip(*body_rows, strict=True)) if body_rows else [()] * width
-    frame = pd.DataFrame({i: pd.Series(np.asarray(columns_data[i], dtype=object), dtype=object)
-                          for i in range(width)}, index=pd.RangeIndex(len(body_rows)))
+    cells = np.empty((len(body_rows), width), dtype=object)
+    if body_rows:
+        try:
+            cells[:] = body_rows
+        except ValueError:  # a ragged workbook row after all: pad, never drop
+            cells[:] = [(list(r) + [""] * (width - len(r)))[:width] for r in body_rows]
+    frame = pd.DataFrame(cells, columns=range(width), dtype=object)
     rownum = pd.Series(numbers, index=frame.index, dtype="int64")
     cols = {f: i for i, f in guess.fields.items()}
     used = set(guess.fields) | {c.index for c in guess.credential_columns}
@@ -158,7 +163,11 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
                     for c in guess.credential_columns})
 
     # Blank rows and total rows.
-    blank_cells = {i: is_blank(frame[i]) for i in range(width)}
+    if grid.text:  # csv cells are strings: whitespace-only counts as blank
+        blank_cells = {i: is_blank(frame[i]) for i in range(width)}
+    else:  # calamine gives "" for an empty cell
+        blank_cells = {i: pd.Series(pd.isna(cells[:, i]) | (cells[:, i] == ""), index=frame.index)
+                       for i in range(width)}
     row_blank = pd.Series(True, index=frame.index)
     first_text = pd.Series("", index=frame.index, dtype=object)
     seen = pd.Series(False, index=frame.index)
