@@ -313,3 +313,24 @@ def test_total_rows_are_blank(label):
 def test_names_that_look_like_totals_or_formulas_are_trainers(name):
     st = run({"r.csv": csv_bytes([["Trainer", "Certification", "Expiration"], [name, "NASM", "2027-01-01"]])})
     assert st.trainers["trainer"].tolist() == [name]
+
+
+def test_a_body_column_beside_the_certification_column_names_the_credential():
+    st = run({"r.csv": "Employee Full Name,Gym Location,Certifying Body,Certification,Date of Expiry,CE Credits Earned\n"
+                       "Ana Silva,Downtown,ACE,Group Fitness Instructor,2027-01-31,1.0\n"
+                       "Ben Ito,Downtown,NASM,CPT,2027-01-31,1.0\n"
+                       "Cy Dee,Downtown,,Zumba,2027-01-31,\n"})
+    assert row_of(st, "Ana Silva")["credential"] == "ace_gfi"
+    assert row_of(st, "Ben Ito")["credential"] == "nasm_cpt"
+    assert row_of(st, "Cy Dee")["credential"] == "Zumba"
+    assert st.standings["club"].eq("Downtown").all()
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [("Date of Expiry", "expires"), ("Trainer/Instructor", "trainer"), ("Employee Full Name", "trainer"),
+     ("Gym Location", "club"), ("CE Credits Earned", "amount"), ("Total CEUs", "amount"),
+     ("Cert Issue Date", "issued"), ("Hire Date", None), ("Emergency Contact Name", None), ("Status", None)],
+)
+def test_headers_are_also_recognised_by_their_words(header, field):
+    assert field_for(header) == field

@@ -73,18 +73,55 @@ def header_key(text: object) -> str:
 
 
 def field_for(text: object) -> str | None:
-    """Recert field a header names, or None."""
-    return _field_for(str(text))
+    """Recert field a header names (by its exact spelling, else by its words), or None."""
+    return exact_field(text) or _by_words(header_key(text))
 
 
 @lru_cache(maxsize=4096)
-def _field_for(text: str) -> str | None:
+def _exact_field(text: str) -> str | None:
     key = header_key(text)
     if not key:
         return None
     for name, pattern in _COMPILED:
         if pattern.match(key):
             return name
+    return None
+
+
+def exact_field(text: object) -> str | None:
+    """Recert field a header names by one of the known spellings."""
+    return _exact_field(str(text))
+
+
+_CPR_WORDS = {"cpr", "aed", "bls", "first aid", "firstaid", "heartsaver"}
+_EXPIRY_WORDS = {"exp", "expiry", "expires", "expiration", "expiring", "expire", "renewal", "renew", "due"}
+_PERSON_WORDS = {"trainer", "instructor", "employee", "staff", "coach", "teacher", "name"}
+_NOT_PERSON = {"first", "last", "course", "provider", "club", "gym", "location", "site", "cert", "certification",
+               "credential", "file", "company", "user", "sheet", "body", "manager", "emergency", "contact"}
+_CLUB_WORDS = {"club", "gym", "location", "site", "branch", "studio", "facility"}
+_AMOUNT_WORDS = {"ceu", "ceus", "cec", "cecs", "credit", "credits", "points", "hours", "hrs", "cpd"}
+_CREDENTIAL_WORDS = {"certification", "certifications", "credential", "credentials", "cert", "qualification",
+                     "qualifications"}
+
+
+def _by_words(key: str) -> str | None:
+    """Second chance for headers no pattern names exactly, by the words they contain ("Date of Expiry",
+    "Employee Full Name", "Gym Location", "CE Credits Earned", "Certification Body")."""
+    words = set(key.split())
+    if words & _CPR_WORDS or "first aid" in key:
+        return "cpr_expires" if words & (_EXPIRY_WORDS | {"valid", "until"}) else None
+    if words & _EXPIRY_WORDS:
+        return "expires"
+    if words & {"issued", "issue", "obtained", "certified", "passed", "earned"} and "date" in words:
+        return "issued"
+    if words & _PERSON_WORDS and not words & _NOT_PERSON and not words & {"id", "no", "number", "email"}:
+        return "trainer"
+    if words & _CLUB_WORDS and not words & {"id", "no", "number"}:
+        return "club"
+    if words & _AMOUNT_WORDS and not words & {"type", "unit", "date", "provider", "approved"}:
+        return "amount"
+    if words & _CREDENTIAL_WORDS and not words & {"date", "issued", "id", "no", "number", "status"}:
+        return "credential"
     return None
 
 
@@ -127,7 +164,7 @@ def credential_column(header: object, catalogue: Catalogue, index: int) -> Crede
     """A matrix column header such as "NASM CPT", "ACE GFI exp", "CPR/AED", "NASM CEUs"."""
     text = str(header).strip()
     key = header_key(text)
-    if not key or field_for(text) is not None:
+    if not key or exact_field(text) is not None:
         return None
     words = key.split()
     credits = any(unit_kind(w) for w in words) and not any(w in ("exp", "expiry", "expires", "expiration") for w in words)
@@ -161,15 +198,18 @@ def map_header(cells: list[object], catalogue: Catalogue) -> HeaderGuess:
     for i, cell in enumerate(cells):
         if not isinstance(cell, str) or not cell.strip():  # headers are text; dates and numbers are data
             continue
-        f = field_for(cell)
-        if f and f not in taken:
-            fields[i] = f
-            taken.add(f)
-            continue
+        # Exact spellings first, then a credential's name ("NASM CPT Exp" is a matrix column, not the expiry),
+        # then the words of the header.
+        f = exact_field(cell)
         if f is None:
             cc = credential_column(cell, catalogue, i)
             if cc:
                 creds.append(cc)
+                continue
+            f = _by_words(header_key(cell))
+        if f and f not in taken:
+            fields[i] = f
+            taken.add(f)
     score = len(fields) + len(creds)
     return HeaderGuess(row=-1, fields=fields, credential_columns=tuple(creds), score=score)
 

@@ -289,6 +289,12 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             for r in rownum[issued.bad & ok]:
                 warnings.append(f"{where} row {r}: the issued date in '{label('issued')}' is not a date and was ignored.")
         matched = map_unique(cred_raw, catalogue.match)
+        if "approved_for" in cols:  # "Certifying body: ACE" + "Certification: Group Fitness Instructor"
+            body = text("approved_for")
+            both = (body + " " + cred_raw).where(matched.isna() & body.ne(""), "")
+            matched = matched.where(matched.notna(), map_unique(both, catalogue.match))
+            cred_raw = cred_raw.where(body.eq("") | cred_raw.eq("") | map_unique(cred_raw, catalogue.match).notna(),
+                                      body + " " + cred_raw)
         is_cpr = map_unique(cred_raw, catalogue.is_cpr).astype(bool)
         head_unit = header_unit(header[cols["amount"]]) if "amount" in cols else None
         in_hours = (amounts.kinds.eq("hours") if amounts is not None else pd.Series(False, index=frame.index))
