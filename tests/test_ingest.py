@@ -51,6 +51,7 @@ def test_header_spellings_map_to_fields(header, field):
         (["46461"], ["2027-03-15"], None),  # serial as text
         ([datetime(2027, 3, 15, 0, 0)], ["2027-03-15"], None),
         (["15.03.2027"], ["2027-03-15"], "dmy"),
+        (["12/2027", "2027-02", "Mar 2027"], ["2027-12-31", "2027-02-28", "2027-03-31"], None),  # month only
     ],
 )
 def test_dates_in_every_way_managers_write_them(cells, expected, order):

@@ -122,7 +122,15 @@ def _parse_dates(values: pd.Series, *, order: str = "auto", date1904: bool = Fal
                 p, q, y = numeric.loc[idx]
                 m, d = (int(p), int(q)) if chosen == "mdy" else (int(q), int(p))
                 out[idx] = _safe_date(_year(y), m, d)
-        rest = ~has_iso & ~has_num & ~serial_txt
+        # Month and year only ("12/2027", "2027-12"): valid through the end of that month.
+        month_year = txt.str.extract(r"^(?:(\d{1,2})[/.\-](\d{4})|(\d{4})[/.\-](\d{1,2}))$")
+        has_my = (month_year[0].notna() | month_year[2].notna()) & ~has_iso & ~has_num
+        for idx in txt.index[has_my]:
+            m_, y_ = (month_year.loc[idx, 0], month_year.loc[idx, 1]) if pd.notna(month_year.loc[idx, 0]) else (
+                month_year.loc[idx, 3], month_year.loc[idx, 2])
+            start = _safe_date(int(y_), int(m_), 1)
+            out[idx] = start + pd.offsets.MonthEnd(0) if start is not pd.NaT else pd.NaT
+        rest = ~has_iso & ~has_num & ~serial_txt & ~has_my
         for idx in txt.index[rest]:
             out[idx] = parse_text_date(txt[idx])
     bad = ~blank & out.isna()
