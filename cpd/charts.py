@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .model import STATUS_COLOURS, STATUS_LABELS, STATUSES, Standing
-from .views import NO_BODY, trainer_timeline
+from .views import NO_BODY, NO_CLUB, trainer_timeline
 
 FONT = {"family": "Source Sans, sans-serif", "size": 13}
 _LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0, "title": None,
@@ -47,6 +47,8 @@ def status_counts(st: Standing, by: str) -> pd.DataFrame:
     key = s[by].fillna("").astype(str)
     if by == "body":
         key = key.replace("", NO_BODY)
+    elif by == "club":
+        key = key.replace("", NO_CLUB)
     tab = s["status"].groupby([key.rename(by), s["status"]]).size().unstack(fill_value=0)
     return tab.reindex(columns=list(STATUSES), fill_value=0).rename_axis(columns="status")
 

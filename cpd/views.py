@@ -23,6 +23,8 @@ LAPSED = ("grace", "expired")
 ATTENTION = ("expired", "grace", "at_risk", "behind")
 NO_BODY = "Not in catalogue"
 
+NO_CLUB = "(no club)"  # how a trainer with no club on file is shown and filtered
+
 
 # Filters -----------------------------------------------------------------------------------------------------
 def _chosen(values: Iterable[str] | None) -> list[str]:
@@ -51,7 +53,7 @@ def filter_standing(
     t = st.trainers
     keep_t = pd.Series(True, index=t.index)
     if clubs:
-        keep_t &= t["club"].isin(clubs)
+        keep_t &= t["club"].fillna("").replace("", NO_CLUB).isin(clubs) | t["club"].isin(clubs)
     if roles:
         keep_t &= t["role"].isin(roles)
     s = st.standings
@@ -97,7 +99,7 @@ def filter_options(st: Standing, catalogue_names: Mapping[str, str] | None = Non
     present = set(s["status"]) | ({"missing"} if t["status"].eq("missing").any() else set())
     statuses = [x for x in (*STATUSES, "missing") if x in present]
     return {
-        "clubs": _sorted_text(t["club"]),
+        "clubs": _sorted_text(t["club"]) + ([NO_CLUB] if t["club"].fillna("").eq("").any() else []),
         "roles": _sorted_text(t["role"]),
         "bodies": bodies,
         "credentials": creds,
