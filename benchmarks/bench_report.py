@@ -19,58 +19,14 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cpd.catalogue import load_catalogue  # noqa: E402
-from cpd.model import STANDING_COLUMNS, STATUS_COLOURS, STATUSES, TRAINER_RESULT_COLUMNS, Standing  # noqa: E402
+from cpd.model import STATUS_COLOURS, Standing  # noqa: E402
 from cpd.report import STANDING_SHEET_COLUMNS, _standing_data, tint, write_report  # noqa: E402
+from cpd.samples import synthetic_standing  # noqa: E402
 
 AS_OF = date(2026, 12, 1)
-
-
-def synthetic_standing(n_trainers: int = 10_000, *, as_of: date = AS_OF, seed: int = 3) -> Standing:
-    """A Standing shaped like the chain's: about 2.7 certifications per trainer, 200 clubs, the status mix the
-    engine gives ``build_chain_workbook``, every standing field filled (built vectorised, in about a second)."""
-    rng = np.random.default_rng(seed)
-    T = pd.Timestamp(as_of)
-    per = rng.choice([1, 2, 3, 4], size=n_trainers, p=[0.15, 0.25, 0.35, 0.25])
-    tid = np.repeat(np.arange(n_trainers), per)
-    n = len(tid)
-    expires = T + pd.to_timedelta(rng.integers(-500, 1000, n), unit="D")
-    status = rng.choice(np.array(STATUSES), size=n, p=[0.16, 0.10, 0.03, 0.03, 0.40, 0.28])
-    required = np.full(n, 2.0)
-    earned = np.round(rng.random(n) * 2.6, 2)
-    names = np.array([f"Trainer {i:05d}" for i in range(n_trainers)], dtype=object)
-    names[::997] = '=HYPERLINK("http://x","y")'
-    clubs = np.array([f"Club {i % 200:03d}" for i in range(n_trainers)], dtype=object)
-    s = pd.DataFrame({
-        "trainer_id": tid.astype(str), "trainer": names[tid], "club": clubs[tid], "role": "Personal Trainer",
-        "credential": "nasm_cpt", "credential_name": "NASM CPT", "body": "NASM", "known": True,
-        "number": [f"{x:07d}" for x in rng.integers(0, 10**7, n)], "issued": expires - pd.DateOffset(years=2),
-        "expires": expires, "cycle_start": expires - pd.DateOffset(years=2), "required": required,
-        "earned": earned, "remaining": np.clip(required - earned, 0, None), "unit": "CEU", "hours_per_unit": 10.0,
-        "progress": np.clip(earned / required, 0, 1), "elapsed": rng.random(n),
-        "days_left": (expires - T).days, "cpr_required": True,
-        "cpr_current": pd.array(rng.random(n) < 0.92, dtype="boolean"),
-        "cpr_expires": T + pd.to_timedelta(rng.integers(-200, 700, n), unit="D"), "status": status,
-        "reasons": [["expires in 60 days (31 Jul 2026): needs 0.3 more CEU (3 hours) (1.7 of 2 earned)",
-                     f"CPR/AED expires {i % 28 + 1} Mar 2027, before renewal"] for i in range(n)],
-        "urgency": 0,
-    }, columns=STANDING_COLUMNS)
-    t = pd.DataFrame({"trainer_id": np.arange(n_trainers).astype(str), "trainer": names, "club": clubs,
-                      "role": "Personal Trainer", "email": [f"t{i}@example.com" for i in range(n_trainers)],
-                      "compliant": True, "status": "on_track", "certifications": per,
-                      "next_expiry": T + pd.Timedelta(days=30)}, columns=TRAINER_RESULT_COLUMNS)
-    ledger = pd.DataFrame({"file": "chain.xlsx", "sheet": "Certifications", "row": np.arange(2, n + 2),
-                           "fate": "accepted", "column": "", "reason": ""})
-    cards = pd.DataFrame(columns=["trainer_id", "issued", "expires", "source", "file", "sheet", "row", "trainer",
-                                  "club", "current"])
-    return Standing(as_of=as_of, window=90, standings=s, trainers=t, activities=pd.DataFrame(),
-                    contributions=pd.DataFrame(), ledger=ledger, mappings=(), warnings=(),
-                    rules_version=load_catalogue().version, cpr_cards=cards)
 
 
 def chain_standing(n_trainers: int) -> Standing:

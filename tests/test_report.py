@@ -15,15 +15,14 @@ import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
 import openpyxl
-import pandas as pd
 import pytest
 
 from cpd import STATUS_COLOURS, STATUS_LABELS, STATUSES, load_catalogue
 from cpd import report as report_module
-from cpd.model import STANDING_COLUMNS, TRAINER_RESULT_COLUMNS, Standing
+from cpd.model import Standing
 from cpd.report import DATE_FORMAT, SHEETS, attention_frame, write_report
+from cpd.samples import synthetic_standing
 from tests.helpers import csv_bytes, run, xlsx_bytes
 
 AS_OF = date(2026, 6, 1)
@@ -275,46 +274,8 @@ def test_libreoffice_opens_the_report_and_shows_literal_text(xlsx, tmp_path):
 
 # Scale -----------------------------------------------------------------------------------------------------
 def chain_standing(n_trainers: int = 10_000, seed: int = 3) -> Standing:
-    """A Standing of chain size (about 2.7 certifications per trainer, 200 clubs), built vectorised: the
-    engine would take a minute to read the chain workbook, and the report is what is timed here."""
-    rng = np.random.default_rng(seed)
-    T = pd.Timestamp(AS_OF)
-    per = rng.choice([1, 2, 3, 4], size=n_trainers, p=[0.15, 0.25, 0.35, 0.25])
-    tid = np.repeat(np.arange(n_trainers), per)
-    n = len(tid)
-    expires = T + pd.to_timedelta(rng.integers(-500, 1000, n), unit="D")
-    # The status mix the engine gives the sample chain workbook (build_chain_workbook): a third need action.
-    status = rng.choice(np.array(STATUSES), size=n, p=[0.16, 0.10, 0.03, 0.03, 0.40, 0.28])
-    required = np.full(n, 2.0)
-    earned = np.round(rng.random(n) * 2.6, 2)
-    names = np.array([f"Trainer {i:05d}" for i in range(n_trainers)], dtype=object)
-    names[::997] = HYPER
-    clubs = np.array([f"Club {i % 200:03d}" for i in range(n_trainers)], dtype=object)
-    s = pd.DataFrame({
-        "trainer_id": tid.astype(str), "trainer": names[tid], "club": clubs[tid], "role": "Personal Trainer",
-        "credential": "nasm_cpt", "credential_name": "NASM CPT", "body": "NASM", "known": True,
-        "number": [f"{x:07d}" for x in rng.integers(0, 10**7, n)], "issued": expires - pd.DateOffset(years=2),
-        "expires": expires, "cycle_start": expires - pd.DateOffset(years=2), "required": required,
-        "earned": earned, "remaining": np.clip(required - earned, 0, None), "unit": "CEU", "hours_per_unit": 10.0,
-        "progress": np.clip(earned / required, 0, 1), "elapsed": rng.random(n),
-        "days_left": (expires - T).days, "cpr_required": True,
-        "cpr_current": pd.array(rng.random(n) < 0.92, dtype="boolean"),
-        "cpr_expires": T + pd.to_timedelta(rng.integers(-200, 700, n), unit="D"), "status": status,
-        "reasons": [["expires in 60 days (31 Jul 2026): needs 0.3 more CEU (3 hours) (1.7 of 2 earned)",
-                     f"CPR/AED expires {i % 28 + 1} Mar 2027, before renewal"] for i in range(n)],
-        "urgency": 0,
-    }, columns=STANDING_COLUMNS)
-    t = pd.DataFrame({"trainer_id": np.arange(n_trainers).astype(str), "trainer": names, "club": clubs,
-                      "role": "Personal Trainer", "email": [f"t{i}@example.com" for i in range(n_trainers)],
-                      "compliant": True, "status": "on_track", "certifications": per,
-                      "next_expiry": T + pd.Timedelta(days=30)}, columns=TRAINER_RESULT_COLUMNS)
-    ledger = pd.DataFrame({"file": "chain.xlsx", "sheet": "Certifications", "row": np.arange(2, n + 2),
-                           "fate": "accepted", "column": "", "reason": ""})
-    cards = pd.DataFrame(columns=["trainer_id", "issued", "expires", "source", "file", "sheet", "row", "trainer",
-                                  "club", "current"])
-    return Standing(as_of=AS_OF, window=90, standings=s, trainers=t, activities=pd.DataFrame(),
-                    contributions=pd.DataFrame(), ledger=ledger, mappings=(), warnings=(),
-                    rules_version="test", cpr_cards=cards)
+    """A Standing of chain size built vectorised (the engine's read of the chain workbook is benchmarked)."""
+    return synthetic_standing(n_trainers, as_of=AS_OF, seed=seed)
 
 
 @pytest.mark.slow
