@@ -15,7 +15,7 @@ st.markdown("Drop in the spreadsheets you already keep — rosters, certificatio
 
 left, right = st.columns([3, 1], vertical_alignment="center")
 with left:
-    st.file_uploader("Upload spreadsheets", type=["xlsx", "xlsm", "csv", "tsv", "txt"], accept_multiple_files=True,
+    st.file_uploader("Upload spreadsheets", type=["xlsx", "xlsm", "ods", "csv", "tsv", "txt"], accept_multiple_files=True,
                      key="uploader", on_change=_shared.on_upload,
                      help="Several files at once: Recert matches people across them. Files are kept only for "
                           "this browser session and never saved.")

@@ -23,6 +23,12 @@ from .text import fold
 KINDS = ("certification", "cpr_card")
 _NUMERIC = ("cycle_years", "required_credits", "hours_per_unit", "cpr_counts_credits", "grace_days")
 _CPR_WORDS = re.compile(r"\b(cpr|aed|bls|first aid|heartsaver|basic life support|resuscitation|hltaid\d*)\b")
+# Words that say nothing more than "the body's main credential" when written with a body name.
+_GENERIC = {"cpt", "pt", "personal", "trainer", "trainers", "training", "fitness", "professional", "main",
+            "primary", "card", "current", "renewal", "renew"}
+# Words that make a CPR-sounding name another qualification, not a CPR/AED card.
+_NOT_A_CARD = {"mental", "instructor", "instructors", "trainer", "lifeguard", "lifeguarding", "wilderness", "pals",
+               "acls", "course", "director"}
 # Words that say nothing about which credential is meant.
 _NOISE = {"certified", "certification", "cert", "certificate", "credential", "the", "of", "and", "in", "exp",
           "expiry", "expires", "expiration", "date", "valid", "until", "level", "registered"}
@@ -140,7 +146,11 @@ class Catalogue:
         if stripped in self._alias_index:
             return self._alias_index[stripped]
         bodies = self._bodies_in(stripped)
+        wordset = set(words)
         if _CPR_WORDS.search(key):
+            # "Mental Health First Aid" or "CPR Instructor" are other qualifications, not a CPR/AED card.
+            if wordset & _NOT_A_CARD:
+                return None
             cpr_bodies = [b for b in bodies if (m := self.main_of(b)) is not None and m.kind == "cpr_card"]
             if cpr_bodies:
                 return self.main_of(cpr_bodies[0]).id  # type: ignore[union-attr]
@@ -149,7 +159,6 @@ class Catalogue:
             return None
         members = [c for c in self.credentials.values() if c.body == bodies[0]]
         best, best_score = None, 0
-        wordset = set(words)
         for cred in members:
             for spelling in cred.aliases:
                 extra = set(fold(spelling).split()) - set(self._body_words(bodies[0]))
@@ -157,6 +166,11 @@ class Catalogue:
                     best, best_score = cred.id, len(extra)
         if best:
             return best
+        # A bare body name ("NASM", "ACE PT", "NASM certified personal trainer") means its main credential; any
+        # other word names something else ("NASM-CES", "ACE Health Coach"): not in the catalogue, never guessed.
+        leftover = wordset - set(self._body_words(bodies[0])) - _GENERIC
+        if leftover:
+            return None
         main = self.main_of(bodies[0])
         return main.id if main else None
 

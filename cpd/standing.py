@@ -61,6 +61,12 @@ def _fmt(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
+def _units(n: float, unit: str, *, more: bool = False) -> str:
+    """"1 hour", "3 hours", "0.3 more CEU": only the word "hour" takes a plural (CEU, CEC stay as written)."""
+    word = unit + ("s" if unit == "hour" and _fmt(n) != "1" else "")
+    return f"{_fmt(n)} {'more ' if more else ''}{word}"
+
+
 @lru_cache(maxsize=65536)
 def _day(ts: pd.Timestamp) -> str:
     return "" if pd.isna(ts) else f"{ts.day} {ts:%b %Y}"
@@ -255,12 +261,12 @@ def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T:
             r.append(f"lapsed on {E}: in the grace period until {grace_end}, "
                      "renewable with a late fee, but not valid to work until renewed")
         if known and info and has_req:
-            hours = f" ({_fmt(rem * hpu)} hours)" if np.isfinite(hpu) and rem > 0 and unit != "hour" else ""
+            hours = f" ({_units(rem * hpu, 'hour')})" if np.isfinite(hpu) and rem > 0 and unit != "hour" else ""
             if earned >= req:
                 r.append(f"credits met: {_fmt(earned)} of {_fmt(req)} {unit}")
             elif status in ("at_risk", "behind", "on_track"):
                 lead = f"expires in {days} day{'s' if days != 1 else ''} ({E})" if status == "at_risk" else f"renewal due {E}"
-                r.append(f"{lead}: needs {_fmt(rem)} more {unit}{hours} ({_fmt(earned)} of {_fmt(req)} earned)")
+                r.append(f"{lead}: needs {_units(rem, unit, more=True)}{hours} ({_fmt(earned)} of {_fmt(req)} earned)")
                 if status == "behind":
                     r.append(f"behind pace: {round(100 * earned / req) if req else 100}% of the credits earned with "
                              f"{round(100 * elapsed)}% of the cycle gone")

@@ -72,7 +72,7 @@ def test_landing_page_has_the_uploader_and_the_sample_button(monkeypatch):
     _no_exception(at)
     up = at.file_uploader(key="uploader")
     assert up.accept_multiple_files
-    assert set(up.allowed_type) == {".xlsx", ".xlsm", ".csv", ".tsv", ".txt"}
+    assert set(up.allowed_type) == {".xlsx", ".xlsm", ".ods", ".csv", ".tsv", ".txt"}
     _button(at, "Try it with sample data")
     assert not at.metric
     assert at.sidebar.date_input(key="as_of").value == DEFAULT_ANCHOR  # settings are there before any data

@@ -335,3 +335,39 @@ def test_a_body_column_beside_the_certification_column_names_the_credential():
 )
 def test_headers_are_also_recognised_by_their_words(header, field):
     assert field_for(header) == field
+
+
+def test_the_date_order_setting_only_decides_wholly_ambiguous_columns():
+    body = "Trainer,Certification,Expiration,CPR/AED exp\nAna Silva,NASM,03/31/2027,12/01/2027\nRui Sa,ACE,02/01/2027,11/02/2027\n"
+    st = run({"r.csv": body}, date_order="dmy")
+    assert st.counts["rejected"] == 0
+    assert row_of(st, "Rui Sa")["expires"] == pd.Timestamp("2027-02-01")  # the column is clearly month first
+    assert row_of(st, "Ana Silva")["cpr_expires"] == pd.Timestamp("2027-01-12")  # ambiguous: the setting decides
+
+
+def test_a_bad_date_says_which_order_its_column_is_read_in():
+    st = run({"r.csv": "Trainer,Certification,Expiration\nA B,NASM,31/12/2027\nC D,NASM,12/31/2027\nE F,NASM,30/11/2027\n"})
+    assert st.rejected["reason"].tolist() == ["'12/31/2027' is not a date (this column's dates are day/month/year)"]
+
+
+def test_roster_cpr_issued_date_earns_the_cpr_credit():
+    st = run({"r.csv": "Trainer,Certification,Expiration,CEUs earned,CPR/AED issued,CPR/AED exp\n"
+                       "Kim Park,NASM,2027-01-31,1.9,2026-01-15,2028-01-15\nLee Park,NCSF,2027-01-31,16 hours,2026-01-15,2028-01-15\n"
+                       "Mo Park,NCSF,2027-01-31,16 hours,garbage,2028-01-15\n"})
+    assert row_of(st, "Kim Park")["status"] == "met" and row_of(st, "Lee Park")["earned"] == 10
+    assert st.rejected["column"].tolist() == ["CPR/AED issued"]
+
+
+def test_matrix_credits_column_pairs_with_the_credential_to_its_left():
+    data = xlsx_bytes({"M": [["Name", "ACE GFI", "CECs", "NASM CPT", "CEUs", "ISSA CPT", "ISSA CEUs"],
+                             ["Ana Silva", date(2027, 3, 1), 1.5, date(2027, 3, 1), 1.2, date(2027, 1, 31), 8]]})
+    st = run({"m.xlsx": data})
+    earned = dict(zip(st.standings["credential"], st.standings["earned"], strict=True))
+    assert earned == {"ace_gfi": 1.5, "nasm_cpt": 1.2, "issa_cpt": 8}
+
+
+@pytest.mark.parametrize("written", ["NASM-CES", "NASM Certified Nutrition Coach", "ACE Health Coach",
+                                     "ISSA Nutritionist", "NSCA-TSAC-F", "Mental Health First Aid", "CPR Instructor",
+                                     "Red Cross Lifeguard", "AHA PALS"])
+def test_other_qualifications_of_a_body_are_not_its_main_credential(written):
+    assert CAT.match(written) is None

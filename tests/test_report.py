@@ -195,7 +195,7 @@ def test_summary_has_dates_counts_clubs_and_a_native_chart(st, xlsx, wb):
 def test_rejected_rows_rules_and_warnings_sheets(st, wb):
     rej = _rows(wb["Rejected rows"])
     assert rej == [{"File": "roster.csv", "Sheet": None, "Row": 9, "Column": "Expiration",
-                    "Reason": "'someday' is not a date (expected e.g. 03/15/2027)"}]
+                    "Reason": "'someday' is not a date"}]
     rules = {r["Credential ID"]: r for r in _rows(wb["Rules"])}
     nasm = rules["nasm_cpt"]
     assert nasm["Used"] == 3 and nasm["Required credits"] == 2 and nasm["Hours per unit"] == 10

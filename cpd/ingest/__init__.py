@@ -52,7 +52,13 @@ def read_sources(
                 notices.setdefault(notice, None)
             override = (overrides or {}).get((grid.file, grid.sheet))
             results.append(read_sheet(grid, catalogue=catalogue, date_order=date_order, override=override))
-    if sources and not unreadable and results and all(r.mapping.layout == "skipped" for r in results):
+    if sources and not unreadable and all(r.mapping.layout == "skipped" for r in results):
+        if all(r.mapping.note.endswith(" is empty") for r in results):
+            message = "the file holds no data: export the sheet again with its rows and upload it."
+            if on_error == "raise":
+                raise UnreadableFile(message, file=sources[0].name if len(sources) == 1 else None)
+            unreadable.append(message)
+            return assemble(results, catalogue=catalogue, unreadable=tuple(unreadable))
         notes = "; ".join(r.mapping.note for r in results if r.mapping.note)
         if on_error == "raise":
             raise UnreadableFile(f"no sheet has a header Recert recognises: {notes}", file=None)

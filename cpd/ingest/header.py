@@ -29,7 +29,7 @@ FIELD_PATTERNS: tuple[tuple[str, str], ...] = (
                 r"instructor|instructor name|coach|coach name|team member|person|pt|personal trainer|member name)$"),
     ("club", r"^(club|location|site|gym|branch|studio|facility|home club|club name|location name|site name|region club|centre|center)$"),
     ("role", r"^(role|position|job title|job|title role|job role|staff type|type of staff|department)$"),
-    ("number", r"^(cert(ification|ificate)?|credential|licen[cs]e)? ?(#|no|number|num|id|id number)$"),
+    ("number", r"^(cert(ification|ificate)?|credential|licen[cs]e)? ?(#|no|nr|nbr|number|num|id|id number)$"),
     ("issued", r"^(issued?|issue date|date issued|certified( on| date)?|date certified|cert(ification)? date|"
                r"obtained|date obtained|earned on|start( date)?|passed|pass date|exam date|initial date)$"),
     ("expires", r"^(exp|expiry|expires|expiration|expiry date|expiration date|exp date|expires on|valid (until|thru|through|to)|"

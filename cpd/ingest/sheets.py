@@ -34,7 +34,7 @@ from .values import is_blank, map_unique, parse_amounts, parse_dates, text_colum
 _NOT_CREDENTIAL = re.compile(r"\b(date|dob|birth|born|hire|hired|start|started|joined|updated|modified|review|"
                              r"appraisal|induction|last|next|contract|probation|leav\w*|anniversary)\b")
 # A summary row at the bottom: "Total", "Grand total: 12", "Totals", "Sum" — not a trainer named "=SUM(A1)".
-_TOTAL = re.compile(r"^(?:(?:grand )?(?:totals?|subtotals?)(?: .*)?|sum|count|average)$")
+_TOTAL = re.compile(r"^(?:grand )?(?:totals?|subtotals?|sum|count|average)(?: .*)?$")
 _SPLIT_BODIES = re.compile(r"\s*(?:[;,/&+|]|\band\b)\s*", re.I)
 
 ACCEPTED, REJECTED, BLANK = 0, 1, 2
@@ -121,7 +121,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         return _skipped(grid, "hidden sheet", [f"Sheet '{grid.sheet}' in {grid.file} is hidden in Excel and was "
                                               "not read: unhide it if its rows should count."])
     if not grid.rows or all(all(_blank_cell(c) for c in r) for r in grid.rows):
-        return _skipped(grid, "empty sheet")
+        return _skipped(grid, f"{where} is empty")
     guess = find_header(grid.rows, catalogue)
     if guess is None and override:
         guess = HeaderGuess(0, {}, (), 0)
@@ -258,9 +258,16 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         if parsed.order:
             date_orders[h] = parsed.order + (" (assumed)" if parsed.assumed else "")
             if parsed.assumed:
-                warnings.append(f"{where}: every date in '{h}' could be read either way (e.g. 03/04/2027); read "
-                                f"as month/day. Choose day/month (--date-order dmy) if that is wrong.")
+                warnings.append(f"{where}: every date in '{h}' could be read either way (e.g. 03/04/2027), so they "
+                                "were read as month/day; if they are day/month, set the date order to day first "
+                                "(--date-order dmy on the command line).")
         return parsed
+
+    def bad_dates(field_name: str, parsed):
+        """Reasons for the cells of a date column that are not dates, saying the column's order if it has one."""
+        how = {"mdy": " (this column's dates are month/day/year)", "dmy": " (this column's dates are day/month/year)"}
+        tail = how.get(parsed.order or "", "")
+        return lambda idx: col(field_name)[idx].map(lambda v: f"'{tidy(v)}' is not a date{tail}")
 
     result = SheetResult(mapping=None, ledger=None, people=people, layout=layout,  # type: ignore[arg-type]
                          person_column=person_label)
@@ -273,14 +280,15 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         reject(cred_raw.eq(""), label("credential"), "no certification named")
         exp = dates("expires")
         blank_exp = exp.values.isna() & ~exp.bad
-        reject(exp.bad, label("expires"), lambda idx: col("expires")[idx].map(
-            lambda v: f"'{tidy(v)}' is not a date (expected e.g. 03/15/2027)"))
+        reject(exp.bad, label("expires"), bad_dates("expires", exp))
         reject(blank_exp, label("expires"), "no expiry date")
         issued = dates("issued") if "issued" in cols else None
         cpr_exp = dates("cpr_expires") if "cpr_expires" in cols else None
+        cpr_iss = dates("cpr_issued") if "cpr_issued" in cols else None
+        if cpr_iss is not None:
+            reject(cpr_iss.bad, label("cpr_issued"), bad_dates("cpr_issued", cpr_iss))
         if cpr_exp is not None:
-            reject(cpr_exp.bad, label("cpr_expires"), lambda idx: col("cpr_expires")[idx].map(
-                lambda v: f"'{tidy(v)}' is not a date"))
+            reject(cpr_exp.bad, label("cpr_expires"), bad_dates("cpr_expires", cpr_exp))
         amounts = parse_amounts(col("amount")) if "amount" in cols else None
         if amounts is not None:
             reject(amounts.bad, label("amount"), amounts.why)
@@ -316,11 +324,15 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         cpr_frames = [pd.DataFrame({"file": cards["file"], "sheet": cards["sheet"], "row": cards["row"],
                                     "local_id": cards["local_id"], "name": cards["name"], "issued": cards["issued"],
                                     "expires": cards["expires"], "source": cards["credential_name"]})]
-        if cpr_exp is not None:
-            has = ok & cpr_exp.values.notna()
+        if cpr_exp is not None or cpr_iss is not None:  # the CPR/AED columns of a flat roster row
+            none = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+            exp_v = cpr_exp.values if cpr_exp is not None else none
+            iss_v = cpr_iss.values if cpr_iss is not None else none
+            has = ok & (exp_v.notna() | iss_v.notna())
+            source = label("cpr_expires") if cpr_exp is not None else label("cpr_issued")
             cpr_frames.append(pd.DataFrame({"file": grid.file, "sheet": grid.sheet, "row": rownum[has],
-                                            "local_id": local_id[has], "name": name[has], "issued": pd.NaT,
-                                            "expires": cpr_exp.values[has], "source": label("cpr_expires")}))
+                                            "local_id": local_id[has], "name": name[has], "issued": iss_v[has],
+                                            "expires": exp_v[has], "source": source}))
         result.cpr = pd.concat(cpr_frames)
     elif layout == "matrix":
         cred_cols = [c for c in guess.credential_columns if not c.credits]
@@ -335,7 +347,28 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
                 cred_cols.append(CredentialColumn(i, h, h, False, False))
                 columns[h] = f"credential:{h}"
                 ignored = tuple(x for x in ignored if x != h)
-        credit_cols = {c.credential: c for c in guess.credential_columns if c.credits}
+        # A credits column pairs with the credential to its left ("NASM CPT" | "CEUs", "ACE GFI" | "ACE CECs"),
+        # else with the credential it names.
+        by_index = {c.index: c for c in cred_cols}
+        credit_cols: dict[str, CredentialColumn] = {}
+        for i in range(1, width):
+            left = by_index.get(i - 1)
+            named = next((c for c in guess.credential_columns if c.index == i and c.credits), None)
+            generic = named is None and i not in by_index and str(header[i]).strip() and (
+                field_for(header[i]) == "amount")
+            if named is None and not generic:
+                continue
+            if left is not None and (named is None or left.credential == named.credential or (
+                    left.known and named.known and catalogue[left.credential].body == catalogue[named.credential].body)):
+                target = left.credential
+            elif named is not None:
+                target = named.credential
+            else:
+                continue
+            h = tidy(header[i])
+            credit_cols[target] = CredentialColumn(i, h, target, True, False, credits=True)
+            columns[h] = f"credits:{target}"
+            ignored = tuple(x for x in ignored if x != h)
         any_value = pd.Series(False, index=frame.index)
         cert_frames, cpr_frames = [], []
         reject(no_person & ~row_blank, person_label, "no trainer name or staff id")
@@ -376,7 +409,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
     elif layout == "ce_log":
         reject(no_person, person_label, "no trainer name or staff id")
         d = dates("date")
-        reject(d.bad, label("date"), lambda idx: col("date")[idx].map(lambda v: f"'{tidy(v)}' is not a date"))
+        reject(d.bad, label("date"), bad_dates("date", d))
         reject(d.values.isna() & ~d.bad, label("date"), "no activity date")
         amounts = parse_amounts(col("amount"))
         reject(amounts.bad, label("amount"), amounts.why)

@@ -104,20 +104,21 @@ def _parse_dates(values: pd.Series, *, order: str = "auto", date1904: bool = Fal
         if has_num.any():
             a = numeric.loc[has_num, 0].astype(int)
             b = numeric.loc[has_num, 1].astype(int)
-            if order in ("mdy", "dmy"):
+            # The column's unambiguous values decide (13..31 first means day first); the setting (or a header
+            # note) only decides a column whose every value reads both ways.
+            day_first = bool((a > 12).any())
+            month_first = bool((b > 12).any())
+            if day_first and not month_first:
+                chosen = "dmy"
+            elif month_first and not day_first:
+                chosen = "mdy"
+            elif day_first and month_first:
+                # Both kinds present: the majority decides; the others are rejected, never guessed.
+                chosen = "dmy" if int((a > 12).sum()) > int((b > 12).sum()) else "mdy"
+            elif order in ("mdy", "dmy"):
                 chosen = order
             else:
-                day_first = bool((a > 12).any())
-                month_first = bool((b > 12).any())
-                if day_first and not month_first:
-                    chosen = "dmy"
-                elif month_first and not day_first:
-                    chosen = "mdy"
-                elif day_first and month_first:
-                    # Both kinds present: the majority decides; the others are rejected, never guessed.
-                    chosen = "dmy" if int((a > 12).sum()) >= int((b > 12).sum()) else "mdy"
-                else:
-                    chosen, assumed = "mdy", True
+                chosen, assumed = "mdy", True
             for idx in numeric.index[has_num]:
                 p, q, y = numeric.loc[idx]
                 m, d = (int(p), int(q)) if chosen == "mdy" else (int(q), int(p))
@@ -206,6 +207,11 @@ def _parse_amounts(values: pd.Series) -> AmountColumn:
     txt_mask = ~blank & ~num_mask
     if txt_mask.any():
         txt = s[txt_mask].astype(str).str.strip()
+        # Thousands separators with a decimal part: "1.234,5" and "1,234.5" are 1234.5.
+        txt = txt.str.replace(r"^(\d{1,3}(?:\.\d{3})+),(\d+)", lambda m: m.group(1).replace(".", "") + "." + m.group(2),
+                              regex=True)
+        txt = txt.str.replace(r"^(\d{1,3}(?:,\d{3})+)\.(\d+)", lambda m: m.group(1).replace(",", "") + "." + m.group(2),
+                              regex=True)
         parts = txt.str.extract(_AMOUNT)
         has = parts[0].notna()
         numbers = pd.to_numeric(parts.loc[has, 0].str.replace(",", ".", regex=False), errors="coerce")

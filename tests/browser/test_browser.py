@@ -119,7 +119,7 @@ def _no_exception(pg) -> None:
 
 
 def test_upload_a_roster_then_read_the_team_page(page):
-    assert page.get_by_test_id("stFileUploader").is_visible()
+    page.get_by_test_id("stFileUploader").wait_for(state="visible", timeout=60_000)
     _upload(page, ROSTER)
     _no_exception(page)
     page.get_by_test_id("stMetric").filter(has_text="Rows read").wait_for()
