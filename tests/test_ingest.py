@@ -371,3 +371,11 @@ def test_matrix_credits_column_pairs_with_the_credential_to_its_left():
                                      "Red Cross Lifeguard", "AHA PALS"])
 def test_other_qualifications_of_a_body_are_not_its_main_credential(written):
     assert CAT.match(written) is None
+
+
+def test_staff_ids_match_ignoring_leading_zeros_and_keep_their_written_form():
+    data = xlsx_bytes({"Staff": [["Staff ID", "Name"], ["007", "Ana Silva"]],
+                       "Certifications": [["Staff ID", "Credential", "Expires"], [7, "NASM", date(2027, 1, 1)]]})
+    st = run({"w.xlsx": data})
+    assert st.counts["rejected"] == 0
+    assert st.trainers["trainer_id"].tolist() == ["007"] and row_of(st, "Ana Silva")["credential"] == "nasm_cpt"

@@ -26,6 +26,12 @@ from .sheets import SheetResult
 from .values import map_unique
 
 
+def _canonical_id(value: object) -> str:
+    """A staff id for matching: digits lose their leading zeros, anything else is kept as written."""
+    text = "" if value is None else str(value)
+    return (text.lstrip("0") or "0") if text.isdigit() else text
+
+
 def stable_id(name_key: str) -> str:
     """A trainer id derived from the normalised name, stable across runs and files."""
     return "t-" + hashlib.sha1(name_key.encode("utf-8")).hexdigest()[:10]
@@ -62,7 +68,9 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
     # with another name in another file is another person. A row with only an id takes the name its id has in
     # the same file, else in any file where that id is unambiguous; a row with only a name takes the id that
     # name has, when exactly one id carries it.
-    lid = obs["local_id"].astype(object) if len(obs) else pd.Series(dtype=object)
+    # Staff ids match ignoring leading zeros ("007" typed as text on one sheet, 7 as a number on another).
+    raw_lid = obs["local_id"].astype(object) if len(obs) else pd.Series(dtype=object)
+    lid = map_unique(raw_lid, _canonical_id) if len(obs) else raw_lid
     both = (name_key != "") & (lid != "")
     named = pd.DataFrame({"file": obs["file"][both], "local_id": lid[both], "name_key": name_key[both]}) if len(obs) \
         else pd.DataFrame(columns=["file", "local_id", "name_key"])
@@ -107,7 +115,9 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
     # Trainers: one per person, details from the first row that gives them.
     ok_obs = (fate[obs_rid] == "accepted") & (person.to_numpy(dtype=object) != "") if len(obs) else np.array([], bool)
     if ok_obs.any():
-        o = obs[ok_obs].assign(person=person[ok_obs], local_id=lid[ok_obs], name_key=name_key[ok_obs])
+        shown = raw_lid.where(raw_lid.ne(""), lid)  # the id as the file wrote it
+        o = obs[ok_obs].assign(person=person[ok_obs], local_id=shown[ok_obs].replace("", np.nan),
+                               name_key=name_key[ok_obs])
         o["_order"] = np.arange(len(o))
         # Prefer a spelling with capitals ("Ana Silva" over "ana silva").
         o["_lower"] = map_unique(o["name"], lambda v: (not v) or v == v.lower()).astype(bool)
@@ -117,7 +127,7 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
         firsts = o.groupby("person", sort=False).agg(_order=("_order", "min"), local_id=("local_id", "first"),
                                                      name_key=("name_key", "first"))
         trainers = trainers.join(firsts).sort_values("_order")
-        trainers[["name", "club", "role", "email"]] = trainers[["name", "club", "role", "email"]].astype(object).fillna("")
+        trainers[["name", "club", "role", "email", "local_id"]] = trainers[["name", "club", "role", "email", "local_id"]].astype(object).fillna("")
         trainers["trainer_id"] = [i if i else stable_id(k) for k, i in
                                   zip(trainers["name_key"].tolist(), trainers["local_id"].tolist(), strict=True)]
         trainers["trainer"] = trainers["name"].where(trainers["name"] != "", trainers["trainer_id"])
