@@ -185,7 +185,8 @@ class Catalogue:
         cid = self.match(text)
         if cid is not None and cid in self.credentials:
             return self.credentials[cid].kind == "cpr_card"
-        return bool(_CPR_WORDS.search(fold(text)))
+        key = fold(text)
+        return bool(_CPR_WORDS.search(key)) and not set(key.split()) & _NOT_A_CARD
 
     def _body_words(self, body: str) -> list[str]:
         return [w for spelling in (body, *self.body_aliases.get(body, ())) for w in fold(spelling).split()]

@@ -379,3 +379,11 @@ def test_staff_ids_match_ignoring_leading_zeros_and_keep_their_written_form():
     st = run({"w.xlsx": data})
     assert st.counts["rejected"] == 0
     assert st.trainers["trainer_id"].tolist() == ["007"] and row_of(st, "Ana Silva")["credential"] == "nasm_cpt"
+
+
+def test_a_qualification_that_mentions_first_aid_is_not_a_cpr_card():
+    st = run({"r.csv": "Trainer,Certification,Expiration,CEUs earned\nBo Berg,NASM-CPT,2027-06-30,2.0\n"
+                       "Bo Berg,Mental Health First Aid,2028-05-01,\n"}, as_of=date(2026, 11, 27))
+    assert row_of(st, "Bo Berg", "nasm_cpt")["status"] == "on_track"  # credits met, but no CPR/AED card
+    assert "no CPR/AED on file" in row_of(st, "Bo Berg", "nasm_cpt")["reasons"]
+    assert row_of(st, "Bo Berg", "Mental Health First Aid")["status"] == "on_track"
