@@ -44,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--as-of", type=_as_of, default=None, help="date to compute standing for (default today)")
     common.add_argument("--window", type=_window, default=90, help="risk window in days (default 90)")
     common.add_argument("--date-order", choices=("auto", "mdy", "dmy"), default="auto",
-                        help="order of ambiguous text dates (default auto: decided per column, else mdy)")
+                        help="order of a date column whose every value reads both ways, like 03/04/2027 "
+                             "(each column is first decided by its own unambiguous dates; auto: month first, "
+                             "with a warning)")
     common.add_argument("--rules", default=None, help="a rules file that overrides or adds credentials by id")
     p = sub.add_parser("standing", parents=[common], help="print every certification's standing")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
