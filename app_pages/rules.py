@@ -38,15 +38,18 @@ def apply_rules() -> None:
         except cpd.RecertError as exc:
             ss["_rules_problem"] = str(exc)
             return
+    _use_rules(text)
+
+
+def _use_rules(text: str | None) -> None:
+    """This session's rules become ``text`` (None: the bundled rules); the editor starts afresh."""
     ss.pop("_rules_problem", None)
     ss[_shared.RULES] = text
     ss[GEN] = ss.get(GEN, 0) + 1
 
 
 def reset_rules() -> None:
-    ss[_shared.RULES] = None
-    ss.pop("_rules_problem", None)
-    ss[GEN] = ss.get(GEN, 0) + 1
+    _use_rules(None)
 
 
 def load_rules_file() -> None:
@@ -63,9 +66,7 @@ def load_rules_file() -> None:
     except cpd.RecertError as exc:
         ss["_rules_problem"] = str(exc)
         return
-    ss.pop("_rules_problem", None)
-    ss[_shared.RULES] = text
-    ss[GEN] = ss.get(GEN, 0) + 1
+    _use_rules(text)
 
 
 if ss.get("_rules_problem"):
