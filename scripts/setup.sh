@@ -12,3 +12,5 @@ if [ "${1:-}" = "dev" ]; then
 else
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
 fi
+# The engine itself, editable, so `python -m cpd` works from any folder (cron jobs, scripts).
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
