@@ -260,6 +260,16 @@ def current() -> Loaded:
     return st.session_state.get("_loaded") or Loaded()
 
 
+def page(title: str) -> tuple[Loaded, cpd.Standing]:
+    """A page that needs data: its title, then the loaded data, or the empty state and stop."""
+    loaded = current()
+    st.title(title)
+    if loaded.view is None:
+        no_data_yet()
+        st.stop()
+    return loaded, loaded.view
+
+
 def no_data_yet() -> None:
     """The empty state of the pages that need data: say what to do, offer the sample."""
     st.info("No spreadsheets loaded yet. Upload your rosters, certification lists or CE logs on the Upload page, "

@@ -8,13 +8,8 @@ from app_pages import _shared
 from cpd import views
 
 ss = st.session_state
-loaded = _shared.current()
 
-st.title("Reminders")
-view = loaded.view
-if view is None:
-    _shared.no_data_yet()
-    st.stop()
+loaded, view = _shared.page("Reminders")
 if not _shared.export_available("reminders"):
     st.info("Reminder drafts are not available in this version yet.", icon=":material/mail:")
     st.stop()

@@ -6,13 +6,8 @@ from app_pages import _shared
 from cpd import charts, views
 
 ss = st.session_state
-loaded = _shared.current()
 
-st.title("Team")
-view = loaded.view
-if view is None:
-    _shared.no_data_yet()
-    st.stop()
+loaded, view = _shared.page("Team")
 
 scope = "filtered" if loaded.filtered else "all trainers"
 st.caption(f"As of {view.as_of:%d %b %Y} · risk window {view.window} days · {scope}")

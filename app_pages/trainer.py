@@ -8,15 +8,10 @@ from cpd import charts, views
 from cpd.model import STATUS_LABELS
 
 ss = st.session_state
-loaded = _shared.current()
 BADGE = {"expired": "red", "grace": "red", "at_risk": "orange", "behind": "yellow", "on_track": "blue",
          "met": "green", "missing": "gray"}
 
-st.title("Trainer")
-view = loaded.view
-if view is None:
-    _shared.no_data_yet()
-    st.stop()
+loaded, view = _shared.page("Trainer")
 
 choices = views.trainer_choices(view)
 if choices.empty:

@@ -611,18 +611,23 @@ def col_letters(n: int) -> str:
     return out
 
 
+def _greater_than(s: str, lo: str, hi: str, longer: str) -> str:
+    """Regex for the strings over ``lo``..``hi`` that sort after ``s`` at the same length, or ``longer``."""
+    alts = [longer]
+    for i, ch in enumerate(s):
+        if ch != hi:
+            nxt = chr(ord(ch) + 1)
+            rest = len(s) - i - 1
+            alts.append(s[:i] + (f"[{nxt}-{hi}]" if nxt != hi else hi) + (f"[{lo}-{hi}]{{{rest}}}" if rest else ""))
+    return "(?:" + "|".join(alts) + ")"
+
+
 def _gt_letters(w: int) -> str:
     """Regex for a run of capital letters that names a column after column ``w`` (1-based)."""
     if w <= 0:
         return "[A-Z]+"
     s = col_letters(w)
-    alts = [f"[A-Z]{{{len(s) + 1},}}"]
-    for i, ch in enumerate(s):
-        if ch != "Z":
-            nxt = chr(ord(ch) + 1)
-            rest = len(s) - i - 1
-            alts.append(s[:i] + (f"[{nxt}-Z]" if nxt != "Z" else "Z") + (f"[A-Z]{{{rest}}}" if rest else ""))
-    return "(?:" + "|".join(alts) + ")"
+    return _greater_than(s, "A", "Z", f"[A-Z]{{{len(s) + 1},}}")
 
 
 def _gt_digits(m: int) -> str:
@@ -630,13 +635,7 @@ def _gt_digits(m: int) -> str:
     if m <= 0:
         return "[1-9][0-9]*"
     s = str(m)
-    alts = [f"[1-9][0-9]{{{len(s)},}}"]
-    for i, ch in enumerate(s):
-        if ch != "9":
-            nxt = chr(ord(ch) + 1)
-            rest = len(s) - i - 1
-            alts.append(s[:i] + (f"[{nxt}-9]" if nxt != "9" else "9") + (f"[0-9]{{{rest}}}" if rest else ""))
-    return "(?:" + "|".join(alts) + ")"
+    return _greater_than(s, "0", "9", f"[1-9][0-9]{{{len(s)},}}")
 
 
 # The plain form every spreadsheet app writes is `<c r="B7" s="1" t="s">`: the r attribute first, in double

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 
@@ -55,3 +58,9 @@ def row_of(st, trainer: str, credential: str | None = None):
         m &= s["credential"].eq(credential)
     assert m.sum() == 1, f"expected one standing for {trainer} {credential}, got {int(m.sum())}"
     return s[m].iloc[0]
+
+
+def cli(*args: object, timeout: int = 120) -> subprocess.CompletedProcess:
+    """``python -m cpd ARGS`` in a fresh process from the repo root, as a script or cron job runs it."""
+    return subprocess.run([sys.executable, "-m", "cpd", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, cwd=Path(__file__).resolve().parents[1])

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from icalendar import Calendar
 
 from cpd.calendar import clean, credits_needed, event_uid, write_calendar
-from tests.helpers import csv_bytes, run
+from tests.helpers import cli, csv_bytes, run
 
 AS_OF = date(2026, 6, 1)
 WHEN = datetime(2026, 6, 1, 8, 30, tzinfo=UTC)
@@ -152,7 +149,6 @@ def test_the_sample_calendar_and_the_cli(sample_standing, tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_bytes(csv_bytes(ROSTER))
     out = tmp_path / "deadlines.ics"
-    r = subprocess.run([sys.executable, "-m", "cpd", "calendar", str(roster), "--as-of", "2026-06-01", "--out",
-                        str(out)], capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[1])
+    r = cli("calendar", roster, "--as-of", "2026-06-01", "--out", out)
     assert r.returncode == 0, r.stderr
     assert len(Calendar.from_ical(out.read_bytes()).walk("VEVENT")) == 9

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 ROSTER = ("Trainer Name,Club,Certification,Expiration,CEUs earned,CPR/AED exp\n"
@@ -15,11 +15,6 @@ ROSTER = ("Trainer Name,Club,Certification,Expiration,CEUs earned,CPR/AED exp\n"
           "Ben Ito,Riverside,ACE PT,2026-04-30,,2027-01-01\n"
           "Cy Dee,Riverside,ISSA,2027-03-31,12 hrs,2027-01-01\n"
           "Bad Row,Riverside,ISSA,someday,,\n")
-
-
-def cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "cpd", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=120)
 
 
 @pytest.fixture()

@@ -10,10 +10,8 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -23,7 +21,7 @@ from cpd import report as report_module
 from cpd.model import Standing
 from cpd.report import DATE_FORMAT, SHEETS, attention_frame, write_report
 from cpd.samples import synthetic_standing
-from tests.helpers import csv_bytes, run, xlsx_bytes
+from tests.helpers import cli, csv_bytes, run, xlsx_bytes
 
 AS_OF = date(2026, 6, 1)
 WHEN = datetime(2026, 6, 1, 8, 30, tzinfo=UTC)
@@ -305,8 +303,7 @@ def test_the_cli_writes_the_report(tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_bytes(csv_bytes(ROSTER))
     out = tmp_path / "report.xlsx"
-    r = subprocess.run([sys.executable, "-m", "cpd", "report", str(roster), "--as-of", "2026-06-01", "--out",
-                        str(out)], capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[1])
+    r = cli("report", roster, "--as-of", "2026-06-01", "--out", out)
     assert r.returncode == 0, r.stderr
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == list(SHEETS) and HYPER in {c.value for c in wb["Standings"]["A"]}
