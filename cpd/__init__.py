@@ -10,19 +10,27 @@ from datetime import date
 
 from .catalogue import Catalogue, Credential, load_catalogue
 from .errors import RecertError, RulesError, UnreadableFile
-from .ingest import read_sources
+from .ingest import Reading, read_sources
 from .model import STATUS_COLOURS, STATUS_LABELS, STATUSES, Roster, Source, Standing
-from .standing import compute_standing
 
 __all__ = [
     "STATUSES", "STATUS_COLOURS", "STATUS_LABELS", "Catalogue", "Credential", "RecertError", "Roster",
-    "RulesError", "Source", "Standing", "UnreadableFile", "analyse", "compute_standing", "load_catalogue",
-    "read_sources",
+    "Reading", "RulesError", "Source", "Standing", "UnreadableFile", "analyse", "compute_standing",
+    "load_catalogue", "read_sources",
 ]
 
 
+def __getattr__(name: str) -> object:
+    # pandas-backed, so imported on first use: ``python -m cpd`` starts reading files before pandas loads.
+    if name == "compute_standing":
+        from .standing import compute_standing
+
+        return compute_standing
+    raise AttributeError(f"module 'cpd' has no attribute {name!r}")
+
+
 def analyse(
-    sources: Sequence[Source],
+    sources: Sequence[Source] | Reading,
     *,
     as_of: date,
     window: int = 90,
@@ -32,6 +40,8 @@ def analyse(
     on_error: str = "raise",
 ) -> Standing:
     """Files in, standing out: ``read_sources`` then ``compute_standing``."""
+    from .standing import compute_standing
+
     cat = catalogue or load_catalogue()
     roster = read_sources(sources, catalogue=cat, date_order=date_order, overrides=overrides, on_error=on_error)
     return compute_standing(roster, cat, as_of=as_of, window=window)

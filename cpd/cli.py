@@ -7,12 +7,16 @@ import shutil
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import analyse, safety
 from .catalogue import load_catalogue
 from .errors import RecertError
-from .export import standings_csv, to_json
-from .model import STATUS_LABELS, Source, Standing
+from .ingest import Reading
+from .model import STATUS_LABELS, Source
+
+if TYPE_CHECKING:
+    from .model import Standing
 
 LAYOUT_NAMES = {"certifications": "roster of certifications", "matrix": "training matrix", "staff": "staff list",
                 "ce_log": "CE log"}
@@ -73,13 +77,15 @@ def table(st: Standing, *, width: int | None = None) -> str:
     """A terminal table for people: aligned, most urgent first, one line per certification."""
     if width is None:  # a terminal: fit its width; a pipe or file: keep every word
         width = shutil.get_terminal_size((140, 40)).columns if sys.stdout.isatty() else 10_000
+    import pandas as pd
+
     s = st.standings
     heads = ["Status", "Trainer", "Club", "Credential", "Expires", "Days", "Credits", "CPR/AED", "What to do"]
     rows = []
     for r in s.itertuples(index=False):
         credits = "—" if r.earned != r.earned or r.required != r.required else (
             f"{r.earned:g}/{r.required:g} {r.unit}")
-        cpr = "—" if r.cpr_current is None or r.cpr_current is _NA else ("ok" if r.cpr_current else "MISSING")
+        cpr = "—" if r.cpr_current is None or r.cpr_current is pd.NA else ("ok" if r.cpr_current else "MISSING")
         rows.append([STATUS_LABELS.get(r.status, r.status), _clean(r.trainer), _clean(r.club),
                      _clean(r.credential_name or r.credential), r.expires.date().isoformat(), str(r.days_left),
                      credits, cpr, _clean("; ".join(r.reasons))])
@@ -116,15 +122,6 @@ def table(st: Standing, *, width: int | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-_NA = None
-try:  # pandas' missing scalar, compared by identity above
-    import pandas as _pd
-
-    _NA = _pd.NA
-except ImportError:  # pragma: no cover
-    pass
-
-
 def _clean(text: object) -> str:
     """Input text shown in a terminal: control characters (escape sequences) become visible, never run."""
     s = "" if text is None else str(text)
@@ -140,11 +137,15 @@ def main(argv: list[str] | None = None) -> int:
         print(_clean(exc), file=sys.stderr)
         return 1
     try:
-        catalogue = load_catalogue(args.rules)
         sources = [_read(f) for f in args.files]
-        as_of = args.as_of or date.today()
-        st = analyse(sources, as_of=as_of, window=args.window, date_order=args.date_order, catalogue=catalogue)
+        # Parsing starts now in background threads; the rules and pandas load meanwhile.
+        with Reading(sources) as reading:
+            catalogue = load_catalogue(args.rules)
+            as_of = args.as_of or date.today()
+            st = analyse(reading, as_of=as_of, window=args.window, date_order=args.date_order, catalogue=catalogue)
         if args.command == "standing":
+            from .export import standings_csv, to_json
+
             out = {"json": to_json, "csv": standings_csv, "table": table}[args.format](st)
             sys.stdout.write(out if out.endswith("\n") else out + "\n")
         elif args.command == "report":

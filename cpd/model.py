@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # frames at run time; not imported here so ``python -m cpd`` can start reading first
+    import pandas as pd
 
 # Worst first. The order is the urgency order everywhere (tables, charts, exports).
 STATUSES: tuple[str, ...] = ("expired", "grace", "at_risk", "behind", "on_track", "met")

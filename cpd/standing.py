@@ -6,6 +6,7 @@ reads the clock, a file or a rule value from code.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from functools import lru_cache
 
@@ -56,7 +57,7 @@ def cycle_start(expires: pd.Series, cycle_years: pd.Series) -> pd.Series:
 @lru_cache(maxsize=65536)
 def _fmt(x: float) -> str:
     """2.0 -> "2", 0.30000001 -> "0.3", 1.25 -> "1.25"."""
-    if x is None or not np.isfinite(x):
+    if x is None or not math.isfinite(x):
         return "?"
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
@@ -225,10 +226,9 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
 
 def _day_strings(dates: pd.Series) -> list[str]:
     """"27 Oct 2025" for each date, formatting each distinct date once."""
-    d = pd.to_datetime(dates)
-    uniq = d.dropna().unique()
-    names = dict(zip(uniq, (f"{t.day} {t:%b %Y}" for t in pd.DatetimeIndex(uniq)), strict=True))
-    return [names.get(x, "") for x in d.to_numpy()] if len(d) else []
+    codes, uniq = pd.factorize(pd.to_datetime(dates))
+    names = np.array([f"{t.day} {t:%b %Y}" for t in uniq] + [""], dtype=object)
+    return names[codes].tolist()  # code -1 (no date) picks the trailing ""
 
 
 def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T: pd.Timestamp,
@@ -261,7 +261,7 @@ def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T:
             r.append(f"lapsed on {E}: in the grace period until {grace_end}, "
                      "renewable with a late fee, but not valid to work until renewed")
         if known and info and has_req:
-            hours = f" ({_units(rem * hpu, 'hour')})" if np.isfinite(hpu) and rem > 0 and unit != "hour" else ""
+            hours = f" ({_units(rem * hpu, 'hour')})" if math.isfinite(hpu) and rem > 0 and unit != "hour" else ""
             if earned >= req:
                 r.append(f"credits met: {_fmt(earned)} of {_fmt(req)} {unit}")
             elif status in ("at_risk", "behind", "on_track"):

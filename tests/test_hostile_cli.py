@@ -130,6 +130,8 @@ def test_mutated_valid_files_give_a_standing_or_the_projects_error(which, seed, 
     data = bytearray(VALID[which])
     rng = random.Random(seed)
     for _ in range(flips):
+        if not data:  # deletions emptied a small file: an empty upload is a case of its own
+            break
         i = rng.randrange(len(data))
         op = rng.random()
         if op < 0.6:

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from ..catalogue import Catalogue
 from ..errors import UnreadableFile
-from ..model import Roster, Source
-from .assemble import assemble
-from .grid import read_grids
-from .sheets import SheetResult, read_sheet
+from ..model import Source
+from .grid import Reading
 
-__all__ = ["read_sources", "UnreadableFile"]
+if TYPE_CHECKING:
+    from ..catalogue import Catalogue
+    from ..model import Roster
+    from .sheets import SheetResult
+
+__all__ = ["Reading", "UnreadableFile", "read_sources"]
 
 
 def read_sources(
-    sources: Sequence[Source],
+    sources: Sequence[Source] | Reading,
     *,
     catalogue: Catalogue,
     date_order: str = "auto",
@@ -32,26 +35,41 @@ def read_sources(
 
     ``overrides`` maps (file, sheet) to {header: field or ""} to correct a column mapping ("" ignores it).
     ``on_error="collect"`` keeps going past an unreadable file and lists its sentence in ``Roster.unreadable``
-    (the app); ``"raise"`` raises it (the CLI).
+    (the app); ``"raise"`` raises it (the CLI). ``sources`` may be a ``Reading`` already started (the CLI starts
+    it before the imports below, which then overlap the parse of the biggest sheet).
     """
     if date_order not in ("auto", "mdy", "dmy"):
         raise ValueError(f"date_order must be auto, mdy or dmy, not {date_order!r}")
+    reading = sources if isinstance(sources, Reading) else Reading(sources)
+    with reading:
+        return _read(reading, catalogue, date_order, overrides, on_error)
+
+
+def _read(reading: Reading, catalogue: Catalogue, date_order: str,
+          overrides: Mapping[tuple[str, str], Mapping[str, str]] | None, on_error: str) -> Roster:
+    # pandas comes in here, not at import: ``python -m cpd`` starts reading the files first.
+    from .assemble import assemble
+    from .sheets import read_sheet
+
+    sources = reading.sources
     results: list[SheetResult] = []
     unreadable: list[str] = []
     notices: dict[str, None] = {}
-    for src in sources:
+    for _src, grids in reading:
+        done: list[SheetResult] = []
+        said: list[str] = []
         try:
-            grids = read_grids(src.name, src.data)
+            for grid in grids:  # each sheet is mapped as soon as it is parsed
+                said.extend(grid.notices)
+                override = (overrides or {}).get((grid.file, grid.sheet))
+                done.append(read_sheet(grid, catalogue=catalogue, date_order=date_order, override=override))
         except UnreadableFile as exc:
             if on_error == "raise":
                 raise
-            unreadable.append(str(exc))
+            unreadable.append(str(exc))  # a file is read whole or not at all: drop its sheets mapped so far
             continue
-        for grid in grids:
-            for notice in grid.notices:
-                notices.setdefault(notice, None)
-            override = (overrides or {}).get((grid.file, grid.sheet))
-            results.append(read_sheet(grid, catalogue=catalogue, date_order=date_order, override=override))
+        results.extend(done)
+        notices.update(dict.fromkeys(said))
     if sources and not unreadable and all(r.mapping.layout == "skipped" for r in results):
         if all(r.mapping.note.endswith(" is empty") for r in results):
             message = "the file holds no data: export the sheet again with its rows and upload it."

@@ -128,8 +128,9 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
                                                      name_key=("name_key", "first"))
         trainers = trainers.join(firsts).sort_values("_order")
         trainers[["name", "club", "role", "email", "local_id"]] = trainers[["name", "club", "role", "email", "local_id"]].astype(object).fillna("")
-        trainers["trainer_id"] = [i if i else stable_id(k) for k, i in
-                                  zip(trainers["name_key"].tolist(), trainers["local_id"].tolist(), strict=True)]
+        # Ids stay object dtype: pandas' Arrow strings are many times slower in the isin/map calls on them.
+        trainers["trainer_id"] = pd.Series([i if i else stable_id(k) for k, i in zip(
+            trainers["name_key"].tolist(), trainers["local_id"].tolist(), strict=True)], index=trainers.index, dtype=object)
         trainers["trainer"] = trainers["name"].where(trainers["name"] != "", trainers["trainer_id"])
         dup_ids = trainers["trainer_id"].duplicated(keep=False)
         if dup_ids.any():  # the same id used for different people in different files
@@ -142,6 +143,9 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
         id_of = pd.Series(dtype=object)
         trainers_out = pd.DataFrame(columns=TRAINER_COLUMNS)
 
+    id_index = pd.Index(id_of.index.to_numpy(dtype=object), dtype=object)
+    ids = id_of.to_numpy(dtype=object)
+
     def attach(frames: list[tuple[int, pd.DataFrame]], columns: list[str]) -> pd.DataFrame:
         f = with_rid(frames)
         if not len(f):
@@ -149,8 +153,9 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
         rid = f["_rid"].to_numpy(dtype=int)
         keep = (fate[rid] == "accepted") & (person_of[rid] != "")
         f = f[keep].reset_index(drop=True)
-        f["trainer_id"] = pd.Series(person_of[rid[keep]], dtype=object).map(id_of).to_numpy()
-        return f[f["trainer_id"].notna()]
+        at = id_index.get_indexer(person_of[rid[keep]])
+        f["trainer_id"] = pd.Series(np.where(at >= 0, ids[at], None), dtype=object)
+        return f[at >= 0]
 
     certs = attach([(i, r.certs) for i, r in enumerate(used)], CERTIFICATION_COLUMNS)
     if len(certs):

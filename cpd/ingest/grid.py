@@ -2,17 +2,29 @@
 
 This is the only place that touches file formats. Checks that protect the parsers (size, signature, zip bombs,
 entity bombs, absurd dimensions) run first, in ``cpd.safety``.
+
+``Reading`` starts this work in background threads as soon as the bytes are in hand: python-calamine parses a
+sheet without holding the GIL (and the safety scan inflates and searches with zlib and RE2, which release it
+too), so while the biggest sheet is parsed the caller imports pandas and maps the sheets that are ready. The
+grids still come back file by file and sheet by sheet in workbook order, so nothing downstream can tell.
 """
 
 from __future__ import annotations
 
 import io
+import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import python_calamine as pc
 
 from .. import safety, textfile
 from ..errors import UnreadableFile
+from ..model import Source
+
+READ_THREADS = 2  # the machines Recert targets have two cores; calamine parses one sheet per thread
 
 
 @dataclass(frozen=True)
@@ -33,11 +45,86 @@ class Grid:
 
 
 def read_grids(name: str, data: bytes) -> list[Grid]:
-    """All sheets of one file as grids; raises UnreadableFile with the sentence a manager sees."""
+    """All sheets of one file as grids, in this thread; raises UnreadableFile with the sentence a manager sees."""
     sniffed = safety.sniff(name, data)
     if sniffed.kind == "text":
         return [_text_grid(name, data)]
-    return _workbook_grids(name, data, sniffed)
+    with _damaged(name):
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return [_sheet_grid(name, wb, sniffed, meta) for meta in _worksheets(wb)]
+
+
+class Reading:
+    """Files being read in background threads, started early; iterate for (source, its grids in order).
+
+    Use as a context manager: leaving it cancels reads nobody will consume (an error in one file, or an
+    unreadable rules file before the first grid was asked for).
+    """
+
+    def __init__(self, sources: Sequence[Source], *, threads: int = READ_THREADS) -> None:
+        self.sources = tuple(sources)
+        self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="recert-read")
+        self._local = threading.local()  # one calamine workbook per thread and file ("Already borrowed" if shared)
+        self._files = [self._pool.submit(self._open, i, src) for i, src in enumerate(self.sources)]
+
+    def __enter__(self) -> Reading:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def __iter__(self) -> Iterator[tuple[Source, Iterator[Grid]]]:
+        for src, opened in zip(self.sources, self._files, strict=True):
+            yield src, self._grids(opened)
+
+    @staticmethod
+    def _grids(opened: Future[list[Future[Grid]]]) -> Iterator[Grid]:
+        """The file's grids as each becomes ready; UnreadableFile (from any sheet) ends the file."""
+        for sheet in opened.result():
+            yield sheet.result()
+
+    def _open(self, index: int, src: Source) -> list[Future[Grid]]:
+        """Sniff the file, then queue its sheets biggest first, so the longest parse starts at once."""
+        sniffed = safety.sniff(src.name, src.data)
+        if sniffed.kind == "text":
+            done: Future[Grid] = Future()
+            done.set_result(_text_grid(src.name, src.data))
+            return [done]
+        with _damaged(src.name):
+            metas = _worksheets(self._book(index, src))
+        cells = dict(sniffed.sheet_cells)
+        order = sorted(range(len(metas)), key=lambda i: -cells.get(metas[i].name, 0))
+        queued = {i: self._pool.submit(self._sheet, index, src, sniffed, metas[i]) for i in order}
+        return [queued[i] for i in range(len(metas))]
+
+    def _sheet(self, index: int, src: Source, sniffed: safety.Sniffed, meta: pc.SheetMetadata) -> Grid:
+        with _damaged(src.name):
+            return _sheet_grid(src.name, self._book(index, src), sniffed, meta)
+
+    def _book(self, index: int, src: Source) -> pc.CalamineWorkbook:
+        books = self._local.__dict__.setdefault("books", {})
+        if index not in books:
+            books[index] = pc.CalamineWorkbook.from_filelike(io.BytesIO(src.data))
+        return books[index]
+
+
+@contextmanager
+def _damaged(name: str) -> Iterator[None]:
+    """Turn whatever the parser raises on a broken workbook into the sentence a manager sees."""
+    try:
+        yield
+    except UnreadableFile:
+        raise
+    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
+        raise UnreadableFile("the workbook is damaged and cannot be read: open it in Excel, save it again "
+                             "and upload the new copy.", file=name) from exc
+
+
+def _worksheets(wb: pc.CalamineWorkbook) -> list[pc.SheetMetadata]:
+    return [m for m in wb.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
 
 
 def _text_grid(name: str, data: bytes) -> Grid:
@@ -49,29 +136,16 @@ def _text_grid(name: str, data: bytes) -> Grid:
                 notices=tuple(f"{name}: {n}" for n in notices))
 
 
-def _workbook_grids(name: str, data: bytes, sniffed: safety.Sniffed) -> list[Grid]:
+def _sheet_grid(name: str, wb: pc.CalamineWorkbook, sniffed: safety.Sniffed, meta: pc.SheetMetadata) -> Grid:
     # sniff() already scanned every sheet part: it knows the date system and the hidden rows.
-    date1904, hidden_rows = sniffed.date1904, dict(sniffed.hidden_rows)
-    try:
-        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        grids: list[Grid] = []
-        for meta in wb.sheets_metadata:
-            if meta.typ != pc.SheetTypeEnum.WorkSheet:
-                continue
-            sheet = wb.get_sheet_by_name(meta.name)
-            safety.check_sheet_size(name, meta.name, sheet.height, sheet.width)
-            rows = sheet.to_python(skip_empty_area=True)
-            start_row = sheet.start[0] if sheet.start else 0
-            grids.append(Grid(
-                file=name, sheet=meta.name, rows=rows,
-                row_numbers=list(range(start_row + 1, start_row + 1 + len(rows))),
-                hidden=meta.visible != pc.SheetVisibleEnum.Visible, date1904=date1904,
-                hidden_rows=hidden_rows.get(meta.name, ()),
-                notices=tuple(sniffed.notices),
-            ))
-        return grids
-    except UnreadableFile:
-        raise
-    except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
-        raise UnreadableFile("the workbook is damaged and cannot be read: open it in Excel, save it again "
-                             "and upload the new copy.", file=name) from exc
+    sheet = wb.get_sheet_by_name(meta.name)
+    safety.check_sheet_size(name, meta.name, sheet.height, sheet.width)
+    rows = sheet.to_python(skip_empty_area=True)
+    start_row = sheet.start[0] if sheet.start else 0
+    return Grid(
+        file=name, sheet=meta.name, rows=rows,
+        row_numbers=list(range(start_row + 1, start_row + 1 + len(rows))),
+        hidden=meta.visible != pc.SheetVisibleEnum.Visible, date1904=sniffed.date1904,
+        hidden_rows=dict(sniffed.hidden_rows).get(meta.name, ()),
+        notices=tuple(sniffed.notices),
+    )

@@ -28,7 +28,7 @@ from .header import (
     header_unit,
     map_header,
 )
-from .values import is_blank, map_unique, parse_amounts, parse_dates, text_column, unit_kind
+from .values import Distinct, is_blank, map_unique, parse_amounts, parse_dates, text_column, unit_kind
 
 # Date columns of a matrix that are not qualifications.
 _NOT_CREDENTIAL = re.compile(r"\b(date|dob|birth|born|hire|hired|start|started|joined|updated|modified|review|"
@@ -155,6 +155,13 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             cells[:] = [(list(r) + [""] * (width - len(r)))[:width] for r in body_rows]
     frame = pd.DataFrame(cells, columns=range(width), dtype=object)
     rownum = pd.Series(numbers, index=frame.index, dtype="int64")
+    distinct: dict[int, Distinct] = {}
+
+    def dist(i: int) -> Distinct:
+        """Column ``i`` factorised once, for every check and parse below."""
+        if i not in distinct:
+            distinct[i] = Distinct.of(frame[i])
+        return distinct[i]
     cols = {f: i for i, f in guess.fields.items()}
     used = set(guess.fields) | {c.index for c in guess.credential_columns}
     ignored = tuple(tidy(header[i]) for i in range(width) if i not in used and str(header[i]).strip())
@@ -164,17 +171,16 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
 
     # Blank rows and total rows.
     if grid.text:  # csv cells are strings: whitespace-only counts as blank
-        blank_cells = {i: is_blank(frame[i]) for i in range(width)}
+        blank_cells = {i: is_blank(dist(i)) for i in range(width)}
     else:  # calamine gives "" for an empty cell
-        blank_cells = {i: pd.Series(pd.isna(cells[:, i]) | (cells[:, i] == ""), index=frame.index)
-                       for i in range(width)}
+        blank_cells = {i: dist(i).spread(_empty(dist(i).uniques)) for i in range(width)}
     row_blank = pd.Series(True, index=frame.index)
     first_text = pd.Series("", index=frame.index, dtype=object)
     seen = pd.Series(False, index=frame.index)
     for i in range(width):  # the first non-blank cell of each row, if it is text
         fresh = ~seen & ~blank_cells[i]
         if fresh.any():
-            first_text[fresh] = map_unique(frame.loc[fresh, i], lambda v: v if isinstance(v, str) else "")
+            first_text[fresh] = map_unique(dist(i), lambda v: v if isinstance(v, str) else "")[fresh]
         seen |= fresh
         row_blank &= blank_cells[i]
     total = ~row_blank & map_unique(first_text, _is_total).astype(bool)
@@ -226,7 +232,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         i = cols.get(field_name)
         if i is None:
             return pd.Series("", index=frame.index, dtype=object)
-        return text_column(frame[i])
+        return text_column(dist(i))
 
     def label(field_name: str) -> str:
         i = cols.get(field_name)
@@ -254,7 +260,10 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         hint = header_date_order(header[i]) if i is not None else None
         if order == "auto" and hint:
             order = hint
-        parsed = parse_dates(values.where(fate.ne(BLANK), ""), order=order, date1904=grid.date1904)
+        if i is not None and not (fate.eq(BLANK) & ~blank_cells[i]).any():  # no total row has a value here
+            parsed = parse_dates(dist(i), order=order, date1904=grid.date1904)
+        else:
+            parsed = parse_dates(values.where(fate.ne(BLANK), ""), order=order, date1904=grid.date1904)
         if parsed.order:
             date_orders[h] = parsed.order + (" (assumed)" if parsed.assumed else "")
             if parsed.assumed:
@@ -289,7 +298,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             reject(cpr_iss.bad, label("cpr_issued"), bad_dates("cpr_issued", cpr_iss))
         if cpr_exp is not None:
             reject(cpr_exp.bad, label("cpr_expires"), bad_dates("cpr_expires", cpr_exp))
-        amounts = parse_amounts(col("amount")) if "amount" in cols else None
+        amounts = parse_amounts(dist(cols["amount"])) if "amount" in cols else None
         if amounts is not None:
             reject(amounts.bad, label("amount"), amounts.why)
         ok = fate.eq(ACCEPTED)
@@ -390,7 +399,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             in_hours = pd.Series(False, index=frame.index)
             if cc.credential in credit_cols:
                 ccol = credit_cols[cc.credential]
-                amounts = parse_amounts(frame[ccol.index])
+                amounts = parse_amounts(dist(ccol.index))
                 credits = amounts.values
                 in_hours = amounts.kinds.eq("hours") | (amounts.kinds.isna() & (header_unit(ccol.header) == "hours"))
             cert_frames.append(pd.DataFrame({
@@ -411,7 +420,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         d = dates("date")
         reject(d.bad, label("date"), bad_dates("date", d))
         reject(d.values.isna() & ~d.bad, label("date"), "no activity date")
-        amounts = parse_amounts(col("amount"))
+        amounts = parse_amounts(dist(cols["amount"]))
         reject(amounts.bad, label("amount"), amounts.why)
         reject(amounts.values.isna() & ~amounts.bad, label("amount"), "no amount")
         kind = amounts.kinds.copy()
@@ -436,9 +445,10 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         if "credential" in cols:
             cred_raw = text("credential")
             bodies_raw = bodies_raw.where(bodies_raw.ne(""), cred_raw)
-        uniq = {b: _bodies(b, catalogue) for b in bodies_raw.unique()}
-        bodies = bodies_raw.map(uniq)
-        unknown_only = map_unique(bodies_raw, lambda b: len(uniq[b]) == 0).astype(bool) & bodies_raw.ne("")
+        named = Distinct.of(bodies_raw)
+        found = pd.Series([_bodies(b, catalogue) for b in named.uniques], dtype=object)
+        bodies = named.spread(found)
+        unknown_only = named.spread(found.map(len).eq(0) & named.uniques.ne(""))
         reject(unknown_only, label("approved_for") if "approved_for" in cols else label("credential"),
                lambda idx: bodies_raw[idx].map(lambda b: f"'{b}' is not a certifying body Recert knows, so these credits cannot be placed"))
         ok = fate.eq(ACCEPTED)
@@ -481,6 +491,12 @@ def _bodies(text: str, catalogue: Catalogue) -> tuple[str, ...]:
         if code and code not in out:
             out.append(code)
     return tuple(out)
+
+
+def _empty(values: pd.Series) -> pd.Series:
+    """Cells calamine leaves empty ("" or a missing value); a space typed into a cell is data in a workbook."""
+    v = values.to_numpy()
+    return pd.Series(pd.isna(v) | (v == ""), dtype=bool)
 
 
 def _blank_cell(v: object) -> bool:

@@ -236,17 +236,19 @@ def _parse_amounts(values: pd.Series) -> AmountColumn:
     return AmountColumn(values=vals, kinds=kinds, unit_text=unit_text, bad=bad, why=why)
 
 
+def _tidy_cell(v: object) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.datetime | dt.date):
+        return v.isoformat()[:10]
+    return " ".join(str(v).split())
+
+
 def _text_column(values: pd.Series) -> pd.Series:
     """Cells as tidy text: numbers that are whole become "123" (ids), blanks become ""."""
-    def one(v: object) -> str:
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            return ""
-        if isinstance(v, float) and v.is_integer():
-            return str(int(v))
-        if isinstance(v, dt.datetime | dt.date):
-            return v.isoformat()[:10]
-        return " ".join(str(v).split())
-    return values.astype(object).map(one).astype(object)
+    return pd.Series([_tidy_cell(v) for v in values], index=values.index, dtype=object)
 
 
 # Per-unique-value evaluation ---------------------------------------------------------------------------------
@@ -254,50 +256,73 @@ def _text_column(values: pd.Series) -> pd.Series:
 # parse each distinct value once and spread the result back with the factorize codes.
 
 
-def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
-    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+@dataclass(frozen=True)
+class Distinct:
+    """A column as its distinct values plus, per row, the code of its value.
+
+    A sheet factorises each column once (``Distinct.of``) and hands this to every parser below, which then
+    work per distinct value; a plain Series is factorised on the way in.
+    """
+
+    codes: np.ndarray
+    uniques: pd.Series  # object dtype, default index
+    index: pd.Index
+
+    @classmethod
+    def of(cls, values: pd.Series | Distinct) -> Distinct:
+        if isinstance(values, Distinct):
+            return values
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+        return cls(codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object), values.index)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def spread(self, result: pd.Series) -> pd.Series:
+        """A per-distinct-value result, one per row."""
+        return pd.Series(result.to_numpy()[self.codes], index=self.index, dtype=result.dtype)
+
+    def where(self, keep: pd.Series, other: object) -> pd.Series:
+        """The raw values, ``other`` where ``keep`` is False (rebuilt from the codes, no pandas object compare)."""
+        out = self.uniques.to_numpy()[self.codes]
+        out[~keep.to_numpy()] = other
+        return pd.Series(out, index=self.index, dtype=object)
 
 
-def _spread(result: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
-    return pd.Series(result.to_numpy()[codes], index=index, dtype=result.dtype)
-
-
-def is_blank(values: pd.Series) -> pd.Series:
+def is_blank(values: pd.Series | Distinct) -> pd.Series:
     """Empty cells, None, NaN and whitespace-only strings."""
     if len(values) == 0:
         return pd.Series([], dtype=bool, index=values.index)
-    codes, uniq = _factorize(values)
-    return _spread(_is_blank(uniq), codes, values.index)
+    d = Distinct.of(values)
+    return d.spread(_is_blank(d.uniques))
 
 
-def parse_dates(values: pd.Series, *, order: str = "auto", date1904: bool = False) -> DateColumn:
+def parse_dates(values: pd.Series | Distinct, *, order: str = "auto", date1904: bool = False) -> DateColumn:
     """Parse a column of raw cells to dates, deciding day/month order once for the whole column."""
     if len(values) == 0:
         empty = pd.Series([], dtype="datetime64[ns]", index=values.index)
         return DateColumn(empty, pd.Series([], dtype=bool, index=values.index), None, False)
-    codes, uniq = _factorize(values)
-    parsed = _parse_dates(uniq, order=order, date1904=date1904)
-    return DateColumn(values=_spread(parsed.values, codes, values.index), bad=_spread(parsed.bad, codes, values.index),
-                      order=parsed.order, assumed=parsed.assumed)
+    d = Distinct.of(values)
+    parsed = _parse_dates(d.uniques, order=order, date1904=date1904)
+    return DateColumn(values=d.spread(parsed.values), bad=d.spread(parsed.bad), order=parsed.order,
+                      assumed=parsed.assumed)
 
 
-def parse_amounts(values: pd.Series) -> AmountColumn:
+def parse_amounts(values: pd.Series | Distinct) -> AmountColumn:
     """Numbers as numbers or text with units and decimal commas: 12, "12 hrs", "1.5 CEU", "0,5"."""
-    codes, uniq = _factorize(values)
-    a = _parse_amounts(uniq)
-    return AmountColumn(values=_spread(a.values, codes, values.index), kinds=_spread(a.kinds, codes, values.index),
-                        unit_text=_spread(a.unit_text, codes, values.index), bad=_spread(a.bad, codes, values.index),
-                        why=_spread(a.why, codes, values.index))
+    d = Distinct.of(values)
+    a = _parse_amounts(d.uniques)
+    return AmountColumn(values=d.spread(a.values), kinds=d.spread(a.kinds), unit_text=d.spread(a.unit_text),
+                        bad=d.spread(a.bad), why=d.spread(a.why))
 
 
-def text_column(values: pd.Series) -> pd.Series:
+def text_column(values: pd.Series | Distinct) -> pd.Series:
     """Cells as tidy text: numbers that are whole become "123" (ids), blanks become ""."""
-    codes, uniq = _factorize(values)
-    return _spread(_text_column(uniq), codes, values.index)
+    d = Distinct.of(values)
+    return d.spread(_text_column(d.uniques))
 
 
-def map_unique(values: pd.Series, fn) -> pd.Series:
+def map_unique(values: pd.Series | Distinct, fn) -> pd.Series:
     """``values.map(fn)`` evaluating ``fn`` once per distinct value."""
-    codes, uniq = _factorize(values)
-    return _spread(pd.Series([fn(v) for v in uniq], dtype=object), codes, values.index)
+    d = Distinct.of(values)
+    return d.spread(pd.Series([fn(v) for v in d.uniques], dtype=object))
