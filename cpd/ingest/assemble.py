@@ -71,7 +71,8 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
     # Staff ids match ignoring leading zeros ("007" typed as text on one sheet, 7 as a number on another).
     raw_lid = obs["local_id"].astype(object) if len(obs) else pd.Series(dtype=object)
     lid = map_unique(raw_lid, _canonical_id) if len(obs) else raw_lid
-    both = (name_key != "") & (lid != "")
+    # Masks by numpy compare: pandas' object-Series compare costs several times more at 190,000 rows.
+    both = (name_key.to_numpy(dtype=object) != "") & (lid.to_numpy(dtype=object) != "")
     named = pd.DataFrame({"file": obs["file"][both], "local_id": lid[both], "name_key": name_key[both]}) if len(obs) \
         else pd.DataFrame(columns=["file", "local_id", "name_key"])
     file_map = named.drop_duplicates(["file", "local_id"]).set_index(["file", "local_id"])["name_key"]
@@ -83,17 +84,21 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
     id_by_name = id_by_name.set_index("name_key")["local_id"]
 
     if len(obs):
-        need = name_key.eq("") & lid.ne("")
+        need = (name_key.to_numpy(dtype=object) == "") & (lid.to_numpy(dtype=object) != "")
         if need.any():
-            idx = pd.MultiIndex.from_arrays([obs.loc[need, "file"], lid[need]])
-            via_file = pd.Series(file_map.reindex(idx).to_numpy(), index=obs.index[need], dtype=object)
-            via_global = lid[need].map(global_map).astype(object)
-            name_key.loc[need] = via_file.where(via_file.notna(), via_global).fillna("").to_numpy()
-        need_id = lid.eq("") & name_key.ne("")
+            ids = lid.to_numpy(dtype=object)[need]
+            via_file = file_map.reindex(pd.MultiIndex.from_arrays([obs["file"].to_numpy(dtype=object)[need], ids]))
+            via_global = global_map.reindex(pd.Index(ids, dtype=object)).to_numpy(dtype=object)
+            found = np.where(via_file.isna().to_numpy(), via_global, via_file.to_numpy(dtype=object))
+            name_key.loc[need] = np.where(pd.isna(found), "", found)
+        nk = name_key.to_numpy(dtype=object)
+        need_id = (lid.to_numpy(dtype=object) == "") & (nk != "")
         if need_id.any():
             lid = lid.copy()
-            lid.loc[need_id] = name_key[need_id].map(id_by_name).astype(object).fillna("").to_numpy()
-        person = (lid + "\x1f" + name_key).where(name_key.ne(""), "")
+            found = id_by_name.reindex(pd.Index(nk[need_id], dtype=object)).to_numpy(dtype=object)
+            lid.loc[need_id] = np.where(pd.isna(found), "", found)
+        person = pd.Series(np.where(nk != "", lid.to_numpy(dtype=object) + "\x1f" + nk, ""), index=obs.index,
+                           dtype=object)
     else:
         person = pd.Series(dtype=object)
     person_of = np.full(n, "", dtype=object)
@@ -115,13 +120,15 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
     # Trainers: one per person, details from the first row that gives them.
     ok_obs = (fate[obs_rid] == "accepted") & (person.to_numpy(dtype=object) != "") if len(obs) else np.array([], bool)
     if ok_obs.any():
-        shown = raw_lid.where(raw_lid.ne(""), lid)  # the id as the file wrote it
-        o = obs[ok_obs].assign(person=person[ok_obs], local_id=shown[ok_obs].replace("", np.nan),
-                               name_key=name_key[ok_obs])
+        raw = raw_lid.to_numpy(dtype=object)
+        shown = np.where(raw != "", raw, lid.to_numpy(dtype=object))[ok_obs]  # the id as the file wrote it
+        o = obs[ok_obs].assign(person=person[ok_obs], local_id=pd.Series(
+            np.where(shown == "", None, shown), index=obs.index[ok_obs], dtype=object), name_key=name_key[ok_obs])
         o["_order"] = np.arange(len(o))
         # Prefer a spelling with capitals ("Ana Silva" over "ana silva").
         o["_lower"] = map_unique(o["name"], lambda v: (not v) or v == v.lower()).astype(bool)
-        details = o[["name", "club", "role", "email"]].replace("", np.nan)
+        details = {c: pd.Series(np.where(v == "", None, v), index=o.index, dtype=object)  # "" is missing for first()
+                   for c in ("name", "club", "role", "email") for v in [o[c].to_numpy(dtype=object)]}
         ranked = o.assign(**details).sort_values(["_lower", "_order"], kind="stable")
         trainers = ranked.groupby("person", sort=False)[["name", "club", "role", "email"]].first()
         firsts = o.groupby("person", sort=False).agg(_order=("_order", "min"), local_id=("local_id", "first"),
