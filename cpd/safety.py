@@ -733,6 +733,11 @@ class _Matcher:
 _MATCHER: _Matcher | None = None
 
 
+def prepare() -> None:
+    """Load what the sheet scan needs (pyarrow's RE2) now, in the calling thread."""
+    _matcher()
+
+
 def _matcher() -> _Matcher:
     global _MATCHER
     if _MATCHER is None:

@@ -32,6 +32,18 @@ def _canonical_id(value: object) -> str:
     return (text.lstrip("0") or "0") if text.isdigit() else text
 
 
+def _distinct_rows(obs: pd.DataFrame, accepted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first row of each distinct observation, each row's observation number), in order of first appearance."""
+    if not len(obs):
+        return np.array([], dtype=int), np.array([], dtype=int)
+    code = accepted.astype(np.int64)
+    for col in ("file", "local_id", "name", "club", "role", "email"):
+        c, u = pd.factorize(obs[col].to_numpy(dtype=object))
+        code, _ = pd.factorize(code * (len(u) + 1) + c)  # re-coded each time, so it never overflows
+    first = pd.Series(code).drop_duplicates().index.to_numpy()  # codes number observations by first appearance
+    return first, code
+
+
 def stable_id(name_key: str) -> str:
     """A trainer id derived from the normalised name, stable across runs and files."""
     return "t-" + hashlib.sha1(name_key.encode("utf-8")).hexdigest()[:10]
@@ -62,6 +74,11 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
     people = with_rid([(i, r.people) for i, r in enumerate(used)])
     obs = people[fate[people["_rid"].to_numpy(dtype=int)] != "blank"] if len(people) else people
     obs = obs.reset_index(drop=True)
+    obs_rid = obs["_rid"].to_numpy(dtype=int) if len(obs) else np.array([], dtype=int)
+    # A CE log names each trainer once per course: resolve each distinct observation (same file, id, name and
+    # details, same fate) once, on its first row, and spread the answer back to every row through ``code``.
+    first, code = _distinct_rows(obs, fate[obs_rid] == "accepted")
+    obs = obs.iloc[first].reset_index(drop=True)
     name_key = map_unique(obs["name"], fold) if len(obs) else pd.Series(dtype=object)
 
     # A person is (staff id, name): two staff ids are two people even when they share a name, and the same id
@@ -102,15 +119,14 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
     else:
         person = pd.Series(dtype=object)
     person_of = np.full(n, "", dtype=object)
-    obs_rid = obs["_rid"].to_numpy(dtype=int) if len(obs) else np.array([], dtype=int)
-    person_of[obs_rid] = person.to_numpy(dtype=object)
+    person_of[obs_rid] = person.to_numpy(dtype=object)[code]
 
     # Rows whose person cannot be resolved are rejected (a staff sheet row is its own person).
     unresolved = (fate == "accepted") & (person_of == "") & (layout_of != "staff")
     if unresolved.any():
         pos = np.flatnonzero(unresolved)
         ids = np.full(n, "", dtype=object)
-        ids[obs_rid] = lid.to_numpy(dtype=object)
+        ids[obs_rid] = lid.to_numpy(dtype=object)[code]
         fate[pos] = "rejected"
         ledger.loc[pos, "fate"] = "rejected"
         ledger.loc[pos, "column"] = column_of[pos]
@@ -118,7 +134,7 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
                                      "given to a trainer" for i in ids[pos]]
 
     # Trainers: one per person, details from the first row that gives them.
-    ok_obs = (fate[obs_rid] == "accepted") & (person.to_numpy(dtype=object) != "") if len(obs) else np.array([], bool)
+    ok_obs = (fate[obs["_rid"].to_numpy(dtype=int)] == "accepted") & (person.to_numpy(dtype=object) != "") if len(obs) else np.array([], bool)
     if ok_obs.any():
         raw = raw_lid.to_numpy(dtype=object)
         shown = np.where(raw != "", raw, lid.to_numpy(dtype=object))[ok_obs]  # the id as the file wrote it

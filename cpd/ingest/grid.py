@@ -63,6 +63,7 @@ class Reading:
 
     def __init__(self, sources: Sequence[Source], *, threads: int = READ_THREADS) -> None:
         self.sources = tuple(sources)
+        safety.prepare()  # the scan's RE2 (pyarrow) loads here, not in a worker racing the caller's pandas import
         self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="recert-read")
         self._local = threading.local()  # one calamine workbook per thread and file ("Already borrowed" if shared)
         self._files = [self._pool.submit(self._open, i, src) for i, src in enumerate(self.sources)]
