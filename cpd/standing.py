@@ -15,7 +15,7 @@ import pandas as pd
 
 from .catalogue import Catalogue
 from .ingest.assemble import reject_rows
-from .ingest.values import map_unique
+from .ingest.values import Distinct
 from .model import (
     CONTRIBUTION_COLUMNS,
     STANDING_COLUMNS,
@@ -97,11 +97,17 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
     body_hpu = {b: set(g.fillna(-1.0)) for b, g in
                 rules[rules["kind"].eq("certification")].groupby("body")["hours_per_unit"]}
     if len(acts):
-        units = acts["unit_kind"].eq("units")
-        n_bodies = map_unique(acts["bodies"], len).astype(int)
+        units = pd.Series(acts["unit_kind"].to_numpy(dtype=object) == "units", index=acts.index)
+        # "bodies" (a tuple) follows from "bodies_text": work per distinct text, which hashes far faster.
+        named = Distinct.of(acts["bodies_text"])
+        tuples = acts["bodies"].to_numpy(dtype=object)[pd.Series(named.codes).drop_duplicates().index]
+        n_bodies = named.spread(pd.Series([len(bs) for bs in tuples], dtype=int))
         no_body = n_bodies.eq(0)
-        amb_trainer = units & no_body & acts["trainer_id"].map(sizes_per_trainer).fillna(0).gt(1)
-        named_sizes = map_unique(acts["bodies"], lambda bs: len({h for b in bs for h in body_hpu.get(b, ())})).astype(int)
+        amb_trainer = units & no_body
+        if amb_trainer.any():
+            amb_trainer &= acts["trainer_id"].map(sizes_per_trainer).fillna(0).gt(1)
+        named_sizes = named.spread(pd.Series([len({h for b in bs for h in body_hpu.get(b, ())}) for bs in tuples],
+                                             dtype=int))
         amb_bodies = units & ~no_body & named_sizes.gt(1)
         rejected = amb_trainer | amb_bodies
         if rejected.any():
@@ -138,7 +144,11 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
         a = acts[["activity_id", "trainer_id", "date", "amount", "unit_kind", "bodies"]]
         nb = a[n_bodies[a.index].eq(0)]
         pairs.append(nb.merge(cert_side, on="trainer_id"))
-        wb = a[n_bodies[a.index].gt(0)].explode("bodies").rename(columns={"bodies": "body"})
+        # Most activities name one body: take it directly and explode only the rows that name several.
+        one = a[n_bodies[a.index].eq(1)]
+        one = one.assign(bodies=[bs[0] for bs in one["bodies"].tolist()]).rename(columns={"bodies": "body"})
+        several = a[n_bodies[a.index].gt(1)].explode("bodies").rename(columns={"bodies": "body"})
+        wb = pd.concat([one, several]) if len(several) else one
         if len(wb):
             pairs.append(wb.merge(cert_side, on=["trainer_id", "body"]))
     if pairs:
