@@ -40,8 +40,8 @@ def analyse(
     on_error: str = "raise",
 ) -> Standing:
     """Files in, standing out: ``read_sources`` then ``compute_standing``."""
-    from .standing import compute_standing
-
     cat = catalogue or load_catalogue()
     roster = read_sources(sources, catalogue=cat, date_order=date_order, overrides=overrides, on_error=on_error)
+    from .standing import compute_standing  # pandas: imported once the files are being read (see cli)
+
     return compute_standing(roster, cat, as_of=as_of, window=window)

@@ -47,7 +47,9 @@ def read_sources(
 
 def _read(reading: Reading, catalogue: Catalogue, date_order: str,
           overrides: Mapping[tuple[str, str], Mapping[str, str]] | None, on_error: str) -> Roster:
-    # pandas comes in here, not at import: ``python -m cpd`` starts reading the files first.
+    # pandas comes in here, not at import: ``python -m cpd`` starts reading the files first, and the safety
+    # checks, on which the biggest sheet waits, run without competition.
+    reading.checked()
     from .assemble import assemble
     from .sheets import read_sheet
 

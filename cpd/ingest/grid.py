@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -76,6 +76,14 @@ class Reading:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def checked(self) -> None:
+        """Wait until every file passed (or failed) the safety checks and its sheets are queued.
+
+        The checks decide when the biggest sheet's parse can start, so a caller about to do heavy work of its
+        own (importing pandas) waits here rather than compete with them for the CPU and the import lock.
+        """
+        wait(self._files)
 
     def __iter__(self) -> Iterator[tuple[Source, Iterator[Grid]]]:
         for src, opened in zip(self.sources, self._files, strict=True):
