@@ -105,7 +105,7 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
         no_body = n_bodies.eq(0)
         amb_trainer = units & no_body
         if amb_trainer.any():
-            amb_trainer &= acts["trainer_id"].map(sizes_per_trainer).fillna(0).gt(1)
+            amb_trainer[amb_trainer] = acts.loc[amb_trainer, "trainer_id"].map(sizes_per_trainer).fillna(0).gt(1)
         named_sizes = named.spread(pd.Series([len({h for b in bs for h in body_hpu.get(b, ())}) for bs in tuples],
                                              dtype=int))
         amb_bodies = units & ~no_body & named_sizes.gt(1)

@@ -176,7 +176,7 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
         rid = f["_rid"].to_numpy(dtype=int)
         keep = (fate[rid] == "accepted") & (person_of[rid] != "")
         f = f[keep].reset_index(drop=True)
-        at = id_index.get_indexer(person_of[rid[keep]])
+        at = id_index.get_indexer(pd.Index(person_of[rid[keep]], dtype=object))
         f["trainer_id"] = pd.Series(np.where(at >= 0, ids[at], None), dtype=object)
         return f[at >= 0]
 
@@ -203,7 +203,8 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
         acts["activity_id"] = np.arange(len(acts))
     acts = acts.reindex(columns=ACTIVITY_COLUMNS)
     log_files = {r.mapping.file for r in used if r.layout == "ce_log"}
-    in_log_file = np.isin(ledger["file"].to_numpy(dtype=object), list(log_files)) if log_files else np.zeros(n, bool)
+    in_log_file = np.repeat(np.array([r.mapping.file in log_files for r in used], dtype=bool),
+                            [len(r.ledger) for r in used]) if used else np.zeros(n, bool)
     logged_people = person_of[in_log_file & (fate == "accepted") & (person_of != "")]
     ce_logged = frozenset(pd.Series(pd.unique(logged_people), dtype=object).map(id_of).dropna().tolist())
     for frame, cols in ((certs, ("issued", "expires")), (cpr, ("issued", "expires")), (acts, ("date",))):

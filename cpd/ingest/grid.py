@@ -34,7 +34,7 @@ class Grid:
     file: str
     sheet: str
     rows: list[list[object]]
-    row_numbers: list[int]
+    row_numbers: Sequence[int]  # a range for a sheet (rows are contiguous), a list of line numbers for a csv
     hidden: bool = False
     date1904: bool = False
     text: bool = False  # cells are all strings (csv): numbers and dates still need parsing
@@ -153,7 +153,7 @@ def _sheet_grid(name: str, wb: pc.CalamineWorkbook, sniffed: safety.Sniffed, met
     start_row = sheet.start[0] if sheet.start else 0
     return Grid(
         file=name, sheet=meta.name, rows=rows,
-        row_numbers=list(range(start_row + 1, start_row + 1 + len(rows))),
+        row_numbers=range(start_row + 1, start_row + 1 + len(rows)),
         hidden=meta.visible != pc.SheetVisibleEnum.Visible, date1904=sniffed.date1904,
         hidden_rows=dict(sniffed.hidden_rows).get(meta.name, ()),
         notices=tuple(sniffed.notices),

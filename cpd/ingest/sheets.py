@@ -154,7 +154,8 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         except ValueError:  # a ragged workbook row after all: pad, never drop
             cells[:] = [(list(r) + [""] * (width - len(r)))[:width] for r in body_rows]
     frame = pd.DataFrame(cells, columns=range(width), dtype=object)
-    rownum = pd.Series(numbers, index=frame.index, dtype="int64")
+    rownum = pd.Series(np.arange(numbers.start, numbers.stop) if isinstance(numbers, range) else numbers,
+                       index=frame.index, dtype="int64")
     distinct: dict[int, Distinct] = {}
 
     def dist(i: int) -> Distinct:
