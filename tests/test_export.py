@@ -113,3 +113,18 @@ def test_json_keeps_input_text_literal_and_numbers_numeric(st):
     assert by["-2+3"]["days_left"] == -516 and by["-2+3"]["club"] == "=1+2"
     assert by["Ana Silva"]["remaining"] == 0.3 and by[HTML]["required"] is None
     assert all(not (isinstance(v, float) and math.isnan(v)) for s in doc["standings"] for v in s.values())
+
+
+def test_json_of_names_with_slashes_quotes_and_control_characters_reads_back_exactly(st):
+    s = st.standings.copy()
+    odd_names = ["Ana/Bea", 'Jo "JJ" Lee', "tab\there", "line\u2028sep", "back\\slash", "ctl\x01"]
+    s["trainer"] = s["trainer"].astype(object)
+    s.loc[: len(odd_names) - 1, "trainer"] = odd_names
+    doc = json.loads(to_json(replace(st, standings=s)))
+    assert [r["trainer"] for r in doc["standings"][: len(odd_names)]] == odd_names
+
+
+def test_json_of_an_empty_standing_is_a_complete_document(st):
+    empty = replace(st, standings=st.standings.iloc[:0], trainers=st.trainers.iloc[:0])
+    doc = json.loads(to_json(empty))
+    assert doc["standings"] == [] and doc["trainers"] == [] and list(doc) == list(to_json_dict(st))

@@ -217,6 +217,12 @@ def test_check_sheet_size_applies_the_same_cap():
         safety.check_sheet_size("r.xlsx", "Roster", 1_048_576, 100)
 
 
+def test_defusedxml_is_required_before_openpyxl_is_even_loaded(monkeypatch):
+    monkeypatch.setenv("OPENPYXL_DEFUSEDXML", "False")  # openpyxl would read this at import and parse unsafely
+    with pytest.raises(RuntimeError, match="defusedxml"):
+        safety.assert_defusedxml()
+
+
 def test_defusedxml_is_active_for_openpyxl(monkeypatch):
     safety.assert_defusedxml()
     import openpyxl.xml

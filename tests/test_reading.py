@@ -1,0 +1,101 @@
+"""Files are parsed in background threads, biggest sheet first; what comes out must not depend on it."""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cpd import Reading, Source, load_catalogue, read_sources
+from cpd.errors import UnreadableFile
+from cpd.ingest.values import Distinct, text_column
+from tests.helpers import csv_bytes, xlsx_bytes
+
+CAT = load_catalogue()
+
+STAFF = [["Staff ID", "Trainer", "Club"]] + [[str(100 + i), f"Trainer {i}", f"Club {i % 3}"] for i in range(40)]
+CERTS = [["Staff ID", "Certification", "Expires"]] + [[str(100 + i), "NASM CPT", "2027-03-01"] for i in range(40)]
+NAMED = [["Trainer", "Certification", "Expires"]] + [[f"Coach {i}", "ACE GFI", "2027-05-01"] for i in range(4)]
+LOG = [["Staff ID", "Date", "Course", "Amount", "Unit", "Approved For"]] + [
+    [str(100 + i % 40), f"2026-0{1 + i % 9}-15", f"Course {i % 7}", 0.1 * (1 + i % 5), "CEU", "NASM"]
+    for i in range(3000)]
+
+
+def chain_like() -> bytes:
+    """A small sheet, a big CE log in the middle, a small sheet: the big one is parsed first."""
+    return xlsx_bytes({"Staff": STAFF, "CE Log": LOG, "Certifications": CERTS})
+
+
+def _damaged(data: bytes, part: str) -> bytes:
+    """The workbook with one sheet part cut in half (a download that broke off, repaired by a zip tool)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            body = src.read(name)
+            dst.writestr(name, body[: len(body) // 2] if name == part else body)
+    return out.getvalue()
+
+
+def test_sheets_come_back_in_workbook_order_though_the_biggest_is_parsed_first():
+    with Reading([Source("chain.xlsx", chain_like())]) as reading:
+        [(src, grids)] = list(reading)
+        assert src.name == "chain.xlsx"
+        assert [g.sheet for g in grids] == ["Staff", "CE Log", "Certifications"]
+
+
+def test_two_reading_threads_give_exactly_what_one_gives():
+    sources = [Source("chain.xlsx", chain_like()), Source("extra.csv", csv_bytes(NAMED))]
+    one = read_sources(Reading(sources, threads=1), catalogue=CAT)
+    two = read_sources(sources, catalogue=CAT)
+    for frame in ("ledger", "trainers", "certifications", "activities", "cpr_cards"):
+        pd.testing.assert_frame_equal(getattr(one, frame), getattr(two, frame), check_dtype=False)
+    assert one.warnings == two.warnings and one.mappings == two.mappings
+    assert len(two.activities) == len(LOG) - 1
+
+
+def test_a_damaged_sheet_makes_its_file_unreadable_and_the_other_files_are_still_read():
+    bad = _damaged(chain_like(), "xl/worksheets/sheet3.xml")  # Certifications, after Staff was already mapped
+    sources = [Source("bad.xlsx", bad), Source("good.csv", csv_bytes(NAMED))]
+    roster = read_sources(sources, catalogue=CAT, on_error="collect")
+    assert len(roster.unreadable) == 1 and "bad.xlsx" in roster.unreadable[0] and "damaged" in roster.unreadable[0]
+    assert set(roster.ledger["file"]) == {"good.csv"}  # none of bad.xlsx's sheets, not even the one read first
+    assert len(roster.certifications) == 4
+    with pytest.raises(UnreadableFile, match="damaged"):
+        read_sources(sources, catalogue=CAT)
+
+
+def test_leaving_a_reading_early_does_not_wait_for_or_raise_from_the_reads_nobody_asked_for():
+    with Reading([Source("chain.xlsx", chain_like()), Source("bad.xlsx", b"PK\x03\x04 not a zip")]) as reading:
+        first = next(iter(reading))
+        assert first[0].name == "chain.xlsx"
+    # leaving the block queued nothing new and raised nothing
+
+
+# Columns factorised once ------------------------------------------------------------------------------------
+CELLS = st.one_of(st.none(), st.just(math.nan), st.text(max_size=6), st.floats(allow_nan=False, allow_infinity=False),
+                  st.integers(-10**6, 10**6), st.sampled_from(["", " ", "007", "Ana  Silva", "1.0"]))
+
+
+@given(st.lists(CELLS, max_size=60))
+def test_a_column_spreads_back_from_its_distinct_values(cells):
+    d = Distinct.of(pd.Series(cells, dtype=object))
+    back = d.spread(d.uniques).tolist()
+    assert len(back) == len(cells)
+    for was, now in zip(cells, back, strict=True):
+        if was is None or (isinstance(was, float) and math.isnan(was)):
+            assert now is None  # both kinds of missing cell share one code
+        else:
+            assert now == was and type(now) is type(was)
+
+
+@given(st.lists(CELLS, max_size=60))
+def test_tidy_text_is_the_same_per_distinct_value_as_per_cell(cells):
+    column = pd.Series(cells, dtype=object)
+    per_cell = [text_column(pd.Series([c], dtype=object)).iloc[0] for c in cells]
+    assert text_column(column).tolist() == per_cell
