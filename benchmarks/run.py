@@ -5,8 +5,11 @@
 For each size it generates the chain workbook deterministically (cached in benchmarks/data/), then prints:
 the raw-read floor (python-calamine reading every sheet into Python lists), end-to-end
 ``python -m cpd standing --format json`` in a fresh process and its ratio to the floor, each stage in-process
-(read, map/validate, standing, JSON, Excel report), the peak memory of the end-to-end run, and the same job done
-the naive way a script would (openpyxl read-only + Python loops).
+and one after the other (read = safety scan + calamine; map/validate = every sheet mapped and the people put
+together; standing; JSON; Excel report), the peak memory of the end-to-end run, and the same job done the naive
+way a script would (openpyxl read-only + Python loops). End to end the stages overlap: the CLI parses the sheets
+in two background threads while pandas loads and the sheets already parsed are mapped, so end-to-end is less
+than start-up + the sum of the stages.
 """
 
 from __future__ import annotations
@@ -26,10 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cpd import Source, load_catalogue  # noqa: E402
+from cpd import load_catalogue  # noqa: E402
 from cpd.export import to_json  # noqa: E402
-from cpd.ingest import read_sources  # noqa: E402
+from cpd.ingest.assemble import assemble  # noqa: E402
 from cpd.ingest.grid import read_grids  # noqa: E402
+from cpd.ingest.sheets import read_sheet  # noqa: E402
 from cpd.samples import build_chain_workbook  # noqa: E402
 from cpd.standing import compute_standing  # noqa: E402
 
@@ -122,9 +126,8 @@ def main() -> None:
         e2e = [end_to_end(path) for _ in range(runs)]
         t_e2e = statistics.median(e for e, _ in e2e)
         peak = max(m for _, m in e2e)
-        src = [Source(path.name, data)]
-        t_read, _ = timed(lambda d=data: read_grids(path.name, d), runs)
-        t_ingest, roster = timed(lambda: read_sources(src, catalogue=cat), runs)
+        t_read, grids = timed(lambda d=data: read_grids(path.name, d), runs)
+        t_map, roster = timed(lambda g=grids: assemble([read_sheet(x, catalogue=cat) for x in g], catalogue=cat), runs)
         t_stand, st = timed(lambda: compute_standing(roster, cat, as_of=AS_OF), runs)
         t_json, _ = timed(lambda: to_json(st), runs)
         try:
@@ -136,7 +139,7 @@ def main() -> None:
             report = "n/a"
         t_naive = "skipped" if args.no_naive else f"{timed(lambda d=data: naive(d), 1)[0]:.2f}"
         cells = [f"{n:,}", f"{rows:,}", f"{len(data) / 2**20:.1f}", f"{t_floor:.2f}", f"{t_e2e:.2f}",
-                 f"{t_e2e / t_floor:.2f}x", f"{t_read:.2f}", f"{t_ingest - t_read:.2f}", f"{t_stand:.2f}",
+                 f"{t_e2e / t_floor:.2f}x", f"{t_read:.2f}", f"{t_map:.2f}", f"{t_stand:.2f}",
                  f"{t_json:.2f}", report, f"{peak}", t_naive]
         print("| " + " | ".join(cells) + " |", flush=True)
 

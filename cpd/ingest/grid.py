@@ -66,7 +66,8 @@ class Reading:
         safety.prepare()  # the scan's RE2 (pyarrow) loads here, not in a worker racing the caller's pandas import
         self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="recert-read")
         self._local = threading.local()  # one calamine workbook per thread and file ("Already borrowed" if shared)
-        self._files = [self._pool.submit(self._open, i, src) for i, src in enumerate(self.sources)]
+        self._files: list[Future[list[Future[Grid]]] | None] = [
+            self._pool.submit(self._open, i, src) for i, src in enumerate(self.sources)]
 
     def __enter__(self) -> Reading:
         return self
@@ -83,16 +84,20 @@ class Reading:
         The checks decide when the biggest sheet's parse can start, so a caller about to do heavy work of its
         own (importing pandas) waits here rather than compete with them for the CPU and the import lock.
         """
-        wait(self._files)
+        wait([f for f in self._files if f is not None])
 
     def __iter__(self) -> Iterator[tuple[Source, Iterator[Grid]]]:
-        for src, opened in zip(self.sources, self._files, strict=True):
-            yield src, self._grids(opened)
+        for i, src in enumerate(self.sources):
+            opened, self._files[i] = self._files[i], None  # read once; each grid is freed once it was mapped
+            if opened is not None:
+                yield src, self._grids(opened)
 
     @staticmethod
     def _grids(opened: Future[list[Future[Grid]]]) -> Iterator[Grid]:
         """The file's grids as each becomes ready; UnreadableFile (from any sheet) ends the file."""
-        for sheet in opened.result():
+        sheets = opened.result()
+        for k in range(len(sheets)):
+            sheet, sheets[k] = sheets[k], None  # the future would keep every sheet's cells alive until the end
             yield sheet.result()
 
     def _open(self, index: int, src: Source) -> list[Future[Grid]]:
