@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
-from .catalogue import Catalogue, Credential, load_catalogue
 from .errors import RecertError, RulesError, UnreadableFile
 from .ingest import Reading, read_sources
 from .model import STATUS_COLOURS, STATUS_LABELS, STATUSES, Roster, Source, Standing
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue, Credential, load_catalogue
+    from .standing import compute_standing
 
 __all__ = [
     "STATUSES", "STATUS_COLOURS", "STATUS_LABELS", "Catalogue", "Credential", "RecertError", "Roster",
@@ -21,11 +25,15 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    # pandas-backed, so imported on first use: ``python -m cpd`` starts reading files before pandas loads.
+    # Imported on first use (pandas, PyYAML): ``python -m cpd`` starts reading the files before they load.
     if name == "compute_standing":
         from .standing import compute_standing
 
         return compute_standing
+    if name in ("Catalogue", "Credential", "load_catalogue"):
+        from . import catalogue
+
+        return getattr(catalogue, name)
     raise AttributeError(f"module 'cpd' has no attribute {name!r}")
 
 
@@ -40,7 +48,11 @@ def analyse(
     on_error: str = "raise",
 ) -> Standing:
     """Files in, standing out: ``read_sources`` then ``compute_standing``."""
-    cat = catalogue or load_catalogue()
+    if catalogue is None:
+        from .catalogue import load_catalogue
+
+        catalogue = load_catalogue()
+    cat = catalogue
     roster = read_sources(sources, catalogue=cat, date_order=date_order, overrides=overrides, on_error=on_error)
     from .standing import compute_standing  # pandas: imported once the files are being read (see cli)
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import analyse, safety
-from .catalogue import load_catalogue
 from .errors import RecertError
 from .ingest import Reading
 from .model import STATUS_LABELS, Source
@@ -140,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         sources = [_read(f) for f in args.files]
         # Parsing starts now in background threads; the rules and pandas load meanwhile.
         with Reading(sources) as reading:
+            from .catalogue import load_catalogue
+
             catalogue = load_catalogue(args.rules)
             as_of = args.as_of or date.today()
             st = analyse(reading, as_of=as_of, window=args.window, date_order=args.date_order, catalogue=catalogue)
