@@ -102,6 +102,7 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
         named = Distinct.of(acts["bodies_text"])
         tuples = acts["bodies"].to_numpy(dtype=object)[pd.Series(named.codes).drop_duplicates().index]
         n_bodies = named.spread(pd.Series([len(bs) for bs in tuples], dtype=int))
+        first_body = named.spread(pd.Series([bs[0] if bs else None for bs in tuples], dtype=object))
         no_body = n_bodies.eq(0)
         amb_trainer = units & no_body
         if amb_trainer.any():
@@ -146,7 +147,7 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
         pairs.append(nb.merge(cert_side, on="trainer_id"))
         # Most activities name one body: take it directly and explode only the rows that name several.
         one = a[n_bodies[a.index].eq(1)]
-        one = one.assign(bodies=[bs[0] for bs in one["bodies"].tolist()]).rename(columns={"bodies": "body"})
+        one = one.assign(bodies=first_body[one.index]).rename(columns={"bodies": "body"})
         several = a[n_bodies[a.index].gt(1)].explode("bodies").rename(columns={"bodies": "body"})
         wb = pd.concat([one, several]) if len(several) else one
         if len(wb):

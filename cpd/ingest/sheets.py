@@ -460,7 +460,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             "bodies_text": bodies_raw, "unit_column": unit_col})[ok]
 
     ledger = pd.DataFrame({"file": grid.file, "sheet": grid.sheet, "row": rownum,
-                           "fate": _FATE_NAMES[fate.to_numpy()],
+                           "fate": pd.Series(_FATE_NAMES[fate.to_numpy()], index=frame.index, dtype=object),
                            "column": column, "reason": reason})
     result.ledger = ledger
     result.warnings = warnings
