@@ -149,7 +149,9 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
         one = a[n_bodies[a.index].eq(1)]
         one = one.assign(bodies=first_body[one.index]).rename(columns={"bodies": "body"})
         several = a[n_bodies[a.index].gt(1)].explode("bodies").rename(columns={"bodies": "body"})
-        wb = pd.concat([one, several]) if len(several) else one
+        # In the activities' own order, as exploding them all gave: credits are summed in this order, and a
+        # float sum can land on either side of the requirement depending on it.
+        wb = pd.concat([one, several]).sort_index(kind="stable") if len(several) else one
         if len(wb):
             pairs.append(wb.merge(cert_side, on=["trainer_id", "body"]))
     if pairs:

@@ -9,7 +9,7 @@ import pytest
 
 from cpd import load_catalogue
 from cpd.standing import cycle_start
-from tests.helpers import row_of, run
+from tests.helpers import row_of, run, xlsx_bytes
 
 T = date(2026, 6, 1)
 
@@ -232,3 +232,21 @@ def test_rules_override_changes_the_requirement(tmp_path):
     st = run({"r.csv": "Trainer,Certification,Expiration,CEUs earned,CPR/AED exp\nRu Le,ISSA,2027-01-31,12,2028-01-01\n"},
              catalogue=cat)
     assert row_of(st, "Ru Le")["status"] == "met"
+
+
+@pytest.mark.parametrize(("amounts", "status"), [([0.2631529, 0.0869954, 0.1899281, 1.4599231], "met"),
+                                                 ([0.0525337, 0.5703575, 0.4625083, 0.9146], "on_track")])
+def test_credits_are_added_in_the_order_the_log_lists_them(amounts, status):
+    # Amounts whose total (with NASM's CPR/AED credit) lands half a millionth from the 2 CEU requirement: adding
+    # them in another order
+    # (the activity named for two bodies last instead of first) flips met / not met. The statuses are the ones
+    # the log order gives (pinned from the engine before activities were split by number of bodies).
+    book = xlsx_bytes({
+        "Staff": [["Staff ID", "Name"], ["S1", "Ana Silva"]],
+        "Certifications": [["Staff ID", "Credential", "Issued", "Expires"],
+                           ["S1", "NASM", date(2025, 6, 1), date(2027, 6, 1)],
+                           ["S1", "CPR/AED", date(2025, 6, 1), date(2027, 6, 1)]],
+        "CE Log": [["Staff ID", "Date", "Amount", "Unit", "Approved For"],
+                   ["S1", date(2026, 1, 1), amounts[0], "CEU", "NASM, ACE"]]
+        + [["S1", date(2026, 1, 2 + i), a, "CEU", "NASM"] for i, a in enumerate(amounts[1:])]})
+    assert row_of(run({"w.xlsx": book}, as_of=date(2026, 12, 1)), "Ana Silva", "nasm_cpt")["status"] == status
