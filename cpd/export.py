@@ -148,8 +148,16 @@ def _records(columns: dict[str, list[Any]]) -> str:
     return frame.to_json(orient="records", force_ascii=False, double_precision=15)
 
 
+# pandas' encoder writes floats with 15 decimals, which reads back exactly below 1e16 (and in exponent form,
+# rounded, above): absurd credit totals take the slow, exact path.
+_EXACT_BELOW = 1e15
+
+
 def to_json(st: Standing) -> str:
     """Strict JSON (no NaN): missing values are null. Parses to exactly ``to_json_dict(st)``."""
+    numbers = st.standings[["required", "earned", "remaining"]].apply(pd.to_numeric, errors="coerce").abs()
+    if len(numbers) and bool((numbers >= _EXACT_BELOW).any().any()):
+        return json.dumps(to_json_dict(st), ensure_ascii=False, allow_nan=False)
     head, tail = _head_tail(st)
     dump = functools.partial(json.dumps, ensure_ascii=False, allow_nan=False)
     return "".join((dump(head)[:-1], ', "standings": ', _records(_standing_columns(st)), ', "trainers": ',

@@ -128,3 +128,14 @@ def test_json_of_an_empty_standing_is_a_complete_document(st):
     empty = replace(st, standings=st.standings.iloc[:0], trainers=st.trainers.iloc[:0])
     doc = json.loads(to_json(empty))
     assert doc["standings"] == [] and doc["trainers"] == [] and list(doc) == list(to_json_dict(st))
+
+
+def test_json_keeps_absurdly_large_credit_totals_exact(st):
+    s = st.standings.copy()
+    s["earned"] = s["earned"].astype(float)
+    s.loc[0, "earned"] = 1.2345678901234568e16
+    s.loc[1, "earned"] = 9.999999999999998e16
+    odd = replace(st, standings=s)
+    doc = json.loads(to_json(odd))
+    assert doc == to_json_dict(odd) | {"counts": doc["counts"]}
+    assert doc["standings"][0]["earned"] == 1.2345678901234568e16
