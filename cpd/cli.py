@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import analyse, safety
 from .errors import RecertError
-from .ingest import Reading
+from .ingest import Reading, distinct_names
 from .model import STATUS_LABELS, Source
 
 if TYPE_CHECKING:
@@ -60,10 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read(path: str) -> Source:
+def _read(path: str, files: list[str] | None = None) -> Source:
+    """The file's bytes, named as the manager knows it: its name, or the path given when two names are the same."""
     p = Path(path)
+    same = [f for f in (files or []) if Path(f).name == p.name]
     try:
-        return Source(name=p.name, data=p.read_bytes())
+        return Source(name=path if len(same) > 1 else p.name, data=p.read_bytes())
     except FileNotFoundError:
         raise RecertError(f"{path}: no such file.") from None
     except IsADirectoryError:
@@ -136,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         print(_clean(exc), file=sys.stderr)
         return 1
     try:
-        sources = [_read(f) for f in args.files]
+        sources = distinct_names([_read(f, args.files) for f in args.files])
         # Parsing starts now in background threads; the rules and pandas load meanwhile.
         with Reading(sources) as reading:
             from .catalogue import load_catalogue

@@ -104,3 +104,15 @@ def test_date_order_option(tmp_path):
     mdy = json.loads(cli("standing", p, "--format", "json", "--as-of", "2026-06-01").stdout)
     dmy = json.loads(cli("standing", p, "--format", "json", "--as-of", "2026-06-01", "--date-order", "dmy").stdout)
     assert mdy["standings"][0]["expires"] == "2027-03-04" and dmy["standings"][0]["expires"] == "2027-04-03"
+
+
+def test_files_with_the_same_name_in_two_folders_are_named_by_their_paths(tmp_path):
+    for club in ("north", "south"):
+        (tmp_path / club).mkdir()
+        (tmp_path / club / "roster.csv").write_text(
+            "Trainer,Certification,Expires\nAna Silva,NASM CPT,2027-01-01\nBen Ito,ACE CPT,soon\n", encoding="utf-8")
+    r = cli("standing", tmp_path / "north" / "roster.csv", tmp_path / "south" / "roster.csv", "--as-of", "2026-12-01",
+            "--format", "json")
+    assert r.returncode == 0, r.stderr
+    files = {row["file"] for row in json.loads(r.stdout)["rejected"]}
+    assert files == {str(tmp_path / "north" / "roster.csv"), str(tmp_path / "south" / "roster.csv")}

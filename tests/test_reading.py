@@ -99,3 +99,11 @@ def test_tidy_text_is_the_same_per_distinct_value_as_per_cell(cells):
     column = pd.Series(cells, dtype=object)
     per_cell = [text_column(pd.Series([c], dtype=object)).iloc[0] for c in cells]
     assert text_column(column).tolist() == per_cell
+
+
+def test_two_files_with_the_same_name_are_told_apart():
+    # club.xlsx from two folders: every row must still point at one file (this used to be an internal error).
+    book = xlsx_bytes({"Certifications": CERTS[:3], "Staff": STAFF[:3]})
+    roster = read_sources([Source("club.xlsx", book), Source("club.xlsx", book)], catalogue=CAT)
+    assert sorted(set(roster.ledger["file"])) == ["club (2).xlsx", "club.xlsx"]
+    assert len(roster.ledger) == 2 * (len(CERTS[:3]) - 1 + len(STAFF[:3]) - 1)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..model import Roster
     from .sheets import SheetResult
 
-__all__ = ["Reading", "UnreadableFile", "read_sources"]
+__all__ = ["Reading", "UnreadableFile", "distinct_names", "read_sources"]
 
 
 def read_sources(
@@ -40,9 +40,25 @@ def read_sources(
     """
     if date_order not in ("auto", "mdy", "dmy"):
         raise ValueError(f"date_order must be auto, mdy or dmy, not {date_order!r}")
-    reading = sources if isinstance(sources, Reading) else Reading(sources)
+    reading = sources if isinstance(sources, Reading) else Reading(distinct_names(sources))
     with reading:
         return _read(reading, catalogue, date_order, overrides, on_error)
+
+
+def distinct_names(sources: Sequence[Source]) -> list[Source]:
+    """Sources whose names are all different: a repeated name ("club.xlsx" from two folders) becomes
+    "club (2).xlsx", so every rejected row still points at one file."""
+    seen: set[str] = set()
+    out = []
+    for src in sources:
+        name, n = src.name, 1
+        while name in seen:
+            n += 1
+            stem, dot, ext = src.name.rpartition(".")
+            name = f"{stem} ({n}).{ext}" if dot and stem else f"{src.name} ({n})"
+        seen.add(name)
+        out.append(src if name == src.name else replace(src, name=name))
+    return out
 
 
 def _read(reading: Reading, catalogue: Catalogue, date_order: str,
