@@ -288,12 +288,6 @@ class Distinct:
         """A per-distinct-value result, one per row."""
         return pd.Series(result.to_numpy()[self.codes], index=self.index, dtype=result.dtype)
 
-    def where(self, keep: pd.Series, other: object) -> pd.Series:
-        """The raw values, ``other`` where ``keep`` is False (rebuilt from the codes, no pandas object compare)."""
-        out = self.uniques.to_numpy()[self.codes]
-        out[~keep.to_numpy()] = other
-        return pd.Series(out, index=self.index, dtype=object)
-
 
 def is_blank(values: pd.Series | Distinct) -> pd.Series:
     """Empty cells, None, NaN and whitespace-only strings."""
