@@ -100,7 +100,7 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
         units = pd.Series(acts["unit_kind"].to_numpy(dtype=object) == "units", index=acts.index)
         # "bodies" (a tuple) follows from "bodies_text": work per distinct text, which hashes far faster.
         named = Distinct.of(acts["bodies_text"])
-        tuples = acts["bodies"].to_numpy(dtype=object)[pd.Series(named.codes).drop_duplicates().index]
+        tuples = acts["bodies"].to_numpy(dtype=object)[named.first_rows()]
         n_bodies = named.spread(pd.Series([len(bs) for bs in tuples], dtype=int))
         first_body = named.spread(pd.Series([bs[0] if bs else None for bs in tuples], dtype=object))
         no_body = n_bodies.eq(0)

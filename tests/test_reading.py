@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 import zipfile
 
 import pandas as pd
@@ -70,11 +71,36 @@ def test_a_damaged_sheet_makes_its_file_unreadable_and_the_other_files_are_still
         read_sources(sources, catalogue=CAT)
 
 
-def test_leaving_a_reading_early_does_not_wait_for_or_raise_from_the_reads_nobody_asked_for():
-    with Reading([Source("chain.xlsx", chain_like()), Source("bad.xlsx", b"PK\x03\x04 not a zip")]) as reading:
+def test_leaving_a_reading_early_cancels_the_reads_not_started_and_never_holds_up_the_exit(monkeypatch):
+    from cpd.ingest import grid
+
+    busy, sniff = threading.Event(), grid.safety.sniff
+    monkeypatch.setattr(grid.safety, "sniff", lambda name, data: (busy.wait(10), sniff(name, data))[1])
+    book = chain_like()
+    with Reading([Source(f"chain{i}.xlsx", book) for i in range(3)], threads=1) as reading:
         first = next(iter(reading))
-        assert first[0].name == "chain.xlsx"
-    # leaving the block queued nothing new and raised nothing
+        assert first[0].name == "chain0.xlsx"
+        queued = [f for f in reading._files if f is not None]
+    busy.set()  # the one thread was still checking the first file when the block was left
+    assert len(queued) == 2 and all(f.cancelled() for f in queued)
+    readers = [t for t in threading.enumerate() if t.name.startswith("recert-read")]
+    assert readers and all(t.daemon for t in readers)  # a parse still running cannot delay the interpreter's exit
+
+
+def test_the_first_unreadable_file_is_reported_without_waiting_for_the_others_checks(monkeypatch):
+    from cpd.ingest import grid
+
+    busy, sniff = threading.Event(), grid.safety.sniff
+    monkeypatch.setattr(grid.safety, "sniff",
+                        lambda name, data: (name.startswith("big") and busy.wait(10), sniff(name, data))[1])
+    bad, big = Source("bad.xlsx", b"PK\x03\x04 not a zip"), Source("big.xlsx", chain_like())
+    with Reading([bad, big], threads=2) as reading:
+        still_checking = reading._files[1]
+        reading.checked()  # returns at the first failure
+        assert not still_checking.done()
+        with pytest.raises(UnreadableFile):
+            read_sources(reading, catalogue=CAT)
+    busy.set()
 
 
 # Columns factorised once ------------------------------------------------------------------------------------
@@ -90,8 +116,8 @@ def test_a_column_spreads_back_from_its_distinct_values(cells):
     for was, now in zip(cells, back, strict=True):
         if was is None or (isinstance(was, float) and math.isnan(was)):
             assert now is None  # both kinds of missing cell share one code
-        else:
-            assert now == was and type(now) is type(was)
+        else:  # equal values share a code (0 and 0.0, 1 and True), as pandas compares them
+            assert now == was
 
 
 @given(st.lists(CELLS, max_size=60))

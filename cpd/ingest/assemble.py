@@ -38,7 +38,7 @@ def _distinct_rows(obs: pd.DataFrame, accepted: np.ndarray) -> tuple[np.ndarray,
         return np.array([], dtype=int), np.array([], dtype=int)
     code = accepted.astype(np.int64)
     for col in ("file", "local_id", "name", "club", "role", "email"):
-        c, u = pd.factorize(obs[col].to_numpy(dtype=object))
+        c, u = pd.factorize(obs[col].to_numpy(dtype=object), use_na_sentinel=False)  # codes 0.., never -1
         code, _ = pd.factorize(code * (len(u) + 1) + c)  # re-coded each time, so it never overflows
     first = pd.Series(code).drop_duplicates().index.to_numpy()  # codes number observations by first appearance
     return first, code

@@ -12,9 +12,10 @@ grids still come back file by file and sheet by sheet in workbook order, so noth
 from __future__ import annotations
 
 import io
+import queue
 import threading
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -64,7 +65,7 @@ class Reading:
     def __init__(self, sources: Sequence[Source], *, threads: int = READ_THREADS) -> None:
         self.sources = tuple(sources)
         safety.prepare()  # the scan's RE2 (pyarrow) loads here, not in a worker racing the caller's pandas import
-        self._pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="recert-read")
+        self._pool = _Workers(max(1, threads))
         self._local = threading.local()  # one calamine workbook per thread and file ("Already borrowed" if shared)
         self._files: list[Future[list[Future[Grid]]] | None] = [
             self._pool.submit(self._open, i, src) for i, src in enumerate(self.sources)]
@@ -76,15 +77,16 @@ class Reading:
         self.close()
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown()
 
     def checked(self) -> None:
         """Wait until every file passed (or failed) the safety checks and its sheets are queued.
 
         The checks decide when the biggest sheet's parse can start, so a caller about to do heavy work of its
-        own (importing pandas) waits here rather than compete with them for the CPU and the import lock.
+        own (importing pandas) waits here rather than compete with them for the CPU and the import lock. Returns
+        at the first file that fails, so its sentence is not held back by the others.
         """
-        wait([f for f in self._files if f is not None])
+        wait([f for f in self._files if f is not None], return_when=FIRST_EXCEPTION)
 
     def __iter__(self) -> Iterator[tuple[Source, Iterator[Grid]]]:
         for i, src in enumerate(self.sources):
@@ -123,6 +125,54 @@ class Reading:
         if index not in books:
             books[index] = pc.CalamineWorkbook.from_filelike(io.BytesIO(src.data))
         return books[index]
+
+
+class _Workers:
+    """A few daemon threads running queued calls.
+
+    Not a ThreadPoolExecutor: its threads are joined when the interpreter exits, so a CLI run that stops at an
+    error in the first file would still wait for the parse of a big second one. A read nobody waits for any more
+    must never delay the exit.
+    """
+
+    def __init__(self, threads: int) -> None:
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._closed = False
+        self._threads = [threading.Thread(target=self._run, name=f"recert-read_{i}", daemon=True)
+                         for i in range(threads)]
+        for t in self._threads:
+            t.start()
+
+    def submit(self, fn: Callable[..., object], *args: object) -> Future:
+        future: Future = Future()
+        if self._closed:
+            future.cancel()
+        else:
+            self._queue.put((future, fn, args))
+        return future
+
+    def shutdown(self) -> None:
+        """Cancel what has not started; a call already running finishes (or dies with the process)."""
+        self._closed = True
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is not None:
+                item[0].cancel()
+        for _ in self._threads:
+            self._queue.put(None)
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            future, fn, args = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the result
+                future.set_exception(exc)
 
 
 @contextmanager

@@ -284,6 +284,12 @@ class Distinct:
     def __len__(self) -> int:
         return len(self.codes)
 
+    def first_rows(self) -> np.ndarray:
+        """For each distinct value, the position of its first row."""
+        first = np.empty(len(self.uniques), dtype=np.intp)
+        first[self.codes[::-1]] = np.arange(len(self.codes) - 1, -1, -1)
+        return first
+
     def spread(self, result: pd.Series) -> pd.Series:
         """A per-distinct-value result, one per row."""
         return pd.Series(result.to_numpy()[self.codes], index=self.index, dtype=result.dtype)
