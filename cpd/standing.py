@@ -7,6 +7,7 @@ reads the clock, a file or a rule value from code.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from functools import lru_cache
 
@@ -25,6 +26,7 @@ from .model import (
     Roster,
     Standing,
 )
+from .wording import number, quantity, singular
 
 STATUS_RANK = {s: i for i, s in enumerate(TRAINER_STATUSES)}
 LAPSED = ("grace", "expired")
@@ -32,7 +34,8 @@ LAPSED = ("grace", "expired")
 
 def rules_frame(catalogue: Catalogue) -> pd.DataFrame:
     """The catalogue as a frame indexed by credential id (the columns standing needs)."""
-    rows = [{"credential": c.id, "body": c.body, "rule_name": c.name, "kind": c.kind,
+    rows = [{"credential": c.id, "body": c.body, "body_label": body_label(c.body_name or c.body),
+             "rule_name": c.name, "kind": c.kind,
              "cycle_years": c.cycle_years, "required": c.required_credits, "unit": c.unit_label,
              "hours_per_unit": c.hours_per_unit, "cpr_required": c.cpr_required is True,
              "cpr_counts_credits": c.cpr_counts_credits or 0.0, "grace_days": c.grace}
@@ -57,15 +60,29 @@ def cycle_start(expires: pd.Series, cycle_years: pd.Series) -> pd.Series:
 @lru_cache(maxsize=65536)
 def _fmt(x: float) -> str:
     """2.0 -> "2", 0.30000001 -> "0.3", 1.25 -> "1.25"."""
-    if x is None or not math.isfinite(x):
-        return "?"
-    return f"{x:.2f}".rstrip("0").rstrip(".")
+    return number(x)
 
 
-def _units(n: float, unit: str, *, more: bool = False) -> str:
-    """"1 hour", "3 hours", "0.3 more CEU": only the word "hour" takes a plural (CEU, CEC stay as written)."""
-    word = unit + ("s" if unit == "hour" and _fmt(n) != "1" else "")
-    return f"{_fmt(n)} {'more ' if more else ''}{word}"
+def body_label(body_name: str) -> str:
+    """How a reason names a body: "AUSactive (formerly Fitness Australia)" -> "AUSactive"."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", str(body_name or "")).strip() or str(body_name or "")
+
+
+def has_credit_information(roster: Roster) -> bool:
+    """Whether the upload says anything about credits: a CE log sheet in any file, or a credits column.
+
+    standing.md rule 7: with a CE log anywhere in the upload, a trainer with no row in it has earned 0 from
+    it (whether the log came as a sheet of the same workbook or as a file of its own); "credits not recorded"
+    is only for uploads with no credit information at all.
+    """
+    for m in roster.mappings:
+        if m.layout == "ce_log":
+            return True
+        if m.layout in ("roster", "certifications", "matrix") and any(
+                f == "amount" or str(f).startswith("credits:") for f in m.columns.values()):
+            return True
+    certs, acts = roster.certifications, roster.activities
+    return bool(len(acts)) or bool(len(certs) and certs["credits"].notna().any())
 
 
 @lru_cache(maxsize=65536)
@@ -157,18 +174,26 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
     if pairs:
         p = pd.concat(pairs, ignore_index=True)
         p["credits"] = np.where(p["unit_kind"].eq("hours"), p["amount"] / p["hours_per_unit"], p["amount"])
-        inside = (p["date"] > p["cycle_start"]) & (p["date"] <= p["window_end"]) & p["credits"].notna()
+        in_window = (p["date"] > p["cycle_start"]) & (p["date"] <= p["window_end"])
+        inside = in_window & p["credits"].notna()
         contrib = p.loc[inside & p["credits"].gt(0), ["activity_id", "trainer_id", "cert_key", "credential", "credits"]]
         contrib = contrib.drop_duplicates(["activity_id", "cert_key"])
-        uncountable = p.loc[inside & p["credits"].isna()].groupby("cert_key")["amount"].sum()
+        # Hours toward a credential that publishes no hours per unit (rule 6): not counted, and said so.
+        stuck_log = p.loc[in_window & p["credits"].isna() & p["amount"].gt(0)].drop_duplicates(["activity_id", "cert_key"])
+        uncountable = stuck_log.groupby("cert_key")["amount"].sum()
     else:
         contrib = pd.DataFrame(columns=["activity_id", "trainer_id", "cert_key", "credential", "credits"])
         uncountable = pd.Series(dtype=float)
     from_log = contrib.groupby("cert_key")["credits"].sum()
 
-    # Flat credits written on the roster row.
+    # Flat credits written on the roster row. Hours for a credential with no hours per unit are not counted
+    # (rule 6): they join the log's uncountable hours, so the reasons say so.
     flat = np.where(c["credits_in_hours"], c["credits"] / c["hours_per_unit"], c["credits"])
     c["flat"] = pd.Series(flat, index=c.index, dtype=float)
+    stuck = credit_bearing & c["credits_in_hours"] & c["credits"].gt(0) & c["hours_per_unit"].isna()
+    if stuck.any():
+        flat_hours = c.loc[stuck].groupby("cert_key")["credits"].sum()
+        uncountable = flat_hours.add(uncountable, fill_value=0.0) if len(uncountable) else flat_hours
 
     # CPR/AED: current card, and credit for a card completed inside the window.
     if len(cards):
@@ -188,10 +213,8 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
     c["cpr_current"] = pd.array(np.where(has_card | c["cpr_required"].fillna(False), current, pd.NA), dtype="boolean")
     cpr_ok = ~c["cpr_required"].fillna(False).astype(bool) | current
 
-    # Earned, required, remaining.
-    trainers_with_log = set(roster.activities["trainer_id"].unique().tolist()) if len(roster.activities) else set()
-    credit_info = credit_bearing & (c["credits"].notna() | c["trainer_id"].isin(trainers_with_log)
-                                    | c["trainer_id"].isin(roster.ce_logged))
+    # Earned, required, remaining. Credit information is a property of the upload (rule 7), not of a file.
+    credit_info = credit_bearing & (has_credit_information(roster) | c["credits"].notna())
     earned = (c["flat"].fillna(0.0) + c["cert_key"].map(from_log).fillna(0.0) + c["cpr_credit"]).round(6)
     c["earned"] = earned.where(credit_info)
     c["required"] = c["required"].where(c["known"])
@@ -256,10 +279,10 @@ def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T:
         _day_strings(c["grace_ends"]), c["grace_days"].fillna(0), c["earned"], c["required"], c["remaining"],
         c["unit"].astype(object), c["hours_per_unit"], c["days_left"], c["cpr_required"].fillna(False).astype(bool),
         _day_strings(cpr_exp), cpr_state, credit_info, c["elapsed"], c["cert_key"].astype(object),
-        c["required"].notna())), strict=True)
+        c["required"].notna(), c["body_label"].astype(object).fillna(""))), strict=True)
     uncountable_keys = set(uncountable.index)
     for (status, known, name, E, grace_end, g, earned, req, rem, unit, hpu, days, cpr_req, cpr_day, cpr, info,
-         elapsed, key, has_req) in cols:
+         elapsed, key, has_req, body) in cols:
         r: list[str] = []
         if not known:
             r.append(f"no rules for {name}: expiry tracked, credits not checked")
@@ -274,21 +297,23 @@ def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T:
             r.append(f"lapsed on {E}: in the grace period until {grace_end}, "
                      "renewable with a late fee, but not valid to work until renewed")
         if known and info and has_req:
-            hours = f" ({_units(rem * hpu, 'hour')})" if math.isfinite(hpu) and rem > 0 and unit != "hour" else ""
+            in_hours = singular(unit) == "hour"
+            hours = f" ({quantity(rem * hpu, 'hour')})" if math.isfinite(hpu) and rem > 0 and not in_hours else ""
             if earned >= req:
-                r.append(f"credits met: {_fmt(earned)} of {_fmt(req)} {unit}")
+                r.append(f"credits met: {_fmt(earned)} of {quantity(req, unit)}")
             elif status in ("at_risk", "behind", "on_track"):
                 lead = f"expires in {days} day{'s' if days != 1 else ''} ({E})" if status == "at_risk" else f"renewal due {E}"
-                r.append(f"{lead}: needs {_units(rem, unit, more=True)}{hours} ({_fmt(earned)} of {_fmt(req)} earned)")
+                r.append(f"{lead}: needs {quantity(rem, unit, more=True)}{hours} ({_fmt(earned)} of {_fmt(req)} earned)")
                 if status == "behind":
                     r.append(f"behind pace: {round(100 * earned / req) if req else 100}% of the credits earned with "
                              f"{round(100 * elapsed)}% of the cycle gone")
             else:
-                r.append(f"{_fmt(earned)} of {_fmt(req)} {unit} were earned in the cycle")
+                r.append(f"{_fmt(earned)} of {quantity(req, unit)} were earned in the cycle")
         elif status == "at_risk":
             r.append(f"expires in {days} day{'s' if days != 1 else ''} ({E})")
         if key in uncountable_keys:
-            r.append(f"{_fmt(uncountable[key])} hours could not be counted: {name} has no fixed hours per {unit}")
+            r.append(f"{quantity(uncountable[key], 'hour')} could not be counted: {body or name} gives no hours per "
+                     f"{singular(unit)}")
         if cpr_req and status != "expired":
             if cpr == "none":
                 r.append("no CPR/AED on file")
@@ -301,12 +326,18 @@ def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T:
 
 
 def _trainers(roster: Roster, standings: pd.DataFrame, T: pd.Timestamp) -> pd.DataFrame:
-    """One row per trainer: compliant, worst status, number of certifications, next expiry."""
+    """One row per trainer: compliant, worst status, number of certifications, next expiry.
+
+    Compliant = at least one certification that is neither in grace nor expired and whose own CPR/AED
+    requirement holds; a lapsed certification imposes nothing (a valid RYT and a lapsed NASM CPT without a
+    card: compliant, for teaching yoga). No certification at all: status ``missing``, not compliant.
+    """
     t = roster.trainers.copy()
     if len(standings):
         s = standings
         rank = s["status"].map(STATUS_RANK)
-        g = s.assign(rank=rank, valid=~s["status"].isin(LAPSED),
+        cpr_holds = ~s["cpr_required"].fillna(False).astype(bool) | s["cpr_current"].fillna(False).astype(bool)
+        g = s.assign(rank=rank, valid=~s["status"].isin(LAPSED) & cpr_holds,
                      upcoming=s["expires"].where(s["expires"] >= T)).groupby("trainer_id")
         worst = g["rank"].min().map(lambda r: TRAINER_STATUSES[r])
         any_valid = g["valid"].any()
@@ -321,10 +352,7 @@ def _trainers(roster: Roster, standings: pd.DataFrame, T: pd.Timestamp) -> pd.Da
         t["certifications"] = 0
         t["next_expiry"] = pd.NaT
         valid = pd.Series(False, index=t.index)
-    # CPR requirement of any held credential.
-    lacking = set(standings.loc[standings["cpr_required"].fillna(False).astype(bool)
-                                & ~standings["cpr_current"].fillna(False).astype(bool), "trainer_id"])
-    t["compliant"] = valid & ~t["trainer_id"].isin(lacking)
+    t["compliant"] = valid
     t["_rank"] = t["status"].map(STATUS_RANK)
     t = t.sort_values(["_rank", "trainer"], kind="stable")
     return t.reindex(columns=TRAINER_RESULT_COLUMNS).reset_index(drop=True)

@@ -78,3 +78,54 @@ def test_invalid_rules_files_get_a_clear_sentence(tmp_path, text, message):
 def test_missing_rules_file_is_a_clear_error(tmp_path):
     with pytest.raises(RulesError, match="cannot be read"):
         load_catalogue(tmp_path / "nope.yaml")
+
+
+# Two credentials of one body are two catalogue entries (canfitpro PTS and FIS were one id, and one was dropped).
+@pytest.mark.parametrize(
+    ("written", "cid"),
+    [("canfitpro PTS", "canfitpro_pts"), ("canfitpro Personal Training Specialist", "canfitpro_pts"),
+     ("Personal Training Specialist", "canfitpro_pts"), ("canfitpro FIS", "canfitpro_fis"),
+     ("Fitness Instructor Specialist", "canfitpro_fis"), ("CANFITPRO-FIS", "canfitpro_fis"),
+     ("Fitness Instructor Specialist (canfitpro)", "canfitpro_fis"), ("canfitpro", "canfitpro_pts"),
+     ("ACSM", "acsm_cpt"), ("ACSM-CPT", "acsm_cpt"), ("ACSM GEI", "acsm_gei"),
+     ("ACSM Group Exercise Instructor", "acsm_gei"), ("ACSM EP", "acsm_ep"),
+     ("ACSM Certified Exercise Physiologist", "acsm_ep"), ("ACSM-CEP", "acsm_cep"),
+     ("ACSM Certified Clinical Exercise Physiologist", "acsm_cep"), ("NETA", "neta_pt_gei"), ("NETA PT", "neta_pt_gei"),
+     ("NETA GEI", "neta_gei"), ("NETA Group Exercise Instructor", "neta_gei"), ("FIS", None), ("PTS", None)],
+)
+def test_name_matching_picks_the_right_credential_of_a_body(written, cid):
+    assert load_catalogue().match(written) == cid
+
+
+@pytest.mark.parametrize(("first", "second"), [("canfitpro PTS", "canfitpro FIS"), ("ACSM CPT", "ACSM GEI"),
+                                               ("ACSM EP", "ACSM CEP"), ("NETA PT", "NETA GEI"),
+                                               ("NASM CPT", "AFAA GFI"), ("ACE CPT", "ACE GFI"),
+                                               ("NSCA CSCS", "NSCA-CPT")])
+def test_a_trainer_holding_two_credentials_of_one_body_keeps_both(first, second):
+    from datetime import date
+
+    from tests.helpers import row_of, run
+
+    st = run({"r.csv": f"Trainer,Certification,Expiration\nTw O,{first},2027-01-31\nTw O,{second},2027-03-31\n"},
+             as_of=date(2026, 6, 1))
+    cat = load_catalogue()
+    assert row_of(st, "Tw O", cat.match(first))["expires"] != row_of(st, "Tw O", cat.match(second))["expires"]
+    assert not any("listed 2 times" in w for w in st.warnings)
+
+
+def test_no_catalogue_entry_is_two_credentials_under_one_id():
+    """A name like "X / Y" or "X (also Y)" was how two credentials got folded into one id. ISSA CPT / CFT is one
+    credential under its old and new name; RYT 200 / 500 / E-RYT are levels of one Yoga Alliance registration."""
+    for c in load_catalogue().credentials.values():
+        if c.kind == "certification" and c.id not in ("issa_cpt", "ya_ryt"):
+            assert " / " not in c.name and "(also" not in c.name, c.id
+
+
+def test_the_split_credentials_keep_their_bodys_rules_with_sources():
+    cat = load_catalogue()
+    for new, old in (("canfitpro_fis", "canfitpro_pts"), ("acsm_gei", "acsm_cpt"), ("acsm_cep", "acsm_ep"),
+                     ("neta_gei", "neta_pt_gei")):
+        a, b = cat[new], cat[old]
+        assert (a.body, a.cycle_years, a.required_credits, a.unit, a.hours_per_unit, a.cpr_required, a.grace_days) == \
+            (b.body, b.cycle_years, b.required_credits, b.unit, b.hours_per_unit, b.cpr_required, b.grace_days), new
+        assert a.sources and a.confidence and not a.main, new

@@ -250,3 +250,189 @@ def test_credits_are_added_in_the_order_the_log_lists_them(amounts, status):
                    ["S1", date(2026, 1, 1), amounts[0], "CEU", "NASM, ACE"]]
         + [["S1", date(2026, 1, 2 + i), a, "CEU", "NASM"] for i, a in enumerate(amounts[1:])]})
     assert row_of(run({"w.xlsx": book}, as_of=date(2026, 12, 1)), "Ana Silva", "nasm_cpt")["status"] == status
+
+
+# standing.md v1.1 -------------------------------------------------------------------------------------------
+# Rule 6: hours toward a credential that publishes no hours per unit are not counted, and the reasons say so.
+AUS = "Trainer,Certification,Expiration,CPR/AED exp\nAu Sy,AUSactive,2027-01-31,2027-06-01\n"
+NZ = "Trainer,Certification,Expiration\nKi Wi,REPs NZ,2026-12-31\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "who", "credential", "earned", "reason"),
+    [
+        ({"r.csv": AUS, "log.csv": "Name,Date,Amount,Unit\nAu Sy,2026-03-01,6,hours\n"}, "Au Sy", "ausactive_rep", 0,
+         "6 hours could not be counted: AUSactive gives no hours per CEC"),
+        ({"r.csv": AUS, "log.csv": "Name,Date,Amount,Unit\nAu Sy,2026-03-01,1,hours\n"}, "Au Sy", "ausactive_rep", 0,
+         "1 hour could not be counted: AUSactive gives no hours per CEC"),
+        ({"r.csv": AUS, "log.csv": "Name,Date,Amount,Unit,Approved for\nAu Sy,2026-03-01,2.5,hours,AUSactive\n"
+                                   "Au Sy,2026-04-01,2,hours,AUSactive\n"}, "Au Sy", "ausactive_rep", 0,
+         "4.5 hours could not be counted: AUSactive gives no hours per CEC"),
+        ({"r.csv": AUS, "log.csv": "Name,Date,Amount,Unit\nAu Sy,2026-03-01,3,CEC\n"}, "Au Sy", "ausactive_rep", 3, None),
+        ({"r.csv": AUS, "log.csv": "Name,Date,Amount,Unit\nAu Sy,2024-03-01,6,hours\n"}, "Au Sy", "ausactive_rep", 0,
+         None),  # outside the cycle: nothing to say
+        ({"r.csv": "Trainer,Certification,Expiration,CECs earned,CPR/AED exp\nAu Sy,AUSactive,2027-01-31,6 hrs,"
+                   "2027-06-01\n"}, "Au Sy", "ausactive_rep", 0,
+         "6 hours could not be counted: AUSactive gives no hours per CEC"),  # a flat roster's hours
+        ({"r.csv": NZ, "log.csv": "Name,Date,Amount,Unit\nKi Wi,2026-03-01,8,hours\n"}, "Ki Wi", "repsnz_rep", 0,
+         "8 hours could not be counted: REPs NZ gives no hours per CPD point"),
+        ({"r.csv": AUS + "Au Sy,NASM,2027-01-31,2027-06-01\n", "log.csv": "Name,Date,Amount,Unit\nAu Sy,2026-03-01,6,hours\n"},
+         "Au Sy", "nasm_cpt", 0.6, None),  # the same hours count where they can be converted
+    ],
+)
+def test_rule_6_hours_that_cannot_be_converted_are_not_counted_and_the_reasons_say_so(files, who, credential,
+                                                                                       earned, reason):
+    r = row_of(run(files), who, credential)
+    assert r["earned"] == pytest.approx(earned)
+    said = [x for x in r["reasons"] if "could not be counted" in x]
+    assert said == ([reason] if reason else [])
+
+
+# Rule 7: a CE log anywhere in the upload means a trainer with no row in it earned 0 from it, whichever way the
+# sheets came; "credits not recorded" only for an upload with no credit information at all.
+R7_STAFF = [["Staff ID", "Name", "Club"], ["S1", "Ana Silva", "Downtown"], ["S2", "Ben Ito", "Downtown"],
+            ["S3", "Cy Dee", "Riverside"]]
+R7_CERTS = [["Staff ID", "Credential", "Issued", "Expires"], ["S1", "NASM CPT", date(2024, 8, 1), date(2026, 8, 1)],
+            ["S2", "NASM CPT", date(2025, 9, 30), date(2027, 9, 30)], ["S2", "CPR/AED", date(2025, 11, 5), date(2027, 11, 5)],
+            ["S3", "ISSA CPT", date(2025, 3, 31), date(2027, 3, 31)], ["S3", "Yoga Alliance", None, date(2027, 12, 31)]]
+R7_LOG = [["Staff ID", "Date", "Course", "Amount", "Unit", "Approved for"],
+          ["S1", date(2025, 5, 1), "Course A", 1.2, "CEU", "NASM"], ["S1", date(2026, 2, 1), "Course B", 5, "hours", ""]]
+
+
+def _r7_sources(split: str) -> list:
+    from cpd import Source
+    from tests.helpers import csv_bytes
+
+    sheets = {"Staff": R7_STAFF, "Certifications": R7_CERTS, "CE Log": R7_LOG}
+    if split == "one workbook":
+        return [Source("hr.xlsx", xlsx_bytes(sheets))]
+    if split == "a workbook per sheet":
+        return [Source(f"{n}.xlsx", xlsx_bytes({n: rows})) for n, rows in sheets.items()]
+    if split == "log as a separate file":
+        return [Source("hr.xlsx", xlsx_bytes({"Staff": R7_STAFF, "Certifications": R7_CERTS})),
+                Source("ce.csv", csv_bytes([[v.isoformat() if isinstance(v, date) else v for v in row] for row in R7_LOG]))]
+    if split == "csv files":
+        return [Source(f"{n}.csv", csv_bytes([["" if v is None else v.isoformat() if isinstance(v, date) else v
+                                               for v in row] for row in rows])) for n, rows in sheets.items()]
+    raise AssertionError(split)
+
+
+R7_SPLITS = ["one workbook", "a workbook per sheet", "log as a separate file", "csv files"]
+
+
+def _r7_standing(split: str):
+    from cpd import compute_standing, read_sources
+
+    cat = load_catalogue()
+    return compute_standing(read_sources(_r7_sources(split), catalogue=cat), cat, as_of=T, window=90)
+
+
+@pytest.mark.parametrize("split", R7_SPLITS)
+def test_rule_7_a_trainer_with_no_log_row_earned_zero_from_the_log_however_the_log_came(split):
+    st = _r7_standing(split)
+    ana, ben = row_of(st, "Ana Silva", "nasm_cpt"), row_of(st, "Ben Ito", "nasm_cpt")
+    assert ana["earned"] == pytest.approx(1.7) and ana["status"] == "at_risk"
+    # Ben has no log row: 0 from the log, plus NASM's 0.1 for the CPR/AED card completed in his cycle.
+    assert ben["earned"] == pytest.approx(0.1) and ben["status"] == "behind"  # 5% of 2 CEU, 33% of the cycle gone
+    cy = row_of(st, "Cy Dee", "issa_cpt")
+    assert cy["earned"] == 0 and cy["status"] == "behind"  # 0 of 20 with 58% of the cycle gone
+    assert row_of(st, "Cy Dee", "ya_ryt")["earned"] == 0
+    for r in st.standings.itertuples():
+        assert "credits not recorded" not in r.reasons, (split, r.trainer, r.credential)
+
+
+def test_rule_7_the_result_does_not_depend_on_how_the_sheets_were_split_into_files():
+    cols = ["trainer", "credential", "status", "earned", "remaining", "days_left", "cpr_current"]
+    frames = {}
+    for split in R7_SPLITS:
+        s = _r7_standing(split).standings
+        frames[split] = (s[cols].sort_values(["trainer", "credential"]).reset_index(drop=True),
+                         sorted(map(tuple, s["reasons"])))
+    first = frames[R7_SPLITS[0]]
+    for split in R7_SPLITS[1:]:
+        pd.testing.assert_frame_equal(frames[split][0], first[0], check_dtype=False)
+        assert frames[split][1] == first[1], split
+
+
+@pytest.mark.parametrize(
+    ("files", "recorded"),
+    [
+        ({"m.csv": "Name,NASM CPT,CPR/AED\nMa Trix,2027-06-30,2027-01-01\n"}, False),  # dates only
+        ({"c.csv": "Trainer,Certification,Expiration\nMa Trix,NASM,2027-06-30\n"}, False),
+        # A credits column with this trainer's cell blank: the upload records credits, so 0 were earned.
+        ({"c.csv": "Trainer,Certification,Expiration,CEUs earned\nMa Trix,NASM,2027-06-30,\nOt Her,NASM,2027-06-30,1\n"},
+         True),
+        ({"c.csv": "Trainer,Certification,Expiration\nMa Trix,NASM,2027-06-30\n",
+          "log.csv": "Name,Date,Amount,Unit\nOt Her,2026-03-01,5,hours\n"}, True),  # someone else's log
+    ],
+)
+def test_rule_7_credits_not_recorded_only_when_the_upload_has_no_credit_information(files, recorded):
+    r = row_of(run(files), "Ma Trix", "nasm_cpt")
+    assert ("credits not recorded" in r["reasons"]) is not recorded
+    assert (r["earned"] == 0) if recorded else pd.isna(r["earned"])
+
+
+# A trainer: compliant. A lapsed certification imposes nothing; no certification at all is `missing`.
+@pytest.mark.parametrize(
+    ("rows", "compliant", "status"),
+    [
+        (["Yoga Alliance,2027-12-31,", "NASM CPT,2025-01-31,"], True, "expired"),  # valid RYT + lapsed NASM, no card
+        (["Yoga Alliance,2027-12-31,", "NASM CPT,2026-03-31,"], True, "grace"),  # ... NASM in its grace period
+        (["NASM CPT,2027-06-30,"], False, "on_track"),  # valid, but its CPR/AED requirement does not hold
+        (["NASM CPT,2027-06-30,2027-01-01"], True, "on_track"),
+        (["NASM CPT,2026-03-31,2027-01-01"], False, "grace"),  # in grace: not valid to work
+        (["Yoga Alliance,2025-12-31,", "NASM CPT,2027-06-30,2026-01-01"], False, "expired"),  # card expired
+        (["Zumba Instructor,2027-06-30,"], True, "on_track"),  # not in the catalogue: no CPR/AED rule to break
+        (["ACE CPT,2027-06-30,", "Yoga Alliance,2027-12-31,"], True, "on_track"),  # RYT holds, ACE lacks a card
+    ],
+)
+def test_trainer_is_compliant_with_one_valid_certification_whose_own_cpr_requirement_holds(rows, compliant, status):
+    body = "Trainer,Certification,Expiration,CPR/AED exp\n" + "".join(f"Co Mp,{r}\n" for r in rows)
+    t = run({"r.csv": body}).trainers.set_index("trainer").loc["Co Mp"]
+    assert bool(t["compliant"]) is compliant and t["status"] == status
+
+
+def test_staff_sheet_trainer_without_certification_is_missing_not_compliant():
+    book = xlsx_bytes({"Staff": [["Staff ID", "Name"], ["S1", "Has One"], ["S2", "Has None"]],
+                       "Certifications": [["Staff ID", "Credential", "Expires"], ["S1", "Yoga Alliance", date(2027, 1, 1)]]})
+    t = run({"hr.xlsx": book}).trainers.set_index("trainer")
+    assert (t.loc["Has None", "status"], bool(t.loc["Has None", "compliant"])) == ("missing", False)
+    assert bool(t.loc["Has One", "compliant"]) is True
+
+
+# Reasons read as English.
+@pytest.mark.parametrize(
+    ("n", "unit", "text"),
+    [(0, "hour", "0 hours"), (1, "hour", "1 hour"), (30, "hour", "30 hours"), (1.5, "hour", "1.5 hours"),
+     (1, "hours", "1 hour"), (2, "hrs", "2 hours"), (1, "CEU", "1 CEU"), (2, "CEU", "2 CEUs"), (0.3, "CEU", "0.3 CEUs"),
+     (1.0, "CEUs", "1 CEU"), (1, "CEC", "1 CEC"), (4, "CEC", "4 CECs"), (1, "CPD point", "1 CPD point"),
+     (4, "CPD point", "4 CPD points"), (2, "CPD points", "2 CPD points"), (1, "credits", "1 credit"),
+     (0, "", "0 credits"), (1.001, "CEU", "1 CEU"), (12, "CE hour", "12 CE hours"), (3, "point", "3 points")],
+)
+def test_number_and_unit_read_as_english(n, unit, text):
+    from cpd.wording import quantity
+
+    assert quantity(n, unit) == text
+    assert quantity(n, unit, more=True) == text.replace(" ", " more ", 1)
+
+
+@pytest.mark.parametrize(
+    ("row", "log", "reason"),
+    [
+        ("Yo Ga,Yoga Alliance,2026-03-31,", "", "0 of 30 hours were earned in the cycle"),
+        ("Yo Ga,Yoga Alliance,2026-07-31,", "Yo Ga,2026-01-05,29,hours", "needs 1 more hour (29 of 30 earned)"),
+        ("Yo Ga,Yoga Alliance,2026-07-31,", "Yo Ga,2026-01-05,30,hours", "credits met: 30 of 30 hours"),
+        ("Uk Pt,CIMSPA,2026-07-31,", "Uk Pt,2026-01-05,6,CPD points", "needs 4 more CPD points (4 hours) (6 of 10 earned)"),
+        ("Na Sm,NASM,2026-07-31,2027-01-01", "Na Sm,2026-01-05,1,CEU",
+         "needs 1 more CEU (10 hours) (1 of 2 earned)"),
+        ("Na Sm,NASM,2026-07-31,2027-01-01", "Na Sm,2026-01-05,19,hours",
+         "needs 0.1 more CEUs (1 hour) (1.9 of 2 earned)"),
+        ("Ca Fp,canfitpro PTS,2026-07-31,2027-01-01", "Ca Fp,2026-01-05,3,CEC", "needs 1 more CEC (2 hours) (3 of 4 earned)"),
+    ],
+)
+def test_reasons_say_amounts_in_english(row, log, reason):
+    files = {"r.csv": "Trainer,Certification,Expiration,CPR/AED exp\n" + row + "\n",
+             "log.csv": "Name,Date,Amount,Unit\n" + log + "\n"}
+    st = run(files)
+    reasons = [x for rs in st.standings["reasons"] for x in rs]
+    assert any(reason in x for x in reasons), reasons
