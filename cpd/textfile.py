@@ -5,6 +5,11 @@ tab-separated) or semicolon files from European Excel. ``decode`` finds the enco
 replacing a byte silently: a byte that is not text is reported with its line number in ``bad_lines``
 so the caller rejects that line. ``parse`` picks the separator and returns every record, blank ones
 included, with the line where it starts, so each one can end as accepted, rejected or blank.
+
+A record's *row* is the row Excel shows it on when the file is opened there: records are counted from 1
+(header and blank lines included), a quoted cell holding line breaks is still one row, and Excel's
+``sep=;`` first line is not a row. That is the number a manager is told; physical lines are kept only
+for people reading the file in a text editor.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import io
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cpd.errors import UnreadableFile
 
@@ -37,6 +42,11 @@ MAX_CONTROL_SHARE = 0.05
 MAX_NUL_SHARE = 0.005
 # ... or when more than this share of its non-blank lines hold bytes that are not characters.
 MAX_BAD_LINE_SHARE = 0.5
+# Excel's grid has 1,048,576 rows (safety.EXCEL_MAX_ROWS): a text file with more records cannot be opened in
+# Excel either, and the rows are never cut silently, so the file is refused, as soon as the limit is passed.
+MAX_ROWS = 1_048_576
+TOO_MANY_ROWS_MESSAGE = ("this file has more than {limit:,} rows, more than Excel can open: split it into smaller "
+                         "files (for example one per club or per year) and upload them together.")
 
 _BAD_ERRORS = "recert-lone-surrogate"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -80,10 +90,12 @@ class Decoded:
 class Table:
     """Every record of a text file, blank ones included, with the physical lines it came from.
 
-    ``line_numbers[i]`` is the 1-based line where record ``i`` starts (as a text editor numbers lines);
-    ``end_line_numbers[i]`` the line where it ends (later when a quoted cell holds line breaks).
-    ``errors[i]`` is "" or why the record cannot be used (bytes that are not text, a quote never closed,
-    a cell over the csv size limit); the caller rejects such records whatever their fields hold.
+    ``row_numbers[i]`` is the row Excel shows record ``i`` on (the record number, header and blank lines
+    counted; 0 for a ``sep=`` line, which Excel does not show). ``line_numbers[i]`` is the 1-based line where
+    record ``i`` starts (as a text editor numbers lines); ``end_line_numbers[i]`` the line where it ends
+    (later when a quoted cell holds line breaks). ``errors[i]`` is "" or why the record cannot be used (bytes
+    that are not text, a quote never closed, a cell over the csv size limit); the caller rejects such
+    records whatever their fields hold.
     """
 
     rows: list[list[str]]
@@ -93,12 +105,18 @@ class Table:
     end_line_numbers: list[int]
     errors: list[str]
     notices: tuple[str, ...] = ()
+    row_numbers: list[int] = field(default_factory=list)
 
     @property
     def bad_lines(self) -> dict[int, str]:
         """Start line -> why that record cannot be used (bytes that are not text, csv errors), for callers
         that reject rows by line number."""
         return {line: err for line, err in zip(self.line_numbers, self.errors, strict=True) if err}
+
+    @property
+    def bad_rows(self) -> dict[int, str]:
+        """Excel row -> why that record cannot be used, for callers that reject rows by row number."""
+        return {row: err for row, err in zip(self.row_numbers, self.errors, strict=True) if err}
 
 
 # ------------------------------------------------------------------------------------------------ decode
@@ -227,7 +245,7 @@ def _records(text: str, delimiter: str):
             if starts is None:
                 starts = _line_starts(text) + [len(text)]
             raw = text[starts[before] : starts[min(last, len(starts) - 1)]].rstrip("\r\n")
-            yield [raw], before + 1, last, f"this line cannot be read as CSV ({exc})"
+            yield [raw], before + 1, last, f"this row cannot be read as CSV ({exc})"
             continue
         yield record, before + 1, reader.line_num, ""
 
@@ -298,20 +316,26 @@ def parse(decoded: Decoded, delimiter: str | None = None) -> Table:
     starts: list[int] = []
     ends: list[int] = []
     errors: list[str] = []
+    limit = MAX_ROWS + (1 if sep else 0)
     for record, first, last, err in _records(text, delimiter):
+        if len(rows) == limit:
+            raise UnreadableFile(TOO_MANY_ROWS_MESSAGE.format(limit=MAX_ROWS))
         rows.append(record)
         starts.append(first)
         ends.append(last)
         if not err and bad_sorted:
             i = bisect_left(bad_sorted, first)
             if i < len(bad_sorted) and bad_sorted[i] <= last:
-                err = f"line {bad_sorted[i]}: {bad[bad_sorted[i]]}"
+                err = bad[bad_sorted[i]]  # the row is named by the caller; a text line number would differ
         errors.append(err)
     if rows and ends[-1] > starts[-1] and not errors[-1] and _quote_left_open(text, starts[-1], delimiter):
-        errors[-1] = (f"a quote opened on line {starts[-1]} is never closed, so lines {starts[-1]}-{ends[-1]} "
-                      "were read as one row: fix the quote in the file and upload it again")
+        errors[-1] = (f"a quote opened in this row is never closed, so the rest of the file (text lines "
+                      f"{starts[-1]}-{ends[-1]}) was read as this one row: fix the quote in the file and upload it "
+                      "again")
+    # Excel does not show the sep= line: the header under it is row 1 there.
+    row_numbers = list(range(0 if sep else 1, len(rows) + (0 if sep else 1)))
     return Table(rows=rows, line_numbers=starts, delimiter=delimiter, field_counts=[len(r) for r in rows],
-                 end_line_numbers=ends, errors=errors, notices=tuple(notices))
+                 end_line_numbers=ends, errors=errors, notices=tuple(notices), row_numbers=row_numbers)
 
 
 def _quote_left_open(text: str, first_line: int, delimiter: str) -> bool:

@@ -54,7 +54,8 @@ def test_invalid_byte_is_reported_on_its_line_and_never_silently_replaced():
     assert [n for n, _ in d.bad_lines] == [3]
     assert "0x81" in d.bad_lines[0][1]
     t = textfile.parse(d)
-    assert t.errors[2].startswith("line 3: ") and t.errors[:2] == ["", ""]
+    assert t.errors[2] == "byte 0x81 cannot be read as Windows-1252 text" and t.errors[:2] == ["", ""]
+    assert t.bad_rows == {3: t.errors[2]}  # the row is named by whoever reports it, as Excel numbers it
     assert "\ufffd" in t.rows[2][1]  # shown as a replacement mark, and the record is flagged for rejection
 
 
@@ -132,12 +133,13 @@ def test_quoted_line_breaks_keep_the_line_where_each_record_starts():
 def test_quote_never_closed_is_an_error_on_the_record_that_swallowed_the_rest():
     t = table(b'Trainer,Club\r\nAna,"Downtown\r\nBo,Uptown\r\nCy,Up\r\n')
     assert t.line_numbers == [1, 2]
-    assert "never closed" in t.errors[1] and "lines 2-4" in t.errors[1]
+    assert "never closed" in t.errors[1] and "text lines 2-4" in t.errors[1]
+    assert t.row_numbers == [1, 2]
 
 
 def test_cell_over_the_csv_size_limit_is_an_error_not_a_blank_line():
     t = table(b"Trainer,Club\r\nAna," + b"x" * 200_000 + b"\r\nBo,Uptown\r\n")
-    assert t.errors[1].startswith("this line cannot be read as CSV")
+    assert t.errors[1].startswith("this row cannot be read as CSV")
     assert t.rows[1] == ["Ana," + "x" * 200_000] and t.field_counts[1] == 1
     assert t.rows[2] == ["Bo", "Uptown"] and t.line_numbers[2] == 3
     assert t.bad_lines == {2: t.errors[1]}

@@ -35,12 +35,12 @@ class Grid:
     file: str
     sheet: str
     rows: list[list[object]]
-    row_numbers: Sequence[int]  # a range for a sheet (rows are contiguous), a list of line numbers for a csv
+    row_numbers: Sequence[int]  # a range for a sheet (rows are contiguous), the Excel row of each csv record
     hidden: bool = False
     date1904: bool = False
     text: bool = False  # cells are all strings (csv): numbers and dates still need parsing
     field_counts: list[int] | None = None  # csv only: fields on each record, for ragged-line checks
-    bad_lines: dict[int, str] = field(default_factory=dict)  # csv line -> why it cannot be read
+    bad_lines: dict[int, str] = field(default_factory=dict)  # csv row (as in Excel) -> why it cannot be read
     hidden_rows: tuple[int, ...] = ()
     notices: tuple[str, ...] = ()
 
@@ -192,12 +192,18 @@ def _worksheets(wb: pc.CalamineWorkbook) -> list[pc.SheetMetadata]:
 
 
 def _text_grid(name: str, data: bytes) -> Grid:
+    """A text file as one sheet, its records numbered as Excel shows them (``Table.row_numbers``)."""
     decoded = textfile.decode(data, name=name)
-    table = textfile.parse(decoded)
+    try:
+        table = textfile.parse(decoded)
+    except UnreadableFile as exc:
+        raise UnreadableFile(exc.message, file=name) from None
     notices = tuple(dict.fromkeys((*decoded.notices, *getattr(table, "notices", ()))))
-    return Grid(file=name, sheet="", rows=[list(r) for r in table.rows], row_numbers=list(table.line_numbers),
-                text=True, field_counts=list(table.field_counts), bad_lines=dict(table.bad_lines),
-                notices=tuple(f"{name}: {n}" for n in notices))
+    skip = 1 if table.row_numbers[:1] == [0] else 0  # Excel's "sep=;" line is not a row
+    return Grid(file=name, sheet="", rows=table.rows[skip:] if skip else table.rows,
+                row_numbers=table.row_numbers[skip:] if skip else table.row_numbers, text=True,
+                field_counts=table.field_counts[skip:] if skip else table.field_counts,
+                bad_lines=table.bad_rows, notices=tuple(f"{name}: {n}" for n in notices))
 
 
 def _sheet_grid(name: str, wb: pc.CalamineWorkbook, sniffed: safety.Sniffed, meta: pc.SheetMetadata) -> Grid:

@@ -214,7 +214,10 @@ def map_header(cells: list[object], catalogue: Catalogue) -> HeaderGuess:
     return HeaderGuess(row=-1, fields=fields, credential_columns=tuple(creds), score=score)
 
 
-def find_header(rows: list[list[object]], catalogue: Catalogue, *, scan: int = 30) -> HeaderGuess | None:
+HEADER_SCAN = 30  # rows looked at for the header (titles, logos and notes above it included)
+
+
+def find_header(rows: list[list[object]], catalogue: Catalogue, *, scan: int = HEADER_SCAN) -> HeaderGuess | None:
     """The row among the first ``scan`` that names the most fields (at least two); earliest wins ties."""
     best: HeaderGuess | None = None
     for r, cells in enumerate(rows[:scan]):

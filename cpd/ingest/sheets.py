@@ -19,6 +19,7 @@ from .grid import Grid
 from .header import (
     ALL_FIELDS,
     FIELD_LABELS,
+    HEADER_SCAN,
     CredentialColumn,
     HeaderGuess,
     credential_column,
@@ -28,7 +29,9 @@ from .header import (
     header_unit,
     map_header,
 )
-from .values import Distinct, is_blank, map_unique, parse_amounts, parse_dates, text_column, unit_kind
+from .notes import Tally, quote
+from .shape import MAX_COLUMNS, column_letters, shape
+from .values import Distinct, map_unique, parse_amounts, parse_dates, text_column, unit_kind
 
 # Date columns of a matrix that are not qualifications.
 _NOT_CREDENTIAL = re.compile(r"\b(date|dob|birth|born|hire|hired|start|started|joined|updated|modified|review|"
@@ -116,21 +119,35 @@ def _needs_note(header: list[object], fields: set[str]) -> str:
 def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
                override: Mapping[str, str] | None = None) -> SheetResult:
     """Map, classify and validate one grid."""
-    where = _where(grid)
     if grid.hidden:
         return _skipped(grid, "hidden sheet", [f"Sheet '{grid.sheet}' in {grid.file} is hidden in Excel and was "
                                               "not read: unhide it if its rows should count."])
-    if not grid.rows or all(all(_blank_cell(c) for c in r) for r in grid.rows):
+    # Only the columns in use go further, at most MAX_COLUMNS: the work below is per column.
+    shaped = shape(grid.rows, text=grid.text, file=grid.file, sheet=grid.sheet)
+    result = _read_cells(grid, shaped.cells, catalogue, date_order, override)
+    if shaped.capped:
+        cut = column_letters(int(shaped.columns[-1]))
+        result.warnings.insert(0, f"{_where(grid)} has values in {shaped.in_use:,} columns, more than Recert reads "
+                                  f"from one sheet: the first {MAX_COLUMNS} of them (up to column {cut}) were read "
+                                  f"and the other {shaped.in_use - MAX_COLUMNS:,} left out. Delete the columns "
+                                  "Recert does not need and upload it again if one of those matters.")
+    return result
+
+
+def _read_cells(grid: Grid, cells: np.ndarray, catalogue: Catalogue, date_order: str,
+                override: Mapping[str, str] | None) -> SheetResult:
+    where = _where(grid)
+    if not cells.size or all(_blank_cell(c) for c in cells.ravel()):
         return _skipped(grid, f"{where} is empty")
-    guess = find_header(grid.rows, catalogue)
+    guess = find_header(cells[:HEADER_SCAN].tolist(), catalogue)
     if guess is None and override:
         guess = HeaderGuess(0, {}, (), 0)
     if guess is None:
-        first = next((r for r in grid.rows if any(not _blank_cell(c) for c in r)), [])
+        first = next((r for r in map(list, cells) if any(not _blank_cell(c) for c in r)), [])
         note = _needs_note(first, set())
         return _skipped(grid, f"{where}: no recognisable header ({note})",
                         [f"{where} was not read: no recognisable header ({note})."])
-    header = [c if isinstance(c, str) else ("" if _blank_cell(c) else str(c)) for c in grid.rows[guess.row]]
+    header = [c if isinstance(c, str) else ("" if _blank_cell(c) else str(c)) for c in cells[guess.row]]
     if override:
         guess = _apply_override(guess, header, override, catalogue)
     fields = set(guess.fields.values())
@@ -142,18 +159,9 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
                         [f"{where} was not read: {note}."])
 
     width = len(header)
-    body_rows = grid.rows[guess.row + 1:]
     numbers = grid.row_numbers[guess.row + 1:]
-    # Workbook rows are rectangular already (calamine pads them); csv records may be ragged.
-    if grid.text and any(len(r) != width for r in body_rows):
-        body_rows = [(list(r) + [""] * (width - len(r)))[:width] for r in body_rows]
-    cells = np.empty((len(body_rows), width), dtype=object)
-    if body_rows:
-        try:
-            cells[:] = body_rows
-        except ValueError:  # a ragged workbook row after all: pad, never drop
-            cells[:] = [(list(r) + [""] * (width - len(r)))[:width] for r in body_rows]
-    frame = pd.DataFrame(cells, columns=range(width), dtype=object)
+    # Rectangular already: shape() padded short csv records with "" (their field count is checked below).
+    frame = pd.DataFrame(cells[guess.row + 1:], columns=range(width), dtype=object, copy=False)
     rownum = pd.Series(np.arange(numbers.start, numbers.stop) if isinstance(numbers, range) else numbers,
                        index=frame.index, dtype="int64")
     distinct: dict[int, Distinct] = {}
@@ -170,20 +178,24 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
     columns.update({tidy(c.header): (f"credits:{c.credential}" if c.credits else f"credential:{c.credential}")
                     for c in guess.credential_columns})
 
-    # Blank rows and total rows.
-    if grid.text:  # csv cells are strings: whitespace-only counts as blank
-        blank_cells = {i: is_blank(dist(i)) for i in range(width)}
-    else:  # calamine gives "" for an empty cell
-        blank_cells = {i: dist(i).spread(_empty(dist(i).uniques)) for i in range(width)}
-    row_blank = pd.Series(True, index=frame.index)
-    first_text = pd.Series("", index=frame.index, dtype=object)
-    seen = pd.Series(False, index=frame.index)
-    for i in range(width):  # the first non-blank cell of each row, if it is text
-        fresh = ~seen & ~blank_cells[i]
+    # Blank rows and total rows, in numpy: this loop runs once per column.
+    n_rows = len(frame)
+    blank = np.empty((n_rows, width), dtype=bool)  # csv: whitespace-only is blank; workbook: "" (calamine's)
+    first_cell = np.full(n_rows, "", dtype=object)  # the first non-blank cell of each row, if it is text
+    seen = np.zeros(n_rows, dtype=bool)
+    for i in range(width):
+        d = dist(i)
+        uniques = d.uniques.to_numpy(dtype=object)
+        blank[:, i] = np.fromiter((_blank_value(v, grid.text) for v in uniques), dtype=bool,
+                                  count=len(uniques))[d.codes]
+        fresh = ~seen & ~blank[:, i]
         if fresh.any():
-            first_text[fresh] = map_unique(dist(i), lambda v: v if isinstance(v, str) else "")[fresh]
-        seen |= fresh
-        row_blank &= blank_cells[i]
+            texts = np.empty(len(uniques), dtype=object)
+            texts[:] = [v if isinstance(v, str) else "" for v in uniques]
+            first_cell[fresh] = texts[d.codes[fresh]]
+            seen |= fresh
+    row_blank = pd.Series(blank.all(axis=1), index=frame.index)
+    first_text = pd.Series(first_cell, index=frame.index, dtype=object)
     total = ~row_blank & map_unique(first_text, _is_total).astype(bool)
     reason = pd.Series("", index=frame.index, dtype=object)
     column = pd.Series("", index=frame.index, dtype=object)
@@ -261,7 +273,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
         hint = header_date_order(header[i]) if i is not None else None
         if order == "auto" and hint:
             order = hint
-        if i is not None and not (fate.eq(BLANK) & ~blank_cells[i]).any():  # no total row has a value here
+        if i is not None and not (fate.eq(BLANK).to_numpy() & ~blank[:, i]).any():  # no total row has a value here
             parsed = parse_dates(dist(i), order=order, date1904=grid.date1904)
         else:
             parsed = parse_dates(values.where(fate.ne(BLANK), ""), order=order, date1904=grid.date1904)
@@ -304,8 +316,11 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             reject(amounts.bad, label("amount"), amounts.why)
         ok = fate.eq(ACCEPTED)
         if issued is not None and (issued.bad & ok).any():
-            for r in rownum[issued.bad & ok]:
-                warnings.append(f"{where} row {r}: the issued date in '{label('issued')}' is not a date and was ignored.")
+            odd = rownum[issued.bad & ok]
+            tally = Tally(f" in {where}: those issued dates were ignored too")
+            tally.add(len(odd), (f"{where} row {r}: the issued date in '{label('issued')}' is not a date and was "
+                                 "ignored." for r in odd))
+            warnings.extend(tally.lines())
         matched = map_unique(cred_raw, catalogue.match)
         if "approved_for" in cols:  # "Certifying body: ACE" + "Certification: Group Fitness Instructor"
             body = text("approved_for")
@@ -351,8 +366,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             h = tidy(header[i])
             if i in used or not h or _NOT_CREDENTIAL.search(fold(h)):
                 continue
-            values = frame[i][fate.eq(ACCEPTED)]
-            filled = values[~is_blank(values)]
+            filled = frame[i][fate.eq(ACCEPTED).to_numpy() & ~blank[:, i]]
             if len(filled) and parse_dates(filled, order=date_order if date_order != "auto" else "mdy").bad.mean() <= 0.2:
                 cred_cols.append(CredentialColumn(i, h, h, False, False))
                 columns[h] = f"credential:{h}"
@@ -381,6 +395,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             ignored = tuple(x for x in ignored if x != h)
         any_value = pd.Series(False, index=frame.index)
         cert_frames, cpr_frames = [], []
+        not_dates = Tally(f" in {where}: those certifications were not read either")
         reject(no_person & ~row_blank, person_label, "no trainer name or staff id")
         ok = fate.eq(ACCEPTED)
         for cc in cred_cols:
@@ -388,9 +403,11 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             raw = frame[cc.index]
             has = ok & parsed.values.notna()
             any_value |= has
-            for r, v in zip(rownum[ok & parsed.bad], raw[ok & parsed.bad], strict=False):
-                warnings.append(f"{where} row {r}, column '{tidy(cc.header)}': '{tidy(v)}' is not an expiry date, "
-                                "so that certification was not read.")
+            odd = ok & parsed.bad
+            if odd.any():
+                not_dates.add(int(odd.sum()), (
+                    f"{where} row {r}, column '{tidy(cc.header)}': '{quote(v)}' is not an expiry date, so that "
+                    "certification was not read." for r, v in zip(rownum[odd], raw[odd], strict=True)))
             if cc.is_cpr:
                 cpr_frames.append(pd.DataFrame({"file": grid.file, "sheet": grid.sheet, "row": rownum[has],
                                                 "local_id": local_id[has], "name": name[has], "issued": pd.NaT,
@@ -414,6 +431,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
             cpr_frames.append(pd.DataFrame({"file": grid.file, "sheet": grid.sheet, "row": rownum[has],
                                             "local_id": local_id[has], "name": name[has], "issued": pd.NaT,
                                             "expires": parsed.values[has], "source": label("cpr_expires")}))
+        warnings.extend(not_dates.lines())
         result.certs = pd.concat(cert_frames) if cert_frames else pd.DataFrame()
         result.cpr = pd.concat(cpr_frames) if cpr_frames else pd.DataFrame()
     elif layout == "ce_log":
@@ -499,10 +517,13 @@ def _is_empty(text: pd.Series) -> pd.Series:
     return pd.Series(text.to_numpy(dtype=object) == "", index=text.index)
 
 
-def _empty(values: pd.Series) -> pd.Series:
-    """Cells calamine leaves empty ("" or a missing value); a space typed into a cell is data in a workbook."""
-    v = values.to_numpy()
-    return pd.Series(pd.isna(v) | (v == ""), dtype=bool)
+def _blank_value(v: object, text: bool) -> bool:
+    """An empty cell: None, NaN or "", and in a csv also a cell of spaces (in a workbook a typed space is data)."""
+    if v is None or (isinstance(v, float) and v != v):
+        return True
+    if isinstance(v, str):
+        return not v.strip() if text else v == ""
+    return v is pd.NaT
 
 
 def _blank_cell(v: object) -> bool:
