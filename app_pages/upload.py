@@ -4,7 +4,7 @@ import streamlit as st
 
 from app_pages import _shared
 from cpd import views
-from cpd.export import neutralise
+from cpd.export import rejected_csv as rejected_rows_csv
 
 ss = st.session_state
 loaded = _shared.current()
@@ -83,7 +83,7 @@ else:
                                 "Reason": st.column_config.TextColumn(width="large")})
 
     def rejected_csv() -> str:
-        return rejected.map(neutralise).to_csv(index=False, lineterminator="\r\n")
+        return rejected_rows_csv(standing)
 
     st.download_button("Download rejected rows (CSV)", data=rejected_csv, file_name="recert-rejected-rows.csv",
                        mime="text/csv", icon=":material/download:", on_click="ignore")

@@ -7,6 +7,8 @@ import functools
 import io
 import json
 import math
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -30,6 +32,69 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+# Characters that never reach a CSV cell or a terminal: C0 controls (ESC starts terminal escape sequences, BEL
+# rings), DEL, C1 controls (U+009B is an 8-bit CSI) and the bidi embeddings, overrides and isolates that make text
+# read in another order than it is stored ("Trojan Source").
+CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_CONTROLS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x85"  # tabs and line breaks: a space in one-line text
+# A spreadsheet may split a CSV line on any of these (the list separator differs by locale: "," in en, ";" in de,
+# fr, nl, es, it; tab and "|" by choice), so every one of them may start a cell.
+CSV_SEPARATORS = ",;\t|"
+# A cell start that would run: a formula character, after any spaces or quotes (which a reader may drop).
+_FORMULA_CHARS = "=+@\uff1d\uff0b\uff0d\uff20-"  # "-" last: literal in a [...] class
+_CELL_START = re.compile(f"(^|[{re.escape(CSV_SEPARATORS)}\n])(?=(?:[^\\S\n]|\")*[{_FORMULA_CHARS}])")
+
+
+def _replace_control(m: re.Match[str]) -> str:
+    return " " if m.group() in _LINE_CONTROLS else "\ufffd"
+
+
+def plain_text(text: str, *, multiline: bool = False) -> str:
+    """Text without control or bidi characters: tabs and line breaks become spaces, others U+FFFD.
+
+    ``multiline`` keeps line breaks (as "\\n"): a drafted message is several lines.
+    """
+    text = text.replace("\r\n", "\n")
+    if multiline:
+        return CONTROLS.sub(lambda m: "\n" if m.group() in "\n\r" else _replace_control(m), text)
+    return CONTROLS.sub(_replace_control, text)
+
+
+def csv_text(value: Any, *, multiline: bool = False) -> str:
+    """One CSV text cell that no spreadsheet runs, whatever separator it splits the line on.
+
+    Control and bidi characters are replaced (``plain_text``). Then every place a cell could start gets a
+    single quote when a formula character (= + - @ or their full-width forms) follows it, possibly after spaces
+    or double quotes: the start of the text, just after each of , ; tab | and, in multiline text, each line start.
+    The quote goes right at that start, so the piece a spreadsheet sees begins with ' and is text.
+    """
+    return _CELL_START.sub(r"\1'", plain_text(_text(value), multiline=multiline))
+
+
+def csv_cell(value: Any, *, multiline: bool = False) -> Any:
+    """A CSV field: numbers (not bools) stay numbers, missing is empty, anything else is ``csv_text``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "" if isinstance(value, float) and math.isnan(value) else value
+    return csv_text(value, multiline=multiline)
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, multiline: Iterable[str] = ()) -> str:
+    """Every CSV Recert writes: the header, then each row with every field quoted and every text neutralised.
+
+    ``csv.QUOTE_ALL`` keeps a reader that splits on the right separator from seeing anything but the cell;
+    ``csv_text`` covers the reader that splits on another one (a ";" locale opening a "," file). Numbers stay
+    numbers (a negative days-left is data: -32, not '-32). Lines end with CRLF, as Excel writes them.
+    ``multiline`` names the columns whose line breaks are kept (a message body).
+    """
+    keep = {i for i, name in enumerate(header) if name in set(multiline)}
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow([csv_text(h) for h in header])
+    w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    for row in rows:
+        w.writerow([csv_cell(v, multiline=i in keep) for i, v in enumerate(row)])
+    return buf.getvalue()
 
 
 def _missing(v: Any) -> bool:
@@ -153,43 +218,72 @@ def _records(columns: dict[str, list[Any]]) -> str:
 _EXACT_BELOW = 1e15
 
 
+# JSON escapes C0 controls itself; these it writes raw, and a terminal would act on them (U+009B is a CSI).
+_JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def _escape_invisible(doc: str) -> str:
+    """The document with DEL, C1, bidi and line-separator characters as \\uXXXX escapes: the same JSON value.
+
+    Outside strings JSON is ASCII, so every such character is inside a string, where the escape means itself.
+    """
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", doc)
+
+
 def to_json(st: Standing) -> str:
-    """Strict JSON (no NaN): missing values are null. Parses to exactly ``to_json_dict(st)``."""
+    """Strict JSON (no NaN): missing values are null. Parses to exactly ``to_json_dict(st)``.
+
+    Text stays literal (a manager's script gets the cell as it was) but no control or bidi character is written
+    raw, so printing the document cannot drive a terminal.
+    """
     numbers = st.standings[["required", "earned", "remaining"]].apply(pd.to_numeric, errors="coerce").abs()
     if len(numbers) and bool((numbers >= _EXACT_BELOW).any().any()):
-        return json.dumps(to_json_dict(st), ensure_ascii=False, allow_nan=False)
+        return _escape_invisible(json.dumps(to_json_dict(st), ensure_ascii=False, allow_nan=False))
     head, tail = _head_tail(st)
     dump = functools.partial(json.dumps, ensure_ascii=False, allow_nan=False)
-    return "".join((dump(head)[:-1], ', "standings": ', _records(_standing_columns(st)), ', "trainers": ',
-                    _records(_trainer_columns(st)), ", ", dump(tail)[1:]))
+    return _escape_invisible("".join((dump(head)[:-1], ', "standings": ', _records(_standing_columns(st)),
+                                      ', "trainers": ', _records(_trainer_columns(st)), ", ", dump(tail)[1:])))
 
 
 def standings_csv(st: Standing) -> str:
-    """The standings as CSV; text cells are neutralised, numbers and dates are written plainly.
+    """The standings as CSV (``write_csv``): text cells neutralised, numbers and dates written plainly.
 
     Encode with ``excel_bytes`` for a download: Excel reads UTF-8 CSV correctly only with a BOM.
     """
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(CSV_COLUMNS)
-    s = st.standings
-    for row in s.reindex(columns=CSV_COLUMNS).itertuples(index=False):
-        out = []
-        for col, v in zip(CSV_COLUMNS, row, strict=True):
-            if col in ("expires", "cpr_expires"):
-                out.append(_date(v) or "")
-            elif col in ("required", "earned", "remaining", "days_left"):
-                n = _num(v)
-                out.append("" if n is None else (int(n) if col == "days_left" else n))
-            elif col == "cpr_current":
-                b = _bool(v)
-                out.append("" if b is None else ("yes" if b else "no"))
-            elif col == "reasons":
-                out.append(neutralise("; ".join(str(x) for x in v) if isinstance(v, list | tuple) else _text(v)))
-            else:
-                out.append(neutralise(_text(v)))
-        w.writerow(out)
-    return buf.getvalue()
+    def rows() -> Iterable[list[Any]]:
+        for row in st.standings.reindex(columns=CSV_COLUMNS).itertuples(index=False):
+            out: list[Any] = []
+            for col, v in zip(CSV_COLUMNS, row, strict=True):
+                if col in ("expires", "cpr_expires"):
+                    out.append(_date(v) or "")
+                elif col in ("required", "earned", "remaining", "days_left"):
+                    n = _num(v)
+                    out.append("" if n is None else (int(n) if col == "days_left" else n))
+                elif col == "cpr_current":
+                    b = _bool(v)
+                    out.append("" if b is None else ("yes" if b else "no"))
+                elif col == "reasons":
+                    out.append("; ".join(str(x) for x in v) if isinstance(v, list | tuple) else _text(v))
+                else:
+                    out.append(_text(v))
+            yield out
+
+    return write_csv(CSV_COLUMNS, rows())
+
+
+REJECTED_CSV_COLUMNS = ["File", "Sheet", "Row", "Column", "Reason"]
+
+
+def rejected_csv(st: Standing) -> str:
+    """Every rejected row with where it is and why (``write_csv``); no Sheet column when no file has sheets."""
+    r = st.rejected
+    sheets = r["sheet"].fillna("").astype(str)
+    cols = {"File": r["file"].map(_text).tolist(), "Sheet": sheets.tolist(),
+            "Row": r["row"].astype(int).tolist(), "Column": r["column"].map(_text).tolist(),
+            "Reason": r["reason"].map(_text).tolist()}
+    if not sheets.str.strip().any():  # csv files have no sheets
+        del cols["Sheet"]
+    return write_csv(list(cols), zip(*cols.values(), strict=True))
 
 
 def excel_bytes(text: str) -> bytes:

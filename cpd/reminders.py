@@ -7,8 +7,6 @@ trainer books courses by the hour and "CEU" means different things at different 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date
 from typing import Any
@@ -17,7 +15,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from .calendar import amount_text, clean, credits_needed, day_text
-from .export import neutralise
+from .export import write_csv
 from .model import Standing
 
 DRAFT_COLUMNS = ["trainer", "trainer_id", "club", "email", "subject", "body", "mailto", "deadline"]
@@ -164,11 +162,15 @@ def drafts(st: Standing, *, sign_off: str = "") -> pd.DataFrame:
 
 
 def drafts_csv(st: Standing, *, sign_off: str = "") -> str:
-    """The drafts for a mail merge; text neutralised like the CSV export, the deadline as an ISO date."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(DRAFT_COLUMNS)
+    """The drafts for a mail merge, written like every CSV (``write_csv``); the body keeps its line breaks.
+
+    A reader on the wrong separator makes each body line a row, so ``write_csv`` neutralises line starts too;
+    the list's "- " bullets are written as "• " so that a message does not show a stray quote on every item.
+    """
     d = drafts(st, sign_off=sign_off)
-    for row in d.itertuples(index=False):
-        w.writerow([neutralise(v) for v in row[:-1]] + [row.deadline.date().isoformat()])
-    return buf.getvalue()
+    rows = ([*row[:4], row.subject, _BULLET.sub("\u2022 ", row.body), row.mailto, row.deadline.date().isoformat()]
+            for row in d.itertuples(index=False))
+    return write_csv(DRAFT_COLUMNS, rows, multiline=("body",))
+
+
+_BULLET = re.compile(r"(?m)^- ")

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -13,8 +14,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hs
 
-from cpd.export import CSV_COLUMNS, excel_bytes, neutralise, standings_csv, to_json, to_json_dict
-from tests.helpers import csv_bytes, run
+from cpd.export import (
+    CSV_COLUMNS,
+    REJECTED_CSV_COLUMNS,
+    csv_text,
+    excel_bytes,
+    neutralise,
+    plain_text,
+    rejected_csv,
+    standings_csv,
+    to_json,
+    to_json_dict,
+    write_csv,
+)
+from tests.helpers import csv_bytes, run, xlsx_bytes
 
 AS_OF = date(2026, 6, 1)
 HYPER = '=HYPERLINK("http://x","y")'
@@ -139,3 +152,106 @@ def test_json_keeps_absurdly_large_credit_totals_exact(st):
     doc = json.loads(to_json(odd))
     assert doc == to_json_dict(odd) | {"counts": doc["counts"]}
     assert doc["standings"][0]["earned"] == 1.2345678901234568e16
+
+
+# One CSV writer for every CSV (issue 10, item 2): quote every field, neutralise every place a cell may start -----
+@pytest.mark.parametrize(("text", "written"), [
+    ("Semi;=1+1;", "Semi;'=1+1;"),            # the probe's cell: a ";" locale splits it and runs =1+1
+    ("a,=1+1", "a,'=1+1"),
+    ("a|@SUM(1,1)", "a|'@SUM(1,1)"),
+    ("x;+1", "x;'+1"),
+    ("x;-1", "x;'-1"),
+    ("x;  =1", "x;'  =1"),                    # spaces a reader may trim
+    ('x;"=1', "x;'\"=1"),                     # a quote a reader may take as the field's own
+    ('x; " =1', "x;' \" =1"),
+    ("x;\uff1dcmd", "x;'\uff1dcmd"),           # full-width forms Excel reads as ASCII in some locales
+    ("=1;=2,=3|=4", "'=1;'=2,'=3|'=4"),
+    (" =x", "' =x"),                          # the cell's own start, after spaces too
+    ("@cmd", "'@cmd"),
+    ("a\t=1", "a =1"),                         # the tab becomes a space: no longer a place a cell starts
+    ("x;\n=1", "x;' =1"),                    # the line break becomes a space, after a separator
+    ("a=b", "a=b"), ("1-2", "1-2"), ("a, b; c", "a, b; c"), ("x;'=1", "x;'=1"), ("", ""),
+])
+def test_csv_text_neutralises_every_place_a_cell_may_start(text, written):
+    assert csv_text(text) == written
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("\x1b[2J\x1b[31mred", "\ufffd[2J\ufffd[31mred"),    # ESC: terminal escape sequences
+    ("bell\x07", "bell\ufffd"), ("nul\x00", "nul\ufffd"), ("del\x7f", "del\ufffd"),
+    ("csi\x9b31m", "csi\ufffd31m"), ("c1\x80\x85", "c1\ufffd "),   # C1, NEL is a line break
+    ("\u202eevil\u202c", "\ufffdevil\ufffd"), ("\u2066iso\u2069", "\ufffdiso\ufffd"),  # bidi
+    ("a\r\nb", "a b"), ("a\rb\nc\td\x0be\x0cf", "a b c d e f"),
+    ("Zoë \u200dok\u00a0", "Zoë \u200dok\u00a0"),       # printable or joiner characters are text
+])
+def test_plain_text_replaces_control_and_bidi_characters(text, written):
+    assert plain_text(text) == written
+
+
+def test_multiline_text_keeps_line_breaks_and_neutralises_each_line_start():
+    assert plain_text("Hi,\r\n\r\nbye\rnow\x1b", multiline=True) == "Hi,\n\nbye\nnow\ufffd"
+    assert csv_text("Hi,\n=1+1\n  -2\nok;@x", multiline=True) == "Hi,\n'=1+1\n'  -2\nok;'@x"
+
+
+def test_write_csv_quotes_every_field_and_keeps_numbers_numbers():
+    text = write_csv(["name", "days", "credits", "flag", "none"], [["=1;=2", -32, 0.3, True, None]])
+    header, line = text.split("\r\n")[:2]
+    assert header == "name,days,credits,flag,none"
+    assert line == '"\'=1;\'=2","-32","0.3","True",""'
+    assert next(csv.reader(io.StringIO(line))) == ["'=1;'=2", "-32", "0.3", "True", ""]
+
+
+def test_every_field_of_the_standings_csv_is_quoted(st):
+    field = r'"(?:[^"]|"")*"'
+    lines = standings_csv(st).split("\r\n")
+    assert lines[-1] == "" and len(lines) == len(st.standings) + 2
+    for line in lines[1:-1]:
+        assert re.fullmatch(f"{field}(?:,{field})*", line), line
+        assert len(next(csv.reader(io.StringIO(line)))) == len(CSV_COLUMNS)
+
+
+def test_standings_csv_replaces_control_characters_in_every_text_cell(st):
+    s = st.standings.copy()
+    for col in ("trainer", "club", "credential_name", "number", "unit", "status"):
+        s[col] = s[col].astype(object)
+        s.loc[0, col] = "A\x1b[2J\x07\u202eB;=1"
+    s.at[0, "reasons"] = ["r\x1b]0;title\x07", "\x9b=2"]
+    text = standings_csv(replace(st, standings=s))
+    assert not re.search("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert {row[c] for c in ("trainer", "club", "credential_name", "number", "unit", "status")} == {
+        "A\ufffd[2J\ufffd\ufffdB;'=1"}
+    assert row["reasons"] == "r\ufffd]0;title\ufffd; \ufffd=2"
+
+
+def test_rejected_rows_csv_is_written_by_the_same_writer():
+    roster = [["Trainer Name", "Certification", "Expiration"], ["Ana Silva", "NASM-CPT", "2027-01-01"],
+              ["Ben Ito", "ISSA", "Semi;=1+1;"], ["Cy \x1b[2J", "ACE PT", "\x07soon"]]
+    st = run({"roster.csv": csv_bytes(roster)})
+    text = rejected_csv(st)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == [c for c in REJECTED_CSV_COLUMNS if c != "Sheet"]  # a csv file has no sheets
+    assert [r[1] for r in rows[1:]] == ["3", "4"] and all(r[0] == "roster.csv" for r in rows[1:])
+    assert "Semi;'=1+1;" in rows[1][3] and "\x07" not in text and "\ufffdsoon" in rows[2][3]
+    assert text.split("\r\n")[1].startswith('"roster.csv","3","Expiration","')
+    sheets = rejected_csv(run({"r.xlsx": xlsx_bytes({"Staff": roster[:3]})}))
+    assert next(csv.reader(io.StringIO(sheets)))[:2] == ["File", "Sheet"]
+
+
+def test_json_writes_control_and_bidi_characters_as_escapes_and_keeps_the_text(st):
+    s = st.standings.copy()
+    odd = "A\x1b[2J\x07\x7f\x9b\u202e\u2066\u2028B"
+    s["trainer"] = s["trainer"].astype(object)
+    s.loc[0, "trainer"] = odd
+    for doc_text in (to_json(replace(st, standings=s)), _exact_json(replace(st, standings=s))):
+        assert not re.search("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]", doc_text)
+        assert "\\u001b[2J\\u0007\\u007f\\u009b\\u202e\\u2066\\u2028B" in doc_text
+        assert json.loads(doc_text)["standings"][0]["trainer"] == odd
+
+
+def _exact_json(st) -> str:
+    """The document through the exact path (taken for absurdly large credit totals)."""
+    s = st.standings.copy()
+    s["earned"] = s["earned"].astype(float)
+    s.loc[len(s) - 1, "earned"] = 1e17
+    return to_json(replace(st, standings=s))

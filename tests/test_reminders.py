@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -87,7 +88,20 @@ def test_mail_merge_csv_is_neutralised(st, d):
     assert {"'-2+3", "'+Plus One", "Ben Ito", "Ana Silva"} == names
     assert {r["club"] for r in rows} >= {"'=1+2"}
     ana = next(r for r in rows if r["trainer"] == "Ana Silva")
-    assert ana["deadline"] == "2026-07-31" and ana["body"] == _by(d, "Ana Silva")["body"]
+    # The body as drafted, its "- " bullets written as "• " (a line start may become a cell: no stray quotes).
+    assert ana["deadline"] == "2026-07-31" and ana["body"] == _by(d, "Ana Silva")["body"].replace("\n- ", "\n• ")
+    assert "\n• NASM-CPT: expires on 31 Jul 2026" in ana["body"]
+
+
+def test_mail_merge_csv_neutralises_every_line_of_the_body_and_the_sign_off(st):
+    text = drafts_csv(st, sign_off="=1+1;=2+2\x1b[2J")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for r in rows:
+        assert r["body"].endswith("Thanks!\n'=1+1;'=2+2[2J")  # drafts() drops the ESC itself
+        for line in r["body"].split("\n"):
+            for piece in re.split("[,;\t|]", line):
+                assert not piece.lstrip(' "').startswith(("=", "+", "-", "@")), (line, piece)
+    assert "\x1b" not in text and len(rows) == 4
 
 
 def test_sign_off_and_greetings():
