@@ -58,7 +58,8 @@ total = len(views.attention_rows(view))
 attention = views.needs_attention(view, loaded.names, limit=TABLE_ROWS)
 st.subheader(f"Needs attention ({total:,})")
 if attention.empty:
-    st.success("Nothing needs attention: every certification shown is on track or met.",
+    st.success("Nothing needs attention: every trainer shown holds a certification, each one on track or met "
+               "with its CPR/AED card in order.",
                icon=":material/check_circle:")
 else:
     shown = f"The {len(attention):,} most urgent of {total:,} are listed; the Excel report has them all. " \

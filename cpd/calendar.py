@@ -17,6 +17,7 @@ import pandas as pd
 from icalendar import Alarm, Calendar, Event
 
 from .model import STATUS_LABELS, Standing
+from .wording import count, quantity, singular
 
 PRODID = "-//Recert//Certification deadlines//EN"
 MIME = "text/calendar"
@@ -71,17 +72,23 @@ def event_uid(kind: str, trainer_id: str, what: str = "") -> str:
 
 
 def credits_needed(remaining: Any, unit: Any, hours_per_unit: Any) -> str:
-    """Text such as "0.3 CEU (3 hours)" or "12 hours" ("" when unknown): the body's unit, and hours too."""
+    """Text such as "0.3 CEUs (3 hours)", "1 CEU (10 hours)" or "12 hours" ("" when unknown): the body's unit,
+    and hours too, each in the singular or plural its number takes (``cpd.wording``)."""
     rem = _num(remaining)
     if rem is None:
         return ""
     u = clean(unit) or "credits"
     hpu = _num(hours_per_unit)
-    if u.lower() in ("hour", "hours", "hrs", "contact hours"):
-        return f"{amount_text(rem)} hours"
+    if singular(u).lower() in ("hour", "contact hour", "ce hour"):
+        return quantity(rem, "hour")
     if hpu is None or hpu <= 0:
-        return f"{amount_text(rem)} {u}"
-    return f"{amount_text(rem)} {u} ({amount_text(rem * hpu)} hours)"
+        return quantity(rem, u)
+    return f"{quantity(rem, u)} ({quantity(rem * hpu, 'hour')})"
+
+
+def _days_from(days: int, as_of: date) -> str:
+    """ "1 day after 1 Jun 2026", "31 days before 1 Jun 2026"."""
+    return f"{count(abs(days), 'day')} {'before' if days < 0 else 'after'} {day_text(as_of)}"
 
 
 def cpr_sentence(row: Any, as_of: date) -> str:
@@ -102,14 +109,14 @@ def _cert_description(r: Any, as_of: date, rules_version: str) -> str:
     club = clean(r.club)
     lines = [f"{who}{f' ({club})' if club else ''}: {clean(r.credential_name) or clean(r.credential)}"
              + (f", certificate {clean(r.number)}" if clean(r.number) else "") + ".",
-             f"Valid through {day_text(r.expires)}: {int(r.days_left)} days after {day_text(as_of)}.",
+             f"Valid through {day_text(r.expires)}: {_days_from(int(r.days_left), as_of)}.",
              f"Status on {day_text(as_of)}: {STATUS_LABELS.get(r.status, r.status)}."]
     need = credits_needed(r.remaining, r.unit, r.hours_per_unit)
     earned, required = _num(r.earned), _num(r.required)
     if need and (_num(r.remaining) or 0) > 0:
-        lines.append(f"Still needed: {need}; {amount_text(earned or 0)} of {amount_text(required or 0)} {clean(r.unit)} earned.")
+        lines.append(f"Still needed: {need}; {amount_text(earned or 0)} of {quantity(required or 0, clean(r.unit))} earned.")
     elif earned is not None and required is not None:
-        lines.append(f"Credits complete: {amount_text(earned)} of {amount_text(required)} {clean(r.unit)}.")
+        lines.append(f"Credits complete: {amount_text(earned)} of {quantity(required, clean(r.unit))}.")
     else:
         lines.append("Credits: not recorded in the files.")
     if (not pd.isna(r.cpr_required) and bool(r.cpr_required)) or not pd.isna(r.cpr_expires):
@@ -125,7 +132,7 @@ def _cert_description(r: Any, as_of: date, rules_version: str) -> str:
 
 def _card_description(trainer: str, club: str, tid: str, exp: Any, needs: list[str], as_of: date) -> str:
     lines = [f"{trainer}{f' ({club})' if club else ''}: CPR/AED card.",
-             f"Valid through {day_text(exp)}: {(pd.Timestamp(exp) - pd.Timestamp(as_of)).days} days after {day_text(as_of)}."]
+             f"Valid through {day_text(exp)}: {_days_from((pd.Timestamp(exp) - pd.Timestamp(as_of)).days, as_of)}."]
     if needs:
         lines.append("Required for: " + ", ".join(needs) + ". Without a current card these certifications are "
                      "not met and the trainer is not compliant.")

@@ -14,12 +14,14 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from .attention import ACTION_STATUSES, attention_frame
 from .calendar import amount_text, clean, credits_needed, day_text
 from .export import write_csv
 from .model import Standing
+from .wording import quantity
 
 DRAFT_COLUMNS = ["trainer", "trainer_id", "club", "email", "subject", "body", "mailto", "deadline"]
-ACT_STATUSES = ("expired", "grace", "at_risk", "behind")
+ACT_STATUSES = ACTION_STATUSES
 _LAST_FIRST = re.compile(r"[\w'.\- ]+,\s*[\w'.\- ]+")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
 
@@ -59,7 +61,7 @@ def _credits_line(r: Any) -> str:
     if pd.isna(rem) or pd.isna(earned) or pd.isna(req) or rem <= 0:
         return ""
     unit = clean(r.unit) or "credits"
-    return f"you still need {need} of continuing education (you have {amount_text(earned)} of {amount_text(req)} {unit})"
+    return f"you still need {need} of continuing education (you have {amount_text(earned)} of {quantity(req, unit)})"
 
 
 def _cert_item(r: Any, as_of: date) -> tuple[str, pd.Timestamp]:
@@ -89,20 +91,21 @@ def _cert_item(r: Any, as_of: date) -> tuple[str, pd.Timestamp]:
     return f"{name}: renewal due {day_text(E)}.", E
 
 
-def _cpr_item(rows: pd.DataFrame, as_of: date, window: int) -> tuple[str, pd.Timestamp] | None:
-    """The CPR/AED card, when a held credential requires it and it is missing, expired or runs out too soon."""
-    req = rows[rows["cpr_required"].fillna(False).astype(bool)]
-    if not len(req):
-        return None
+def _cpr_item(rows: pd.DataFrame, as_of: date) -> tuple[str, pd.Timestamp] | None:
+    """The CPR/AED card, when ``cpd.attention`` says a credential that requires one has it missing, expired, or
+    running out before its renewal (``rows`` are one trainer's rows of ``attention_frame``)."""
     T = pd.Timestamp(as_of)
-    exp = pd.to_datetime(req["cpr_expires"]).iloc[0]
-    names = ", ".join(dict.fromkeys(clean(x) for x in req["credential_name"]))
-    if pd.isna(exp):
-        return f"CPR/AED: we have no card on file for you, and {names} requires one. Please send me a copy.", T
-    if exp < T:
-        return f"CPR/AED: your card expired on {day_text(exp)}. Please renew it and send me a copy of the new card.", T
-    first_renewal = pd.to_datetime(req["expires"]).min()
-    if exp < first_renewal and exp <= T + pd.Timedelta(days=window):
+    for problems in (("missing", "expired"), ("soon",)):
+        req = rows[rows["cpr_problem"].isin(problems)]
+        if not len(req):
+            continue
+        exp = pd.to_datetime(req["cpr_expires"]).iloc[0]
+        names = ", ".join(dict.fromkeys(clean(x) for x in req["credential_name"]))
+        if pd.isna(exp):
+            return f"CPR/AED: we have no card on file for you, and {names} requires one. Please send me a copy.", T
+        if exp < T:
+            return (f"CPR/AED: your card expired on {day_text(exp)}. Please renew it and send me a copy of the new "
+                    "card."), T
         return (f"CPR/AED: your card runs out on {day_text(exp)}, before your {names} renewal. Please book a "
                 "refresher before then.", exp)
     return None
@@ -115,26 +118,27 @@ def _subject(deadline: pd.Timestamp, as_of: date) -> str:
 
 
 def drafts(st: Standing, *, sign_off: str = "") -> pd.DataFrame:
-    """One draft per trainer who needs to act (DRAFT_COLUMNS), the earliest deadline first."""
-    s = st.standings
+    """One draft per trainer who needs attention (``cpd.attention``: the same trainers the Team page and the
+    report list), the earliest deadline first (DRAFT_COLUMNS)."""
+    a = attention_frame(st)
     t = st.trainers.drop_duplicates("trainer_id").set_index("trainer_id")
     T = pd.Timestamp(st.as_of)
     out: list[dict[str, Any]] = []
-    by_trainer = dict(tuple(s.groupby("trainer_id", sort=False))) if len(s) else {}
+    by_trainer = dict(tuple(a.groupby("trainer_id", sort=False))) if len(a) else {}
     for tid in t.index:
         person = t.loc[tid]
         rows = by_trainer.get(tid)
+        if rows is None:
+            continue
         items: list[tuple[str, pd.Timestamp]] = []
-        if rows is None or not len(rows):
-            if person["status"] != "missing":
-                continue
+        if rows["status"].eq("missing").any():
             items.append(("We have no certification on file for you. Please send me a copy of your current "
                           "certificate(s) so our records are complete.", T))
         else:
             for r in rows.itertuples(index=False):
                 if r.status in ACT_STATUSES:
                     items.append(_cert_item(r, st.as_of))
-            cpr = _cpr_item(rows, st.as_of, st.window)
+            cpr = _cpr_item(rows, st.as_of)
             if cpr:
                 items.append(cpr)
         if not items:

@@ -24,6 +24,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import RowInfo, Worksheet
 
+from .attention import attention_frame
 from .catalogue import Catalogue
 from .model import STATUS_COLOURS, STATUS_LABELS, STATUSES, TRAINER_STATUSES, Standing
 
@@ -428,50 +429,6 @@ ATTENTION_COLUMNS = [
     Column("Remaining (hours)", "num", 12), Column("CPR/AED", "text", 22), Column("CPR/AED expires", "date"),
     Column("What to do", "wrap", 70),
 ]
-ACTION_STATUSES = ("expired", "grace", "at_risk", "behind")
-# Urgency groups of the "Needs attention" sheet: not valid to work first, then deadlines inside the window.
-_GROUP = {"missing": 0, "expired": 1, "grace": 2, "no_cpr": 3, "at_risk": 4, "behind": 5, "cpr_soon": 6}
-
-
-def attention_frame(st: Standing) -> pd.DataFrame:
-    """Certifications that need action (and trainers with none), most urgent first.
-
-    A required CPR/AED card that is missing or expired makes the trainer non-compliant today, so it ranks
-    with the lapsed certifications; a card that runs out inside the risk window and before renewal comes last.
-    """
-    s = st.standings
-    T = pd.Timestamp(st.as_of)
-    cpr_req = s["cpr_required"].fillna(False).astype(bool)
-    cpr_cur = s["cpr_current"].fillna(False).astype(bool)
-    no_cpr = cpr_req & ~cpr_cur & ~s["status"].eq("expired")
-    cpr_exp = pd.to_datetime(s["cpr_expires"])
-    cpr_soon = (cpr_req & cpr_cur & (cpr_exp < pd.to_datetime(s["expires"]))
-                & (cpr_exp <= T + pd.Timedelta(days=st.window)))
-    group = s["status"].map(_GROUP).astype(float)
-    group = group.where(~no_cpr, np.fmin(group, _GROUP["no_cpr"]))
-    group = group.where(~cpr_soon, np.fmin(group, _GROUP["cpr_soon"]))
-    keep = s["status"].isin(ACTION_STATUSES) | no_cpr | cpr_soon
-    a = s[keep].assign(group=group[keep])
-    a["cpr_state"] = np.select(
-        [~cpr_req[keep] & s.loc[keep, "cpr_current"].isna(), cpr_cur[keep] & cpr_soon[keep], cpr_cur[keep],
-         cpr_exp[keep].notna()],
-        ["", "current, runs out before renewal", "current", "expired"], default="missing")
-    a.loc[~cpr_req[keep] & a["cpr_state"].isin(["expired", "missing"]), "cpr_state"] += " (not required)"
-    t = st.trainers
-    missing = t[t["status"].eq("missing")]
-    if len(missing):
-        extra = pd.DataFrame({
-            "trainer_id": missing["trainer_id"], "trainer": missing["trainer"], "club": missing["club"],
-            "status": "missing", "group": float(_GROUP["missing"]),
-            "reasons": [["no certification on file: add the trainer's certification, or check how it is "
-                         "spelled in the files"]] * len(missing)})
-        a = pd.concat([extra, a], ignore_index=True) if len(a) else extra
-    a = a.reindex(columns=list(s.columns) + ["group", "cpr_state"])
-    a["email"] = a["trainer_id"].map(t.drop_duplicates("trainer_id").set_index("trainer_id")["email"])
-    a = a.sort_values(["group", "days_left", "trainer", "credential"], kind="stable", na_position="first")
-    return a.reset_index(drop=True)
-
-
 def _attention_data(a: pd.DataFrame) -> list[list[Any]]:
     return [
         [float(i) for i in range(1, len(a) + 1)], [_label(x) for x in a["status"].tolist()],

@@ -14,13 +14,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .attention import ACTION_STATUSES, attention_frame
 from .catalogue import Catalogue
 from .ingest.header import FIELD_LABELS
 from .model import STATUS_LABELS, STATUSES, SheetMapping, Standing
+from .wording import quantity
 
 LAPSED = ("grace", "expired")
 # Certifications a manager has to act on, most urgent status first.
-ATTENTION = ("expired", "grace", "at_risk", "behind")
+ATTENTION = ACTION_STATUSES
 NO_BODY = "Not in catalogue"
 
 NO_CLUB = "(no club)"  # how a trainer with no club on file is shown and filtered
@@ -270,8 +272,8 @@ def _credits_text(earned: float, required: float, unit: str) -> str:
     if pd.isna(required):
         return "not checked"
     if pd.isna(earned):
-        return f"not recorded (needs {_num(required)} {unit})"
-    return f"{_num(earned)} of {_num(required)} {unit}"
+        return f"not recorded (needs {quantity(required, unit)})"
+    return f"{_num(earned)} of {quantity(required, unit)}"
 
 
 def _num(x: float) -> str:
@@ -280,27 +282,27 @@ def _num(x: float) -> str:
 
 def _display_frame(s: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
     cred = s["credential"].map(names) if names else None
+    held = (~s["status"].eq("missing")).tolist()  # a trainer with no certification: nothing to say on credits
     return pd.DataFrame({
         "Trainer": s["trainer"].astype(str),
         "Club": s["club"].astype(str),
         "Certification": (cred.fillna(s["credential_name"]) if cred is not None else s["credential_name"]).astype(str),
         "Status": s["status"].map(status_label),
         "Expires": pd.to_datetime(s["expires"]),
-        "Days left": s["days_left"].astype(int),
+        "Days left": s["days_left"].astype("Int64"),
         "Progress": (s["progress"].astype(float) * 100).round(0),  # percent, for a ProgressColumn 0-100
-        "Credits": [_credits_text(e, r, u) for e, r, u in zip(s["earned"], s["required"], s["unit"], strict=True)],
-        "CPR/AED": [_cpr_text(r, c, x) for r, c, x in zip(s["cpr_required"], s["cpr_current"], s["cpr_expires"],
-                                                           strict=True)],
+        "Credits": [_credits_text(e, r, u) if h else "" for e, r, u, h in
+                    zip(s["earned"], s["required"], s["unit"], held, strict=True)],
+        "CPR/AED": [_cpr_text(r, c, x) if h else "" for r, c, x, h in
+                    zip(s["cpr_required"], s["cpr_current"], s["cpr_expires"], held, strict=True)],
         "What to do": ["; ".join(r) for r in s["reasons"]],
     })
 
 
 def attention_rows(st: Standing) -> pd.DataFrame:
-    """Standing rows to act on, most urgent first: lapsed, at risk, behind, or missing a required CPR/AED card."""
-    s = st.standings
-    cpr_problem = s["cpr_required"].fillna(False).astype(bool) & ~s["cpr_current"].fillna(False).astype(bool)
-    rows = s[s["status"].isin(ATTENTION) | (cpr_problem & ~s["status"].isin(LAPSED))]
-    return rows.sort_values(["urgency", "trainer"], kind="stable")
+    """Rows to act on (``cpd.attention``, the definition the report and the reminders use), in the engine's
+    urgency order: trainers with no certification, then worst status first, soonest deadline first."""
+    return attention_frame(st).sort_values(["urgency", "trainer"], kind="stable")
 
 
 def needs_attention(st: Standing, names: Mapping[str, str] | None = None, *, limit: int | None = None) -> pd.DataFrame:
@@ -349,7 +351,7 @@ def trainer_activities(st: Standing, trainer_id: str, names: Mapping[str, str] |
     counted: dict[Any, list[str]] = {}
     for aid, cred, credits in zip(c["activity_id"], c["credential"], c["credits"], strict=True):
         name = (names or {}).get(cred) or cred
-        counted.setdefault(aid, []).append(f"{name} ({_num(float(credits))} {unit_of.get(cred, '') or 'credits'})")
+        counted.setdefault(aid, []).append(f"{name} ({quantity(float(credits), unit_of.get(cred, '') or 'credits')})")
     after = a["date"] > pd.Timestamp(st.as_of)
     counted_text = [
         "; ".join(counted[aid]) if aid in counted else ("not yet: dated after as-of" if late else

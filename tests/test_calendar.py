@@ -66,7 +66,7 @@ def test_one_all_day_event_per_certification_and_card_after_as_of(ics):
 def test_the_description_says_what_is_still_needed(ics):
     events = _events(ics)
     ana = str(events["Ana Silva: NASM-CPT expires"]["DESCRIPTION"])
-    assert "Still needed: 0.3 CEU (3 hours); 1.7 of 2 CEU earned." in ana
+    assert "Still needed: 0.3 CEUs (3 hours); 1.7 of 2 CEUs earned." in ana
     assert "Status on 1 Jun 2026: At risk." in ana and "certificate 000123" in ana
     assert "CPR/AED: current until 1 Dec 2026." in ana
     assert "- expires in 60 days (31 Jul 2026)" in ana
@@ -128,9 +128,13 @@ def test_input_line_breaks_and_control_characters_become_spaces():
 
 
 def test_credits_in_the_body_unit_and_in_hours():
-    assert credits_needed(0.3, "CEU", 10) == "0.3 CEU (3 hours)"
+    assert credits_needed(0.3, "CEU", 10) == "0.3 CEUs (3 hours)"
+    assert credits_needed(0.1, "CEU", 10) == "0.1 CEUs (1 hour)"
+    assert credits_needed(1, "CEU", 10) == "1 CEU (10 hours)"
     assert credits_needed(12, "hours", 1) == "12 hours"
-    assert credits_needed(1.5, "CEC", None) == "1.5 CEC"
+    assert credits_needed(1, "hour", 1) == "1 hour"
+    assert credits_needed(1.5, "CEC", None) == "1.5 CECs"
+    assert credits_needed(4, "CPD point", 1) == "4 CPD points (4 hours)"
     assert credits_needed(float("nan"), "CEU", 10) == ""
 
 

@@ -55,11 +55,11 @@ def test_the_message_says_what_is_missing_in_units_and_hours_and_by_when(d):
     ana = _by(d, "Ana Silva")
     assert ana["body"].startswith("Hi Ana,\n")
     assert "NASM-CPT: expires on 31 Jul 2026 (in 60 days)" in ana["body"]
-    assert "0.3 CEU (3 hours)" in ana["body"] and "you have 1.7 of 2 CEU" in ana["body"]
+    assert "0.3 CEUs (3 hours)" in ana["body"] and "you have 1.7 of 2 CEUs" in ana["body"]
     assert ana["subject"] == "Your certifications: action needed by 31 Jul 2026"
     assert ana["email"] == "ana@example.com" and ana["club"] == "Downtown"
     ben = _by(d, "Ben Ito")["body"]
-    assert "behind pace" in ben and "1.8 CEU (18 hours)" in ben
+    assert "behind pace" in ben and "1.8 CEUs (18 hours)" in ben
     assert "CPR/AED: your card expired on 1 May 2026" in ben
     assert _by(d, "Ben Ito")["subject"] == "Your certifications: action needed now"
     plus = _by(d, "+Plus One")["body"]

@@ -142,7 +142,7 @@ def test_needs_attention_lists_what_to_act_on_most_urgent_first(st, wb):
     assert (ben["Status"], ben["CPR/AED"], ben["CPR/AED expires"]) == ("Behind", "expired", datetime(2026, 5, 1))
     ana = rows[3]
     assert ana["Email"] == "ana@example.com" and ana["Remaining (hours)"] == pytest.approx(3)
-    assert "needs 0.3 more CEU (3 hours)" in ana["What to do"]
+    assert "needs 0.3 more CEUs (3 hours)" in ana["What to do"]
     fills = {r[1].value: r[1].fill.fgColor.rgb for r in wb["Needs attention"].iter_rows(min_row=2)}
     assert fills == {STATUS_LABELS[s]: _argb(STATUS_COLOURS[s]) for s in ("expired", "grace", "behind", "at_risk")}
     assert not {HYPER, "@cmd", HTML} & {r["Trainer"] for r in rows}  # on track or met: nothing to do
@@ -307,3 +307,49 @@ def test_the_cli_writes_the_report(tmp_path):
     assert r.returncode == 0, r.stderr
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == list(SHEETS) and HYPER in {c.value for c in wb["Standings"]["A"]}
+
+
+# "Needs attention" is one definition (cpd.attention): the Team page, this report and the Reminders agree ---------
+ATTN_STAFF = [["Staff ID", "Name", "Club", "Email"], ["S1", "Ana Silva", "Downtown", "ana@example.com"],
+              ["S2", "Nobody Yet", "Downtown", ""], ["S3", "Fine Person", "Riverside", ""],
+              ["S4", "Yoga Lapsed", "Riverside", ""], ["S5", "Risky Rae", "Northgate", ""],
+              ["S6", "Card Less", "Northgate", ""]]
+ATTN_CERTS = [["Staff ID", "Credential", "Issued", "Expires"],
+              ["S1", "ISSA CPT", date(2025, 3, 31), date(2027, 3, 31)],
+              ["S1", "CPR/AED", date(2024, 7, 15), date(2026, 7, 15)],  # current, ends before renewal, in window
+              ["S3", "ISSA CPT", date(2025, 5, 31), date(2027, 5, 31)], ["S3", "CPR/AED", date(2026, 1, 1), date(2028, 1, 1)],
+              ["S4", "Yoga Alliance", date(2024, 12, 31), date(2027, 12, 31)],
+              ["S4", "NASM CPT", date(2023, 1, 1), date(2025, 1, 1)],  # expired, no card: imposes nothing
+              ["S5", "ACE CPT", date(2024, 7, 15), date(2026, 7, 15)], ["S5", "CPR/AED", date(2026, 1, 1), date(2028, 1, 1)],
+              ["S6", "ISSA CPT", date(2025, 5, 31), date(2027, 5, 31)]]  # credits met, no CPR/AED card
+ATTN_LOG = [["Staff ID", "Date", "Amount", "Unit"], ["S1", date(2026, 1, 10), 20, "hours"],
+            ["S3", date(2026, 1, 10), 20, "hours"], ["S4", date(2026, 1, 10), 30, "hours"],
+            ["S6", date(2026, 1, 10), 20, "hours"]]
+
+
+def test_needs_attention_is_one_definition_that_the_team_page_the_report_and_the_reminders_share():
+    from cpd import views
+    from cpd.reminders import drafts
+
+    s = run({"hr.xlsx": xlsx_bytes({"Staff": ATTN_STAFF, "Certifications": ATTN_CERTS, "CE Log": ATTN_LOG})},
+            as_of=AS_OF)
+    team = views.needs_attention(s)
+    wb = openpyxl.load_workbook(io.BytesIO(write_report(s, load_catalogue(), generated_at=WHEN)))
+    sheet = _rows(wb["Needs attention"])
+    reminded = drafts(s)
+    expected = {"Ana Silva", "Nobody Yet", "Yoga Lapsed", "Risky Rae", "Card Less"}
+    assert set(team["Trainer"]) == {r["Trainer"] for r in sheet} == set(reminded["trainer"]) == expected
+    # Row for row: the same certifications (and the trainer without one) on the page and in the report.
+    assert sorted(zip(team["Trainer"], team["Certification"], team["Status"], strict=True)) == sorted(
+        (r["Trainer"], r["Credential"] or "", r["Status"]) for r in sheet)
+    body = dict(zip(reminded["trainer"], reminded["body"], strict=True))
+    assert "runs out on 15 Jul 2026, before your ISSA CPT renewal" in body["Ana Silva"]
+    assert "no certification on file" in body["Nobody Yet"]
+    assert "CPR/AED" not in body["Yoga Lapsed"] and "NASM CPT: expired on 1 Jan 2025" in body["Yoga Lapsed"]
+    assert "no card on file for you, and ISSA CPT requires one" in body["Card Less"]
+    t = s.trainers.set_index("trainer")["compliant"]
+    assert t.to_dict() == {"Ana Silva": True, "Nobody Yet": False, "Fine Person": True, "Yoga Lapsed": True,
+                           "Risky Rae": True, "Card Less": False}
+    nobody = team[team["Trainer"].eq("Nobody Yet")].iloc[0]
+    assert (nobody["Status"], nobody["Certification"], nobody["Credits"], nobody["CPR/AED"]) == (
+        "No certification", "", "", "")
