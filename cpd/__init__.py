@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from .errors import RecertError, RulesError, UnreadableFile
-from .ingest import Reading, read_sources
+from .ingest import Progress, Reading, read_sources
 from .model import STATUS_COLOURS, STATUS_LABELS, STATUSES, Roster, Source, Standing
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .standing import compute_standing
 
 __all__ = [
-    "STATUSES", "STATUS_COLOURS", "STATUS_LABELS", "Catalogue", "Credential", "RecertError", "Roster",
+    "STATUSES", "STATUS_COLOURS", "STATUS_LABELS", "Catalogue", "Credential", "Progress", "RecertError", "Roster",
     "Reading", "RulesError", "Source", "Standing", "UnreadableFile", "analyse", "compute_standing",
     "load_catalogue", "read_sources",
 ]
@@ -46,14 +46,16 @@ def analyse(
     catalogue: Catalogue | None = None,
     overrides: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
     on_error: str = "raise",
+    progress: Progress | None = None,
 ) -> Standing:
-    """Files in, standing out: ``read_sources`` then ``compute_standing``."""
+    """Files in, standing out: ``read_sources`` then ``compute_standing`` (``progress``: see read_sources)."""
     if catalogue is None:
         from .catalogue import load_catalogue
 
         catalogue = load_catalogue()
     cat = catalogue
-    roster = read_sources(sources, catalogue=cat, date_order=date_order, overrides=overrides, on_error=on_error)
+    roster = read_sources(sources, catalogue=cat, date_order=date_order, overrides=overrides, on_error=on_error,
+                          progress=progress)
     from .standing import compute_standing  # pandas: imported once the files are being read (see cli)
 
     return compute_standing(roster, cat, as_of=as_of, window=window)

@@ -478,6 +478,66 @@ def formula_names_csv() -> bytes:
     return csv_text([["Trainer", "Club"]] + [[n, "Downtown"] for n in HOSTILE_NAMES]).encode("utf-8")
 
 
+# ------------------------------------------------------------------------------- wide, tall and multi-line
+def wide_csv(columns: int = 60_000, rows: int = 7, *, named: bool = False) -> bytes:
+    """A roster of a few rows spread over ``columns`` columns (the probe's: 60,000 columns, ~470 KB).
+
+    Blank columns (every line padded with commas to the widest, as some exports write), or with ``named`` a
+    header in every column ("c4", "c5", ...) and the data still in the first three.
+    """
+    head = ["Trainer", "Certification", "Expires"] + ([f"c{i}" for i in range(4, columns + 1)] if named else [])
+    lines = [",".join(head) + "," * (columns - len(head))]
+    lines += [f"Trainer {i},NASM CPT,2027-03-{10 + i % 19}" + "," * (columns - 3) for i in range(rows)]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def wide_xlsx(columns: int = 16_384, rows: int = 5, *, named: bool = False) -> bytes:
+    """A roster as wide as Excel allows (XFD): every row reaches the last column with an empty text cell, or
+    with ``named`` the header names every column."""
+    def cell(ref: str, text: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    from cpd.safety import col_letters
+
+    last = col_letters(columns)
+    head = ["Trainer", "Certification", "Expires"]
+    if named:
+        head += [f"c{i}" for i in range(4, columns + 1)]
+    out = ['<row r="1">' + "".join(cell(f"{col_letters(j + 1)}1", h) for j, h in enumerate(head))
+           + ("" if named else cell(f"{last}1", "")) + "</row>"]
+    for i in range(rows):
+        r = i + 2
+        out.append(f'<row r="{r}">' + cell(f"A{r}", f"Trainer {i}") + cell(f"B{r}", "NASM CPT")
+                   + cell(f"C{r}", f"2027-03-{10 + i}") + cell(f"{last}{r}", "") + "</row>")
+    return raw_xlsx("".join(out))
+
+
+def tall_csv(rows: int = 1_000_000, *, listed: int = 3) -> bytes:
+    """A long roster (46 MB at 1,000,000 rows) where each trainer's certification is listed ``listed`` times:
+    one warning per trainer (333,334 of them) before they were counted instead of kept."""
+    out = ["Trainer,Club,Certification,Expires,CEUs"]
+    out += [f"Trainer {i // listed:06d},Club {i % 40},NASM CPT,2027-{1 + i % 12:02d}-15,{i % 20}" for i in range(rows)]
+    return ("\r\n".join(out) + "\r\n").encode()
+
+
+def multiline_csv(encoding: str = "utf-8", newline: str = "\r\n", inner: str = "\n") -> bytes:
+    """A roster whose notes hold line breaks (``inner``) inside quoted cells, rows ended by ``newline``.
+
+    In Excel, Ana is on row 2, José on row 3, Cy on row 4 and Di (with a date that is not one) on row 5,
+    whatever the line breaks inside the notes: a text editor shows them on later lines. The accents make a
+    Windows-1252 file read as such.
+    """
+    rows = [["Trainer", "Certification", "Expires", "Note"],
+            ["Ana Silva", "NASM CPT", "2027-03-15", f"first line{inner}second line"],
+            ["José Núñez", "ACE GFI", "2027-04-15", f"a{inner}b{inner}c"],
+            ["Cy Park", "NASM CPT", "2027-05-15", ""],
+            ["Di Ruiz", "NASM CPT", "someday", f"x{inner}y"]]
+    text = newline.join(",".join(f'"{c}"' if inner in c else c for c in r) for r in rows) + newline
+    if encoding == "utf-16":
+        return codecs.BOM_UTF16_LE + text.replace(",", "\t").encode("utf-16-le")
+    return text.encode(encoding)
+
+
 # ------------------------------------------------------------------------------------ legit big workbook
 def legit_workbook(rows: int = 150_000, staff: int = 10_000, seed: int = 1) -> bytes:
     """A chain workbook like the ones managers upload: staff, certifications and a CE log of ``rows`` rows.

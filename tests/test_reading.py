@@ -27,9 +27,12 @@ LOG = [["Staff ID", "Date", "Course", "Amount", "Unit", "Approved For"]] + [
     for i in range(3000)]
 
 
-def chain_like() -> bytes:
-    """A small sheet, a big CE log in the middle, a small sheet: the big one is parsed first."""
-    return xlsx_bytes({"Staff": STAFF, "CE Log": LOG, "Certifications": CERTS})
+def chain_like(extra: int = 0) -> bytes:
+    """A small sheet, a big CE log in the middle, a small sheet: the big one is parsed first.
+
+    ``extra`` trainers added to the staff sheet make workbooks that differ (identical bytes are read once)."""
+    staff = STAFF + [[str(900 + i), f"Extra {i}", "Club 0"] for i in range(extra)]
+    return xlsx_bytes({"Staff": staff, "CE Log": LOG, "Certifications": CERTS})
 
 
 def _damaged(data: bytes, part: str) -> bytes:
@@ -76,8 +79,7 @@ def test_leaving_a_reading_early_cancels_the_reads_not_started_and_never_holds_u
 
     busy, sniff = threading.Event(), grid.safety.sniff
     monkeypatch.setattr(grid.safety, "sniff", lambda name, data: (busy.wait(10), sniff(name, data))[1])
-    book = chain_like()
-    with Reading([Source(f"chain{i}.xlsx", book) for i in range(3)], threads=1) as reading:
+    with Reading([Source(f"chain{i}.xlsx", chain_like(i)) for i in range(3)], threads=1) as reading:
         first = next(iter(reading))
         assert first[0].name == "chain0.xlsx"
         queued = [f for f in reading._files if f is not None]
@@ -130,6 +132,7 @@ def test_tidy_text_is_the_same_per_distinct_value_as_per_cell(cells):
 def test_two_files_with_the_same_name_are_told_apart():
     # club.xlsx from two folders: every row must still point at one file (this used to be an internal error).
     book = xlsx_bytes({"Certifications": CERTS[:3], "Staff": STAFF[:3]})
-    roster = read_sources([Source("club.xlsx", book), Source("club.xlsx", book)], catalogue=CAT)
+    other = xlsx_bytes({"Certifications": [CERTS[0], *CERTS[3:5]], "Staff": [STAFF[0], *STAFF[3:5]]})
+    roster = read_sources([Source("club.xlsx", book), Source("club.xlsx", other)], catalogue=CAT)
     assert sorted(set(roster.ledger["file"])) == ["club (2).xlsx", "club.xlsx"]
-    assert len(roster.ledger) == 2 * (len(CERTS[:3]) - 1 + len(STAFF[:3]) - 1)
+    assert len(roster.ledger) == (len(CERTS[:3]) - 1 + len(STAFF[:3]) - 1) + 4

@@ -3,24 +3,30 @@
 Layouts are detected, never asked for: a long roster / certifications sheet, a training matrix, a staff
 sheet, a CE log. Every data row ends accepted, rejected (with file, sheet, Excel row, column and reason) or
 blank, so ``rows_read == accepted + rejected + blank`` always holds.
+
+A file uploaded twice (the same bytes under two names) is read once: the copy is listed as a skipped file with
+a notice, and its rows are not counted again (``rows_read`` counts the rows of the files read).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..errors import UnreadableFile
-from ..model import Source
+from ..model import SheetMapping, Source
 from .grid import Reading
+from .notes import cap
 
 if TYPE_CHECKING:
     from ..catalogue import Catalogue
     from ..model import Roster
     from .sheets import SheetResult
 
-__all__ = ["Reading", "UnreadableFile", "distinct_names", "read_sources"]
+__all__ = ["Progress", "Reading", "UnreadableFile", "distinct_names", "read_sources"]
+
+Progress = Callable[[float, str], None]  # (share done, 0..1; what is being done, a sentence without markup)
 
 
 def read_sources(
@@ -30,19 +36,25 @@ def read_sources(
     date_order: str = "auto",
     overrides: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
     on_error: str = "raise",
+    progress: Progress | None = None,
 ) -> Roster:
     """Every sheet of every source, mapped and validated; people recognised across rows and files.
 
     ``overrides`` maps (file, sheet) to {header: field or ""} to correct a column mapping ("" ignores it).
     ``on_error="collect"`` keeps going past an unreadable file and lists its sentence in ``Roster.unreadable``
     (the app); ``"raise"`` raises it (the CLI). ``sources`` may be a ``Reading`` already started (the CLI starts
-    it before the imports below, which then overlap the parse of the biggest sheet).
+    it before the imports below, which then overlap the parse of the biggest sheet). ``progress`` is called
+    on this thread as the files are read (the app shows it as a progress bar); it never changes the result.
     """
     if date_order not in ("auto", "mdy", "dmy"):
         raise ValueError(f"date_order must be auto, mdy or dmy, not {date_order!r}")
     reading = sources if isinstance(sources, Reading) else Reading(distinct_names(sources))
     with reading:
-        return _read(reading, catalogue, date_order, overrides, on_error)
+        return _read(reading, catalogue, date_order, overrides, on_error, progress or _silent)
+
+
+def _silent(share: float, what: str) -> None:
+    return None
 
 
 def distinct_names(sources: Sequence[Source]) -> list[Source]:
@@ -62,9 +74,10 @@ def distinct_names(sources: Sequence[Source]) -> list[Source]:
 
 
 def _read(reading: Reading, catalogue: Catalogue, date_order: str,
-          overrides: Mapping[tuple[str, str], Mapping[str, str]] | None, on_error: str) -> Roster:
+          overrides: Mapping[tuple[str, str], Mapping[str, str]] | None, on_error: str, progress: Progress) -> Roster:
     # pandas comes in here, not at import: ``python -m cpd`` starts reading the files first, and the safety
     # checks, on which the biggest sheet waits, run without competition.
+    progress(0.0, "Checking the files")
     reading.checked()
     from .assemble import assemble
     from .sheets import read_sheet
@@ -73,12 +86,21 @@ def _read(reading: Reading, catalogue: Catalogue, date_order: str,
     results: list[SheetResult] = []
     unreadable: list[str] = []
     notices: dict[str, None] = {}
-    for _src, grids in reading:
+    # Progress: each file weighs its size, shared equally between its sheets; putting them together, the rest.
+    total = sum(len(s.data) for s in sources) or 1
+    done_bytes = 0
+    for k, (src, grids) in enumerate(reading):
         done: list[SheetResult] = []
         said: list[str] = []
+        of = f" ({k + 1} of {len(sources)})" if len(sources) > 1 else ""
+        progress(_READ_SHARE * done_bytes / total, f"Reading {src.name}{of}")
         try:
-            for grid in grids:  # each sheet is mapped as soon as it is parsed
+            n_sheets = max(len(grids), 1)
+            for j, grid in enumerate(grids):  # each sheet is mapped as soon as it is parsed
                 said.extend(grid.notices)
+                where = f"{src.name}, sheet '{grid.sheet}'" if grid.sheet else src.name
+                progress(_READ_SHARE * (done_bytes + len(src.data) * j / n_sheets) / total,
+                         f"Checking the rows of {where}{of}")
                 override = (overrides or {}).get((grid.file, grid.sheet))
                 done.append(read_sheet(grid, catalogue=catalogue, date_order=date_order, override=override))
         except UnreadableFile as exc:
@@ -86,8 +108,11 @@ def _read(reading: Reading, catalogue: Catalogue, date_order: str,
                 raise
             unreadable.append(str(exc))  # a file is read whole or not at all: drop its sheets mapped so far
             continue
+        finally:
+            done_bytes += len(src.data)
         results.extend(done)
         notices.update(dict.fromkeys(said))
+    progress(_READ_SHARE, "Putting the files together")
     if sources and not unreadable and all(r.mapping.layout == "skipped" for r in results):
         if all(r.mapping.note.endswith(" is empty") for r in results):
             message = "the file holds no data: export the sheet again with its rows and upload it."
@@ -100,6 +125,16 @@ def _read(reading: Reading, catalogue: Catalogue, date_order: str,
             raise UnreadableFile(f"no sheet has a header Recert recognises: {notes}", file=None)
         unreadable.append(f"No sheet has a header Recert recognises: {notes}")
     roster = assemble(results, catalogue=catalogue, unreadable=tuple(unreadable))
-    if notices:
-        roster = replace(roster, warnings=tuple(notices) + roster.warnings)
+    copies = [f"{copy} is the same file as {original} (identical content), so it was read once: its rows are "
+              "counted once, not twice." for copy, original in reading.copies]
+    if notices or copies:
+        roster = replace(roster, warnings=cap([*copies, *notices, *roster.warnings]))
+    if reading.copies:
+        roster = replace(roster, mappings=roster.mappings + tuple(
+            SheetMapping(file=copy, sheet="", layout="skipped", header_row=None, columns={}, ignored=(),
+                         note=f"the same file as {original}: read once") for copy, original in reading.copies))
+    progress(1.0, f"Read {len(roster.ledger):,} rows")
     return roster
+
+
+_READ_SHARE = 0.9  # of the progress bar: reading and checking the sheets; the rest is putting them together

@@ -22,6 +22,7 @@ from ..model import (
     Roster,
 )
 from ..text import fold
+from .notes import EXAMPLES_KEPT, Tally, cap
 from .sheets import SheetResult
 from .values import map_unique
 
@@ -187,19 +188,17 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
         certs = certs.sort_values(["trainer_id", "credential", "expires"], kind="stable")
         dup = certs.duplicated(["trainer_id", "credential"], keep="last")
         if dup.any():
-            names = trainers_out.set_index("trainer_id")["trainer"]
-            for (tid, _cred), grp in certs[certs.duplicated(["trainer_id", "credential"], keep=False)].groupby(
-                    ["trainer_id", "credential"], sort=False):
-                places = "; ".join(f"{f} {s} row {r}".replace("  ", " ") for f, s, r in
-                                   zip(grp["file"], grp["sheet"], grp["row"], strict=True))
-                warnings.append(f"{names.get(tid, tid)}'s {grp['credential_name'].iloc[0]} is listed "
-                                f"{len(grp)} times ({places}): the latest expiry was used.")
+            warnings.extend(_listed_twice(certs, trainers_out))
             certs = certs[~dup]
         certs = certs.sort_index()
     certs = certs.reindex(columns=CERTIFICATION_COLUMNS)
     cpr = attach([(i, r.cpr) for i, r in enumerate(used)], CPR_COLUMNS).reindex(columns=CPR_COLUMNS)
     acts = attach([(i, r.activities) for i, r in enumerate(used)], ACTIVITY_COLUMNS)
     if len(acts):
+        origin = _repeated_activities(acts)
+        if (origin >= 0).any():
+            warnings.extend(_reject_repeats(acts, origin, ledger, fate))
+            acts = acts[origin < 0].reset_index(drop=True)
         acts["activity_id"] = np.arange(len(acts))
     acts = acts.reindex(columns=ACTIVITY_COLUMNS)
     log_files = {r.mapping.file for r in used if r.layout == "ce_log"}
@@ -217,8 +216,94 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
 
     return Roster(trainers=trainers_out, certifications=certs.reset_index(drop=True), activities=acts,
                   cpr_cards=cpr.reset_index(drop=True), ledger=ledger.reset_index(drop=True)[LEDGER_COLUMNS],
-                  mappings=tuple(r.mapping for r in results), warnings=tuple(dict.fromkeys(warnings)),
+                  mappings=tuple(r.mapping for r in results), warnings=cap(warnings),
                   unreadable=unreadable, ce_logged=ce_logged)
+
+
+def _listed_twice(certs: pd.DataFrame, trainers: pd.DataFrame) -> list[str]:
+    """One sentence per certification listed more than once, for the first few; a count for the rest.
+
+    ``certs`` is sorted by trainer and credential. Only the groups that are described are iterated.
+    """
+    names = trainers.set_index("trainer_id")["trainer"]
+    listed = certs[certs.duplicated(["trainer_id", "credential"], keep=False)]
+    group = listed.groupby(["trainer_id", "credential"], sort=False).ngroup().to_numpy()
+    shown = listed[group < EXAMPLES_KEPT]
+
+    def sentences():
+        for (tid, _cred), grp in shown.groupby(["trainer_id", "credential"], sort=False):
+            where = [f"{f} {s} row {r}".replace("  ", " ") for f, s, r in
+                     zip(grp["file"][:EXAMPLES_KEPT], grp["sheet"], grp["row"], strict=False)]
+            if len(grp) > EXAMPLES_KEPT:
+                where.append(f"and {len(grp) - EXAMPLES_KEPT:,} more rows")
+            yield (f"{names.get(tid, tid)}'s {grp['credential_name'].iloc[0]} is listed {len(grp):,} times "
+                   f"({'; '.join(where)}): the latest expiry was used.")
+
+    tally = Tally(" listed more than once: for each, the latest expiry was used")
+    tally.add(int(group.max()) + 1, sentences())
+    return tally.lines()
+
+
+def _repeated_activities(acts: pd.DataFrame) -> np.ndarray:
+    """For each CE row, the position of the earlier row of another sheet or file it repeats exactly, else -1.
+
+    The same trainer, date, course, provider, amount and unit (text compared ignoring case and spacing; hours
+    are hours however written) logged in two places is one activity logged twice (two clubs' logs, a file and
+    its edited copy): counting it again would double the credit and could turn "behind" into "met". Repeats
+    inside one sheet are kept: a trainer can attend the same one-hour course twice in a day, and one log is
+    the manager's own record of it.
+    """
+    n = len(acts)
+    sheet_code, sheets = pd.factorize(_places(acts))
+    if len(sheets) < 2:
+        return np.full(n, -1, dtype=np.int64)
+    hours = acts["unit_kind"].to_numpy(dtype=object) == "hours"
+    unit = np.where(hours, "hours", map_unique(acts["unit_text"].astype(object), _same_text).to_numpy(dtype=object))
+    keys = [acts["trainer_id"].to_numpy(dtype=object), acts["date"].to_numpy(),
+            map_unique(acts["course"].astype(object), _same_text).to_numpy(dtype=object),
+            map_unique(acts["provider"].astype(object), _same_text).to_numpy(dtype=object),
+            acts["amount"].to_numpy(dtype=float), unit]
+    code = np.zeros(n, dtype=np.int64)
+    for k in keys:
+        c, u = pd.factorize(k, use_na_sentinel=False)
+        code, _ = pd.factorize(code * (len(u) + 1) + c)  # re-coded each time, so it never overflows
+    first = np.empty(int(code.max()) + 1, dtype=np.int64)
+    first[code[::-1]] = np.arange(n - 1, -1, -1)  # each activity's first row
+    origin = first[code]
+    return np.where(sheet_code != sheet_code[origin], origin, -1)
+
+
+def _places(frame: pd.DataFrame) -> np.ndarray:
+    """"file" or "file, sheet 'name'" for each row, as a manager reads it."""
+    files = frame["file"].astype(str).to_numpy(dtype=object)
+    sheets = frame["sheet"].astype(str).to_numpy(dtype=object)
+    return np.where(sheets == "", files, files + ", sheet '" + sheets + "'")
+
+
+def _same_text(value: object) -> str:
+    return " ".join(str(value).split()).casefold() if value is not None else ""
+
+
+def _reject_repeats(acts: pd.DataFrame, origin: np.ndarray, ledger: pd.DataFrame, fate: np.ndarray) -> list[str]:
+    """Reject the repeated CE rows (ledger and ``fate`` in place), each naming the row it repeats; one warning
+    per pair of sheets saying how many and that each activity was counted once."""
+    pos = np.flatnonzero(origin >= 0)
+    src = origin[pos]
+    places = _places(acts)
+    rows = acts["row"].to_numpy()
+    rid = acts["_rid"].to_numpy(dtype=np.int64)[pos]
+    fate[rid] = "rejected"
+    ledger.loc[rid, "fate"] = "rejected"
+    ledger.loc[rid, "column"] = ""
+    ledger.loc[rid, "reason"] = [f"the same activity as {places[o]} row {rows[o]} (same trainer, date, course, "
+                                 "provider, amount and unit), so it was counted once" for o in src]
+    pairs = pd.DataFrame({"copy": places[pos], "first": places[src]}).groupby(["copy", "first"], sort=False).size()
+    tally = Tally(" (same trainer, date, course, provider, amount and unit): each activity was counted once")
+    tally.add(len(pairs), (
+        f"{n:,} CE row{'s' if n > 1 else ''} in {copy} repeat{'' if n > 1 else 's'} rows of {first} exactly (same "
+        "trainer, date, course, provider, amount and unit): each activity was counted once, and the repeated "
+        "rows are listed as rejected." for (copy, first), n in pairs.items()))
+    return tally.lines()
 
 
 def _reject(ledger: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:

@@ -60,10 +60,13 @@ class Reading:
 
     Use as a context manager: leaving it cancels reads nobody will consume (an error in one file, or an
     unreadable rules file before the first grid was asked for).
+
+    A file whose bytes are the same as an earlier one's (the browser's "roster (1).xlsx" copy of a download) is
+    not read: it is left out of ``sources`` and listed in ``copies`` as (its name, the name of the file read).
     """
 
     def __init__(self, sources: Sequence[Source], *, threads: int = READ_THREADS) -> None:
-        self.sources = tuple(sources)
+        self.sources, self.copies = set_aside_copies(sources)
         safety.prepare()  # the scan's RE2 (pyarrow) loads here, not in a worker racing the caller's pandas import
         self._pool = _Workers(max(1, threads))
         self._local = threading.local()  # one calamine workbook per thread and file ("Already borrowed" if shared)
@@ -88,19 +91,11 @@ class Reading:
         """
         wait([f for f in self._files if f is not None], return_when=FIRST_EXCEPTION)
 
-    def __iter__(self) -> Iterator[tuple[Source, Iterator[Grid]]]:
+    def __iter__(self) -> Iterator[tuple[Source, Grids]]:
         for i, src in enumerate(self.sources):
             opened, self._files[i] = self._files[i], None  # read once; each grid is freed once it was mapped
             if opened is not None:
-                yield src, self._grids(opened)
-
-    @staticmethod
-    def _grids(opened: Future[list[Future[Grid]]]) -> Iterator[Grid]:
-        """The file's grids as each becomes ready; UnreadableFile (from any sheet) ends the file."""
-        sheets = opened.result()
-        for k in range(len(sheets)):
-            sheet, sheets[k] = sheets[k], None  # the future would keep every sheet's cells alive until the end
-            yield sheet.result()
+                yield src, Grids(opened)
 
     def _open(self, index: int, src: Source) -> list[Future[Grid]]:
         """Sniff the file, then queue its sheets biggest first, so the longest parse starts at once."""
@@ -125,6 +120,44 @@ class Reading:
         if index not in books:
             books[index] = pc.CalamineWorkbook.from_filelike(io.BytesIO(src.data))
         return books[index]
+
+
+class Grids:
+    """One file's grids, each handed out as soon as it is parsed; UnreadableFile (from any sheet) ends the file.
+
+    ``len()`` waits until the file was checked and its sheets are known (for progress reports).
+    """
+
+    def __init__(self, opened: Future[list[Future[Grid]]]) -> None:
+        self._opened = opened
+
+    def __len__(self) -> int:
+        return len(self._opened.result())
+
+    def __iter__(self) -> Iterator[Grid]:
+        sheets = self._opened.result()
+        for k in range(len(sheets)):
+            sheet, sheets[k] = sheets[k], None  # the future would keep every sheet's cells alive until the end
+            yield sheet.result()
+
+
+def set_aside_copies(sources: Sequence[Source]) -> tuple[tuple[Source, ...], tuple[tuple[str, str], ...]]:
+    """(the sources without byte-identical repeats, (copy's name, name of the file it repeats) for each repeat).
+
+    Files are compared byte for byte, and only when their sizes agree, so this costs nothing for distinct
+    uploads. Empty files are never copies: each gets its own sentence.
+    """
+    kept: list[Source] = []
+    copies: list[tuple[str, str]] = []
+    by_size: dict[int, list[Source]] = {}
+    for src in sources:
+        same = next((k for k in by_size.get(len(src.data), ()) if k.data == src.data), None) if src.data else None
+        if same is None:
+            by_size.setdefault(len(src.data), []).append(src)
+            kept.append(src)
+        else:
+            copies.append((src.name, same.name))
+    return tuple(kept), tuple(copies)
 
 
 class _Workers:
