@@ -190,6 +190,11 @@ def load(as_of: date, window: int, date_order: str) -> Loaded:
         try:
             return cpd.compute_standing(roster, cat, as_of=as_of, window=window)
         except Exception:  # noqa: BLE001
+            log.exception("standing failed (session rules in force: %s)", bool(ss.get(RULES) and not rules_error))
+            if ss.get(RULES) and not rules_error:  # the session's own rules are in force: they, not the files, differ
+                return ("Recert could not work out the standing with the rules edited in this session; your files "
+                        "were read. Go back to the bundled rules on the Rules page, and please report those rules "
+                        "to us.")
             return "Recert could not work out the standing for these files; please report this file to us."
 
     result = _remember(_STANDINGS, (read_key, as_of, window), compute, size=2)

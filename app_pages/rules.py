@@ -1,10 +1,15 @@
 """Rules: the certifying bodies' renewal rules Recert applies, editable for this session and downloadable."""
 
+import logging
+
 import streamlit as st
 
 import cpd
 from app_pages import _shared
 from cpd import views
+from cpd.catalogue import MAX_RULES_BYTES, RANGES, check_rules_size, rules_text_from_bytes
+
+log = logging.getLogger("recert")
 
 ss = st.session_state
 loaded = _shared.current()
@@ -25,19 +30,25 @@ elif ss.get(_shared.RULES):
 gen = ss.setdefault(GEN, 0)
 table = views.rules_table(cat)
 key = f"rules_editor_{gen}"
+UNEXPECTED = ("These rules could not be checked because of an unexpected problem in Recert, so they were not "
+              "applied; the rules in force are unchanged.")
 
 
 def apply_rules() -> None:
     """Button callback: the edited table, compared with the bundled rules, becomes this session's rules file."""
-    edited = views.apply_editor_state(views.rules_table(cat), ss.get(key))
-    changes = views.rules_changes(edited, bundled)
-    text = views.rules_yaml(changes) if changes else None
-    if text:
-        try:
+    try:
+        edited = views.apply_editor_state(views.rules_table(cat), ss.get(key))
+        changes = views.rules_changes(edited, bundled)
+        text = views.rules_yaml(changes) if changes else None
+        if text:
             cpd.load_catalogue(rules_text=text)
-        except cpd.RecertError as exc:
-            ss["_rules_problem"] = str(exc)
-            return
+    except cpd.RecertError as exc:
+        ss["_rules_problem"] = str(exc)
+        return
+    except Exception:  # a bug must leave the page usable, with the rules in force unchanged
+        log.exception("rules edit could not be checked")
+        ss["_rules_problem"] = UNEXPECTED
+        return
     _use_rules(text)
 
 
@@ -57,16 +68,26 @@ def load_rules_file() -> None:
     up = ss.get("rules_upload")
     if up is None:
         return
-    try:
-        text = up.getvalue().decode("utf-8-sig")
+    try:  # size first: the bytes are never decoded or parsed when they exceed the rules file cap
+        check_rules_size(up.size, up.name)
+        text = rules_text_from_bytes(up.getvalue(), up.name)
         cpd.load_catalogue(rules_text=text)
-    except UnicodeDecodeError:
-        ss["_rules_problem"] = f"The rules file {up.name} is not UTF-8 text."
-        return
     except cpd.RecertError as exc:
         ss["_rules_problem"] = str(exc)
         return
+    except Exception:  # noqa: BLE001 - a bug must leave the page usable
+        log.exception("rules file could not be checked")
+        ss["_rules_problem"] = UNEXPECTED
+        return
     _use_rules(text)
+
+
+def _number(label: str, field: str, fmt: str = "%g") -> st.column_config.NumberColumn:
+    """A number column bounded as the engine bounds the field (the engine still checks every value)."""
+    lo, hi, unit = RANGES[field]
+    return st.column_config.NumberColumn(label, min_value=lo, max_value=hi, format=fmt,
+                                         step=1 if fmt == "%d" else None,
+                                         help=f"From {lo:g} to {hi:g} {unit}; empty when unknown")
 
 
 if ss.get("_rules_problem"):
@@ -81,22 +102,28 @@ edited = st.data_editor(
         "body": st.column_config.TextColumn("Body"),
         "name": st.column_config.TextColumn("Name", width="medium"),
         "unit": st.column_config.TextColumn("Unit"),
-        "hours_per_unit": st.column_config.NumberColumn("Hours per unit", min_value=0.0, format="%g"),
-        "required_credits": st.column_config.NumberColumn("Credits required", min_value=0.0, format="%g"),
-        "cycle_years": st.column_config.NumberColumn("Cycle (years)", min_value=0.0, format="%g"),
-        "grace_days": st.column_config.NumberColumn("Grace (days)", min_value=0, format="%d"),
+        "hours_per_unit": _number("Hours per unit", "hours_per_unit"),
+        "required_credits": _number("Credits required", "required_credits"),
+        "cycle_years": _number("Cycle (years)", "cycle_years"),
+        "grace_days": _number("Grace (days)", "grace_days", "%d"),
         "cpr_required": st.column_config.SelectboxColumn("CPR/AED required", options=["yes", "no", "unknown"]),
-        "cpr_counts_credits": st.column_config.NumberColumn("CPR/AED credit", min_value=0.0, format="%g"),
+        "cpr_counts_credits": _number("CPR/AED credit", "cpr_counts_credits"),
         "confidence": st.column_config.TextColumn("Confidence", help="C confirmed, I inferred, U unknown"),
         "sources": st.column_config.TextColumn("Sources", width="medium"),
         "notes": st.column_config.TextColumn("Notes", width="large"),
     })
-pending = views.rules_changes(edited, bundled)
+try:
+    pending = views.rules_changes(edited, bundled)
+    pending_text = views.rules_yaml(pending) if pending else None
+except Exception:  # noqa: BLE001 - whatever the table holds, the page stays usable
+    log.exception("rules table could not be compared")
+    pending, pending_text = [], None
+    st.error(UNEXPECTED, icon=":material/error:")
 in_force = ss.get(_shared.RULES)
 
 b1, b2, b3 = st.columns([1, 1, 2])
 b1.button("Apply to this session", on_click=apply_rules, type="primary", icon=":material/check:",
-          disabled=(views.rules_yaml(pending) if pending else None) == in_force)
+          disabled=pending_text == in_force)
 b2.button("Back to the bundled rules", on_click=reset_rules, icon=":material/restart_alt:", disabled=not in_force)
 with b3:
     st.download_button("Download these rules (YAML)", data=cat.to_yaml, file_name="recert-rules.yaml",
@@ -104,8 +131,10 @@ with b3:
                        help="The rules in force, in the bundled format: use with --rules or upload it here later.")
 if pending:
     with st.expander(f"Your changes to the bundled rules ({len(pending)} credential{'s' if len(pending) != 1 else ''})"):
-        st.code(views.rules_yaml(pending), language="yaml")
+        st.code(pending_text, language="yaml")
 
 st.file_uploader("Load a rules file", type=["yaml", "yml"], key="rules_upload", on_change=load_rules_file,
-                 help="A file downloaded here or written for --rules: its entries override the bundled ones by id.")
+                 max_upload_size=1,  # MB, the smallest the browser enforces; the engine's cap is 256 KB
+                 help="A file downloaded here or written for --rules: its entries override the bundled ones by "
+                      f"id (at most {MAX_RULES_BYTES // 1024} KB).")
 st.caption(f"Rules version in force: {views.md_escape(cat.version)}")

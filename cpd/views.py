@@ -572,21 +572,25 @@ def rules_table(catalogue: Catalogue) -> pd.DataFrame:
 
 
 def _rule_value(col: str, v: Any) -> Any:
+    """A table cell as the rules file writes it; whatever the cell holds, the engine judges it, this never fails."""
+    if v is None or (pd.api.types.is_scalar(v) and not isinstance(v, str) and pd.isna(v)):
+        v = None  # an empty cell: None, NaN, NA or NaT
     if col in ("hours_per_unit", "required_credits", "cycle_years", "cpr_counts_credits", "grace_days"):
-        if v is None or (isinstance(v, float | int) and not isinstance(v, bool) and pd.isna(v)) or v == "":
+        if v is None or (isinstance(v, str) and not v.strip()):
             return None
         try:
             f = float(v)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return v  # load_catalogue says what is wrong with it
-        return int(f) if col == "grace_days" or f.is_integer() else f
+        # 90.0 -> 90; 1.5 days, inf and 1e300 stay as they are for load_catalogue to refuse with a sentence.
+        return int(f) if f.is_integer() and abs(f) < 1e15 else f
     if col == "cpr_required":
         return {"yes": True, "no": False}.get(str(v).strip().lower())
     if col == "confidence":
         return _confidence_value(v)
     if col == "sources":
         return [s.strip() for s in re.split(r"[\n;]| (?=https?://)", str(v or "")) if s.strip()]
-    if v is None or (not isinstance(v, str) and pd.isna(v)):
+    if v is None:
         return None
     text = str(v).strip()
     return text or None
