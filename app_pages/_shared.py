@@ -23,6 +23,7 @@ import streamlit as st
 
 import cpd
 from cpd import views
+from cpd.asof import AS_OF_MAX, AS_OF_MIN
 from cpd.model import STATUS_LABELS
 
 log = logging.getLogger("recert")
@@ -221,7 +222,8 @@ def sidebar() -> Loaded:
     """Settings and filters, on every page; returns what the page shows."""
     with st.sidebar:
         st.header("Settings", divider="gray")
-        as_of = st.date_input("As of", value="today", key="as_of", format="YYYY-MM-DD",
+        as_of = st.date_input("As of", value="today", key="as_of", format="YYYY-MM-DD", min_value=AS_OF_MIN,
+                              max_value=AS_OF_MAX,
                               help="The date standing is worked out for. Change it to look ahead or back.")
         window = st.number_input("Risk window (days)", min_value=0, max_value=730, value=90, step=15, key="window",
                                  help="A certification expiring within this many days, not yet met, is at risk.")

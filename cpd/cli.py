@@ -7,9 +7,10 @@ import shutil
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from . import analyse, safety
+from .asof import AS_OF_MAX, AS_OF_MIN, AS_OF_RANGE
 from .errors import RecertError
 from .ingest import Reading, distinct_names
 from .model import STATUS_LABELS, Source
@@ -22,29 +23,41 @@ LAYOUT_NAMES = {"certifications": "roster of certifications", "matrix": "trainin
 
 
 def _as_of(text: str) -> date:
+    """A date Recert can compute standing for (``cpd.asof``), or a usage error naming the range."""
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"'{_clean(text)}' is not a date in the form YYYY-MM-DD") from None
+    if not AS_OF_MIN <= day <= AS_OF_MAX:
+        raise argparse.ArgumentTypeError(f"{day.isoformat()} is out of range: the as-of date must be {AS_OF_RANGE}")
+    return day
 
 
 def _window(text: str) -> int:
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of days") from None
+        raise argparse.ArgumentTypeError(f"'{_clean(text)}' is not a whole number of days") from None
     if n < 0 or n > 3650:
         raise argparse.ArgumentTypeError("the window must be between 0 and 3650 days")
     return n
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the user's words in its messages made safe for a terminal (a file name can hold ESC)."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(_clean(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m cpd", description="Recert: trainers' certification standing "
+    parser = _Parser(prog="python -m cpd", description="Recert: trainers' certification standing "
                                      "from the staff spreadsheets you already keep.")
     sub = parser.add_subparsers(dest="command", required=True)
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("files", nargs="+", metavar="FILE", help="xlsx, xlsm or csv/tsv files")
-    common.add_argument("--as-of", type=_as_of, default=None, help="date to compute standing for (default today)")
+    common.add_argument("--as-of", type=_as_of, default=None,
+                        help=f"date to compute standing for, {AS_OF_RANGE} (default today)")
     common.add_argument("--window", type=_window, default=90, help="risk window in days (default 90)")
     common.add_argument("--date-order", choices=("auto", "mdy", "dmy"), default="auto",
                         help="order of a date column whose every value reads both ways, like 03/04/2027 "
@@ -87,9 +100,9 @@ def table(st: Standing, *, width: int | None = None) -> str:
         credits = "—" if r.earned != r.earned or r.required != r.required else (
             f"{r.earned:g}/{r.required:g} {r.unit}")
         cpr = "—" if r.cpr_current is None or r.cpr_current is pd.NA else ("ok" if r.cpr_current else "MISSING")
-        rows.append([STATUS_LABELS.get(r.status, r.status), _clean(r.trainer), _clean(r.club),
-                     _clean(r.credential_name or r.credential), r.expires.date().isoformat(), str(r.days_left),
-                     credits, cpr, _clean("; ".join(r.reasons))])
+        rows.append([_clean(x) for x in (STATUS_LABELS.get(r.status, r.status), r.trainer, r.club,
+                     r.credential_name or r.credential, r.expires.date().isoformat(), r.days_left, credits, cpr,
+                     "; ".join(r.reasons))])
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(heads[:-1])]
     fixed = sum(widths) + 2 * len(widths)
     last = max(20, width - fixed)
@@ -112,7 +125,7 @@ def table(st: Standing, *, width: int | None = None) -> str:
             continue
         used = ", ".join(f"{h} -> {f}" for h, f in m.columns.items())
         ignored = f"; ignored: {', '.join(m.ignored)}" if m.ignored else ""
-        lines.append(f"  {_clean(where)}: {LAYOUT_NAMES.get(m.layout, m.layout)}, header on row {m.header_row}, "
+        lines.append(f"  {_clean(where)}: {_clean(LAYOUT_NAMES.get(m.layout, m.layout))}, header on row {m.header_row}, "
                      f"{m.rows_read} rows; used: {_clean(used)}{_clean(ignored)}")
     lines.append(f"Rows read {c['rows_read']}: {c['accepted']} accepted, {c['rejected']} rejected, {c['blank']} blank.")
     for f, sh, row, col, why in st.rejected.itertuples(index=False):
@@ -155,12 +168,12 @@ def main(argv: list[str] | None = None) -> int:
             from .report import write_report
 
             Path(args.out).write_bytes(write_report(st, catalogue))
-            print(f"Wrote {args.out}: {len(st.standings)} certifications of {len(st.trainers)} trainers.")
+            print(f"Wrote {_clean(args.out)}: {len(st.standings)} certifications of {len(st.trainers)} trainers.")
         elif args.command == "calendar":
             from .calendar import write_calendar
 
             Path(args.out).write_bytes(write_calendar(st))
-            print(f"Wrote {args.out}.")
+            print(f"Wrote {_clean(args.out)}.")
         return 0
     except RecertError as exc:
         print(_clean(exc), file=sys.stderr)
