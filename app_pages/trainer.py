@@ -28,7 +28,7 @@ ss[_shared.TRAINER] = tid
 who = views.trainer_summary(view, tid)
 status = who["status"]
 head = st.container(horizontal=True, vertical_alignment="center")
-head.subheader(views.md_escape(who["trainer"]))
+head.subheader(views.md_escape(who["trainer"]), anchor=False)  # no "#name" link made from file text
 head.badge(STATUS_LABELS.get(status, status), color=BADGE.get(status, "gray"))
 head.badge("Compliant" if who["compliant"] else "Not compliant", color="green" if who["compliant"] else "red",
            icon=":material/check:" if who["compliant"] else ":material/close:")
@@ -47,8 +47,9 @@ for _, c in certs.iterrows():
         m = st.columns(4)
         if pd.notna(c["Required"]) and pd.notna(c["Earned"]):
             m[0].metric("Credits", f"{views.number(c['Earned'])} of {views.number(c['Required'])}",
-                        delta=f"{c['Unit']} · {views.number(c['Remaining'])} to go" if c["Remaining"] > 0
-                        else f"{c['Unit']} · requirement met", delta_color="off", delta_arrow="off")
+                        delta=f"{views.md_escape(c['Unit'])} · {views.number(c['Remaining'])} to go"
+                        if c["Remaining"] > 0 else f"{views.md_escape(c['Unit'])} · requirement met",
+                        delta_color="off", delta_arrow="off")
         else:
             m[0].metric("Credits", "Not checked" if pd.isna(c["Required"]) else "Not recorded")
         days = int(c["Days left"])

@@ -3,6 +3,11 @@
 Plain functions so tests can inspect every trace; the pages only pass the figure to ``st.plotly_chart``.
 Each chart aggregates before plotting, so a 10,000-trainer chain draws a few hundred bars, never a point per
 certification.
+
+Plotly draws a subset of HTML and fills ``%{...}`` in hover templates, so every string that came from a file
+(club, body, trainer, credential, unit) is passed through ``views.plot_text`` once, where each figure takes it
+from its frame, and reaches a hover template only through ``customdata`` (``%{customdata}``), never by
+concatenation. Templates and the ``<br>`` in them are ours.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .model import STATUS_COLOURS, STATUS_LABELS, STATUSES, Standing
-from .views import NO_BODY, NO_CLUB, trainer_timeline
+from .views import NO_BODY, NO_CLUB, plot_text, plot_texts, trainer_timeline
 
 FONT = {"family": "Source Sans, sans-serif", "size": 13}
 _LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0, "title": None,
@@ -54,8 +59,8 @@ def status_counts(st: Standing, by: str) -> pd.DataFrame:
 
 
 def _stacked_h(tab: pd.DataFrame, *, axis_title: str, customdata: bool) -> go.Figure:
-    """Horizontal stacked bars, first row of ``tab`` at the top."""
-    order = list(tab.index)
+    """Horizontal stacked bars, first row of ``tab`` at the top; the row names (file text) escaped here."""
+    order = plot_texts(tab.index)
     fig = go.Figure()
     for status in STATUSES:
         counts = tab[status]
@@ -68,7 +73,9 @@ def _stacked_h(tab: pd.DataFrame, *, axis_title: str, customdata: bool) -> go.Fi
             hovertemplate="%{y}<br>" + STATUS_LABELS[status] + ": %{x}<extra></extra>",
         )
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None, automargin=True)
+    # type="category": a club called "2024" or "2026-01-01" must not turn the axis into numbers or dates.
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1], title=None,
+                     automargin=True)
     fig.update_xaxes(title=axis_title, rangemode="tozero", automargin=True)
     return fig
 
@@ -176,6 +183,7 @@ def credit_progress(st: Standing, *, top: int = 20, names: Mapping[str, str] | N
     p = progress_frame(st, top=top, names=names)
     if p.empty:
         return _empty("No renewable certification is short of credits.")
+    p = p.assign(label=plot_texts(p["label"]), credits=plot_texts(p["credits"]))  # names and units are file text
     order = p["label"].tolist()
     fig = go.Figure()
     for status in STATUSES:
@@ -193,7 +201,8 @@ def credit_progress(st: Standing, *, top: int = 20, names: Mapping[str, str] | N
                     marker={"symbol": "line-ns-open", "size": 18, "line": {"width": 3}, "color": "#24292f"},
                     hovertemplate="%{y}<br>steady pace: %{x:.0f}% by now<extra></extra>")
     fig.update_layout(barmode="overlay")
-    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None, automargin=True)
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1], title=None,
+                     automargin=True)
     fig.update_xaxes(range=[0, 104], tickvals=[0, 25, 50, 75, 100], ticksuffix="%",
                      title="Share of the required credits earned")
     return _base(fig, height=max(260, 110 + ROW_PX * len(p)))
@@ -209,12 +218,12 @@ def credit_timeline(st: Standing, trainer_id: str, cert_key: str, *, title: str 
     if row.empty or tl.empty:
         return _empty("No credit requirement to chart for this certification.", height=200)
     r = row.iloc[0]
-    status, unit = str(r["status"]), str(r["unit"] or "credits")
+    status, unit, title = str(r["status"]), plot_text(r["unit"] or "credits"), plot_text(title) if title else None
     start, end, required = pd.Timestamp(r["cycle_start"]), pd.Timestamp(r["expires"]), float(r["required"])
     fig = go.Figure()
     fig.add_scatter(x=[start, end], y=[0, required], mode="lines", name="Steady pace to the requirement",
-                    line={"dash": "dash", "color": "#6e7781", "width": 2},
-                    hovertemplate="%{x|%d %b %Y}: %{y:.2f} " + unit + " on a steady pace<extra></extra>")
+                    line={"dash": "dash", "color": "#6e7781", "width": 2}, customdata=[unit] * 2,
+                    hovertemplate="%{x|%d %b %Y}: %{y:.2f} %{customdata} on a steady pace<extra></extra>")
     colour = STATUS_COLOURS.get(status, "#1f6feb")
     dated = tl[tl["kind"].ne("now")]
     now = tl[tl["kind"].eq("now")]
@@ -225,16 +234,16 @@ def credit_timeline(st: Standing, trainer_id: str, cert_key: str, *, title: str 
         ys = list(dated["cumulative"]) + [logged] * min(1, len(now))
         fig.add_scatter(x=xs, y=ys, mode="lines+markers", name="Credits earned (CE log)",
                         line={"shape": "hv", "color": colour, "width": 3}, marker={"size": 7},
-                        hovertemplate="%{x|%d %b %Y}: %{y:.2f} " + unit + "<extra></extra>")
+                        customdata=[unit] * len(xs), hovertemplate="%{x|%d %b %Y}: %{y:.2f} %{customdata}<extra></extra>")
     if len(now) and (float(now["cumulative"].iloc[0]) > logged + 1e-9 or not (dated["kind"] == "activity").any()):
         # Credits with no date of their own (a roster's total, CPR/AED credit): one point at as-of, not a line.
         fig.add_scatter(x=now["date"], y=now["cumulative"], mode="markers", name="Credits on record (undated)",
-                        marker={"size": 12, "color": colour, "symbol": "diamond"},
-                        hovertemplate="%{y:.2f} " + unit + " on record as of %{x|%d %b %Y}<extra></extra>")
+                        marker={"size": 12, "color": colour, "symbol": "diamond"}, customdata=[unit] * len(now),
+                        hovertemplate="%{y:.2f} %{customdata} on record as of %{x|%d %b %Y}<extra></extra>")
     as_of = pd.Timestamp(st.as_of)
     if start <= as_of <= end:
         fig.add_vline(x=as_of.to_pydatetime().timestamp() * 1000, line={"color": "#1f6feb", "width": 1, "dash": "dot"},
                       annotation_text="as of", annotation_position="top left")
     fig.update_xaxes(title=None, range=[start - pd.Timedelta(days=10), end + pd.Timedelta(days=10)])
     fig.update_yaxes(title=unit, rangemode="tozero")
-    return _base(fig, height=300, title=title or None)
+    return _base(fig, height=300, title=title)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as hs
 
 from cpd import load_catalogue, views
 from cpd.model import STATUSES, SheetMapping
@@ -291,3 +294,60 @@ def test_the_engine_and_its_views_do_not_import_streamlit():
     code = ("import sys, cpd, cpd.views, cpd.charts, cpd.samples; "
             "assert 'streamlit' not in sys.modules, 'cpd imported streamlit'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
+
+
+# What Streamlit's markdown does to TEXT after escapes are resolved (static/js/StreamlitMarkdown*.js, remark-gfm,
+# remark-emoji in Streamlit 1.67): each pattern here would become a link, an icon, an emoji or another character.
+AUTOLINK_URL = re.compile(r"(?i)(https?://|www\.)[-.\w]")  # mdast-util-gfm-autolink-literal
+AUTOLINK_EMAIL = re.compile(r"[-.\w+]+@[-\w]+\.[-\w]")
+SCHEME = re.compile(r"(?i)(mailto|xmpp|https?):[^\u2060]")
+MATERIAL = re.compile(r":material_\w+:")  # after the frontend's source rewrite ':material/' -> ':material_'
+SHORTCODE = re.compile(r":[\w+-][\w_+-]*:")  # remark-emoji, :streamlit:
+TYPOGRAPHY = re.compile(r"(^|\s)(<->|->|<-|--|>=|<=|~=)(\s|$)")
+HOSTILE_MD = [
+    "www.evil.test", "WWW.EVIL.TEST/x", "https://evil.test/x", "http://evil.test", "boss@evil.test",
+    "mailto:boss@evil.test", "www.evil.test.csv", ":material/warning:", ":material/warning: Ana",
+    ":smile: :+1: :streamlit:", ":red[alarm] :blue-background[x] :small[y] :help[z]", "$x^2$ and $$y$$",
+    "<a href=\"//evil.test/x\">x</a>", "<span style=\"font-size:200px\">BIG</span>", "[a](https://evil.test)",
+    "![i](x.png)", "**bold** _it_ ~~strike~~ `code`", "# heading", "1. one", "- item", "> quote", "a -> b <- c",
+    "x >= y", "a -- b", "Ana\nSilva", "Ana\r\n\r\nSilva", "line\u2028sep", "    indented code", "&amp; &lt;b&gt;",
+    "[^1]", "a | b | c", "https\u2060://already.split", "ftp://evil.test",
+]
+
+
+def _rendered_text(source: str) -> str:
+    """The text markdown keeps once backslash escapes are resolved (what the text-level plugins see)."""
+    return re.sub(r"\\(.)", r"\1", source)
+
+
+def _assert_inert(raw: str) -> None:
+    out = views.md_escape(raw)
+    text = _rendered_text(out)
+    assert ":material/" not in out, out
+    for pattern in (AUTOLINK_URL, AUTOLINK_EMAIL, SCHEME, MATERIAL, SHORTCODE, TYPOGRAPHY):
+        assert not pattern.search(text), (pattern.pattern, raw, out)
+    assert not re.search(r"[\r\n\v\f\u2028\u2029\x85]", out)
+    assert not re.search(r"(?<!\\)[$`*_\[\]<>#|~&!]", out.replace("\\\\", "")), out  # markdown/HTML syntax
+    # What the reader sees is the text itself: only invisible joiners added, blanks folded to one space.
+    assert text.replace(views.WORD_JOINER, "") == re.sub(r"[ \t\r\n\v\f\x1c-\x1f\x85\u2028\u2029]+", " ",
+                                                         raw).replace(views.WORD_JOINER, "")
+
+
+@pytest.mark.parametrize("raw", HOSTILE_MD)
+def test_md_escape_leaves_no_autolink_icon_shortcode_or_syntax(raw):
+    _assert_inert(raw)
+
+
+@given(hs.text(alphabet="wW.:@/-<>=~htpsmail_rl$*[]()!#|&+1 \n\\\u2060", max_size=40))
+def test_md_escape_of_generated_pattern_text_is_inert(raw):
+    _assert_inert(raw)
+
+
+@given(hs.lists(hs.sampled_from(HOSTILE_MD + ["x", " ", ".", ":", "@", "/", "w", "-"]), max_size=6).map("".join))
+def test_md_escape_of_hostile_fragments_glued_together_is_inert(raw):
+    _assert_inert(raw)
+
+
+def test_md_escape_leaves_ordinary_names_alone():
+    for name in ("Ana Silva", "Zoë O'Brien", "Downtown Club 3", "NASM CPT"):
+        assert views.md_escape(name) == name
