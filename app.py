@@ -6,6 +6,8 @@ Page files live in ``app_pages/``, not ``pages/``: in Streamlit 1.67 a ``pages/`
 switches on the legacy multipage mode, in which AppTest runs a page file without this script (no sidebar).
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from app_pages import _shared
@@ -13,8 +15,11 @@ from cpd import safety
 
 safety.assert_defusedxml()  # openpyxl must parse XML through defusedxml before any upload is opened
 
-st.set_page_config(page_title="Recert", page_icon=":material/verified:", layout="wide",
-                   initial_sidebar_state="expanded")
+# The page icon is a local SVG (sent inline as a data: URL). A ":material/...:" page icon would make every browser
+# fetch it from fonts.gstatic.com: a self-hosted app holding staff data makes no request outside this server.
+# (The :material/...: icons of pages and buttons are drawn with the font Streamlit serves itself.)
+ICON = Path(__file__).resolve().parent / "assets" / "recert-icon.svg"
+st.set_page_config(page_title="Recert", page_icon=str(ICON), layout="wide", initial_sidebar_state="expanded")
 _shared.init_state()
 
 pages = [
