@@ -6,12 +6,16 @@ downloads a browser. Each test starts its own server on a free port, so the file
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -43,7 +47,8 @@ def server(tmp_path):
     log = (tmp_path / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],  # others editing the checkout must not trigger "File change"
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -70,11 +75,17 @@ def server(tmp_path):
 
 @pytest.fixture
 def page(server):
+    """Chromium on the app; ``page.requests`` records every URL the page asks for (websockets included)."""
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
-        pg = browser.new_page(viewport={"width": 1440, "height": 1000})
+        context = browser.new_context(viewport={"width": 1440, "height": 1000})
+        requests: list[str] = []
+        context.on("request", lambda r: requests.append(r.url))
+        pg = context.new_page()
+        pg.requests = requests
+        pg.on("websocket", lambda ws: requests.append(ws.url))
         pg.dialogs = []
         pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
         pg.goto(server)
@@ -92,7 +103,8 @@ def _idle(pg, timeout: float = 90_000) -> None:
 
 def _go(pg, title: str) -> None:
     pg.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
-    pg.wait_for_url(f"**/{title.lower()}")
+    path = "/" if title == "Upload" else f"/{title.lower()}"  # Upload is the default page: served at /
+    pg.wait_for_url(lambda url: urllib.parse.urlsplit(url).path == path)
     _idle(pg)
 
 
@@ -203,4 +215,209 @@ def test_sample_button_and_a_hostile_name_shown_as_text(page, tmp_path):
     assert page.locator("[data-testid=stMain] img[src=x]").count() == 0
     _no_exception(page)
     _shot(page, "hostile-trainer", full=False)
+    assert not page.dialogs
+
+
+# Nothing from outside this server ------------------------------------------------------------------------------
+def _local(url: str) -> bool:
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname in ("127.0.0.1", "localhost")
+
+
+def test_a_full_session_makes_no_request_outside_this_server(page):
+    """Landing page, sample data, every page, a chart hovered: every URL is this server, data: or blob:."""
+    page.get_by_role("button", name="Try it with sample data").click()
+    _idle(page)
+    page.get_by_test_id("stMetric").filter(has_text="Rows read").wait_for()
+    page.get_by_test_id("stExpander").first.click()  # the mapping editor (a data grid)
+    _idle(page)
+    _go(page, "Team")
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4",
+                           timeout=30_000)
+    page.get_by_test_id("stPlotlyChart").first.locator("g.trace.bars path").first.hover(force=True)
+    page.wait_for_timeout(500)
+    for title in ("Trainer", "Reminders", "Rules", "Upload"):
+        _go(page, title)
+        _no_exception(page)
+    assert page.evaluate("() => document.fonts.check('24px \"Material Symbols Rounded\"')")
+    favicon = page.evaluate("() => document.querySelector(\"link[rel='shortcut icon']\").href")
+    outside = sorted({u for u in page.requests if not _local(u)})
+    assert not outside, outside
+    assert favicon.startswith("data:image/svg+xml"), favicon[:80]  # Recert's own icon, inline
+    assert any("MaterialSymbols" in u for u in page.requests)  # the page and button icons, from this server
+    assert any(u.startswith("ws://127.0.0.1") for u in page.requests)  # the recording saw the whole session
+    assert not page.dialogs
+
+
+# File text shows as text: no link, icon, emoji, style or chart markup from a cell or a file name ----------------
+HOSTILE_CLUB = '<a href="//evil.test/x">Downtown</a>'
+HOSTILE_TRAINERS = {  # search text in the trainer picker -> the name as written in the file
+    "www.evil": "www.evil.test",
+    "skull": ":material/skull: Ana https://evil.test/x",
+    "smile": "Ben :smile: :+1: :streamlit: $x^2$ -> é",
+    "bold": "<b>bold</b> Cara [x](https://evil.test)",
+    "boss@": "boss@evil.test",
+}
+DATA_TOKENS = ("evil", "skull", "alarm", "BIG", "bold")  # in no link, icon or styled text of Recert's own
+CHECK_PAGE = r"""
+(tokens) => {
+  const bad = [];
+  const fromData = (t) => tokens.some((k) => t.includes(k));
+  for (const a of document.querySelectorAll('a')) {
+    const href = a.getAttribute('href') ?? a.getAttribute('xlink:href') ?? '';
+    if (a.closest('svg')) { bad.push(['link in a chart', href, a.textContent]); continue; }
+    let url;
+    try { url = new URL(href, location.href); } catch (e) { bad.push(['odd link', href]); continue; }
+    if (url.protocol === 'mailto:') {
+      if (!a.closest('[data-testid=stLinkButton]')) bad.push(['mail link outside the mail button', href]);
+    } else if (url.origin !== location.origin) bad.push(['outside link', href, a.textContent]);
+    else if (fromData(decodeURIComponent(url.pathname + url.hash) + a.textContent)) bad.push(['link', href]);
+  }
+  const md = '[data-testid=stMarkdownContainer], [data-testid=stCaptionContainer]';
+  for (const el of document.querySelectorAll(`:is(${md}) [role=img]`)) {
+    if (!['check', 'close'].includes(el.textContent.trim())) bad.push(['icon in text', el.textContent]);
+  }
+  for (const el of document.querySelectorAll('[data-testid=stIconMaterial]')) {
+    if (fromData(el.textContent)) bad.push(['icon', el.textContent]);
+  }
+  for (const el of document.querySelectorAll('.stMarkdownColoredText, .stMarkdownColoredBackground, .katex'))
+    bad.push(['coloured text or maths', el.textContent]);
+  for (const el of document.querySelectorAll(`:is(${md}) :is(em, del, code, img, h1, h2, h3, h4, h5, h6)`)) {
+    if (el.matches('[data-testid=stHeading] :is(h1, h2, h3)')) continue;  // st.title / st.subheader
+    if (fromData(el.textContent + (el.getAttribute('src') ?? ''))) bad.push(['markup', el.tagName, el.textContent]);
+  }
+  if (document.querySelector('img[alt="Streamlit logo"]')) bad.push(['streamlit logo']);
+  for (const el of document.querySelectorAll('[style]')) {
+    if (/font-size:\s*200px/.test(el.getAttribute('style'))) bad.push(['style', el.tagName]);
+  }
+  for (const el of document.querySelectorAll('.js-plotly-plot tspan[style]')) {  // from <b>, <span style>, <sup>
+    if (el.textContent.trim()) bad.push(['styled chart text', el.textContent, el.getAttribute('style')]);
+  }
+  const text = document.body.innerText;
+  for (const emoji of ['\u{1F604}', '\u{1F44D}']) if (text.includes(emoji)) bad.push(['emoji', emoji]);
+  return bad;
+}
+"""
+
+
+def _no_markup_from_data(pg) -> None:
+    bad = pg.evaluate(CHECK_PAGE, list(DATA_TOKENS))
+    assert not bad, bad
+
+
+def _visible_text(locator) -> str:
+    return locator.inner_text().replace("\u2060", "")
+
+
+def _hostile_files() -> list[dict]:
+    soon, late, lapsed = (date.today() + timedelta(days=d) for d in (30, 400, -20))
+    rows = [["Trainer Name", "Club", "Role", "Email", "Certification", "Exp. Date", "CEUs earned", "CPR/AED exp"]]
+    rows += [
+        [HOSTILE_TRAINERS["www.evil"], HOSTILE_CLUB, "boss@evil.test", "boss@evil.test", "NASM CPT", soon, "0.5",
+         late],
+        [HOSTILE_TRAINERS["skull"], '<span style="font-size:200px">BIG</span>', ":red[alarm]", "ana@example.org",
+         "ACE CPT", soon, "0.2", late],
+        [HOSTILE_TRAINERS["smile"], "www.club.evil.test", "a -> b", "", ":material/skull: Cert www.evil.test",
+         soon, "", late],
+        [HOSTILE_TRAINERS["bold"], "%{x} :material/skull:", "Trainer", "", "NASM CPT", lapsed, "1.0", late],
+        [HOSTILE_TRAINERS["boss@"], "<b>bold</b> club", "Trainer", "", "ISSA CPT", soon, "5", late],
+        ["Dee", HOSTILE_CLUB, "Trainer", "", "NASM CPT", "www.bad.evil.test", "", ""],  # a rejected row
+    ]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows([[str(v) for v in r] for r in rows])
+    return [
+        # Windows-1252 ("é"), so a notice names the file on the Upload page.
+        {"name": "www.evil.test.csv", "mimeType": "text/csv", "buffer": buf.getvalue().encode("cp1252")},
+        {"name": ":material/skull: boss@evil.test https:.csv", "mimeType": "text/csv", "buffer": b"not a table\n"},
+    ]
+
+
+def test_file_text_never_becomes_links_icons_or_styles_on_any_page(page):
+    page.get_by_test_id("stFileUploader").wait_for(state="visible", timeout=60_000)
+    page.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(_hostile_files())
+    _idle(page)
+    _no_exception(page)
+    page.get_by_test_id("stMetric").filter(has_text="Rows read").wait_for()
+    main = page.get_by_test_id("stMain")
+    _shot(page, "hostile-upload")
+    _no_markup_from_data(page)
+    files = [f["name"] for f in _hostile_files()]
+    caption = _visible_text(main.get_by_test_id("stCaptionContainer").first)
+    assert all(name in caption for name in files), caption  # the file names, as typed
+    alerts = _visible_text(main.get_by_test_id("stAlert").first) + _visible_text(main.get_by_test_id("stAlert").nth(1))
+    assert all(name in alerts for name in files), alerts  # the sentences that name them
+    assert files[0] in _visible_text(main.get_by_test_id("stExpander").first.locator("summary"))
+
+    _go(page, "Team")
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4",
+                           timeout=30_000)
+    _no_markup_from_data(page)
+    ticks = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot .ytick text')]"
+                          ".map(t => t.textContent)")
+    assert HOSTILE_CLUB in ticks and "%{x} :material/skull:" in ticks, ticks  # shown as typed
+    club_chart = page.get_by_test_id("stPlotlyChart").first
+    bars = club_chart.locator("g.trace.bars path")
+    club_chart.scroll_into_view_if_needed()
+    hovers = set()
+    for i in range(bars.count()):
+        box = bars.nth(i).bounding_box()
+        if not box or box["width"] < 2:
+            continue  # a status with no certification in that club
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(200)
+        hovers.add(page.evaluate("() => document.querySelector('.hoverlayer')?.textContent ?? ''"))
+        _no_markup_from_data(page)  # the hover label too
+    assert any(HOSTILE_CLUB in h for h in hovers), hovers  # shown as typed
+    _no_markup_from_data(page)
+    _shot(page, "hostile-team")
+
+    # A click on the hostile club's bar filters by the club's real name.
+    curve, index = page.evaluate("""() => {
+        const gd = document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');
+        const club = '&lt;a href="//evil.test/x"&gt;Downtown&lt;/a&gt;';
+        for (const [c, t] of gd.data.entries()) {
+            const i = t.y.indexOf(club);
+            if (i >= 0 && t.x[i] > 0) return [c, i];
+        }
+        return [-1, -1];
+    }""")
+    assert index >= 0
+    box = club_chart.locator("g.trace.bars").nth(curve).locator("path").nth(index).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    _idle(page)
+    chosen = _visible_text(page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first)
+    assert HOSTILE_CLUB in chosen, chosen
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4",
+                           timeout=30_000)
+    ticks = page.evaluate("() => [...document.querySelector('.js-plotly-plot').querySelectorAll('.ytick text')]"
+                          ".map(t => t.textContent)")
+    assert ticks == [HOSTILE_CLUB], ticks  # the chart now shows that club only
+    _no_exception(page)
+    page.get_by_role("button", name="Clear filters").click()
+    _idle(page)
+
+    _go(page, "Trainer")
+    picker = main.get_by_test_id("stSelectbox").first
+    for search, name in HOSTILE_TRAINERS.items():
+        picker.click()
+        page.keyboard.type(search)
+        page.keyboard.press("Enter")
+        _idle(page)
+        headings = [_visible_text(h).strip() for h in main.get_by_test_id("stHeading").all()]
+        assert name in headings, headings  # the name as written, not a link, icon or emoji
+        _no_exception(page)
+        _no_markup_from_data(page)
+        if search == "skull":
+            _shot(page, "hostile-trainer-icons", full=False)
+
+    _go(page, "Reminders")
+    _no_exception(page)
+    _no_markup_from_data(page)
+    _shot(page, "hostile-reminders")
+    _go(page, "Rules")
+    _no_markup_from_data(page)
+    outside = sorted({u for u in page.requests if not _local(u)})
+    assert not outside, outside
     assert not page.dialogs
