@@ -33,7 +33,7 @@ head.badge(STATUS_LABELS.get(status, status), color=BADGE.get(status, "gray"))
 head.badge("Compliant" if who["compliant"] else "Not compliant", color="green" if who["compliant"] else "red",
            icon=":material/check:" if who["compliant"] else ":material/close:")
 facts = [who["club"], who["role"], who["email"]]
-st.caption(" · ".join(views.md_escape(f) for f in facts if f) or " ")
+st.text(" · ".join(f for f in facts if f) or " ")  # plain text: the email address copies as it is in the file
 
 certs = views.trainer_certifications(view, tid, loaded.names)
 if certs.empty:

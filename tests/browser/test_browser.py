@@ -411,6 +411,8 @@ def test_file_text_never_becomes_links_icons_or_styles_on_any_page(page):
         _no_markup_from_data(page)
         if search == "skull":
             _shot(page, "hostile-trainer-icons", full=False)
+            # Club, role and email as plain text: the address copies exactly, with no invisible joiner in it.
+            assert "ana@example.org" in main.get_by_test_id("stText").first.inner_text()
 
     _go(page, "Reminders")
     _no_exception(page)
