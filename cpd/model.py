@@ -173,5 +173,8 @@ class Standing:
 
     @property
     def rejected(self) -> pd.DataFrame:
+        """Rejected rows: file, sheet, row, column, reason (and the trainer as written, when the ledger has it)."""
         rej = self.ledger[self.ledger["fate"] == "rejected"]
-        return rej[["file", "sheet", "row", "column", "reason"]].reset_index(drop=True)
+        cols = ["file", "sheet", "row", "trainer", "column", "reason"] if "trainer" in rej else \
+            ["file", "sheet", "row", "column", "reason"]
+        return rej[cols].reset_index(drop=True)

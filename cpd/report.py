@@ -26,7 +26,9 @@ from xlsxwriter.worksheet import RowInfo, Worksheet
 
 from .attention import attention_frame
 from .catalogue import Catalogue
+from .ingest.assemble import stable_id
 from .model import STATUS_COLOURS, STATUS_LABELS, STATUSES, TRAINER_STATUSES, Standing
+from .text import fold
 
 DATE_FORMAT = "d mmm yyyy"  # unambiguous in every locale, and still a real date Excel can sort and filter
 DATETIME_FORMAT = "d mmm yyyy hh:mm"
@@ -37,6 +39,10 @@ PCT_FORMAT = "0%"
 # prefix as well, so even editing the cell keeps it text.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 CHART_CLUBS = 25  # clubs shown in the chart (the least compliant first); the table lists them all
+CHART_ROW, CHART_COL = 1, 4  # the summary chart's top-left cell (E2): beside the figures, above the club table
+ROW_PIXELS = 20  # default row height (15 points)
+SUMMARY_VALUE_WIDTH = 20  # column B of the summary: "27 Nov 2026 14:55" with room to spare (no "###")
+SUMMARY_ONE_PAGE_CLUBS = 40  # up to this many clubs the summary prints on one page; more run on, one page wide
 _EPOCH = pd.Timestamp("1899-12-30")
 _MIN_SERIAL = 61.0  # 1 Mar 1900: Excel serials before it are off by one (the 1900 leap-year bug)
 
@@ -88,6 +94,33 @@ def _serials(s: pd.Series) -> list[float | str | None]:
     return out
 
 
+_MADE_UP_ID = re.compile(r"t-[0-9a-f]{10}")  # cpd.ingest.assemble.stable_id: "t-" + 10 hex digits of the name
+_SHARED_ID = re.compile(r".-[0-9a-f]{4}$")  # a file's id shared by two people, told apart by 4 digits of the name
+
+
+def _file_ids(ids: pd.Series, names: pd.Series) -> list[str | None]:
+    """Trainer ids as the files wrote them, or nothing: an id Recert made up from a name (``stable_id``) is
+    internal, and a file's id that two people shared (made "S1-1a2b" to tell them apart) is shown as written."""
+    seen: dict[tuple[Any, Any], str | None] = {}  # a chain's standings repeat each trainer two or three times
+    out: list[str | None] = []
+    for pair in zip(ids.tolist(), names.tolist(), strict=True):
+        if pair not in seen:
+            seen[pair] = _file_id(*pair)
+        out.append(seen[pair])
+    return _printable(out)
+
+
+def _file_id(tid: Any, name: Any) -> str | None:
+    text = "" if tid is None or (isinstance(tid, float) and math.isnan(tid)) else str(tid)
+    if not text or _MADE_UP_ID.fullmatch(text):
+        return None
+    if _SHARED_ID.search(text) and isinstance(name, str):
+        suffix = "-" + stable_id(fold(name))[2:6]
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
 def _yes_no(s: pd.Series) -> list[str | None]:
     na = s.isna().tolist()
     return [None if m else ("Yes" if bool(v) else "No") for v, m in zip(s.tolist(), na, strict=True)]
@@ -133,7 +166,8 @@ class _Styles:
     def __init__(self, wb: xlsxwriter.Workbook):
         self.wb = wb
         self._cache: dict[tuple[str | None, str, bool], Format] = {}
-        self.header = wb.add_format({"bold": True, "bg_color": "#e7e9ec", "bottom": 1, "valign": "top"})
+        self.header = wb.add_format({"bold": True, "bg_color": "#e7e9ec", "bottom": 1, "valign": "top",
+                                     "text_wrap": True})
         self.title = wb.add_format({"bold": True, "font_size": 16})
         self.section = wb.add_format({"bold": True, "font_size": 12})
         self.label = wb.add_format({"bold": True})
@@ -160,7 +194,8 @@ class _Styles:
 
 
 def _width(header: str, values: list[Any], kind: str, cap: int) -> float:
-    """Characters wide enough for the header (plus the filter button) and the longest value, capped."""
+    """Characters wide enough for the longest value (capped) and the longest word of the header plus the filter
+    button: headers wrap (``_header_lines``), so a long header does not widen a column of short values."""
     if kind == "date":
         longest = 11
     elif kind == "datetime":
@@ -170,7 +205,37 @@ def _width(header: str, values: list[Any], kind: str, cap: int) -> float:
         longest = len(f"{max(numbers):,.2f}") + 1 if numbers else 4
     else:
         longest = max(map(len, filter(None, values)), default=0)
-    return float(max(min(len(header) + 3, 30), min(cap, longest + 1)))
+    return float(max(min(_longest_word(header) + FILTER_BUTTON, 30), min(cap, longest + 1)))
+
+
+FILTER_BUTTON = 3  # characters the filter drop-down covers at the right of a header cell
+LINE_POINTS = 15.0  # height of one line of 11-point text
+# Characters a wrapped line loses to the word that did not fit, on average and then some: a long text's rows are
+# sized by length / (line - slack), which a few thousand rows afford (a word-by-word wrap costs 0.5 s at 27k rows).
+WRAP_SLACK = 6
+
+
+def _longest_word(header: str) -> int:
+    return max(map(len, header.split()), default=0)
+
+
+def _header_lines(header: str, width: float) -> int:
+    """Lines a wrapped header takes in a column ``width`` characters wide (the filter button's room kept)."""
+    return _wrapped_lines(header, max(1.0, width - FILTER_BUTTON))
+
+
+def _wrapped_lines(text: str, room: float) -> int:
+    """Lines ``text`` takes when wrapped at spaces into lines of ``room`` characters (a longer word is broken)."""
+    lines, used = 1, 0
+    for word in text.split(" "):
+        need = len(word) if used == 0 else used + 1 + len(word)
+        if used and need > room:
+            lines, used = lines + 1, len(word)
+        else:
+            used = need
+        while used > room:  # a word longer than a line runs on to the next
+            lines, used = lines + 1, used - max(1, int(room))
+    return lines
 
 
 _NUMERIC_KINDS = frozenset({"date", "datetime", "int", "num", "pct"})
@@ -322,6 +387,9 @@ def write_table(ws: Worksheet, styles: _Styles, columns: Sequence[Column], data:
             fmt._get_xf_index()
     kinds = [c.kind for c in columns]
     widths = [_width(col.header, data[c] if data else [], col.kind, col.cap) for c, col in enumerate(columns)]
+    head_lines = max((_header_lines(col.header, w) for col, w in zip(columns, widths, strict=True)), default=1)
+    if head_lines > 1:
+        ws.set_row(first_row, LINE_POINTS * head_lines)
     heights = _heights(data, kinds, widths, first_row + 1)
     if n and FAST_TABLES and isinstance(ws, TableSheet):
         ws.put_rows(first_row + 1, data, kinds, [fmts[s] for s in row_styles], [s is not None for s in row_styles],
@@ -361,34 +429,32 @@ def _heights(data: Sequence[list[Any]], kinds: Sequence[str], widths: Sequence[f
     out: dict[int, float] = {}
     for c in wrapped:
         per_line = max(1.0, widths[c] * 1.1)  # characters per line: text is narrower than the digit width unit
+        room = max(1.0, per_line - WRAP_SLACK)
         for i, v in enumerate(data[c]):
             if v.__class__ is str and (len(v) > per_line or "\n" in v):
-                lines = sum(max(1, math.ceil(len(part) / per_line)) for part in v.split("\n"))
+                lines = sum(1 if len(part) <= per_line else math.ceil(len(part) / room) for part in v.split("\n"))
                 if lines > 1:
                     out[first_row + i] = max(out.get(first_row + i, 0.0), min(409.0, 15.0 * lines))
     return out
 
 
-def _page_setup(ws: Worksheet, title: str, as_of: date, *, landscape: bool = True, fit: bool = True) -> None:
-    """Printable as forwarded: landscape, one page wide (or the first column repeated on wide sheets), header
-    row repeated, page numbers."""
-    if landscape:
-        ws.set_landscape()
-    if fit:
-        ws.fit_to_pages(1, 0)
-    else:
-        ws.repeat_columns(0)
+def _page_setup(ws: Worksheet, title: str, as_of: date, *, pages_tall: int = 0) -> None:
+    """Printable as forwarded: landscape, one page wide (``pages_tall`` 0: as many pages down as the rows
+    need), the header row repeated on every page, narrow margins, page numbers."""
+    ws.set_landscape()
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.fit_to_pages(1, pages_tall)
     ws.repeat_rows(0)
     title = title.replace("&", "&&")  # "&" starts a header code; a rules version may contain one
-    ws.set_header(f"&L&\"Calibri,Bold\"Recert: {title}&R as of {as_of:%d %b %Y}")
+    ws.set_header(f"&L&\"Calibri,Bold\"Recert: {title}&R as of {as_of.day} {as_of:%b %Y}")
     ws.set_footer("&LGenerated by Recert&RPage &P of &N")
     ws.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
 
 
 # Sheets ----------------------------------------------------------------------------------------------------
 STANDING_SHEET_COLUMNS = [
-    Column("Trainer", "text", 30), Column("Trainer ID", "text", 16), Column("Club", "text", 24),
-    Column("Role", "text", 24), Column("Status", "status", 18), Column("Credential", "text", 40),
+    Column("Trainer", "text", 30), Column("Trainer ID", "text", 16), Column("Club", "text", 20),
+    Column("Role", "text", 20), Column("Status", "status", 18), Column("Credential", "wrap", 28),
     Column("Credential ID", "text", 18, "The catalogue id (the name as written when the catalogue does not "
                                         "know the credential)."),
     Column("Body", "text", 10), Column("In catalogue", "text", 13), Column("Certificate #", "text", 18),
@@ -397,7 +463,7 @@ STANDING_SHEET_COLUMNS = [
     Column("Remaining", "num", 11), Column("Unit", "text", 10), Column("Hours per unit", "num", 10),
     Column("Remaining (hours)", "num", 12), Column("Progress", "pct", 10), Column("Cycle elapsed", "pct", 10),
     Column("CPR/AED required", "text", 10), Column("CPR/AED current", "text", 10),
-    Column("CPR/AED expires", "date"), Column("What to do", "text", 100), Column("Status code", "text", 10),
+    Column("CPR/AED expires", "date"), Column("What to do", "wrap", 60), Column("Status code", "text", 10),
     Column("Urgency", "int", 9, "Sort key: lower is more urgent."),
 ]
 
@@ -410,7 +476,7 @@ def _remaining_hours(s: pd.DataFrame) -> pd.Series:
 
 def _standing_data(s: pd.DataFrame) -> list[list[Any]]:
     return [
-        _texts(s["trainer"]), _texts(s["trainer_id"]), _texts(s["club"]), _texts(s["role"]),
+        _texts(s["trainer"]), _file_ids(s["trainer_id"], s["trainer"]), _texts(s["club"]), _texts(s["role"]),
         [_label(x) for x in s["status"].tolist()], _texts(s["credential_name"]), _texts(s["credential"]),
         _texts(s["body"]), _yes_no(s["known"]), _texts(s["number"]), _serials(s["issued"]),
         _serials(s["expires"]), _numbers(s["days_left"]), _serials(s["cycle_start"]), _numbers(s["required"]),
@@ -426,13 +492,13 @@ ATTENTION_COLUMNS = [
     Column("Trainer", "text", 30), Column("Trainer ID", "text", 16), Column("Club", "text", 24),
     Column("Email", "text", 32), Column("Credential", "text", 40), Column("Expires", "date"),
     Column("Days left", "int", 10), Column("Remaining", "num", 11), Column("Unit", "text", 10),
-    Column("Remaining (hours)", "num", 12), Column("CPR/AED", "text", 22), Column("CPR/AED expires", "date"),
-    Column("What to do", "wrap", 70),
+    Column("Remaining (hours)", "num", 12), Column("CPR/AED", "wrap", 16), Column("CPR/AED expires", "date"),
+    Column("What to do", "wrap", 60),
 ]
 def _attention_data(a: pd.DataFrame) -> list[list[Any]]:
     return [
         [float(i) for i in range(1, len(a) + 1)], [_label(x) for x in a["status"].tolist()],
-        _texts(a["trainer"]), _texts(a["trainer_id"]), _texts(a["club"]), _texts(a["email"]),
+        _texts(a["trainer"]), _file_ids(a["trainer_id"], a["trainer"]), _texts(a["club"]), _texts(a["email"]),
         _texts(a["credential_name"]), _serials(a["expires"]), _numbers(a["days_left"]), _numbers(a["remaining"]),
         _texts(a["unit"]), _numbers(_remaining_hours(a)), _texts(a["cpr_state"]), _serials(a["cpr_expires"]),
         _joined(a["reasons"]),
@@ -445,23 +511,23 @@ TRAINER_COLUMNS = [
     Column("Compliant", "text", 11), Column("Certifications", "int", 14), Column("Next expiry", "date"),
 ]
 REJECTED_COLUMNS = [Column("File", "text", 40), Column("Sheet", "text", 24), Column("Row", "int", 8),
-                    Column("Column", "text", 24), Column("Reason", "text", 100)]
+                    Column("Trainer", "text", 30), Column("Column", "text", 24), Column("Reason", "wrap", 80)]
 RULES_COLUMNS = [
-    Column("Credential ID", "text", 20), Column("Name", "text", 45), Column("Kind", "text", 13),
+    Column("Credential ID", "text", 20), Column("Name", "wrap", 30), Column("Kind", "text", 13),
     Column("Body", "text", 12), Column("Used", "int", 8, "Certifications in this report that use the rule."),
     Column("Cycle (years)", "num", 9), Column("Required credits", "num", 10), Column("Unit", "text", 10),
-    Column("Hours per unit", "num", 10), Column("Unit note", "text", 30), Column("CPR/AED required", "text", 10),
+    Column("Hours per unit", "num", 10), Column("Unit note", "wrap", 20), Column("CPR/AED required", "text", 10),
     Column("CPR/AED credit", "num", 10), Column("Grace days", "int", 9), Column("Carryover", "text", 12),
-    Column("Lifetime option", "text", 30), Column("Notes", "wrap", 60),
-    Column("Confidence", "text", 40, "C = the body's own page or document; I = inferred, third-party or old; "
+    Column("Lifetime option", "wrap", 20), Column("Notes", "wrap", 50),
+    Column("Confidence", "wrap", 30, "C = the body's own page or document; I = inferred, third-party or old; "
                                      "U = unknown."),
-    Column("Sources", "wrap", 80),
+    Column("Sources", "wrap", 50),
 ]
 FILES_COLUMNS = [Column("File", "text", 40), Column("Sheet", "text", 24), Column("Understood as", "text", 16),
                  Column("Header row", "int", 8), Column("Rows read", "int", 9),
-                 Column("Columns used", "text", 80), Column("Columns ignored", "text", 50),
-                 Column("Date order", "text", 30), Column("Note", "text", 60)]
-WARNING_COLUMNS = [Column("Warning", "text", 140)]
+                 Column("Columns used", "wrap", 50), Column("Columns ignored", "wrap", 30),
+                 Column("Date order", "wrap", 24), Column("Note", "wrap", 40)]
+WARNING_COLUMNS = [Column("Warning", "wrap", 120)]
 
 
 def _cell_text(v: Any) -> str | None:
@@ -574,6 +640,7 @@ def _summary(wb: xlsxwriter.Workbook, ws: Worksheet, styles: _Styles, st: Standi
     r += 1
     for c, h in enumerate(("Status", "Certifications", "Trainers (worst status)")):
         ws.write_string(r, c, h, styles.header)
+    ws.set_row(r, 2 * LINE_POINTS)  # "Trainers (worst status)" wraps in its column
     cstat = s["status"].value_counts()
     for status in TRAINER_STATUSES:
         r += 1
@@ -582,22 +649,23 @@ def _summary(wb: xlsxwriter.Workbook, ws: Worksheet, styles: _Styles, st: Standi
             ws.write_number(r, 1, int(cstat.get(status, 0)), int_fmt)
         ws.write_number(r, 2, int(tstat.get(status, 0)), int_fmt)
 
-    # Compliance by club.
-    r += 2
-    ws.write_string(r, 0, "Compliance by club (least compliant first)", styles.section)
-    r += 1
+    # Compliance by club, below the chart (which sits beside the figures above, from column E).
     clubs = club_frame(st)
+    n = min(len(clubs), CHART_CLUBS)
     cols = [Column("Club", "text", 30), Column("Trainers", "int", 10), Column("Compliant", "int", 11),
             Column("Compliance", "pct", 12)] + [Column(_label(x), "int", 10) for x in TRAINER_STATUSES]
     data = [_texts(clubs["club"]), _numbers(clubs["trainers"]), _numbers(clubs["compliant"]),
             _numbers(clubs["compliance"])] + [_numbers(clubs[x]) for x in TRAINER_STATUSES]
+    chart_height = max(300, 110 + 22 * n)
+    r = max(r + 2, CHART_ROW + math.ceil(chart_height / ROW_PIXELS) + 1)
+    ws.write_string(r, 0, "Compliance by club (least compliant first)", styles.section)
+    r += 1
     header_row = r
     write_table(ws, styles, cols, data, first_row=header_row)
     ws.set_column(0, 0, max(36.0, _width("Club", data[0], "text", 30)))
-    ws.set_column(1, 1, 14)
+    ws.set_column(1, 1, SUMMARY_VALUE_WIDTH)
 
     # The chart: trainers by worst status per club, stacked, for the least compliant clubs.
-    n = min(len(clubs), CHART_CLUBS)
     if n:
         chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
         first, last = header_row + 1, header_row + n
@@ -616,11 +684,21 @@ def _summary(wb: xlsxwriter.Workbook, ws: Worksheet, styles: _Styles, st: Standi
         chart.set_x_axis({"name": "Trainers", "major_gridlines": {"visible": True,
                                                                    "line": {"color": "#d0d7de"}}})
         chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 760, "height": max(320, 120 + 22 * n)})
-        ws.insert_chart(1, len(cols) + 1, chart)
+        beside = sum(_pixels(_width(c.header, d, c.kind, c.cap)) for c, d in zip(cols[CHART_COL:], data[CHART_COL:],
+                                                                                     strict=True))
+        chart.set_size({"width": max(560, beside), "height": chart_height})
+        ws.insert_chart(CHART_ROW, CHART_COL, chart)
+    # One page, as long as it stays legible: a chain's club table runs on, one page wide.
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.fit_to_pages(1, 1 if len(clubs) <= SUMMARY_ONE_PAGE_CLUBS else 0)
+    ws.set_header(f"&L&\"Calibri,Bold\"Recert: summary&R as of {st.as_of.day} {st.as_of:%b %Y}")
     ws.set_footer("&LGenerated by Recert&RPage &P of &N")
+
+
+def _pixels(width: float) -> int:
+    """Screen pixels of a column ``width`` characters wide (Calibri 11, as XlsxWriter converts)."""
+    return int(width * 7 + 5)
 
 
 # The workbook ----------------------------------------------------------------------------------------------
@@ -667,12 +745,13 @@ def write_report(st: Standing, catalogue: Catalogue, *, generated_at: datetime |
     ws = sheets["Standings"]
     write_table(ws, styles, STANDING_SHEET_COLUMNS, _standing_data(s), s["status"].tolist(), freeze_cols=1,
                 empty_note="No certification was found in the files.")
-    _page_setup(ws, "standings", st.as_of, fit=False)
+    _page_setup(ws, "standings", st.as_of)
 
     t = st.trainers
     ws = sheets["Trainers"]
     write_table(ws, styles, TRAINER_COLUMNS, [
-        _texts(t["trainer"]), _texts(t["trainer_id"]), _texts(t["club"]), _texts(t["role"]), _texts(t["email"]),
+        _texts(t["trainer"]), _file_ids(t["trainer_id"], t["trainer"]), _texts(t["club"]), _texts(t["role"]),
+        _texts(t["email"]),
         [_label(x) for x in t["status"].tolist()], _yes_no(t["compliant"]), _numbers(t["certifications"]),
         _serials(t["next_expiry"])], [x if x in STATUS_COLOURS else None for x in t["status"].tolist()],
         freeze_cols=1)
@@ -680,7 +759,8 @@ def write_report(st: Standing, catalogue: Catalogue, *, generated_at: datetime |
 
     rej = st.rejected
     ws = sheets["Rejected rows"]
-    write_table(ws, styles, REJECTED_COLUMNS, [_texts(rej["file"]), _texts(rej["sheet"]), _numbers(rej["row"]),
+    who = _texts(rej["trainer"]) if "trainer" in rej else [None] * len(rej)
+    write_table(ws, styles, REJECTED_COLUMNS, [_texts(rej["file"]), _texts(rej["sheet"]), _numbers(rej["row"]), who,
                                                _texts(rej["column"]), _texts(rej["reason"])],
                 empty_note="No row was rejected.")
     _page_setup(ws, "rejected rows", st.as_of)
@@ -688,7 +768,7 @@ def write_report(st: Standing, catalogue: Catalogue, *, generated_at: datetime |
     used = s["credential"].value_counts()
     ws = sheets["Rules"]
     write_table(ws, styles, RULES_COLUMNS, _rules_data(catalogue, used), freeze_cols=1)
-    _page_setup(ws, f"rules ({catalogue.version})", st.as_of, fit=False)
+    _page_setup(ws, f"rules ({catalogue.version})", st.as_of)
 
     ws = sheets["Files read"]
     write_table(ws, styles, FILES_COLUMNS, _files_data(st), empty_note="No file was read.")
@@ -697,7 +777,7 @@ def write_report(st: Standing, catalogue: Catalogue, *, generated_at: datetime |
     ws = sheets["Warnings"]
     notes = [f"Could not be read: {u}" for u in st.unreadable] + list(st.warnings)
     write_table(ws, styles, WARNING_COLUMNS, [_printable(notes)], empty_note="No warnings.")
-    _page_setup(ws, "warnings", st.as_of, landscape=False)
+    _page_setup(ws, "warnings", st.as_of)
 
     sheets["Summary"].activate()
     wb.close()

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+import zlib
 from datetime import UTC, date, datetime, timedelta
 
 import openpyxl
@@ -192,7 +193,8 @@ def test_summary_has_dates_counts_clubs_and_a_native_chart(st, xlsx, wb):
 
 def test_rejected_rows_rules_and_warnings_sheets(st, wb):
     rej = _rows(wb["Rejected rows"])
-    assert rej == [{"File": "roster.csv", "Sheet": None, "Row": 9, "Column": "Expiration",
+    who = st.rejected["trainer"].iloc[0] if "trainer" in st.rejected else None  # once the ledger carries it
+    assert rej == [{"File": "roster.csv", "Sheet": None, "Row": 9, "Trainer": who or None, "Column": "Expiration",
                     "Reason": "'someday' is not a date"}]
     rules = {r["Credential ID"]: r for r in _rows(wb["Rules"])}
     nasm = rules["nasm_cpt"]
@@ -353,3 +355,136 @@ def test_needs_attention_is_one_definition_that_the_team_page_the_report_and_the
     nobody = team[team["Trainer"].eq("Nobody Yet")].iloc[0]
     assert (nobody["Status"], nobody["Certification"], nobody["Credits"], nobody["CPR/AED"]) == (
         "No certification", "", "", "")
+
+
+# Printing: every sheet landscape, one page wide, its header row on every page; the summary on one page -------
+def test_every_sheet_prints_landscape_one_page_wide_with_its_header_row_repeated(wb):
+    for ws in wb:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.fitToWidth in (None, 1), ws.title  # None: the default, 1
+        if ws.title == "Summary":
+            assert ws.page_setup.fitToHeight in (None, 1)
+        else:
+            assert ws.page_setup.fitToHeight == 0, ws.title  # as many pages down as the rows need
+            assert ws.print_title_rows.replace("$", "") == "1:1", ws.title
+            assert not ws.print_title_cols, ws.title
+
+
+def test_generated_at_has_room_for_any_date_and_time(wb):
+    ws = wb["Summary"]
+    row = next(r for r in range(1, 10) if str(ws.cell(r, 1).value).startswith("Generated at"))
+    assert ws.cell(row, 2).number_format == report_module.DATETIME_FORMAT
+    assert ws.column_dimensions["B"].width >= len("28 Dec 2026 23:59") + 2
+
+
+def test_trainer_ids_are_the_files_own_or_nothing():
+    """Ids Recert made up from a name ("t-9239607e2f") are internal: the report shows the file's id or none."""
+    from cpd.ingest.assemble import stable_id
+
+    assert report_module._MADE_UP_ID.fullmatch(stable_id("ana silva"))  # the pattern follows the ingest's ids
+    staff = [["Staff ID", "Name", "Club"], ["0042", "Ana Silva", "Downtown"]]
+    certs = [["Staff ID", "Credential", "Expires"], ["0042", "ISSA", date(2026, 7, 1)]]
+    s = run({"hr.xlsx": xlsx_bytes({"Staff": staff, "Certifications": certs}),
+             "other.csv": "Trainer,Certification,Expiration\nBen Ito,ISSA,2026-07-01\n",
+             # the same staff id for another person in another file: Recert tells them apart internally
+             "club2.xlsx": xlsx_bytes({"Staff": [["Staff ID", "Name"], ["0042", "Cy Dee"]],
+                                       "Certifications": [["Staff ID", "Credential", "Expires"],
+                                                          ["0042", "ISSA", date(2026, 7, 1)]]})}, as_of=AS_OF)
+    internal = dict(zip(s.trainers["trainer"], s.trainers["trainer_id"], strict=True))
+    assert internal["Ben Ito"].startswith("t-") and internal["Cy Dee"] != "0042"  # what the engine uses
+    wb = openpyxl.load_workbook(io.BytesIO(write_report(s, load_catalogue(), generated_at=WHEN)))
+    want = {"Ana Silva": "0042", "Ben Ito": None, "Cy Dee": "0042"}
+    for sheet in ("Trainers", "Standings", "Needs attention"):
+        assert {r["Trainer"]: r["Trainer ID"] for r in _rows(wb[sheet])} == want, sheet
+
+
+def _pdf_pages_text(pdf: bytes) -> list[str]:
+    """The text drawn on each page of a PDF LibreOffice wrote (Flate streams, one-byte codes mapped by each font's
+    ToUnicode CMap): enough to count a sheet's pages and look for '###', with no PDF library."""
+    starts = [(int(m.group(1)), m.end()) for m in re.finditer(rb"(?<![0-9])(\d+) 0 obj", pdf)]
+    objs: dict[int, bytes] = {}
+    streams: dict[int, bytes] = {}
+    for num, at in starts:  # a stream is read by its /Length: compressed bytes may hold "endobj"
+        head = pdf[at:pdf.find(b"stream", at) if b"stream" in pdf[at:at + 4096] else pdf.find(b"endobj", at)]
+        objs[num] = head
+        m = re.search(rb"/Length\s+(\d+)(\s+0\s+R)?", head)
+        if m and b"stream" in pdf[at:at + 4096]:
+            begin = pdf.find(b"stream", at) + len(b"stream")
+            begin += 2 if pdf[begin:begin + 2] == b"\r\n" else 1
+            streams[num] = (begin, m)
+
+    def length(m: re.Match) -> int:
+        if not m.group(2):
+            return int(m.group(1))
+        return int(re.search(rb"\d+", objs[int(m.group(1))]).group())
+
+    def data(num: int) -> bytes:
+        begin, m = streams[num]
+        raw = pdf[begin:begin + length(m)]
+        return zlib.decompress(raw) if b"FlateDecode" in objs[num] else raw
+
+    def ref(body: bytes, key: bytes) -> int | None:
+        m = re.search(rb"/" + key + rb"\s*(\d+) 0 R", body)
+        return int(m.group(1)) if m else None
+
+    def cmap(num: int) -> dict[int, str]:
+        text, out = data(num), {}
+        for block in re.findall(rb"(?s)beginbfchar(.*?)endbfchar", text):
+            for src, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                out[int(src, 16)] = bytes.fromhex(dst.decode()).decode("utf-16-be")
+        for block in re.findall(rb"(?s)beginbfrange(.*?)endbfrange", text):
+            for lo, hi, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+                start = int(dst, 16)
+                for k, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
+                    out[code] = chr(start + k)
+        return out
+
+    pages = []
+    for num, body in objs.items():
+        if not re.search(rb"/Type\s*/Page(?!s)", body):
+            continue
+        res = objs[ref(body, b"Resources")] if ref(body, b"Resources") else body
+        fonts_body = objs[ref(res, b"Font")] if ref(res, b"Font") else res
+        fonts = {name: cmap(ref(objs[int(obj)], b"ToUnicode")) for name, obj in
+                 re.findall(rb"/(\w+)\s*(\d+) 0 R", fonts_body) if b"ToUnicode" in objs.get(int(obj), b"")}
+        content = data(ref(body, b"Contents"))
+        font, text = {}, []
+        for name, array, single in re.findall(rb"/(\w+)\s+[\d.]+\s+Tf|\[((?:[^\]\\]|\\.)*)\]\s*TJ|<([0-9A-Fa-f]*)>\s*Tj",
+                                              content):
+            if name:
+                font = fonts.get(name, {})
+                continue
+            hexes = re.findall(rb"<([0-9A-Fa-f]*)>", array) if array else [single]
+            text.append("".join(font.get(int(h[i:i + 2], 16), "?") for h in hexes for i in range(0, len(h), 2)))
+        pages.append((num, "\n".join(text)))
+    return [t for _, t in sorted(pages)]
+
+
+def _libreoffice(src, tmp_path, target: str) -> None:
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
+    r = subprocess.run(["soffice", "--headless", "--norestore", profile, "--convert-to", target, "--outdir",
+                        str(tmp_path), str(src)], capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "HOME": str(tmp_path)})
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("which", ["roster", "sample"])
+def test_libreoffice_prints_each_sheet_one_page_wide_and_never_shows_hashes(which, st, sample_standing, tmp_path):
+    """Printed to PDF by LibreOffice: the sample (32 trainers) and the 7-trainer roster take one page per sheet,
+    8 in all (the roster took 35 before: Standings and Rules cut into strips a page wide, and "Generated at"
+    shown as ###); no number or date is too wide for its column."""
+    late = datetime(2026, 12, 28, 23, 59, tzinfo=UTC)  # the widest date and time
+    src = tmp_path / "report.xlsx"
+    src.write_bytes(write_report(st if which == "roster" else sample_standing, load_catalogue(), generated_at=late))
+    _libreoffice(src, tmp_path, "pdf")
+    pages = _pdf_pages_text((tmp_path / "report.pdf").read_bytes())
+    per_sheet: dict[str, int] = {}
+    for text in pages:
+        assert "###" not in text, text[:200]
+        title = re.search(r"Recert: (.+)", text).group(1).strip()
+        per_sheet[title] = per_sheet.get(title, 0) + 1
+    assert per_sheet == {"summary": 1, "needs attention": 1, "standings": 1, "trainers": 1, "rejected rows": 1,
+                         f"rules ({load_catalogue().version})": 1, "files read": 1, "warnings": 1}
+    assert "28 Dec 2026 23:59" in pages[0] and "Recert compliance report" in pages[0]
