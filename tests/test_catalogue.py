@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,33 @@ def test_the_split_credentials_keep_their_bodys_rules_with_sources():
         assert (a.body, a.cycle_years, a.required_credits, a.unit, a.hours_per_unit, a.cpr_required, a.grace_days) == \
             (b.body, b.cycle_years, b.required_credits, b.unit, b.hours_per_unit, b.cpr_required, b.grace_days), new
         assert a.sources and a.confidence and not a.main, new
+
+
+def test_the_bundled_catalogue_stays_well_inside_the_rules_file_bounds():
+    """The bounds a rules file must meet leave room for a club's own courses: keep them 4x above the bundled rules."""
+    from importlib import resources
+
+    from cpd import catalogue as mod
+
+    text = resources.files("cpd").joinpath("credentials.yaml").read_text(encoding="utf-8")
+    values = sum(isinstance(e, yaml.NodeEvent) for e in yaml.parse(text, Loader=mod._LOADER))
+    cat = load_catalogue()
+    assert len(text.encode("utf-8")) * 4 < mod.MAX_RULES_BYTES and values * 4 < mod.MAX_NODES
+    assert len(cat.credentials) * 4 < mod.MAX_CREDENTIALS and len(cat.body_aliases) * 4 < mod.MAX_BODIES
+    assert max(len(c.aliases) for c in cat.credentials.values()) * 3 < mod.MAX_ALIASES
+    assert max(len(c.sources) for c in cat.credentials.values()) * 4 < mod.MAX_SOURCES
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("credentials:\n  - id: nasm_cpt\n    cycle_years: 40\n", "nasm_cpt.cycle_years must be more than 0, between 0.25 and 10"),
+     ("credentials:\n  - id: nasm_cpt\n    grace_days: 99999\n", "nasm_cpt.grace_days must be between 0 and 3650 days"),
+     ("credentials:\n  - id: nasm_cpt\n    body_name: [NASM]\n", "nasm_cpt.body_name must be text, not a list"),
+     ("credentials:\n  - id: nasm_cpt\n    aliases: [ace]\n", "'ace' is the name of the body ACE"),
+     ("x: &a [1]\ncredentials: *a\n", "anchors or aliases")],
+)
+def test_rules_files_are_refused_with_the_credential_and_field_named(tmp_path, text, message):
+    f = tmp_path / "r.yaml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(RulesError, match=re.escape(message)):
+        load_catalogue(f)

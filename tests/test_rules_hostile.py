@@ -28,6 +28,7 @@ from cpd import RulesError, load_catalogue
 from cpd.catalogue import (
     MAX_ALIASES,
     MAX_BODIES,
+    MAX_BODY_SPELLINGS,
     MAX_CREDENTIALS,
     MAX_DEPTH,
     MAX_NODES,
@@ -123,7 +124,9 @@ CORPUS: list[tuple[str, str, str]] = [
     ("too-many-credentials", many_credentials(MAX_CREDENTIALS + 1), "at most 500"),
     ("too-many-aliases", entry(aliases=[f"NASM variant {i}" for i in range(MAX_ALIASES + 1)]), "at most 50"),
     ("too-many-bodies", yaml.safe_dump({"credentials": [], "body_aliases": {
-        f"B{i}": [f"Body number {i}"] for i in range(MAX_BODIES + 1)}}), "at most 200"),
+        f"B{i}": [f"Body number {i}"] for i in range(MAX_BODIES + 1)}}), "at most 100"),
+    ("too-many-body-spellings", yaml.safe_dump({"credentials": [], "body_aliases": {
+        "ZUMBA": [f"Zumba spelling {i}" for i in range(MAX_BODY_SPELLINGS + 1)]}}), "has 13 entries; at most 12"),
     ("int-10-400", "credentials:\n  - id: nasm_cpt\n    grace_days: " + str(10**400) + "\n", "number 401 characters"),
     ("int-past-python-limit", "credentials:\n  - id: nasm_cpt\n    grace_days: " + "9" * 5000 + "\n",
      "number 5,000 characters"),
@@ -189,7 +192,8 @@ CORPUS: list[tuple[str, str, str]] = [
     ("alias-two-letters", entry(aliases=["N."]), "too short"),
     ("alias-the", entry(aliases=["the"]), "nasm_cpt.aliases 'the' is a generic word"),
     ("alias-generic-words", entry(aliases=["Certified Personal Trainer"]), "generic word"),
-    ("alias-punctuation-only", entry(aliases=["--"]), "has no letters or digits"),
+    ("alias-punctuation-only", entry(aliases=["--"]), "has no Latin letters or digits"),
+    ("alias-in-another-script", entry(aliases=["Ωμέγα"]), "has no Latin letters or digits"),
     ("alias-ace-on-nasm", entry(aliases=["ace"]), "nasm_cpt.aliases 'ace' is the name of the body ACE"),
     ("alias-red-cross-on-nasm", entry(aliases=["Red Cross"]), "is also a spelling of arc_cpr_aed"),
     ("alias-body-name-on-ace", entry(id="ace_cpt", aliases=["National Academy of Sports Medicine"]),
@@ -331,6 +335,12 @@ def test_specific_aliases_are_accepted_and_match(fields, check):
             load_catalogue(rules_text=text)
     else:
         assert check(load_catalogue(rules_text=text))
+
+
+def test_a_name_in_another_script_is_accepted_and_matched_by_its_aliases():
+    cat = load_catalogue(rules_text=entry(id="jp_pt", body="JP", name="パーソナルトレーナー", cycle_years=2,
+                                          aliases=["JP Personal Trainer Course"]))
+    assert cat["jp_pt"].name == "パーソナルトレーナー" and cat.match("JP Personal Trainer Course") == "jp_pt"
 
 
 def test_a_new_body_with_its_spellings_is_accepted():
