@@ -69,18 +69,15 @@ def body_label(body_name: str) -> str:
 
 
 def has_credit_information(roster: Roster) -> bool:
-    """Whether the upload says anything about credits: a CE log sheet in any file, or a credits column.
+    """Whether the upload says anything about credits: a CE log sheet in any file, or credits written on a
+    roster or matrix row (a credits column left blank on every row says nothing).
 
     standing.md rule 7: with a CE log anywhere in the upload, a trainer with no row in it has earned 0 from
     it (whether the log came as a sheet of the same workbook or as a file of its own); "credits not recorded"
     is only for uploads with no credit information at all.
     """
-    for m in roster.mappings:
-        if m.layout == "ce_log":
-            return True
-        if m.layout in ("roster", "certifications", "matrix") and any(
-                f == "amount" or str(f).startswith("credits:") for f in m.columns.values()):
-            return True
+    if any(m.layout == "ce_log" for m in roster.mappings):
+        return True
     certs, acts = roster.certifications, roster.activities
     return bool(len(acts)) or bool(len(certs) and certs["credits"].notna().any())
 

@@ -359,6 +359,9 @@ def test_rule_7_the_result_does_not_depend_on_how_the_sheets_were_split_into_fil
     [
         ({"m.csv": "Name,NASM CPT,CPR/AED\nMa Trix,2027-06-30,2027-01-01\n"}, False),  # dates only
         ({"c.csv": "Trainer,Certification,Expiration\nMa Trix,NASM,2027-06-30\n"}, False),
+        ({"c.csv": "Trainer,Certification,Expiration,CEUs earned\nMa Trix,NASM,2027-06-30,\n"}, False),  # all blank
+        ({"c.csv": "Trainer,Certification,Expiration\nMa Trix,NASM,2027-06-30\n",
+          "log.csv": "Name,Date,Amount,Unit\n"}, True),  # a CE log with no rows yet: nobody has earned anything
         # A credits column with this trainer's cell blank: the upload records credits, so 0 were earned.
         ({"c.csv": "Trainer,Certification,Expiration,CEUs earned\nMa Trix,NASM,2027-06-30,\nOt Her,NASM,2027-06-30,1\n"},
          True),
