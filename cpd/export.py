@@ -92,8 +92,19 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, multiline
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerow([csv_text(h) for h in header])
     w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    seen: dict[tuple[str, bool], str] = {}  # a club or a reason repeats on many rows: worked out once per call
+
+    def cell(i: int, v: Any) -> Any:
+        if not isinstance(v, str):
+            return csv_cell(v, multiline=i in keep)
+        key = (v, i in keep)
+        out = seen.get(key)
+        if out is None:
+            out = seen[key] = csv_text(v, multiline=key[1])
+        return out
+
     for row in rows:
-        w.writerow([csv_cell(v, multiline=i in keep) for i, v in enumerate(row)])
+        w.writerow([cell(i, v) for i, v in enumerate(row)])
     return buf.getvalue()
 
 
@@ -248,27 +259,26 @@ def to_json(st: Standing) -> str:
 def standings_csv(st: Standing) -> str:
     """The standings as CSV (``write_csv``): text cells neutralised, numbers and dates written plainly.
 
-    Encode with ``excel_bytes`` for a download: Excel reads UTF-8 CSV correctly only with a BOM.
+    Built column by column (dates, numbers, yes/no vectorised). Encode with ``excel_bytes`` for a download:
+    Excel reads UTF-8 CSV correctly only with a BOM.
     """
-    def rows() -> Iterable[list[Any]]:
-        for row in st.standings.reindex(columns=CSV_COLUMNS).itertuples(index=False):
-            out: list[Any] = []
-            for col, v in zip(CSV_COLUMNS, row, strict=True):
-                if col in ("expires", "cpr_expires"):
-                    out.append(_date(v) or "")
-                elif col in ("required", "earned", "remaining", "days_left"):
-                    n = _num(v)
-                    out.append("" if n is None else (int(n) if col == "days_left" else n))
-                elif col == "cpr_current":
-                    b = _bool(v)
-                    out.append("" if b is None else ("yes" if b else "no"))
-                elif col == "reasons":
-                    out.append("; ".join(str(x) for x in v) if isinstance(v, list | tuple) else _text(v))
-                else:
-                    out.append(_text(v))
-            yield out
-
-    return write_csv(CSV_COLUMNS, rows())
+    s = st.standings.reindex(columns=CSV_COLUMNS)
+    cols: dict[str, list[Any]] = {}
+    for col in CSV_COLUMNS:
+        if col in ("expires", "cpr_expires"):
+            cols[col] = [d or "" for d in _dates(s[col])]
+        elif col == "days_left":
+            days = pd.to_numeric(s[col], errors="coerce")
+            cols[col] = days.round().astype("Int64").astype(object).where(days.notna(), "").tolist()
+        elif col in ("required", "earned", "remaining"):
+            cols[col] = ["" if n is None else n for n in _numbers(s[col])]
+        elif col == "cpr_current":
+            cols[col] = [{True: "yes", False: "no"}.get(b, "") for b in _bools(s[col])]
+        elif col == "reasons":
+            cols[col] = ["; ".join(map(str, v)) if isinstance(v, list | tuple) else _text(v) for v in s[col].tolist()]
+        else:
+            cols[col] = [_text(v) for v in s[col].tolist()]
+    return write_csv(CSV_COLUMNS, zip(*cols.values(), strict=True))
 
 
 REJECTED_CSV_COLUMNS = ["File", "Sheet", "Row", "Column", "Reason"]
