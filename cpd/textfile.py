@@ -316,12 +316,15 @@ def choose_delimiter(text: str) -> str:
     return best_delim
 
 
-def parse(decoded: Decoded, delimiter: str | None = None) -> Table:
+def parse(decoded: Decoded, delimiter: str | None = None, *, trim: bool = False) -> Table:
     """Split decoded text into records with the csv module (quotes, doubled quotes, line breaks in cells).
 
     Nothing is dropped or trimmed: blank lines stay as ``[]`` records, ragged records keep their own
     field count, and which row is the header is left to the caller. Lines listed in ``decoded.bad_lines``
     mark the records that contain them in ``errors``.
+
+    With ``trim``, the empty fields at the end of each record are dropped as it is read (``field_counts``
+    still counts them): a file padded with separators out to a very wide line then holds only its cells.
     """
     text = decoded.text
     notices: list[str] = []
@@ -338,10 +341,14 @@ def parse(decoded: Decoded, delimiter: str | None = None) -> Table:
     starts: list[int] = []
     ends: list[int] = []
     errors: list[str] = []
+    counts: list[int] = []
     limit = MAX_ROWS + (1 if sep else 0)
     for record, first, last, err in _records(text, delimiter):
         if len(rows) == limit:
             raise UnreadableFile(TOO_MANY_ROWS_MESSAGE.format(limit=MAX_ROWS))
+        counts.append(len(record))
+        if trim and record and record[-1] == "":
+            del record[_filled_length(record):]
         rows.append(record)
         starts.append(first)
         ends.append(last)
@@ -356,8 +363,16 @@ def parse(decoded: Decoded, delimiter: str | None = None) -> Table:
                       "again")
     # Excel does not show the sep= line: the header under it is row 1 there.
     row_numbers = list(range(0 if sep else 1, len(rows) + (0 if sep else 1)))
-    return Table(rows=rows, line_numbers=starts, delimiter=delimiter, field_counts=[len(r) for r in rows],
+    return Table(rows=rows, line_numbers=starts, delimiter=delimiter, field_counts=counts,
                  end_line_numbers=ends, errors=errors, notices=tuple(notices), row_numbers=row_numbers)
+
+
+def _filled_length(record: list[str]) -> int:
+    """How many fields run up to the last one that is not empty, at C speed: decoded text holds no NUL (decode
+    replaced them), so NUL can join the fields. (A NUL inside a field would only make this larger: then some
+    empty fields are kept, never a filled one dropped.)"""
+    kept = "\x00".join(record).rstrip("\x00")
+    return kept.count("\x00") + 1 if kept else 0
 
 
 def _quote_left_open(text: str, first_line: int, delimiter: str) -> bool:

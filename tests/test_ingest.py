@@ -6,10 +6,13 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cpd import Source, load_catalogue, read_sources
 from cpd.ingest.header import field_for
 from cpd.ingest.values import parse_amounts, parse_dates
+from tests import hostile
 from tests.helpers import csv_bytes, row_of, run, xlsx_bytes
 
 CAT = load_catalogue()
@@ -387,3 +390,303 @@ def test_a_qualification_that_mentions_first_aid_is_not_a_cpr_card():
     assert row_of(st, "Bo Berg", "nasm_cpt")["status"] == "on_track"  # credits met, but no CPR/AED card
     assert "no CPR/AED on file" in row_of(st, "Bo Berg", "nasm_cpt")["reasons"]
     assert row_of(st, "Bo Berg", "Mental Health First Aid")["status"] == "on_track"
+
+
+# Rows as Excel numbers them, whatever the line breaks in cells (issue 10, item 9) ------------------------------
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "utf-16"])
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
+@pytest.mark.parametrize("inner", ["\r\n", "\n", "\r"])
+def test_rows_after_a_cell_with_a_line_break_keep_their_excel_row(encoding, newline, inner):
+    name = "roster.txt" if encoding == "utf-16" else "roster.csv"
+    r = roster({name: hostile.multiline_csv(encoding, newline, inner)})
+    assert r.ledger["row"].tolist() == [2, 3, 4, 5]
+    rejected = r.ledger[r.ledger["fate"] == "rejected"]
+    assert rejected["row"].tolist() == [5] and "'someday' is not a date" in rejected["reason"].iloc[0]
+    assert r.certifications.set_index("row").loc[3, "trainer_id"] in set(r.trainers["trainer_id"])
+    assert "José Núñez" in set(r.trainers["trainer"])
+
+
+def test_under_a_sep_line_the_header_is_row_1_as_in_excel():
+    r = roster({"r.csv": b"sep=;\r\nTrainer;Certification;Expires\r\nAna;NASM;2027-01-01\r\nBo;NASM;soon\r\n"})
+    assert r.mappings[0].header_row == 1 and r.ledger["row"].tolist() == [2, 3]
+    assert r.ledger.loc[r.ledger["fate"] == "rejected", "row"].tolist() == [3]
+
+
+def test_a_bad_byte_after_a_multi_line_cell_rejects_the_row_excel_shows():
+    data = ('Trainer,Certification,Expires,Note\r\nAna,NASM,2027-01-01,"one\r\ntwo\r\nthree"\r\n'
+            'Bo,NASM,2027-01-01,ok\r\nCy,NASM,2027-01-01,Up').encode("cp1252") + b"\x81town\r\n"
+    r = roster({"r.csv": data})
+    bad = r.ledger[r.ledger["fate"] == "rejected"]
+    assert bad["row"].tolist() == [4] and bad["reason"].iloc[0] == "byte 0x81 cannot be read as Windows-1252 text"
+
+
+NOTE_BREAKS = st.lists(st.sampled_from(["", "\n", "\r\n", "\r", "a\nb", "x\r\ny\r\nz"]), min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(notes=NOTE_BREAKS, bad=st.integers(0, 11), blank_after=st.integers(0, 11))
+def test_the_rejected_row_is_the_record_number_whatever_the_notes_hold(notes, bad, blank_after):
+    bad %= len(notes)
+    rows = [["Trainer", "Certification", "Expires", "Note"]]
+    for i, note in enumerate(notes):
+        rows.append([f"Trainer {i}", "NASM", "not a date" if i == bad else "2027-01-01", note])
+        if i == blank_after:
+            rows.append([])  # a blank line is a row in Excel too
+    r = roster({"r.csv": csv_bytes(rows)})
+    expected = 2 + bad + (1 if blank_after < bad else 0)
+    assert r.ledger.loc[r.ledger["fate"] == "rejected", "row"].tolist() == [expected]
+    assert r.ledger["row"].tolist() == list(range(2, len(rows) + 1))
+
+
+# Wide sheets: the columns in use, at most 512 (issue 10, item 7) --------------------------------------------
+def _same_roster(a, b):
+    for frame in ("ledger", "trainers", "certifications"):
+        pd.testing.assert_frame_equal(getattr(a, frame), getattr(b, frame), check_dtype=False)
+
+
+NARROW = "Trainer,Certification,Expires\r\n" + "".join(
+    f"Trainer {i},NASM CPT,2027-03-{10 + i % 19}\r\n" for i in range(7))
+
+
+@pytest.mark.parametrize(("label", "build", "name"), [
+    ("60,000 blank csv columns", lambda: hostile.wide_csv(), "r.csv"),
+    ("a workbook reaching column XFD", lambda: hostile.wide_xlsx(rows=7), "r.xlsx"),
+])
+def test_blank_columns_change_nothing(label, build, name):
+    wide = roster({name: build()})
+    narrow = roster({name: NARROW.encode() if name.endswith(".csv") else hostile.openpyxl_xlsx(
+        [r.split(",") for r in NARROW.split("\r\n") if r])})
+    assert wide.ledger["row"].tolist() == narrow.ledger["row"].tolist() == list(range(2, 9))
+    assert wide.trainers["trainer"].tolist() == narrow.trainers["trainer"].tolist()
+    assert wide.certifications["expires"].tolist() == narrow.certifications["expires"].tolist()
+    assert not [w for w in wide.warnings if "columns" in w]
+
+
+@pytest.mark.parametrize(("build", "name", "in_use"), [
+    (lambda: hostile.wide_csv(named=True), "r.csv", 60_000),
+    (lambda: hostile.wide_xlsx(named=True), "r.xlsx", 16_384),
+])
+def test_a_sheet_with_more_columns_in_use_than_512_is_read_up_to_512_and_says_so(build, name, in_use):
+    r = roster({name: build()})
+    assert len(r.certifications) in (5, 7) and set(r.mappings[0].columns) == {"Trainer", "Certification", "Expires"}
+    assert len(r.mappings[0].ignored) == 512 - 3  # "c4" .. "c512": read, and listed as not used
+    [w] = [w for w in r.warnings if "columns" in w]
+    assert f"has values in {in_use:,} columns" in w and "the first 512 of them (up to column SR)" in w
+    assert f"the other {in_use - 512:,} left out" in w
+
+
+def test_blank_columns_between_used_ones_do_not_count_toward_the_cap():
+    gap = "," * 600
+    rows = [f"Trainer{gap}Certification{gap}Expires", f"Ana{gap}NASM{gap}2027-01-01", f"Bo{gap}NASM{gap}2027-02-01"]
+    r = roster({"r.csv": "\r\n".join(rows) + "\r\n"})
+    assert len(r.certifications) == 2 and not [w for w in r.warnings if "columns" in w]
+
+
+def test_a_column_of_spaces_is_blank_in_a_csv_and_data_in_a_workbook():
+    from cpd.ingest.shape import shape
+
+    rows = [["Trainer", "", "x"], ["Ana", "  ", ""], ["Bo", " ", ""]]
+    assert shape(rows, text=True).columns.tolist() == [0, 2]
+    assert shape(rows, text=False).columns.tolist() == [0, 1, 2]
+
+
+CELL = st.sampled_from(["", " ", "a", "Trainer", None, float("nan"), 0, 1.5])
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.lists(CELL, max_size=9), max_size=12), text=st.booleans(), chunk=st.integers(1, 20),
+       keep=st.integers(0, 40), cap=st.integers(1, 6))
+def test_shape_is_the_dense_grid_without_its_empty_columns(rows, text, chunk, keep, cap):
+    from cpd.ingest import shape as shape_module
+
+    def empty(v):
+        return v is None or v != v or v == "" or (text and isinstance(v, str) and not v.strip())
+
+    width = max(map(len, rows), default=0)
+    dense = [list(r) + [""] * (width - len(r)) for r in rows]
+    in_use = [j for j in range(width) if not all(empty(r[j]) for r in dense)]
+    old = (shape_module._CHUNK_CELLS, shape_module._KEEP_CELLS, shape_module.MAX_COLUMNS)
+    shape_module._CHUNK_CELLS, shape_module._KEEP_CELLS, shape_module.MAX_COLUMNS = chunk, keep, cap
+    try:
+        got = shape_module.shape(rows, text=text)
+    finally:
+        shape_module._CHUNK_CELLS, shape_module._KEEP_CELLS, shape_module.MAX_COLUMNS = old
+    assert got.in_use == len(in_use) and got.columns.tolist() == in_use[:cap]
+    expected = [[r[j] for j in in_use[:cap]] for r in dense]
+    assert got.cells.shape == (len(rows), len(in_use[:cap]))
+    for want, have in zip(expected, got.cells.tolist(), strict=True):
+        assert [("nan" if isinstance(v, float) and v != v else v) for v in have] == \
+            [("nan" if isinstance(v, float) and v != v else v) for v in want]
+
+
+def test_a_csv_with_more_cells_in_use_than_a_sheet_may_hold_is_refused(monkeypatch):
+    from cpd import UnreadableFile
+    from cpd.ingest import shape as shape_module
+
+    monkeypatch.setattr(shape_module, "MAX_CELLS", 20)
+    with pytest.raises(UnreadableFile, match=r"^big.csv: this file has 8 rows and 3 columns in use, 24 cells"):
+        roster({"big.csv": NARROW})
+    roster({"ok.xlsx": hostile.openpyxl_xlsx([r.split(",") for r in NARROW.split("\r\n") if r])})  # safety's job
+
+
+# Repeated warnings: a few examples and a count (issue 10, item 7) --------------------------------------------
+def test_a_thousand_matrix_cells_that_are_not_dates_give_five_examples_and_a_count():
+    rows = [["Trainer", "NASM CPT", "ACE GFI"]] + [[f"T {i}", "see HR", "ask Bo"] for i in range(500)]
+    r = roster({"m.csv": csv_bytes(rows)})
+    lines = [w for w in r.warnings if "expiry date" in w or "more like" in w]
+    assert len(lines) == 6 and all("is not an expiry date" in w for w in lines[:5])
+    assert lines[5] == "… and 995 more like these in m.csv: those certifications were not read either."
+
+
+def test_bad_issued_dates_give_five_examples_and_a_count():
+    rows = [["Trainer", "Certification", "Issued", "Expires"]] + [
+        [f"T {i}", "NASM", "long ago", "2027-01-01"] for i in range(40)]
+    r = roster({"c.csv": csv_bytes(rows)})
+    lines = [w for w in r.warnings if "issued" in w]
+    assert len(lines) == 6 and lines[0].startswith("c.csv row 2: the issued date")
+    assert lines[5] == "… and 35 more like these in c.csv: those issued dates were ignored too."
+
+
+def test_certifications_listed_many_times_give_five_examples_and_a_count():
+    r = roster({"t.csv": hostile.tall_csv(3_000, listed=3)})
+    lines = [w for w in r.warnings if "listed" in w]
+    assert len(lines) == 6 and "is listed 3 times (t.csv row 2; t.csv row 3; t.csv row 4)" in lines[0]
+    assert lines[5] == ("… and 995 more like these listed more than once: for each, the latest expiry was used.")
+    assert len(r.certifications) == 1_000
+
+
+def test_a_certification_listed_a_thousand_times_names_five_places_and_counts_the_rest():
+    rows = [["Trainer", "Certification", "Expires"]] + [["Ana", "NASM", f"2027-01-{1 + i % 28:02d}"]
+                                                       for i in range(1000)]
+    [w] = [w for w in roster({"a.csv": csv_bytes(rows)}).warnings if "listed" in w]
+    assert "listed 1,000 times" in w and "and 995 more rows" in w and len(w) < 300
+
+
+def test_a_roster_keeps_at_most_200_warnings_and_counts_the_rest():
+    from cpd.ingest.notes import WARNINGS_KEPT, cap
+
+    kept = cap([f"note {i}" for i in range(500)] + ["note 3"])
+    assert len(kept) == WARNINGS_KEPT == 200 and kept[198] == "note 198"
+    assert kept[199].startswith("… and 301 more notes, not shown")
+    assert cap(["a", "b", "a"]) == ("a", "b")
+
+
+@given(st.integers(0, 30), st.integers(1, 8))
+def test_a_tally_keeps_the_first_examples_and_counts_every_case(total, batch):
+    from cpd.ingest.notes import EXAMPLES_KEPT, Tally
+
+    tally, made = Tally(" here"), []
+
+    def sentences(start, n):
+        for i in range(start, start + n):
+            made.append(i)
+            yield f"case {i}"
+
+    for start in range(0, total, batch):
+        n = min(batch, total - start)
+        tally.add(n, sentences(start, n))
+    lines = tally.lines()
+    assert lines[:EXAMPLES_KEPT] == [f"case {i}" for i in range(min(total, EXAMPLES_KEPT))]
+    assert len(made) == min(total, EXAMPLES_KEPT)  # sentences beyond the examples are never written
+    if total > EXAMPLES_KEPT:
+        assert lines[-1] == f"… and {total - EXAMPLES_KEPT:,} more like these here."
+    else:
+        assert len(lines) == total
+
+
+@given(st.text(max_size=12) | st.sampled_from(["Total", " total:", "*Grand total 3", "Sum", "Ťotal", "-Total",
+                                               "=SUM(A1)", "Count of staff", "Average", "Somebody", "Tomas"]))
+def test_total_labels_are_found_by_their_first_letter_as_by_the_full_rule(text):
+    from cpd.ingest.sheets import _TOTAL, _is_total
+    from cpd.text import fold
+
+    reference = bool(text) and not text.lstrip().startswith(("=", "+", "-", "@")) and bool(_TOTAL.match(fold(text)))
+    assert _is_total(text) == reference
+
+
+# The same data counted twice (issue 10, item 5) ---------------------------------------------------------------
+# NASM CPT: 2 CEU (20 hours) per 2-year cycle. Expiring 2026-09-15, at 2026-06-01 86% of the cycle is gone:
+# 10 hours (1 CEU) is behind; the same 10 hours counted twice would be 2 CEU, "met".
+CE_HEAD = ["Trainer", "Date", "Course", "Provider", "Amount", "Unit", "Approved for"]
+ANA_CE = ["Ana Silva", date(2025, 10, 1), "Functional training", "NASM", 10, "hours", "NASM"]
+
+
+def _workbook(*ce_rows) -> bytes:
+    return xlsx_bytes({"Roster": [["Trainer", "Certification", "Expires", "CPR/AED exp"],
+                                  ["Ana Silva", "NASM CPT", date(2026, 9, 15), date(2027, 1, 1)]],
+                       "CE log": [CE_HEAD, *ce_rows]})
+
+
+def test_the_same_workbook_uploaded_twice_is_read_once_and_says_so():
+    book = _workbook(ANA_CE)
+    once = run({"roster.xlsx": book})
+    twice = run({"roster.xlsx": book, "roster (1).xlsx": book})
+    assert row_of(once, "Ana Silva")["status"] == row_of(twice, "Ana Silva")["status"] == "behind"
+    assert row_of(twice, "Ana Silva")["earned"] == 1.0
+    assert twice.counts == once.counts  # the copy's rows are not counted again: rows_read is the file read
+    assert twice.warnings[0] == ("roster (1).xlsx is the same file as roster.xlsx (identical content), so it "
+                                 "was read once: its rows are counted once, not twice.")
+    [copy] = [m for m in twice.mappings if m.file == "roster (1).xlsx"]
+    assert copy.layout == "skipped" and copy.note == "the same file as roster.xlsx: read once"
+    c = twice.counts
+    assert c["rows_read"] == c["accepted"] + c["rejected"] + c["blank"]
+
+
+def test_copies_are_found_by_content_whatever_their_names_and_order():
+    book, other = _workbook(ANA_CE), _workbook(["Ana Silva", date(2025, 11, 1), "Yoga", "ACE", 5, "hours", "NASM"])
+    st = run({"b.xlsx": other, "a.xlsx": book, "a copy.xlsx": book, "b (1).xlsx": other, "c.xlsx": book})
+    notes = [w for w in st.warnings if "is the same file as" in w]
+    assert [n.split(" is the same file as ")[0] for n in notes] == ["a copy.xlsx", "b (1).xlsx", "c.xlsx"]
+    assert row_of(st, "Ana Silva")["earned"] == 1.5  # 10 + 5 hours, each counted once
+    assert sorted(set(st.ledger["file"])) == ["a.xlsx", "b.xlsx"]
+
+
+def test_ce_rows_repeated_in_another_file_are_counted_once_and_named():
+    book = _workbook(ANA_CE)
+    later = csv_bytes([CE_HEAD, ["ana silva", "2025-10-01", "functional  TRAINING", "nasm", "10", "hrs", "NASM"],
+                       ["Ana Silva", "2026-01-10", "Mobility", "NASM", "1", "hours", "NASM"]])
+    st = run({"roster.xlsx": book, "ce-update.csv": later})
+    ana = row_of(st, "Ana Silva")
+    assert ana["earned"] == pytest.approx(1.1) and ana["status"] == "behind"  # 10 + 1 hours, not 10 + 10 + 1
+    rejected = st.rejected
+    assert rejected["row"].tolist() == [2] and rejected["file"].tolist() == ["ce-update.csv"]
+    assert rejected["reason"].iloc[0] == ("the same activity as roster.xlsx, sheet 'CE log' row 2 (same trainer, "
+                                          "date, course, provider, amount and unit), so it was counted once")
+    assert ("1 CE row in ce-update.csv repeats rows of roster.xlsx, sheet 'CE log' exactly (same trainer, date, "
+            "course, provider, amount and unit): each activity was counted once, and the repeated rows are listed "
+            "as rejected.") in st.warnings
+    c = st.counts
+    assert c["rows_read"] == c["accepted"] + c["rejected"] + c["blank"] == 4
+
+
+def test_ce_rows_that_differ_in_amount_unit_date_or_trainer_are_all_counted():
+    later = csv_bytes([CE_HEAD, ["Ana Silva", "2025-10-01", "Functional training", "NASM", "1", "CEU", "NASM"],
+                       ["Ana Silva", "2025-10-02", "Functional training", "NASM", "10", "hours", "NASM"],
+                       ["Ana Silva", "2025-10-01", "Functional training", "NASM", "9", "hours", "NASM"]])
+    st = run({"roster.xlsx": _workbook(ANA_CE), "more.csv": later})
+    assert row_of(st, "Ana Silva")["earned"] == pytest.approx(1.0 + 1.0 + 1.0 + 0.9)
+    assert not [w for w in st.warnings if "repeat" in w]
+
+
+def test_the_same_course_twice_in_one_log_is_the_managers_record_and_counts_twice():
+    st = run({"roster.xlsx": _workbook(ANA_CE, ANA_CE)})
+    assert row_of(st, "Ana Silva")["earned"] == 2.0 and st.counts["rejected"] == 0
+
+
+def test_many_sheets_repeating_each_other_give_a_bounded_warning_per_pair():
+    log = [CE_HEAD] + [["Ana Silva", date(2025, 10, 1 + i), f"Course {i}", "NASM", 1, "hours", "NASM"]
+                       for i in range(20)]
+    st = run({f"club{i}.xlsx": xlsx_bytes({f"CE {i}": log}) for i in range(8)}
+             | {"roster.xlsx": _workbook()})
+    lines = [w for w in st.warnings if "repeat" in w or "more like" in w]
+    assert len(lines) == 6 and lines[0].startswith("20 CE rows in club1.xlsx, sheet 'CE 1' repeat rows of club0.xlsx")
+    assert lines[5].startswith("… and 2 more like these (same trainer")
+    assert st.counts["rejected"] == 7 * 20 and row_of(st, "Ana Silva")["earned"] == 2.0
+
+
+@given(st.text(max_size=16) | st.sampled_from(["Ana Silva", "ANA  SILVA ", "Silva, Ana", "José", "ﬁ", "Ǆ", "İ"]))
+def test_the_ascii_shortcut_folds_names_exactly_as_fold_does(text):
+    from cpd.ingest.values import fast_fold
+    from cpd.text import fold
+
+    assert fast_fold(text) == fold(text)

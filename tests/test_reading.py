@@ -6,6 +6,7 @@ import io
 import math
 import threading
 import zipfile
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -136,3 +137,43 @@ def test_two_files_with_the_same_name_are_told_apart():
     roster = read_sources([Source("club.xlsx", book), Source("club.xlsx", other)], catalogue=CAT)
     assert sorted(set(roster.ledger["file"])) == ["club (2).xlsx", "club.xlsx"]
     assert len(roster.ledger) == (len(CERTS[:3]) - 1 + len(STAFF[:3]) - 1) + 4
+
+
+# Copies and progress (issue 10) ------------------------------------------------------------------------------
+def test_a_reading_sets_byte_identical_files_aside_and_never_parses_them(monkeypatch):
+    from cpd.ingest import grid
+
+    parsed: list[str] = []
+    sniff = grid.safety.sniff
+    monkeypatch.setattr(grid.safety, "sniff", lambda name, data: (parsed.append(name), sniff(name, data))[1])
+    book, other = chain_like(), chain_like(1)
+    sources = [Source("a.xlsx", book), Source("a (1).xlsx", book), Source("b.xlsx", other),
+               Source("empty.csv", b""), Source("empty (1).csv", b"")]
+    with Reading(sources) as reading:
+        assert [s.name for s in reading.sources] == ["a.xlsx", "b.xlsx", "empty.csv", "empty (1).csv"]
+        assert reading.copies == (("a (1).xlsx", "a.xlsx"),)  # empty files each get their own sentence
+        reading.checked()
+    assert sorted(parsed) == ["a.xlsx", "b.xlsx", "empty (1).csv", "empty.csv"]
+
+
+def test_progress_is_reported_in_order_up_to_done_and_never_changes_the_result():
+    sources = [Source("chain.xlsx", chain_like()), Source("extra.csv", csv_bytes(NAMED))]
+    seen: list[tuple[float, str]] = []
+    with_progress = read_sources(sources, catalogue=CAT, progress=lambda share, what: seen.append((share, what)))
+    without = read_sources(sources, catalogue=CAT)
+    pd.testing.assert_frame_equal(with_progress.ledger, without.ledger)
+    shares = [s for s, _ in seen]
+    assert shares == sorted(shares) and shares[0] == 0.0 and shares[-1] == 1.0
+    texts = [w for _, w in seen]
+    assert "Reading chain.xlsx (1 of 2)" in texts and "Reading extra.csv (2 of 2)" in texts
+    assert "Checking the rows of chain.xlsx, sheet 'CE Log' (1 of 2)" in texts
+    assert texts[-2:] == ["Putting the files together", f"Read {len(without.ledger):,} rows"]
+
+
+def test_progress_through_analyse_and_a_file_that_cannot_be_read():
+    from cpd import analyse
+
+    seen: list[float] = []
+    st = analyse([Source("bad.xlsx", b"PK\x03\x04 not a zip"), Source("extra.csv", csv_bytes(NAMED))],
+                 as_of=date(2026, 6, 1), on_error="collect", progress=lambda share, what: seen.append(share))
+    assert len(st.unreadable) == 1 and seen == sorted(seen) and seen[-1] == 1.0

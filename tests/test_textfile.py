@@ -202,3 +202,66 @@ def test_decode_of_arbitrary_bytes_returns_text_or_refuses(data):
     t = textfile.parse(d)
     assert len(t.rows) == len(t.line_numbers) == len(t.field_counts) == len(t.errors)
     assert t.line_numbers == sorted(t.line_numbers)
+
+
+# Rows as Excel numbers them (issue 10) -----------------------------------------------------------------------
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252", "utf-16"])
+@pytest.mark.parametrize("newline", ["\r\n", "\n", "\r"])
+@pytest.mark.parametrize("inner", ["\r\n", "\n", "\r"])
+def test_a_line_break_inside_a_quoted_cell_never_shifts_the_rows_after_it(encoding, newline, inner):
+    t = table(hostile.multiline_csv(encoding, newline, inner))
+    assert t.row_numbers == [1, 2, 3, 4, 5]  # what Excel shows: one row per record
+    assert t.line_numbers == [1, 2, 4, 7, 8]  # what a text editor shows: the notes push the lines down
+    assert t.rows[1][3] == f"first line{inner}second line" and t.rows[2][0] == "José Núñez"
+
+
+def test_the_sep_line_is_not_a_row_in_excel():
+    t = table(b"sep=;\r\nTrainer;CEUs\r\nAna;1,5\r\n")
+    assert t.row_numbers == [0, 1, 2] and t.line_numbers == [1, 2, 3]
+
+
+def test_a_bad_byte_is_reported_on_the_row_of_its_record():
+    data = 'Trainer,Note\r\nAna,"one\r\ntwo"\r\nBo,Up'.encode("cp1252") + b"\x81" + b"town\r\n"
+    t = table(data)
+    assert t.line_numbers == [1, 2, 4] and t.bad_rows == {3: "byte 0x81 cannot be read as Windows-1252 text"}
+
+
+def test_a_file_with_more_rows_than_excel_is_refused_as_soon_as_the_limit_is_passed(monkeypatch):
+    monkeypatch.setattr(textfile, "MAX_ROWS", 4)
+    assert len(table(b"a\r\nb\r\n\r\nd\r\n").rows) == 4  # blank lines are rows in Excel too
+    assert len(table(b"sep=,\r\na\r\nb\r\nc\r\nd\r\n").rows) == 5  # the sep line is not one
+    with pytest.raises(UnreadableFile, match=r"more than 4 rows, more than Excel can open: split it"):
+        table(b"a\r\nb\r\nc\r\nd\r\ne\r\n")
+
+
+def test_trim_drops_only_the_padding_and_keeps_every_field_count():
+    data = b'Trainer,Club,,,\r\nAna,,,"",\r\n,,,,\r\n,,x,,\r\n"a\x00b",,\r\n'
+    t = textfile.parse(textfile.decode(data), trim=True)
+    assert t.rows[:4] == [["Trainer", "Club"], ["Ana"], [], ["", "", "x"]]
+    assert t.field_counts == [5, 5, 5, 5, 3]
+    assert t.rows[4][0] == "a\ufffdb"  # the NUL was reported and replaced before trimming
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(["a", "b", ",", "\r", "\n", "\r\n", '"', "é"]), max_size=60).map("".join),
+       chunk=st.integers(1, 8))
+def test_lines_are_split_as_stringio_splits_them_whatever_the_chunk(text, chunk):
+    old = textfile._LINES_CHUNK
+    textfile._LINES_CHUNK = chunk
+    try:
+        assert list(textfile._lines(text)) == list(io.StringIO(text, newline=""))
+    finally:
+        textfile._LINES_CHUNK = old
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows_=rows, delimiter=st.sampled_from(textfile.DELIMITERS))
+def test_trimmed_records_are_the_records_without_their_trailing_empty_fields(rows_, delimiter):
+    d = textfile.decode(written(rows_, delimiter).encode("utf-8"))
+    full, trimmed = textfile.parse(d, delimiter=delimiter), textfile.parse(d, delimiter=delimiter, trim=True)
+    assert trimmed.field_counts == full.field_counts and trimmed.row_numbers == full.row_numbers
+    for a, b in zip(full.rows, trimmed.rows, strict=True):
+        n = len(a)
+        while n and a[n - 1] == "":
+            n -= 1
+        assert b == a[:n]

@@ -21,10 +21,9 @@ from ..model import (
     TRAINER_COLUMNS,
     Roster,
 )
-from ..text import fold
 from .notes import EXAMPLES_KEPT, Tally, cap
 from .sheets import SheetResult
-from .values import map_unique
+from .values import fast_fold, map_unique
 
 
 def _canonical_id(value: object) -> str:
@@ -80,7 +79,7 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
     # details, same fate) once, on its first row, and spread the answer back to every row through ``code``.
     first, code = _distinct_rows(obs, fate[obs_rid] == "accepted")
     obs = obs.iloc[first].reset_index(drop=True)
-    name_key = map_unique(obs["name"], fold) if len(obs) else pd.Series(dtype=object)
+    name_key = map_unique(obs["name"], fast_fold) if len(obs) else pd.Series(dtype=object)
 
     # A person is (staff id, name): two staff ids are two people even when they share a name, and the same id
     # with another name in another file is another person. A row with only an id takes the name its id has in
@@ -223,12 +222,13 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
 def _listed_twice(certs: pd.DataFrame, trainers: pd.DataFrame) -> list[str]:
     """One sentence per certification listed more than once, for the first few; a count for the rest.
 
-    ``certs`` is sorted by trainer and credential. Only the groups that are described are iterated.
+    The examples are the first in the files' order (``certs``' index); only they are iterated.
     """
     names = trainers.set_index("trainer_id")["trainer"]
     listed = certs[certs.duplicated(["trainer_id", "credential"], keep=False)]
     group = listed.groupby(["trainer_id", "credential"], sort=False).ngroup().to_numpy()
-    shown = listed[group < EXAMPLES_KEPT]
+    first = pd.Series(listed.index.to_numpy()).groupby(group).min()
+    shown = listed[np.isin(group, first.nsmallest(EXAMPLES_KEPT).index.to_numpy())].sort_index(kind="stable")
 
     def sentences():
         for (tid, _cred), grp in shown.groupby(["trainer_id", "credential"], sort=False):

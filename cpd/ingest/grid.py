@@ -228,7 +228,7 @@ def _text_grid(name: str, data: bytes) -> Grid:
     """A text file as one sheet, its records numbered as Excel shows them (``Table.row_numbers``)."""
     decoded = textfile.decode(data, name=name)
     try:
-        table = textfile.parse(decoded)
+        table = textfile.parse(decoded, trim=True)  # field counts kept; padding out to a wide line dropped
     except UnreadableFile as exc:
         raise UnreadableFile(exc.message, file=name) from None
     notices = tuple(dict.fromkeys((*decoded.notices, *getattr(table, "notices", ()))))

@@ -31,15 +31,13 @@ from .header import (
 )
 from .notes import Tally, quote
 from .shape import MAX_COLUMNS, column_letters, shape
-from .values import Distinct, map_unique, parse_amounts, parse_dates, text_column, unit_kind
+from .values import Distinct, fast_fold, map_unique, parse_amounts, parse_dates, text_column, unit_kind
 
 # Date columns of a matrix that are not qualifications.
 _NOT_CREDENTIAL = re.compile(r"\b(date|dob|birth|born|hire|hired|start|started|joined|updated|modified|review|"
                              r"appraisal|induction|last|next|contract|probation|leav\w*|anniversary)\b")
 # A summary row at the bottom: "Total", "Grand total: 12", "Totals", "Sum" — not a trainer named "=SUM(A1)".
 _TOTAL = re.compile(r"^(?:grand )?(?:totals?|subtotals?|sum|count|average)(?: .*)?$")
-_TOTAL_INITIALS = frozenset("gtsca")
-_FIRST_ALNUM = re.compile(r"[^\W_]")
 _SPLIT_BODIES = re.compile(r"\s*(?:[;,/&+|]|\band\b)\s*", re.I)
 
 ACCEPTED, REJECTED, BLANK = 0, 1, 2
@@ -497,10 +495,7 @@ def _is_total(text: str) -> bool:
     """A summary row's label; formula-looking names ("=SUM(A1)", "+SUM(A1)") are data, never totals."""
     if not text or text.lstrip().startswith(("=", "+", "-", "@")):
         return False
-    first = _FIRST_ALNUM.search(text)  # most labels are names: their first letter already rules them out
-    if first is None or fold(first.group())[:1] not in _TOTAL_INITIALS:
-        return False
-    return bool(_TOTAL.match(fold(text)))
+    return bool(_TOTAL.match(fast_fold(text)))
 
 
 def _bodies(text: str, catalogue: Catalogue) -> tuple[str, ...]:
