@@ -28,6 +28,8 @@ def neutralise(value: Any) -> Any:
     """Prefix text that Excel would run as a formula with a single quote; numbers pass untouched.
 
     Only ``str`` is touched: a negative number (``days_left`` -32) is data, not a formula, and must stay one.
+    The rule for one value in one cell; a CSV line can be split on another separator, so every CSV is written
+    with ``write_csv`` (``csv_text``), which also neutralises after each separator.
     """
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
@@ -42,8 +44,9 @@ _LINE_CONTROLS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x85"  # tabs and line breaks: a spa
 # A spreadsheet may split a CSV line on any of these (the list separator differs by locale: "," in en, ";" in de,
 # fr, nl, es, it; tab and "|" by choice), so every one of them may start a cell.
 CSV_SEPARATORS = ",;\t|"
-# A cell start that would run: a formula character, after any spaces or quotes (which a reader may drop).
-_FORMULA_CHARS = "=+@\uff1d\uff0b\uff0d\uff20-"  # "-" last: literal in a [...] class
+# A cell start that would run: a formula character, after any spaces or quotes (which a reader may drop). The
+# characters are _FORMULA_START's; its tab and line breaks never reach a cell (``plain_text``).
+_FORMULA_CHARS = re.escape("".join(c for c in _FORMULA_START if c not in "\t\r\n"))
 _CELL_START = re.compile(f"(^|[{re.escape(CSV_SEPARATORS)}\n])(?=(?:[^\\S\n]|\")*[{_FORMULA_CHARS}])")
 
 
