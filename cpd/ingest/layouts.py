@@ -1,0 +1,259 @@
+"""One reader per layout: a staff list, a long roster / certifications sheet, a training matrix, a CE log.
+
+Each takes the sheet's context, its rows and the person on each row, rejects the rows it cannot use (with the
+column and a reason) and returns what the accepted rows hold. ``sheets.read_sheet`` picks the reader.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from ..catalogue import Catalogue
+from ..text import fold, tidy
+from .context import Parts, Rows, SheetContext, Who, is_empty
+from .header import CredentialColumn, field_for, header_unit
+from .notes import Tally, quote
+from .values import Distinct, map_unique, parse_amounts, parse_dates, unit_kind
+
+# Date columns of a matrix that are not qualifications.
+_NOT_CREDENTIAL = re.compile(r"\b(date|dob|birth|born|hire|hired|start|started|joined|updated|modified|review|"
+                             r"appraisal|induction|last|next|contract|probation|leav\w*|anniversary)\b")
+_SPLIT_BODIES = re.compile(r"\s*(?:[;,/&+|]|\band\b)\s*", re.I)
+NO_PERSON = "no trainer name or staff id"
+
+
+def read_staff(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
+    """A staff list: people only (id, names, email, club, role)."""
+    rows.reject(who.missing, who.column, NO_PERSON)
+    return Parts()
+
+
+def read_certifications(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
+    """One row per trainer x certification (a long roster, or a workbook's certifications sheet)."""
+    cols, label, text, reject = ctx.cols, ctx.label, rows.text, rows.reject
+    reject(who.missing, who.column, NO_PERSON)
+    cred_raw = text("credential")
+    reject(is_empty(cred_raw), label("credential"), "no certification named")
+    exp = rows.dates("expires")
+    blank_exp = exp.values.isna() & ~exp.bad
+    reject(exp.bad, label("expires"), rows.bad_dates("expires", exp))
+    reject(blank_exp, label("expires"), "no expiry date")
+    issued = rows.dates("issued") if "issued" in cols else None
+    cpr_exp = rows.dates("cpr_expires") if "cpr_expires" in cols else None
+    cpr_iss = rows.dates("cpr_issued") if "cpr_issued" in cols else None
+    if cpr_iss is not None:
+        reject(cpr_iss.bad, label("cpr_issued"), rows.bad_dates("cpr_issued", cpr_iss))
+    if cpr_exp is not None:
+        reject(cpr_exp.bad, label("cpr_expires"), rows.bad_dates("cpr_expires", cpr_exp))
+    amounts = parse_amounts(rows.dist(cols["amount"])) if "amount" in cols else None
+    if amounts is not None:
+        reject(amounts.bad, label("amount"), amounts.why)
+    ok = rows.ok
+    if issued is not None and (issued.bad & ok).any():
+        odd = rows.rownum[issued.bad & ok]
+        tally = Tally(f" in {ctx.where}: those issued dates were ignored too")
+        tally.add(len(odd), (f"{ctx.where} row {r}: the issued date in '{label('issued')}' is not a date and was "
+                             "ignored." for r in odd))
+        rows.warnings.extend(tally.lines())
+    catalogue = ctx.catalogue
+    matched = map_unique(cred_raw, catalogue.match)
+    if "approved_for" in cols:  # "Certifying body: ACE" + "Certification: Group Fitness Instructor"
+        body = text("approved_for")
+        both = (body + " " + cred_raw).where(matched.isna() & ~is_empty(body), "")
+        matched = matched.where(matched.notna(), map_unique(both, catalogue.match))
+        cred_raw = cred_raw.where(is_empty(body) | is_empty(cred_raw) | map_unique(cred_raw, catalogue.match).notna(),
+                                  body + " " + cred_raw)
+    is_cpr = map_unique(cred_raw, catalogue.is_cpr).astype(bool)
+    head_unit = header_unit(ctx.header[cols["amount"]]) if "amount" in cols else None
+    in_hours = (amounts.kinds.eq("hours") if amounts is not None else pd.Series(False, index=rows.index))
+    if head_unit == "hours" and amounts is not None:
+        in_hours = in_hours | amounts.kinds.isna()
+    certs = pd.DataFrame({
+        "file": ctx.file, "sheet": ctx.sheet, "row": rows.rownum, "local_id": who.local_id, "name": who.name,
+        "credential": matched.where(matched.notna(), map_unique(cred_raw, tidy)),
+        "credential_name": cred_raw, "known": matched.notna(),
+        "number": text("number") if "number" in cols else "",
+        "issued": issued.values if issued is not None else pd.NaT,
+        "expires": exp.values,
+        "credits": amounts.values if amounts is not None else np.nan,
+        "credits_in_hours": in_hours.astype(bool),
+        "is_cpr": is_cpr.astype(bool),
+    })
+    cards = certs[ok & certs["is_cpr"]]
+    cpr_frames = [pd.DataFrame({"file": cards["file"], "sheet": cards["sheet"], "row": cards["row"],
+                                "local_id": cards["local_id"], "name": cards["name"], "issued": cards["issued"],
+                                "expires": cards["expires"], "source": cards["credential_name"]})]
+    if cpr_exp is not None or cpr_iss is not None:  # the CPR/AED columns of a flat roster row
+        none = pd.Series(pd.NaT, index=rows.index, dtype="datetime64[ns]")
+        exp_v = cpr_exp.values if cpr_exp is not None else none
+        iss_v = cpr_iss.values if cpr_iss is not None else none
+        has = ok & (exp_v.notna() | iss_v.notna())
+        source = label("cpr_expires") if cpr_exp is not None else label("cpr_issued")
+        cpr_frames.append(_cards(ctx, rows, who, has, iss_v, exp_v, source))
+    return Parts(certs=certs[ok & ~certs["is_cpr"]].drop(columns="is_cpr"), cpr=pd.concat(cpr_frames))
+
+
+def read_matrix(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
+    """One row per trainer, one column per credential whose cells are expiry dates (credits columns beside)."""
+    cred_cols, credit_cols, columns = _matrix_columns(ctx, rows)
+    where, reject = ctx.where, rows.reject
+    any_value = pd.Series(False, index=rows.index)
+    cert_frames, cpr_frames = [], []
+    not_dates = Tally(f" in {where}: those certifications were not read either")
+    reject(who.missing & ~rows.row_blank, who.column, NO_PERSON)
+    ok = rows.ok
+    for cc in cred_cols:
+        parsed = rows.dates("", idx=cc.index, head=tidy(cc.header))
+        raw = rows.frame[cc.index]
+        has = ok & parsed.values.notna()
+        any_value |= has
+        odd = ok & parsed.bad
+        if odd.any():
+            not_dates.add(int(odd.sum()), (
+                f"{where} row {r}, column '{tidy(cc.header)}': '{quote(v)}' is not an expiry date, so that "
+                "certification was not read." for r, v in zip(rows.rownum[odd], raw[odd], strict=True)))
+        if cc.is_cpr:
+            cpr_frames.append(_cards(ctx, rows, who, has, pd.NaT, parsed.values, tidy(cc.header)))
+            continue
+        credits = pd.Series(np.nan, index=rows.index)
+        in_hours = pd.Series(False, index=rows.index)
+        if cc.credential in credit_cols:
+            ccol = credit_cols[cc.credential]
+            amounts = parse_amounts(rows.dist(ccol.index))
+            credits = amounts.values
+            in_hours = amounts.kinds.eq("hours") | (amounts.kinds.isna() & (header_unit(ccol.header) == "hours"))
+        cert_frames.append(pd.DataFrame({
+            "file": ctx.file, "sheet": ctx.sheet, "row": rows.rownum[has], "local_id": who.local_id[has],
+            "name": who.name[has], "credential": cc.credential, "credential_name": tidy(cc.header),
+            "known": cc.known, "number": "", "issued": pd.NaT, "expires": parsed.values[has],
+            "credits": credits[has], "credits_in_hours": in_hours[has].astype(bool)}))
+    if "cpr_expires" in ctx.cols:
+        parsed = rows.dates("cpr_expires")
+        has = ok & parsed.values.notna()
+        cpr_frames.append(_cards(ctx, rows, who, has, pd.NaT, parsed.values, ctx.label("cpr_expires")))
+    rows.warnings.extend(not_dates.lines())
+    return Parts(certs=pd.concat(cert_frames) if cert_frames else pd.DataFrame(),
+                 cpr=pd.concat(cpr_frames) if cpr_frames else pd.DataFrame(), columns=columns)
+
+
+def _matrix_columns(ctx: SheetContext, rows: Rows
+                    ) -> tuple[list[CredentialColumn], dict[str, CredentialColumn], dict[str, str]]:
+    """(credential columns, credits column per credential, headers used beyond the header's mapping).
+
+    Unknown credentials are kept: a column of expiry dates named like a qualification ("Zumba Instructor"). A
+    credits column pairs with the credential to its left ("NASM CPT" | "CEUs", "ACE GFI" | "ACE CECs"), else
+    with the credential it names.
+    """
+    header, guess, catalogue = ctx.header, ctx.guess, ctx.catalogue
+    width = len(header)
+    used = set(guess.fields) | {c.index for c in guess.credential_columns}
+    cred_cols = [c for c in guess.credential_columns if not c.credits]
+    columns: dict[str, str] = {}
+    for i in range(width):
+        h = tidy(header[i])
+        if i in used or not h or _NOT_CREDENTIAL.search(fold(h)):
+            continue
+        filled = rows.frame[i][rows.ok.to_numpy() & ~rows.blank[:, i]]
+        order = ctx.date_order if ctx.date_order != "auto" else "mdy"
+        if len(filled) and parse_dates(filled, order=order).bad.mean() <= 0.2:
+            cred_cols.append(CredentialColumn(i, h, h, False, False))
+            columns[h] = f"credential:{h}"
+    by_index = {c.index: c for c in cred_cols}
+    credit_cols: dict[str, CredentialColumn] = {}
+    for i in range(1, width):
+        left = by_index.get(i - 1)
+        named = next((c for c in guess.credential_columns if c.index == i and c.credits), None)
+        generic = named is None and i not in by_index and str(header[i]).strip() and (
+            field_for(header[i]) == "amount")
+        if named is None and not generic:
+            continue
+        if left is not None and (named is None or left.credential == named.credential or (
+                left.known and named.known and catalogue[left.credential].body == catalogue[named.credential].body)):
+            target = left.credential
+        elif named is not None:
+            target = named.credential
+        else:
+            continue
+        h = tidy(header[i])
+        credit_cols[target] = CredentialColumn(i, h, target, True, False, credits=True)
+        columns[h] = f"credits:{target}"
+    return cred_cols, credit_cols, columns
+
+
+def read_ce_log(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
+    """One row per CE activity: date, amount (unit in the cell, a unit column or the header), bodies named."""
+    cols, label, text, reject = ctx.cols, ctx.label, rows.text, rows.reject
+    reject(who.missing, who.column, NO_PERSON)
+    d = rows.dates("date")
+    reject(d.bad, label("date"), rows.bad_dates("date", d))
+    reject(d.values.isna() & ~d.bad, label("date"), "no activity date")
+    amounts = parse_amounts(rows.dist(cols["amount"]))
+    reject(amounts.bad, label("amount"), amounts.why)
+    reject(amounts.values.isna() & ~amounts.bad, label("amount"), "no amount")
+    kind = amounts.kinds.copy()
+    unit_text = amounts.unit_text.copy()
+    unit_col = label("amount")
+    if "unit" in cols:
+        raw_unit = text("unit")
+        ukind = map_unique(raw_unit, lambda u: unit_kind(u) if u else None)
+        bad_unit = ~is_empty(raw_unit) & ukind.isna()
+        reject(bad_unit, label("unit"), lambda idx: raw_unit[idx].map(
+            lambda u: f"unit '{u}' is not one Recert knows (use hours, CEU, CEC or points)"))
+        has_unit = ~is_empty(raw_unit) & ukind.notna()
+        conflict = has_unit & kind.notna() & kind.ne(ukind)
+        reject(conflict, label("unit"), "the amount and the unit column disagree (hours vs credits)")
+        kind = kind.where(~has_unit, ukind)
+        unit_text = unit_text.where(~has_unit, raw_unit)
+        unit_col = label("unit")
+    amount_head = ctx.header[cols["amount"]]
+    head_unit = header_unit(amount_head)
+    kind = kind.where(kind.notna(), head_unit or "units")
+    unit_text = unit_text.where(~is_empty(unit_text), ("hours" if head_unit == "hours" else tidy(amount_head)))
+    bodies_raw = text("approved_for") if "approved_for" in cols else rows.empty()
+    if "credential" in cols:
+        cred_raw = text("credential")
+        bodies_raw = bodies_raw.where(~is_empty(bodies_raw), cred_raw)
+    named = Distinct.of(bodies_raw)
+    found = pd.Series([bodies(b, ctx.catalogue) for b in named.uniques], dtype=object)
+    unknown_only = named.spread(found.map(len).eq(0) & ~is_empty(named.uniques))
+    body_col = label("approved_for") if "approved_for" in cols else label("credential")
+    reject(unknown_only, body_col, lambda idx: bodies_raw[idx].map(
+        lambda b: f"'{b}' is not a certifying body Recert knows, so these credits cannot be placed"))
+    activities = pd.DataFrame({
+        "file": ctx.file, "sheet": ctx.sheet, "row": rows.rownum, "local_id": who.local_id, "name": who.name,
+        "date": d.values, "course": text("course"), "provider": text("provider"),
+        "amount": amounts.values, "unit_kind": kind, "unit_text": unit_text, "bodies": named.spread(found),
+        "bodies_text": bodies_raw, "unit_column": unit_col})
+    return Parts(activities=activities[rows.ok])
+
+
+READERS: dict[str, Callable[[SheetContext, Rows, Who], Parts]] = {
+    "staff": read_staff, "certifications": read_certifications, "matrix": read_matrix, "ce_log": read_ce_log}
+
+
+def _cards(ctx: SheetContext, rows: Rows, who: Who, has: pd.Series, issued: object, expires: pd.Series,
+           source: str) -> pd.DataFrame:
+    """CPR/AED cards from a column of a roster or matrix row (``has``: rows that hold one)."""
+    return pd.DataFrame({"file": ctx.file, "sheet": ctx.sheet, "row": rows.rownum[has], "local_id": who.local_id[has],
+                         "name": who.name[has], "issued": issued[has] if isinstance(issued, pd.Series) else issued,
+                         "expires": expires[has], "source": source})
+
+
+def bodies(text: str, catalogue: Catalogue) -> tuple[str, ...]:
+    """Body codes named in an "approved for" cell: "ACE; NASM" -> ("ACE", "NASM")."""
+    if not text:
+        return ()
+    out: list[str] = []
+    parts = [p for p in _SPLIT_BODIES.split(text) if p and p.strip()]
+    for part in parts:
+        code = catalogue.body_of(part)
+        if code is None:
+            cid = catalogue.match(part)
+            code = catalogue[cid].body if cid else None
+        if code and code not in out:
+            out.append(code)
+    return tuple(out)
