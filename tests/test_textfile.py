@@ -39,7 +39,7 @@ def test_every_excel_text_encoding_reads_the_same_names(label, data, encoding, n
     assert (notice is None and d.notices == ()) or any(notice in n for n in d.notices)
     t = textfile.parse(d)
     assert t.rows == ROSTER
-    assert t.line_numbers == [1, 2, 3]
+    assert list(t.line_numbers) == [1, 2, 3]
 
 
 def test_windows_1252_csv_keeps_accents_and_says_how_it_was_read():
@@ -113,28 +113,28 @@ def test_semicolon_file_keeps_decimal_commas_title_and_blank_lines():
     assert t.delimiter == ";"
     assert t.rows == [["Staff roster 2026"], [], ["Trainer", "Club", "CEUs"], ["Ana Silva", "Downtown", "1,5"],
                       ["Bo Lind", "Uptown", "2,5"], ["Cy Park", "Uptown", "3"]]
-    assert t.line_numbers == [1, 2, 3, 4, 5, 6]
-    assert t.field_counts == [1, 0, 3, 3, 3, 3]
+    assert list(t.line_numbers) == [1, 2, 3, 4, 5, 6]
+    assert list(t.field_counts) == [1, 0, 3, 3, 3, 3]
 
 
 def test_ragged_rows_are_kept_with_their_field_counts():
     t = table(hostile.ragged_csv())
-    assert t.field_counts == [3, 3, 2, 4]
+    assert list(t.field_counts) == [3, 3, 2, 4]
     assert t.rows[2] == ["Bo Lind", "Uptown"]
 
 
 def test_quoted_line_breaks_keep_the_line_where_each_record_starts():
     t = table(b'Trainer,Note\r\nAna,"two\r\nlines"\r\n\r\nBo,"x"\r\n')
     assert t.rows == [["Trainer", "Note"], ["Ana", "two\r\nlines"], [], ["Bo", "x"]]
-    assert t.line_numbers == [1, 2, 4, 5]
-    assert t.end_line_numbers == [1, 3, 4, 5]
+    assert list(t.line_numbers) == [1, 2, 4, 5]
+    assert list(t.end_line_numbers) == [1, 3, 4, 5]
 
 
 def test_quote_never_closed_is_an_error_on_the_record_that_swallowed_the_rest():
     t = table(b'Trainer,Club\r\nAna,"Downtown\r\nBo,Uptown\r\nCy,Up\r\n')
-    assert t.line_numbers == [1, 2]
+    assert list(t.line_numbers) == [1, 2]
     assert "never closed" in t.errors[1] and "text lines 2-4" in t.errors[1]
-    assert t.row_numbers == [1, 2]
+    assert list(t.row_numbers) == [1, 2]
 
 
 def test_cell_over_the_csv_size_limit_is_an_error_not_a_blank_line():
@@ -153,7 +153,7 @@ def test_formula_and_html_looking_names_come_back_as_literal_text(name):
 
 def test_line_endings_of_every_kind_count_as_lines():
     t = table(b"a,b\rc,d\ne,f\r\ng,h")
-    assert t.line_numbers == [1, 2, 3, 4]
+    assert list(t.line_numbers) == [1, 2, 3, 4]
 
 
 # Properties --------------------------------------------------------------------------------------------------
@@ -201,7 +201,7 @@ def test_decode_of_arbitrary_bytes_returns_text_or_refuses(data):
         return
     t = textfile.parse(d)
     assert len(t.rows) == len(t.line_numbers) == len(t.field_counts) == len(t.errors)
-    assert t.line_numbers == sorted(t.line_numbers)
+    assert list(t.line_numbers) == sorted(t.line_numbers)
 
 
 # Rows as Excel numbers them (issue 10) -----------------------------------------------------------------------
@@ -210,20 +210,20 @@ def test_decode_of_arbitrary_bytes_returns_text_or_refuses(data):
 @pytest.mark.parametrize("inner", ["\r\n", "\n", "\r"])
 def test_a_line_break_inside_a_quoted_cell_never_shifts_the_rows_after_it(encoding, newline, inner):
     t = table(hostile.multiline_csv(encoding, newline, inner))
-    assert t.row_numbers == [1, 2, 3, 4, 5]  # what Excel shows: one row per record
-    assert t.line_numbers == [1, 2, 4, 7, 8]  # what a text editor shows: the notes push the lines down
+    assert list(t.row_numbers) == [1, 2, 3, 4, 5]  # what Excel shows: one row per record
+    assert list(t.line_numbers) == [1, 2, 4, 7, 8]  # what a text editor shows: the notes push the lines down
     assert t.rows[1][3] == f"first line{inner}second line" and t.rows[2][0] == "José Núñez"
 
 
 def test_the_sep_line_is_not_a_row_in_excel():
     t = table(b"sep=;\r\nTrainer;CEUs\r\nAna;1,5\r\n")
-    assert t.row_numbers == [0, 1, 2] and t.line_numbers == [1, 2, 3]
+    assert list(t.row_numbers) == [0, 1, 2] and list(t.line_numbers) == [1, 2, 3]
 
 
 def test_a_bad_byte_is_reported_on_the_row_of_its_record():
     data = 'Trainer,Note\r\nAna,"one\r\ntwo"\r\nBo,Up'.encode("cp1252") + b"\x81" + b"town\r\n"
     t = table(data)
-    assert t.line_numbers == [1, 2, 4] and t.bad_rows == {3: "byte 0x81 cannot be read as Windows-1252 text"}
+    assert list(t.line_numbers) == [1, 2, 4] and t.bad_rows == {3: "byte 0x81 cannot be read as Windows-1252 text"}
 
 
 def test_a_file_with_more_rows_than_excel_is_refused_as_soon_as_the_limit_is_passed(monkeypatch):
@@ -238,7 +238,7 @@ def test_trim_drops_only_the_padding_and_keeps_every_field_count():
     data = b'Trainer,Club,,,\r\nAna,,,"",\r\n,,,,\r\n,,x,,\r\n"a\x00b",,\r\n'
     t = textfile.parse(textfile.decode(data), trim=True)
     assert t.rows[:4] == [["Trainer", "Club"], ["Ana"], [], ["", "", "x"]]
-    assert t.field_counts == [5, 5, 5, 5, 3]
+    assert list(t.field_counts) == [5, 5, 5, 5, 3]
     assert t.rows[4][0] == "a\ufffdb"  # the NUL was reported and replaced before trimming
 
 
@@ -259,9 +259,42 @@ def test_lines_are_split_as_stringio_splits_them_whatever_the_chunk(text, chunk)
 def test_trimmed_records_are_the_records_without_their_trailing_empty_fields(rows_, delimiter):
     d = textfile.decode(written(rows_, delimiter).encode("utf-8"))
     full, trimmed = textfile.parse(d, delimiter=delimiter), textfile.parse(d, delimiter=delimiter, trim=True)
-    assert trimmed.field_counts == full.field_counts and trimmed.row_numbers == full.row_numbers
+    assert trimmed.field_counts == full.field_counts and list(trimmed.row_numbers) == list(full.row_numbers)
     for a, b in zip(full.rows, trimmed.rows, strict=True):
         n = len(a)
         while n and a[n - 1] == "":
             n -= 1
         assert b == a[:n]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(["a", "bb", ",", ";", "\r", "\n", "\r\n", '"', " ", "x" * 20]),
+                     max_size=40).map("".join))
+def test_parse_gives_exactly_the_records_a_plain_csv_reader_gives(text):
+    limit = csv.field_size_limit(16)  # small, so cells over the limit (a csv error) occur too
+    try:
+        reference = list(textfile._records(text, ","))
+        t = textfile.parse(textfile.Decoded(text=text, encoding="utf-8"), delimiter=",")
+    finally:
+        csv.field_size_limit(limit)
+    assert t.rows == [r for r, *_ in reference]
+    assert list(t.line_numbers) == [first for _, first, _, _ in reference]
+    assert list(t.end_line_numbers) == [last for _, _, last, _ in reference]
+    assert [bool(e) for e in t.errors[:-1]] == [bool(err) for *_, err in reference][:-1]
+    assert list(t.row_numbers) == list(range(1, len(reference) + 1))
+
+
+def test_the_garbage_collector_is_back_as_it_was_after_a_parse_even_when_it_fails(monkeypatch):
+    import gc
+
+    monkeypatch.setattr(textfile, "MAX_ROWS", 2)
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        try:
+            assert table(b"a\r\nb\r\n").rows == [["a"], ["b"]]
+            assert gc.isenabled() is enabled
+            with pytest.raises(UnreadableFile):
+                table(b"a\r\nb\r\nc\r\n")
+            assert gc.isenabled() is enabled
+        finally:
+            gc.enable()

@@ -243,7 +243,8 @@ def _sheet_grid(name: str, wb: pc.CalamineWorkbook, sniffed: safety.Sniffed, met
     # sniff() already scanned every sheet part: it knows the date system and the hidden rows.
     sheet = wb.get_sheet_by_name(meta.name)
     safety.check_sheet_size(name, meta.name, sheet.height, sheet.width)
-    rows = sheet.to_python(skip_empty_area=True)
+    with textfile.gc_paused():  # a list per row: see gc_paused
+        rows = sheet.to_python(skip_empty_area=True)
     start_row = sheet.start[0] if sheet.start else 0
     return Grid(
         file=name, sheet=meta.name, rows=rows,

@@ -22,7 +22,7 @@ from ..errors import UnreadableFile
 MAX_COLUMNS = 512
 MAX_CELLS = safety.MAX_SHEET_CELLS  # rows x columns in use, the limit a workbook sheet already has
 _CHUNK_CELLS = 1 << 22  # cells turned into one numpy block at a time (32 MB of pointers)
-_KEEP_CELLS = MAX_CELLS  # cells of the first pass kept for the second (beyond, blocks are converted again)
+_KEEP_CELLS = 1 << 23  # cells of the first pass kept for the second (64 MB; beyond, blocks are converted again)
 
 TOO_MANY_CELLS_MESSAGE = ("this file has {rows:,} rows and {cols:,} columns in use, {cells:,} cells, more than "
                           "Recert reads from one sheet ({limit:,}): split it into smaller files and upload them "
