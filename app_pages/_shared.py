@@ -14,7 +14,8 @@ import importlib.util
 import logging
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -126,10 +127,32 @@ def catalogue() -> tuple[cpd.Catalogue, str]:
     return _remember(_CATALOGUES, text or "", make, size=2)
 
 
+PROGRESS_MIN_BYTES = 1024 * 1024  # smaller uploads are read before a progress bar could be seen
+
+
+@contextmanager
+def _progress(files: list[tuple[str, bytes, str]]) -> Iterator[cpd.Progress | None]:
+    """A status box with a progress bar while big files are read (cpd reports, Streamlit shows); gone after."""
+    if sum(len(data) for _, data, _ in files) < PROGRESS_MIN_BYTES:
+        yield None
+        return
+    slot = st.empty()
+    bar = slot.status("Reading the files…", expanded=True).progress(0.0)
+
+    def tell(share: float, what: str) -> None:
+        bar.progress(min(max(share, 0.0), 1.0), text=views.md_escape(what))  # file names are data
+
+    try:
+        yield tell
+    finally:
+        slot.empty()
+
+
 def _read(files: list[tuple[str, bytes, str]], cat: cpd.Catalogue, date_order: str,
           overrides: dict) -> tuple[cpd.Roster, tuple[str, ...]]:
     """Read every file, logging counts and digests only (never names: staff data is personal)."""
-    roster, problems = _read_all(files, cat, date_order, overrides)
+    with _progress(files) as progress:
+        roster, problems = _read_all(files, cat, date_order, overrides, progress)
     counts = roster.ledger["fate"].value_counts()
     log.info("read %d file(s) sha256=%s rows=%d accepted=%d rejected=%d blank=%d unreadable=%d",
              len(files), ",".join(d[:12] for *_, d in files), len(roster.ledger), counts.get("accepted", 0),
@@ -138,12 +161,12 @@ def _read(files: list[tuple[str, bytes, str]], cat: cpd.Catalogue, date_order: s
 
 
 def _read_all(files: list[tuple[str, bytes, str]], cat: cpd.Catalogue, date_order: str,
-              overrides: dict) -> tuple[cpd.Roster, tuple[str, ...]]:
+              overrides: dict, progress: cpd.Progress | None = None) -> tuple[cpd.Roster, tuple[str, ...]]:
     """Read every file; one that breaks the reader is set aside with a sentence, never crashing the page."""
     sources = [cpd.Source(name, data) for name, data, _ in files]
     try:
         return cpd.read_sources(sources, catalogue=cat, date_order=date_order, overrides=overrides,
-                                on_error="collect"), ()
+                                on_error="collect", progress=progress), ()
     except cpd.RecertError as exc:
         if len(sources) == 1:
             return _empty_roster(cat, date_order), (str(exc),)
@@ -161,7 +184,7 @@ def _read_all(files: list[tuple[str, bytes, str]], cat: cpd.Catalogue, date_orde
             bad.append(f"{src.name} {GENERIC_FAILURE}")
     try:
         roster = cpd.read_sources(good, catalogue=cat, date_order=date_order, overrides=overrides,
-                                  on_error="collect")
+                                  on_error="collect", progress=progress)
     except Exception:  # noqa: BLE001 - the files only fail together: show none rather than crash
         return _empty_roster(cat, date_order), tuple(bad) + ("These files could not be read together.",)
     return roster, tuple(bad)

@@ -177,3 +177,38 @@ def test_progress_through_analyse_and_a_file_that_cannot_be_read():
     st = analyse([Source("bad.xlsx", b"PK\x03\x04 not a zip"), Source("extra.csv", csv_bytes(NAMED))],
                  as_of=date(2026, 6, 1), on_error="collect", progress=lambda share, what: seen.append(share))
     assert len(st.unreadable) == 1 and seen == sorted(seen) and seen[-1] == 1.0
+
+
+def test_the_app_shows_a_progress_bar_while_a_big_upload_is_read_and_removes_it_after(monkeypatch):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    import cpd
+    from tests import hostile
+
+    shares: list[float] = []
+    given_progress: list[bool] = []
+    real = cpd.read_sources
+
+    def spy(*args, progress=None, **kw):
+        given_progress.append(progress is not None)
+
+        def seen(share: float, what: str) -> None:
+            shares.append(share)
+            progress(share, what)  # Streamlit's bar: must take every report without error
+
+        return real(*args, progress=seen if progress else None, **kw)
+
+    monkeypatch.setattr(cpd, "read_sources", spy)
+    monkeypatch.delenv("RECERT_DEMO", raising=False)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=60)
+    at.run()
+    at.file_uploader(key="uploader").set_value([("small.csv", csv_bytes(NAMED), "text/csv")]).run()
+    assert given_progress == [False]  # a small upload is read before a bar could be seen
+    big = hostile.tall_csv(30_000)  # 1.4 MB, each trainer listed 3 times
+    at.file_uploader(key="uploader").set_value([("www.big.test.csv", big, "text/csv")]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert given_progress[-1] and shares[0] == 0.0 and shares[-1] == 1.0 and shares == sorted(shares)
+    assert not at.get("progress")  # the status box and its bar are gone once the files are read
+    assert at.session_state["_loaded"].standing.counts["rows_read"] == 30_000
