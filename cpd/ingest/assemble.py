@@ -44,6 +44,41 @@ def _distinct_rows(obs: pd.DataFrame, accepted: np.ndarray) -> tuple[np.ndarray,
     return first, code
 
 
+# Words after a comma that make "X, Y" something other than "Last, First": a suffix, a post-nominal credential
+# or title ("Smith, Jr.", "Ana Silva, CPT"), or a company's legal form ("Acme Fitness, Inc.").
+_NOT_A_FIRST_NAME = frozenset({
+    "jr", "jnr", "sr", "snr", "ii", "iii", "iv", "vi", "esq", "phd", "md", "dpt", "rn", "np", "atc", "cscs", "cpt",
+    "pt", "msc", "bsc", "ba", "bs", "mba", "mph", "ryt", "lmt", "rdn", "cfsc", "nasm", "ace", "issa", "acsm",
+    "nsca", "ncsf", "nfpt", "afaa", "inc", "incorporated", "llc", "llp", "ltd", "limited", "corp", "corporation",
+    "company", "gmbh", "ag", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "plc", "pty", "pte", "kg", "cv",
+    "group", "club", "gym", "fitness", "studio", "studios", "centre", "center", "team", "staff"})
+_SUFFIXES = frozenset({"jr", "jnr", "sr", "snr", "ii", "iii", "iv", "v", "vi"})
+
+
+def first_last(name: object) -> str:
+    """A name written "Last, First" (the form most HR exports use) in the "First Last" form: "Silva, Ana" ->
+    "Ana Silva", "de la Cruz, Juan" -> "Juan de la Cruz", "Smith, John, Jr." -> "John Smith Jr.". Anything
+    else is kept as written: "Smith, Jr.", "Ana Silva, CPT", "Acme Fitness, Inc.", names with digits."""
+    text = "" if name is None else str(name)
+    if "," not in text:
+        return text
+    parts = [" ".join(p.split()) for p in text.split(",")]
+    suffix = ""
+    if len(parts) == 3 and set(fast_fold(parts[2]).split()) <= _SUFFIXES and parts[2]:
+        parts, suffix = parts[:2], " " + parts[2]
+    if len(parts) != 2:
+        return text
+    last, first = parts
+    first_words, last_words = fast_fold(first).split(), fast_fold(last).split()
+    if not first_words or not last_words or len(first_words) > 4 or len(last_words) > 4:
+        return text
+    if set(first_words) & _NOT_A_FIRST_NAME or set(last_words) & {"inc", "llc", "ltd", "gmbh", "corp"}:
+        return text
+    if any(ch.isdigit() for ch in text):
+        return text
+    return f"{first} {last}{suffix}"
+
+
 def stable_id(name_key: str) -> str:
     """A trainer id derived from the normalised name, stable across runs and files."""
     return "t-" + hashlib.sha1(name_key.encode("utf-8")).hexdigest()[:10]
@@ -79,6 +114,8 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
     # details, same fate) once, on its first row, and spread the answer back to every row through ``code``.
     first, code = _distinct_rows(obs, fate[obs_rid] == "accepted")
     obs = obs.iloc[first].reset_index(drop=True)
+    if len(obs):  # "Silva, Ana" is Ana Silva: matched and shown in the "First Last" form
+        obs["name"] = map_unique(obs["name"], first_last)
     name_key = map_unique(obs["name"], fast_fold) if len(obs) else pd.Series(dtype=object)
 
     # A person is (staff id, name): two staff ids are two people even when they share a name, and the same id
