@@ -5,12 +5,19 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cpd import Source, analyse
+from cpd.catalogue import load_catalogue
 from cpd.ingest.assemble import first_last
+from cpd.ingest.values import parse_amount_text, parse_amounts
 from tests.helpers import csv_bytes
 
+CAT = load_catalogue()
 AS_OF = date(2026, 6, 1)
 
 
@@ -60,3 +67,140 @@ def _trainers(names_ids: list[tuple[str, str]]) -> list[str]:
 ])
 def test_last_first_names_match_the_same_trainer_when_ids_agree_or_are_absent(rows, trainers):
     assert _trainers(rows) == trainers
+
+
+# Amounts (standing.md rule 5) --------------------------------------------------------------------------------
+@pytest.mark.parametrize(("text", "value", "kind", "bodies", "both"), [
+    ("1.0 CEU (10 contact hours)", 10.0, "hours", (), True),
+    ("0.5 CEUs / 5 hrs", 5.0, "hours", (), True),
+    ("2 CEC (6 hours)", 6.0, "hours", (), True),
+    ("10 hours (1.0 CEU)", 10.0, "hours", (), True),
+    ("1.0 CEU = 10 hrs", 10.0, "hours", (), True),
+    ("1,0 UEC (10 heures)", 10.0, "hours", (), True),
+    ("0,5 créditos (5 horas)", 5.0, "hours", (), True),
+    ("5 hrs (0.5 NASM CEUs)", 5.0, "hours", ("NASM",), True),
+    ("0.5 NASM CEUs", 0.5, "units", ("NASM",), False),
+    ("NASM: 0.5 CEU", 0.5, "units", ("NASM",), False),
+    ("0.5 CEU for ACE", 0.5, "units", ("ACE",), False),
+    ("2 American Council on Exercise CECs", 2.0, "units", ("ACE",), False),
+    ("0.5 NASM CEUs / 0.5 ACE CECs", 0.5, "units", ("NASM", "ACE"), False),
+    ("1.0 IACET CEU", 1.0, "units", (), False),
+    ("12 hrs", 12.0, "hours", (), False),
+    ("12,5 h", 12.5, "hours", (), False),
+    ("1.5 CEU", 1.5, "units", (), False),
+    ("0,5", 0.5, None, (), False),
+    ("1.234,5 hrs", 1234.5, "hours", (), False),
+])
+def test_amount_cells_are_read_as_their_hours_and_name_their_body(text, value, kind, bodies, both):
+    a = parse_amount_text(text, CAT)
+    assert (a.value, a.kind, a.bodies, a.both, a.why) == (pytest.approx(value), kind, bodies, both, "")
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("3 bananas", "unit 'bananas' is not one Recert knows"),
+    ("lots", "'lots' is not a number"),
+    ("-1", "negative"),
+    ("0.5 NASM CEU / 2 ISSA CEU", "2 different amounts and no hours"),
+    ("10 hours (12 hours)", "states 10 hours and 12 hours"),
+    ("2 CEU (6 ponies)", "unit 'ponies' is not one Recert knows"),
+])
+def test_amount_cells_that_cannot_be_read_say_why(text, why):
+    a = parse_amount_text(text, CAT)
+    assert np.isnan(a.value) and why in a.why
+
+
+def test_without_a_catalogue_a_body_inside_the_amount_is_an_unknown_unit():
+    assert "not one Recert knows" in parse_amount_text("0.5 NASM CEUs").why
+
+
+_HOURS = st.sampled_from(["hours", "hrs", "h", "contact hours", "clock hours", "Hours", "heures", "horas"])
+_CREDITS = st.sampled_from(["CEU", "CEUs", "CEC", "credits", "IACET CEU", "NASM CEUs", "UEC", "points"])
+_NUMBER = st.decimals(0, 500, places=2, allow_nan=False, allow_infinity=False)
+
+
+@settings(deadline=None, max_examples=200)
+@given(credits=_NUMBER, hours=_NUMBER, cu=_CREDITS, hu=_HOURS, comma=st.booleans(), hours_first=st.booleans(),
+       sep=st.sampled_from([" ({} {})", " / {} {}", ", {} {}", " = {} {}", " - {} {}", " [{} {}]", "({} {})"]))
+def test_an_amount_that_states_hours_is_read_as_those_hours(credits, hours, cu, hu, comma, hours_first, sep):
+    def num(x):
+        return str(x).replace(".", ",") if comma else str(x)
+    first, second = ((num(hours), hu), (num(credits), cu)) if hours_first else ((num(credits), cu), (num(hours), hu))
+    text = f"{first[0]} {first[1]}" + sep.format(*second)
+    a = parse_amount_text(text, CAT)
+    assert (a.kind, a.why) == ("hours", "") and a.value == pytest.approx(float(hours)), text
+
+
+@settings(deadline=None, max_examples=300)
+@given(text=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+       | st.from_regex(r"[ -~]{0,6}\d{1,3}([.,]\d{1,2})?[ a-zA-Z()/=,;-]{0,20}(\d{1,3}[ a-z]{0,8})?", fullmatch=True))
+def test_amount_parsing_never_raises_and_never_gives_a_negative_or_an_infinite_amount(text):
+    a = parse_amount_text(text, CAT)
+    assert (np.isnan(a.value) and a.why) or (0 <= a.value < float("inf") and not a.why)
+    column = parse_amounts(pd.Series([text, text], dtype=object), CAT)
+    assert not (column.values < 0).any()
+
+
+def _standing(files: dict[str, list[list[object]]]):
+    return analyse([Source(n, csv_bytes(rows)) for n, rows in files.items()], as_of=AS_OF)
+
+
+_ROSTER = [["Trainer", "Certification", "Expiration", "CPR/AED exp"],
+           ["Nina Patel", "NASM CPT", "2027-02-28", "2027-06-30"], ["Nina Patel", "ISSA CPT", "2027-02-28", "2027-06-30"]]
+
+
+def _earned(st, credential: str) -> float:
+    return float(st.standings.set_index("credential").loc[credential, "earned"])
+
+
+@pytest.mark.parametrize(("header", "cells", "nasm", "issa"), [
+    # A credits column beside a contact-hours column: the hours win where given (10 + 5 h).
+    (["Credits (CEU)", "Contact hours"], [["1.0", "10"], ["0.5", "5"]], 1.5, 15.0),
+    # Hours missing on a row: that row's credits stand (named for NASM), the other row's hours count.
+    (["Credits (CEU)", "Contact hours"], [["0.5 NASM CEU", ""], ["0.2", "2"]], 0.7, 2.0),
+    # A bad credits cell beside good hours is no loss.
+    (["CEUs", "Clock hours"], [["-", "10"], ["n/a", "5"]], 1.5, 15.0),
+])
+def test_a_ce_log_with_credits_and_hours_columns_is_read_as_hours(header, cells, nasm, issa):
+    log = [["Trainer", "Date", "Course", *header]] + [["Nina Patel", "2026-01-10", "c", *c] for c in cells]
+    st = _standing({"roster.csv": _ROSTER, "log.csv": log})
+    assert st.counts["rejected"] == 0
+    assert (_earned(st, "nasm_cpt"), _earned(st, "issa_cpt")) == (pytest.approx(nasm), pytest.approx(issa))
+    mapping = next(m for m in st.mappings if m.file == "log.csv")
+    assert mapping.columns[header[1]] == "amount" and header[1] not in mapping.ignored
+
+
+@pytest.mark.parametrize(("amount", "approved", "nasm", "issa", "rejected"), [
+    ("0.5 NASM CEUs", "", 0.5, 0.0, ""),
+    ("0.5 NASM CEUs", "NASM; ISSA", 0.5, 0.0, ""),  # the amount narrows the approval to NASM
+    ("5 hrs (0.5 NASM CEUs)", "", 0.5, 0.0, ""),  # hours, for NASM only
+    ("1.0 CEU (10 contact hours)", "NASM; ISSA", 1.0, 10.0, ""),
+    ("0.5 NASM CEUs", "ISSA", 0.0, 0.0, "the amount names NASM but the body column says 'ISSA'"),
+])
+def test_a_body_named_inside_the_amount_names_the_body(amount, approved, nasm, issa, rejected):
+    log = [["Trainer", "Date", "Course", "Amount", "Approved for"], ["Nina Patel", "2026-01-10", "c", amount, approved]]
+    st = _standing({"roster.csv": _ROSTER, "log.csv": log})
+    reasons = st.rejected["reason"].tolist()
+    assert [rejected in r for r in reasons] == ([True] if rejected else [])
+    assert (_earned(st, "nasm_cpt"), _earned(st, "issa_cpt")) == (pytest.approx(nasm), pytest.approx(issa))
+
+
+def test_a_unit_column_does_not_contradict_a_cell_that_states_credits_and_hours():
+    log = [["Trainer", "Date", "Amount", "Unit", "Approved for"],
+           ["Nina Patel", "2026-01-10", "1 CEU (10 hours)", "CEU", "ISSA"]]
+    st = _standing({"roster.csv": _ROSTER, "log.csv": log})
+    assert st.counts["rejected"] == 0 and _earned(st, "issa_cpt") == pytest.approx(10.0)
+
+
+@pytest.mark.parametrize(("credits", "earned", "rejected"), [
+    ("1.0 CEU (10 contact hours)", 1.0, False),  # 10 h = 1 NASM CEU
+    ("0.5 NASM CEUs", 0.5, False),
+    ("0.5 ACE CECs", None, True),  # ACE credits on a NASM row: which is it?
+])
+def test_a_flat_roster_amount_is_read_as_hours_and_checked_against_the_row_body(credits, earned, rejected):
+    st = _standing({"r.csv": [["Trainer", "Certification", "Expiration", "CEUs earned"],
+                              ["Ana Silva", "NASM CPT", "2027-01-31", credits]]})
+    assert st.counts["rejected"] == int(rejected)
+    if rejected:
+        assert "ACE credits but the certification is NASM's" in st.rejected["reason"].iloc[0]
+    else:
+        assert _earned(st, "nasm_cpt") == pytest.approx(earned)

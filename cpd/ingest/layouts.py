@@ -17,7 +17,7 @@ from ..text import fold, tidy
 from .context import Parts, Rows, SheetContext, Who, is_empty
 from .header import CredentialColumn, field_for, header_unit
 from .notes import Tally, quote
-from .values import Distinct, map_unique, parse_amounts, parse_dates, unit_kind
+from .values import AmountColumn, Distinct, map_unique, parse_amounts, parse_dates, prefer_hours, unit_kind
 
 # Date columns of a matrix that are not qualifications.
 _NOT_CREDENTIAL = re.compile(r"\b(date|dob|birth|born|hire|hired|start|started|joined|updated|modified|review|"
@@ -49,7 +49,7 @@ def read_certifications(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
         reject(cpr_iss.bad, label("cpr_issued"), rows.bad_dates("cpr_issued", cpr_iss))
     if cpr_exp is not None:
         reject(cpr_exp.bad, label("cpr_expires"), rows.bad_dates("cpr_expires", cpr_exp))
-    amounts = parse_amounts(rows.dist(cols["amount"])) if "amount" in cols else None
+    amounts, hours_used = _amounts(ctx, rows) if "amount" in cols else (None, {})
     if amounts is not None:
         reject(amounts.bad, label("amount"), amounts.why)
     ok = rows.ok
@@ -67,6 +67,9 @@ def read_certifications(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
         matched = matched.where(matched.notna(), map_unique(both, catalogue.match))
         cred_raw = cred_raw.where(is_empty(body) | is_empty(cred_raw) | map_unique(cred_raw, catalogue.match).notna(),
                                   body + " " + cred_raw)
+    if amounts is not None:  # "0.5 NASM CEUs" on an ACE row: which is it?
+        reject(*_amount_names_another_body(amounts, matched, label("amount"), catalogue))
+        ok = rows.ok
     is_cpr = map_unique(cred_raw, catalogue.is_cpr).astype(bool)
     head_unit = header_unit(ctx.header[cols["amount"]]) if "amount" in cols else None
     in_hours = (amounts.kinds.eq("hours") if amounts is not None else pd.Series(False, index=rows.index))
@@ -94,7 +97,8 @@ def read_certifications(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
         has = ok & (exp_v.notna() | iss_v.notna())
         source = label("cpr_expires") if cpr_exp is not None else label("cpr_issued")
         cpr_frames.append(_cards(ctx, rows, who, has, iss_v, exp_v, source))
-    return Parts(certs=certs[ok & ~certs["is_cpr"]].drop(columns="is_cpr"), cpr=pd.concat(cpr_frames))
+    return Parts(certs=certs[ok & ~certs["is_cpr"]].drop(columns="is_cpr"), cpr=pd.concat(cpr_frames),
+                 columns=hours_used)
 
 
 def read_matrix(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
@@ -191,7 +195,7 @@ def read_ce_log(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
     d = rows.dates("date")
     reject(d.bad, label("date"), rows.bad_dates("date", d))
     reject(d.values.isna() & ~d.bad, label("date"), "no activity date")
-    amounts = parse_amounts(rows.dist(cols["amount"]))
+    amounts, hours_used = _amounts(ctx, rows)
     reject(amounts.bad, label("amount"), amounts.why)
     reject(amounts.values.isna() & ~amounts.bad, label("amount"), "no amount")
     kind = amounts.kinds.copy()
@@ -203,7 +207,7 @@ def read_ce_log(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
         bad_unit = ~is_empty(raw_unit) & ukind.isna()
         reject(bad_unit, label("unit"), lambda idx: raw_unit[idx].map(
             lambda u: f"unit '{u}' is not one Recert knows (use hours, CEU, CEC or points)"))
-        has_unit = ~is_empty(raw_unit) & ukind.notna()
+        has_unit = ~is_empty(raw_unit) & ukind.notna() & ~amounts.both  # a cell giving both is read as hours
         conflict = has_unit & kind.notna() & kind.ne(ukind)
         reject(conflict, label("unit"), "the amount and the unit column disagree (hours vs credits)")
         kind = kind.where(~has_unit, ukind)
@@ -223,12 +227,16 @@ def read_ce_log(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
     body_col = label("approved_for") if "approved_for" in cols else label("credential")
     reject(unknown_only, body_col, lambda idx: bodies_raw[idx].map(
         lambda b: f"'{b}' is not a certifying body Recert knows, so these credits cannot be placed"))
+    row_bodies = named.spread(found)
+    if amounts.bodies.map(len).gt(0).any():  # "0.5 NASM CEUs": the amount names the body, as a Body column would
+        row_bodies, bodies_raw, disagree = _with_amount_bodies(row_bodies, bodies_raw, amounts.bodies)
+        reject(~is_empty(disagree), label("amount"), disagree)
     activities = pd.DataFrame({
         "file": ctx.file, "sheet": ctx.sheet, "row": rows.rownum, "local_id": who.local_id, "name": who.name,
         "date": d.values, "course": text("course"), "provider": text("provider"),
-        "amount": amounts.values, "unit_kind": kind, "unit_text": unit_text, "bodies": named.spread(found),
+        "amount": amounts.values, "unit_kind": kind, "unit_text": unit_text, "bodies": row_bodies,
         "bodies_text": bodies_raw, "unit_column": unit_col})
-    return Parts(activities=activities[rows.ok])
+    return Parts(activities=activities[rows.ok], columns=hours_used)
 
 
 READERS: dict[str, Callable[[SheetContext, Rows, Who], Parts]] = {
@@ -241,6 +249,70 @@ def _cards(ctx: SheetContext, rows: Rows, who: Who, has: pd.Series, issued: obje
     return pd.DataFrame({"file": ctx.file, "sheet": ctx.sheet, "row": rows.rownum[has], "local_id": who.local_id[has],
                          "name": who.name[has], "issued": issued[has] if isinstance(issued, pd.Series) else issued,
                          "expires": expires[has], "source": source})
+
+
+def _amounts(ctx: SheetContext, rows: Rows) -> tuple[AmountColumn, dict[str, str]]:
+    """The amount column, read with the bodies named inside it; beside a credits column, a column in hours
+    ("Credits (CEU)" | "Contact hours", as LMS exports give them) wins where it has a value (rule 5: hours
+    mean the same at every body). Also the hours column's header, when one was used (for the mapping)."""
+    i = ctx.cols["amount"]
+    amounts = parse_amounts(rows.dist(i), ctx.catalogue)
+    if header_unit(ctx.header[i]) == "hours":
+        return amounts, {}
+    used = set(ctx.guess.fields) | {c.index for c in ctx.guess.credential_columns}
+    j = next((j for j, h in enumerate(ctx.header) if j not in used and isinstance(h, str) and h.strip()
+              and field_for(h) == "amount" and header_unit(h) == "hours"), None)
+    if j is None:
+        return amounts, {}
+    hours = parse_amounts(rows.dist(j), ctx.catalogue)
+    rows.reject(hours.bad, tidy(ctx.header[j]), hours.why)
+    return prefer_hours(amounts, hours), {tidy(ctx.header[j]): "amount"}
+
+
+def _with_amount_bodies(row_bodies: pd.Series, bodies_text: pd.Series, in_amount: pd.Series
+                        ) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Bodies per CE row when the amount names some ("0.5 NASM CEUs"): those, if the Body / Approved-for
+    column names none or includes them; a reason where the two disagree. Returns (bodies, bodies as text,
+    reason or ""), worked per distinct pair."""
+    keys = np.empty(len(row_bodies), dtype=object)
+    keys[:] = list(zip(bodies_text.to_numpy(dtype=object), in_amount.to_numpy(dtype=object), strict=True))
+    codes, _ = pd.factorize(keys)
+    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
+    cols, texts, amts = (row_bodies.to_numpy(dtype=object)[first], bodies_text.to_numpy(dtype=object)[first],
+                         in_amount.to_numpy(dtype=object)[first])
+    out_bodies, out_text, why = [], [], []
+    for col, text, amt in zip(cols, texts, amts, strict=True):
+        if not amt or (col and set(amt) <= set(col)) or (not col and not text):
+            chosen = tuple(amt) or col
+            out_bodies.append(chosen)
+            out_text.append("; ".join(chosen) if amt else text)
+            why.append("")
+        else:
+            out_bodies.append(col)
+            out_text.append(text)
+            why.append(f"the amount names {' and '.join(amt)} but the body column says '{text}': correct one of them")
+
+    def spread(values: list) -> pd.Series:
+        held = np.empty(len(values), dtype=object)
+        held[:] = values
+        return pd.Series(held[codes], index=row_bodies.index, dtype=object)
+    return spread(out_bodies), spread(out_text), spread(why)
+
+
+def _amount_names_another_body(amounts: AmountColumn, matched: pd.Series, column: str,
+                               catalogue: Catalogue) -> tuple[pd.Series, str, pd.Series]:
+    """(rows, column, reason) for flat roster rows whose amount names a body other than the certification's
+    ("0.5 NASM CEUs" on an ACE row): the credits cannot be placed."""
+    names = amounts.bodies.map(len).gt(0)
+    why = pd.Series("", index=matched.index, dtype=object)
+    if names.any():
+        body = map_unique(matched, lambda c: catalogue[c].body if isinstance(c, str) and c in catalogue else "")
+        for idx in matched.index[names]:
+            amt = amounts.bodies[idx]
+            if body[idx] and body[idx] not in amt:
+                why[idx] = (f"the credits are {' and '.join(amt)} credits but the certification is "
+                            f"{body[idx]}'s: correct one of them")
+    return ~is_empty(why), column, why
 
 
 def bodies(text: str, catalogue: Catalogue) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -157,13 +158,29 @@ def parse_text_date(text: str) -> pd.Timestamp:
 
 
 # Units ------------------------------------------------------------------------------------------------------
+# Unit words as managers and LMSs write them, in the clubs' languages (French "heures", "UEC"; Spanish "horas").
 HOUR_WORDS = {"h", "hr", "hrs", "hour", "hours", "contact hour", "contact hours", "ce hour", "ce hours",
-              "clock hour", "clock hours", "education hours", "educational hours", "training hours", "ch"}
+              "clock hour", "clock hours", "education hours", "educational hours", "training hours", "ch",
+              "heure", "heures", "hre", "hres", "hora", "horas", "hs"}
 UNIT_WORDS = {"ceu", "ceus", "cec", "cecs", "credit", "credits", "ce credit", "ce credits", "point", "points",
               "pt", "pts", "cpd", "cpd point", "cpd points", "cpd pts", "unit", "units", "ce", "ce units",
-              "ce unit", "continuing education units", "continuing education credits"}
+              "ce unit", "continuing education units", "continuing education credits", "uec", "uecs", "ufc",
+              "credito", "creditos", "punto", "puntos", "unite", "unites"}
+_HOUR_WORD = {"h", "hr", "hrs", "hour", "hours", "heure", "heures", "hre", "hres", "hora", "horas", "hs"}
+_UNIT_WORD = {"ceu", "ceus", "cec", "cecs", "credit", "credits", "point", "points", "pts", "cpd", "unit", "units",
+              "uec", "uecs", "ufc", "credito", "creditos", "punto", "puntos", "unite", "unites"}
+# Words beside a unit that say nothing about its size or body: "1.0 IACET CEU (10 contact hours)".
+_UNIT_NOISE = {"contact", "clock", "ce", "continuing", "education", "educational", "training", "iacet", "approved",
+               "accredited", "earned", "awarded", "total", "or", "and", "of", "for", "by", "equals", "equal", "to",
+               "ie", "i", "e", "eg", "approx", "approximately", "about", "is", "are", "s", "de", "en", "du", "des",
+               "la", "le", "continue", "continua", "formation", "educacion", "x", "per", "course", "cours", "curso"}
+
+_UNIT_WORDS_ANY = _HOUR_WORD | _UNIT_WORD | _UNIT_NOISE
+_WORD = re.compile(r"[^\W\d_]+(?:'s)?")
 
 _AMOUNT = re.compile(r"^\s*([+-]?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][+-]?\d+)?)\s*([^\d].*)?$")
+# A number inside an amount cell that states several ("1.0 CEU (10 contact hours)", "0.5 CEUs / 5 hrs").
+_PIECE_NUMBER = re.compile(r"(?<![0-9A-Za-z.,])(\d+(?:[.,]\d+)?|[.,]\d+)")
 
 
 def unit_kind(text: object) -> str | None:
@@ -176,26 +193,130 @@ def unit_kind(text: object) -> str | None:
     if key in UNIT_WORDS:
         return "units"
     words = key.split()
-    if any(w in ("hour", "hours", "hrs", "hr") for w in words):
+    if any(w in ("hour", "hours", "hrs", "hr", "heures", "horas") for w in words):
         return "hours"
-    if any(w in ("ceu", "ceus", "cec", "cecs", "credit", "credits", "points", "point", "pts", "cpd") for w in words):
+    if any(w in ("ceu", "ceus", "cec", "cecs", "credit", "credits", "points", "point", "pts", "cpd", "uec", "uecs",
+                 "creditos") for w in words):
         return "units"
     return None
 
 
 @dataclass(frozen=True)
 class AmountColumn:
-    """Parsed amounts: value, unit kind written in the cell (or None), unit text, and which cells were bad."""
+    """Parsed amounts: value, unit kind written in the cell (or None), unit text, and which cells were bad.
+
+    A cell that states both credits and hours is read as its hours (``both`` marks it); a body named inside
+    the amount ("0.5 NASM CEUs") is in ``bodies`` (body codes, () when none), as a Body column would name it.
+    """
 
     values: pd.Series  # float
     kinds: pd.Series  # object: "hours" | "units" | None
     unit_text: pd.Series  # str as written ("" when none)
     bad: pd.Series  # bool: non-blank but not an amount
     why: pd.Series  # str: reason for bad cells
+    bodies: pd.Series | None = None  # object: tuple of body codes named in the cell
+    both: pd.Series | None = None  # bool: the cell stated credits and hours
 
 
-def _parse_amounts(values: pd.Series) -> AmountColumn:
-    """Numbers as numbers or text with units and decimal commas: 12, "12 hrs", "1.5 CEU", "0,5"."""
+@dataclass(frozen=True)
+class Amount:
+    """One amount cell's text, understood: value, unit kind, the unit as written, bodies named, or why not."""
+
+    value: float = float("nan")
+    kind: str | None = None
+    unit_text: str = ""
+    bodies: tuple[str, ...] = ()
+    both: bool = False
+    why: str = ""
+
+
+def _unknown_unit(unit: str) -> str:
+    return f"unit '{unit}' is not one Recert knows (use hours, CEU, CEC or points)"
+
+
+def _body_code(words: list[str], catalogue) -> str | None:
+    """The certifying body a few words name ("nasm", "american council on exercise", "nasm cpt")."""
+    if catalogue is None or not words:
+        return None
+    phrase = " ".join(words)
+    code = catalogue.body_of(phrase)
+    if code is None:
+        cid = catalogue.match(phrase)
+        code = catalogue[cid].body if cid else None
+    return code
+
+
+def parse_amount_text(text: str, catalogue=None) -> Amount:
+    """One amount written as text: "12 hrs", "1,5", "1.0 CEU (10 contact hours)", "0.5 CEUs / 5 hrs",
+    "2 CEC (6 hours)", "0.5 NASM CEUs", "NASM: 0.5 CEU".
+
+    A cell that states both credits and hours is read as its hours, which mean the same at every body; a
+    body named inside it names the body. Never raises: what cannot be read gets a reason.
+    """
+    t = " ".join(str(text).split())
+    # Thousands separators with a decimal part: "1.234,5" and "1,234.5" are 1234.5.
+    t = re.sub(r"^(\d{1,3}(?:\.\d{3})+),(\d+)", lambda m: m.group(1).replace(".", "") + "." + m.group(2), t)
+    t = re.sub(r"^(\d{1,3}(?:,\d{3})+)\.(\d+)", lambda m: m.group(1).replace(",", "") + "." + m.group(2), t)
+    simple = _AMOUNT.match(t)
+    if simple:
+        unit = (simple.group(2) or "").strip()
+        kind = unit_kind(unit) if unit else None
+        if not unit or (kind is not None and not any(ch.isdigit() for ch in unit)
+                        and set(fold(unit).split()) <= _UNIT_WORDS_ANY | {"pt"}):
+            try:
+                value = float(simple.group(1).replace(",", "."))
+            except ValueError:  # pragma: no cover - the pattern only lets numbers through
+                return Amount(why=f"'{t}' is not a number")
+            return _checked(Amount(value, kind, unit))
+    numbers = list(_PIECE_NUMBER.finditer(t))
+    if not numbers:
+        return Amount(why=f"'{t}' is not a number")
+    bodies: list[str] = []
+    hours: list[tuple[float, str]] = []
+    credits: list[tuple[float, str | None, str]] = []  # value, "units" or None (a bare number), unit as written
+    prefix = fold(t[:numbers[0].start()]).split()
+    for k, m in enumerate(numbers):
+        end = numbers[k + 1].start() if k + 1 < len(numbers) else len(t)
+        written = t[m.end():end]
+        words = fold(written).split()
+        if k == 0:
+            words = prefix + words
+        rest = [w for w in words if w not in _HOUR_WORD and w not in _UNIT_WORD and w not in _UNIT_NOISE]
+        if rest:
+            code = _body_code(rest, catalogue)
+            if code is None:
+                return Amount(why=_unknown_unit(" ".join(written.strip(" ()[]{}/|;,=+-:").split()) or t))
+            if code not in bodies:
+                bodies.append(code)
+        value = float(m.group(1).replace(",", "."))
+        shown = " ".join(w for w in _WORD.findall(written) if set(fold(w).split()) <= _UNIT_WORDS_ANY)
+        if any(w in _HOUR_WORD for w in words):
+            hours.append((value, shown))
+        else:
+            credits.append((value, "units" if any(w in _UNIT_WORD for w in words) else None, shown))
+    if hours:
+        if len({v for v, _ in hours}) > 1:
+            return Amount(why=f"'{t}' states {' and '.join(f'{v:g} hours' for v, _ in hours)}: give one amount")
+        both = any(kind == "units" for _, kind, _ in credits)
+        return _checked(Amount(hours[0][0], "hours", hours[0][1], tuple(bodies), both))
+    stated = [c for c in credits if c[1] is not None] or credits
+    if len({v for v, _, _ in stated}) > 1:
+        return Amount(why=f"'{t}' states {len(stated)} different amounts and no hours: give one amount, or hours")
+    value, kind, shown = stated[0]
+    return _checked(Amount(value, kind, shown, tuple(bodies)))
+
+
+def _checked(a: Amount) -> Amount:
+    if not np.isfinite(a.value):
+        return Amount(why="not a number")
+    if a.value < 0:
+        return Amount(why="a negative amount cannot be a credit")
+    return a
+
+
+def _parse_amounts(values: pd.Series, catalogue=None) -> AmountColumn:
+    """Numbers as numbers or text with units and decimal commas: 12, "12 hrs", "1.5 CEU", "0,5"; text that
+    states credits and hours is read as its hours (``parse_amount_text``)."""
     s = values.astype(object)
     blank = _is_blank(s)
     num_mask = s.map(lambda v: isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool))
@@ -203,37 +324,42 @@ def _parse_amounts(values: pd.Series) -> AmountColumn:
     kinds = pd.Series(None, index=s.index, dtype=object)
     unit_text = pd.Series("", index=s.index, dtype=object)
     why = pd.Series("", index=s.index, dtype=object)
+    bodies = np.empty(len(s), dtype=object)
+    bodies[:] = [()] * len(s)
+    both = np.zeros(len(s), dtype=bool)
     vals[num_mask] = pd.to_numeric(s[num_mask], errors="coerce").astype(float)
-    txt_mask = ~blank & ~num_mask
-    if txt_mask.any():
-        txt = s[txt_mask].astype(str).str.strip()
-        # Thousands separators with a decimal part: "1.234,5" and "1,234.5" are 1234.5.
-        txt = txt.str.replace(r"^(\d{1,3}(?:\.\d{3})+),(\d+)", lambda m: m.group(1).replace(".", "") + "." + m.group(2),
-                              regex=True)
-        txt = txt.str.replace(r"^(\d{1,3}(?:,\d{3})+)\.(\d+)", lambda m: m.group(1).replace(",", "") + "." + m.group(2),
-                              regex=True)
-        parts = txt.str.extract(_AMOUNT)
-        has = parts[0].notna()
-        numbers = pd.to_numeric(parts.loc[has, 0].str.replace(",", ".", regex=False), errors="coerce")
-        vals[numbers.index] = numbers.astype(float)
-        units = parts.loc[has, 1].fillna("").astype(str).str.strip()
-        unit_text[units.index] = units
-        k = units.map(lambda u: unit_kind(u) if u else None)
-        kinds[k.index] = k
-        unknown_unit = units.ne("") & k.isna()
-        for idx in units.index[unknown_unit]:
-            vals[idx] = np.nan
-            why[idx] = f"unit '{units[idx]}' is not one Recert knows (use hours, CEU, CEC or points)"
-        for idx in txt.index[~has]:
-            why[idx] = f"'{txt[idx]}' is not a number"
     negative = vals < 0
     why[negative] = "a negative amount cannot be a credit"
     vals[negative] = np.nan
-    not_finite = ~np.isfinite(vals) & vals.notna()
-    vals[not_finite] = np.nan
+    vals[~np.isfinite(vals) & vals.notna()] = np.nan
+    at = np.flatnonzero((~blank & ~num_mask).to_numpy())
+    if len(at):
+        parsed = [parse_amount_text(v, catalogue) for v in s.to_numpy(dtype=object)[at]]
+        vals.iloc[at] = [a.value for a in parsed]
+        kinds.iloc[at] = [a.kind for a in parsed]
+        unit_text.iloc[at] = [a.unit_text for a in parsed]
+        why.iloc[at] = [a.why for a in parsed]
+        bodies[at] = [a.bodies for a in parsed]
+        both[at] = [a.both for a in parsed]
     bad = ~blank & vals.isna()
     why[bad & why.eq("")] = "not a number"
-    return AmountColumn(values=vals, kinds=kinds, unit_text=unit_text, bad=bad, why=why)
+    return AmountColumn(values=vals, kinds=kinds, unit_text=unit_text, bad=bad, why=why,
+                        bodies=pd.Series(bodies, index=s.index, dtype=object), both=pd.Series(both, index=s.index))
+
+
+def prefer_hours(amounts: AmountColumn, hours: AmountColumn) -> AmountColumn:
+    """A credits column and a column in hours for the same rows ("Credits (CEU)" | "Contact hours", as LMS
+    exports give them): where the hours cell has a value it wins, as hours mean the same at every body
+    (standing.md rule 5); elsewhere the credits cell stands. A bad credits cell beside good hours is no loss."""
+    has = hours.values.notna()
+    none = pd.Series([()] * len(has), index=has.index, dtype=object)
+    return AmountColumn(
+        values=amounts.values.where(~has, hours.values), kinds=amounts.kinds.where(~has, "hours"),
+        unit_text=amounts.unit_text.where(~has, hours.unit_text.where(hours.unit_text.ne(""), "hours")),
+        bad=amounts.bad & ~has, why=amounts.why.where(~has, ""),
+        bodies=(amounts.bodies if amounts.bodies is not None else none).where(
+            ~has | (hours.bodies if hours.bodies is not None else none).map(len).eq(0), hours.bodies),
+        both=(amounts.both if amounts.both is not None else pd.Series(False, index=has.index)) | has)
 
 
 def _tidy_cell(v: object) -> str:
@@ -314,12 +440,87 @@ def parse_dates(values: pd.Series | Distinct, *, order: str = "auto", date1904: 
                       assumed=parsed.assumed)
 
 
-def parse_amounts(values: pd.Series | Distinct) -> AmountColumn:
-    """Numbers as numbers or text with units and decimal commas: 12, "12 hrs", "1.5 CEU", "0,5"."""
+# Training-matrix cells ----------------------------------------------------------------------------------------
+# A matrix cell holds an expiry date, often with words around it, or a word instead of one (inputs.md).
+EXPIRY_DATE, EXPIRED, NOT_HELD, NOT_YET, NO_CELL, NOT_READ = "date", "expired", "not_held", "not_yet", "", "bad"
+_NOT_HELD = re.compile(r"(?:n ?/ ?a|n\.a\.?|na|[-‐‑‒–—―_.]+|none|no|nil|not held|not applicable|not required|"
+                       r"sans objet|s ?/ ?o|ninguno|ninguna|no aplica|aucun|aucune|non)[.!]*")
+_NOT_YET = re.compile(r"(?:pending|booked|in progress|scheduled|enrolled|in training|awaiting\b.*|waiting\b.*|"
+                      r"planned|registered for\b.*|en cours|en attente|inscrit|inscrite|en curso|pendiente|"
+                      r"reservado|programado)[.!]*|(?:pending|booked|scheduled|enrolled|planned)\b.*")
+_EXPIRED = re.compile(r"(?:expired|lapsed|out of date|overdue|expire|expiree|vencido|vencida|caducado|caducada|"
+                      r"perime|perimee)[.!]*")
+_EXPIRY_PREFIX = re.compile(r"^(?:exp(?:ires|iry|iration|ired|iring|\.)?|valid (?:to|until|till|thru|through)|"
+                            r"good (?:to|until|till|thru|through)|until|due|renew(?:al)?(?: by| due)?|"
+                            r"expires? (?:on|le)|vence(?: el)?|vencimiento|valide? jusqu'?(?:au|a)|"
+                            r"valido hasta|vigente hasta|hasta|jusqu'?(?:au|a))\s*[:.\-]?\s*(?=\d)")
+_MONTH_SHORT_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{2})$")
+
+
+@dataclass(frozen=True)
+class ExpiryColumn(DateColumn):
+    """A training-matrix column: dates (``values``, ``bad``, ``order`` as for any date column) and what each
+    cell says: an expiry date, "expired" with no date (held, expiry unknown), not held ("N/A", "-", "none",
+    "no"), not held yet ("pending", "booked", "in progress"), blank, or text that is none of these (``bad``).
+    """
+
+    state: pd.Series | None = None  # object: EXPIRY_DATE | EXPIRED | NOT_HELD | NOT_YET | NO_CELL | NOT_READ
+    said: pd.Series | None = None  # str: the cell's words for EXPIRED / NOT_YET cells, as written ("booked")
+
+
+def _plain(text: str) -> str:
+    """Lower case, accents off, spaces folded: how the words of a matrix cell are compared."""
+    s = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(ch for ch in s if not unicodedata.combining(ch)).lower().split())
+
+
+def expiry_cell(value: object) -> tuple[str, object]:
+    """(what a matrix cell says, the value to read as a date): "Exp 03/2027" -> (date, "03/2027"),
+    "exp. 3/27" -> (date, "03/2027"), "valid to 31/03/2027" -> (date, "31/03/2027"), "expired" -> (EXPIRED,
+    None), "N/A" -> (NOT_HELD, None), "booked" -> (NOT_YET, None); dates and numbers are passed on as they are."""
+    if not isinstance(value, str):
+        return (NO_CELL, None) if _is_blank(pd.Series([value], dtype=object)).iloc[0] else (EXPIRY_DATE, value)
+    t = _plain(value)
+    if not t:
+        return NO_CELL, None
+    if _NOT_HELD.fullmatch(t):
+        return NOT_HELD, None
+    if _NOT_YET.fullmatch(t):
+        return NOT_YET, None
+    if _EXPIRED.fullmatch(t):
+        return EXPIRED, None
+    rest = _EXPIRY_PREFIX.sub("", t, count=1)
+    if rest != t:
+        short = _MONTH_SHORT_YEAR.match(rest)  # "exp. 3/27": a card's month and year
+        if short and 1 <= int(short.group(1)) <= 12:
+            rest = f"{int(short.group(1)):02d}/20{short.group(2)}"
+        return EXPIRY_DATE, rest
+    return EXPIRY_DATE, value
+
+
+def parse_expiry_cells(values: pd.Series | Distinct, *, order: str = "auto", date1904: bool = False) -> ExpiryColumn:
+    """A training-matrix column, each distinct cell read once (``expiry_cell``); the dates' day/month order is
+    decided for the whole column, as for any date column."""
     d = Distinct.of(values)
-    a = _parse_amounts(d.uniques)
+    read = [expiry_cell(v) for v in d.uniques]
+    states = pd.Series([k for k, _ in read], dtype=object)
+    parsed = _parse_dates(pd.Series([v for _, v in read], dtype=object), order=order, date1904=date1904)
+    bad = parsed.bad.to_numpy() & (states.to_numpy() == EXPIRY_DATE)
+    states[bad] = NOT_READ
+    said = pd.Series([" ".join(str(v).split()) if k in (EXPIRED, NOT_YET) else "" for (k, _), v in
+                      zip(read, d.uniques, strict=True)], dtype=object)
+    return ExpiryColumn(values=d.spread(parsed.values), bad=d.spread(pd.Series(bad)), order=parsed.order,
+                        assumed=parsed.assumed, state=d.spread(states), said=d.spread(said))
+
+
+def parse_amounts(values: pd.Series | Distinct, catalogue=None) -> AmountColumn:
+    """Numbers as numbers or text with units and decimal commas: 12, "12 hrs", "1.5 CEU", "0,5"; a cell that
+    states credits and hours is read as its hours; with a ``catalogue``, a body named inside it is found."""
+    d = Distinct.of(values)
+    a = _parse_amounts(d.uniques, catalogue)
     return AmountColumn(values=d.spread(a.values), kinds=d.spread(a.kinds), unit_text=d.spread(a.unit_text),
-                        bad=d.spread(a.bad), why=d.spread(a.why))
+                        bad=d.spread(a.bad), why=d.spread(a.why), bodies=d.spread(a.bodies),
+                        both=d.spread(a.both).astype(bool))
 
 
 def text_column(values: pd.Series | Distinct) -> pd.Series:
