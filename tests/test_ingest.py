@@ -690,3 +690,20 @@ def test_the_ascii_shortcut_folds_names_exactly_as_fold_does(text):
     from cpd.text import fold
 
     assert fast_fold(text) == fold(text)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Ana", "Bo", "Cy"]), st.sampled_from(["NASM CPT", "ACE GFI", "Zumba"]),
+                          st.sampled_from(["2027-01-01", "2027-06-01", "2028-01-01"])), min_size=1, max_size=25))
+def test_a_certification_listed_more_than_once_keeps_its_latest_expiry_the_last_listed_of_equals(listed):
+    r = roster({"c.csv": csv_bytes([["Trainer", "Certification", "Expires"], *map(list, listed)])})
+    expected: dict[tuple[str, str], int] = {}
+    for i, (who, cred, exp) in enumerate(listed):
+        best = expected.get((who, cred))
+        if best is None or exp >= listed[best][2]:
+            expected[(who, cred)] = i
+    assert sorted(r.certifications["row"]) == sorted(i + 2 for i in expected.values())
+    assert r.certifications["row"].is_monotonic_increasing  # still in the files' order
+    told = [w for w in r.warnings if "listed" in w]
+    twice = [k for k in expected if sum(1 for who, cred, _ in listed if (who, cred) == k) > 1]
+    assert len(told) == min(len(twice), 5) + (len(twice) > 5)

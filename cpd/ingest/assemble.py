@@ -220,13 +220,18 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
     certs = attach([(i, r.certs) for i, r in enumerate(used)], CERTIFICATION_COLUMNS)
     if len(certs):
         certs["cert_key"] = (certs["_rid"].astype(str) + "|" + certs["credential"].astype(str)).astype(object)
-        # The same certification listed twice (two files, or twice in one): keep the later expiry.
-        certs = certs.sort_values(["trainer_id", "credential", "expires"], kind="stable")
-        dup = certs.duplicated(["trainer_id", "credential"], keep="last")
-        if dup.any():
-            warnings.extend(_listed_twice(certs, trainers_out))
-            certs = certs[~dup]
-        certs = certs.sort_index()
+        # The same certification listed twice (two files, or twice in one): keep the later expiry (the last
+        # listed among equal expiries). Integer codes and numpy, not a sort and groupby over object columns.
+        group = _codes(certs, ("trainer_id", "credential"))
+        sizes = np.bincount(group)
+        if (sizes > 1).any():
+            warnings.extend(_listed_twice(certs, group, sizes, trainers_out))
+            expires = certs["expires"].to_numpy(dtype="datetime64[ns]").view("int64")
+            expires = np.where(expires == np.iinfo(np.int64).min, np.iinfo(np.int64).max, expires)  # NaT last
+            order = np.lexsort((expires, group))  # stable: by group, then expiry, then as listed
+            later = np.zeros(len(certs), dtype=bool)
+            later[order[:-1]] = group[order[1:]] == group[order[:-1]]  # another row of its group comes after
+            certs = certs[~later]
     certs = certs.reindex(columns=CERTIFICATION_COLUMNS)
     cpr = attach([(i, r.cpr) for i, r in enumerate(used)], CPR_COLUMNS).reindex(columns=CPR_COLUMNS)
     acts = attach([(i, r.activities) for i, r in enumerate(used)], ACTIVITY_COLUMNS)
@@ -256,28 +261,38 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
                   unreadable=unreadable, ce_logged=ce_logged)
 
 
-def _listed_twice(certs: pd.DataFrame, trainers: pd.DataFrame) -> list[str]:
+def _codes(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    """One integer per distinct combination of ``columns``, numbered in order of first appearance."""
+    code = np.zeros(len(frame), dtype=np.int64)
+    for col in columns:
+        c, u = pd.factorize(frame[col].to_numpy(dtype=object), use_na_sentinel=False)
+        code, _ = pd.factorize(code * (len(u) + 1) + c)  # re-coded each time, so it never overflows
+    return code
+
+
+def _listed_twice(certs: pd.DataFrame, group: np.ndarray, sizes: np.ndarray, trainers: pd.DataFrame) -> list[str]:
     """One sentence per certification listed more than once, for the first few; a count for the rest.
 
-    The examples are the first in the files' order (``certs``' index); only they are iterated.
+    ``group`` numbers (trainer, credential) in the files' order, so the first groups listed more than once are
+    the first a manager meets; only they are looked at.
     """
     names = trainers.set_index("trainer_id")["trainer"]
-    listed = certs[certs.duplicated(["trainer_id", "credential"], keep=False)]
-    group = listed.groupby(["trainer_id", "credential"], sort=False).ngroup().to_numpy()
-    first = pd.Series(listed.index.to_numpy()).groupby(group).min()
-    shown = listed[np.isin(group, first.nsmallest(EXAMPLES_KEPT).index.to_numpy())].sort_index(kind="stable")
+    repeated = np.flatnonzero(sizes > 1)
+    tids, creds = certs["trainer_id"].to_numpy(dtype=object), certs["credential_name"].to_numpy(dtype=object)
+    files, sheets, rows = (certs[c].to_numpy(dtype=object) for c in ("file", "sheet", "row"))
 
     def sentences():
-        for (tid, _cred), grp in shown.groupby(["trainer_id", "credential"], sort=False):
-            where = [f"{f} {s} row {r}".replace("  ", " ") for f, s, r in
-                     zip(grp["file"][:EXAMPLES_KEPT], grp["sheet"], grp["row"], strict=False)]
-            if len(grp) > EXAMPLES_KEPT:
-                where.append(f"and {len(grp) - EXAMPLES_KEPT:,} more rows")
-            yield (f"{names.get(tid, tid)}'s {grp['credential_name'].iloc[0]} is listed {len(grp):,} times "
-                   f"({'; '.join(where)}): the latest expiry was used.")
+        for g in repeated[:EXAMPLES_KEPT]:
+            at = np.flatnonzero(group == g)
+            where = [f"{files[i]} {sheets[i]} row {rows[i]}".replace("  ", " ") for i in at[:EXAMPLES_KEPT]]
+            if len(at) > EXAMPLES_KEPT:
+                where.append(f"and {len(at) - EXAMPLES_KEPT:,} more rows")
+            tid = tids[at[0]]
+            yield (f"{names.get(tid, tid)}'s {creds[at[0]]} is listed {len(at):,} times ({'; '.join(where)}): the "
+                   "latest expiry was used.")
 
     tally = Tally(" listed more than once: for each, the latest expiry was used")
-    tally.add(int(group.max()) + 1, sentences())
+    tally.add(len(repeated), sentences())
     return tally.lines()
 
 
