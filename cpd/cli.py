@@ -101,7 +101,9 @@ def table(st: Standing, *, width: int | None = None) -> str:
             f"{r.earned:g}/{r.required:g} {r.unit}")
         cpr = "—" if r.cpr_current is None or r.cpr_current is pd.NA else ("ok" if r.cpr_current else "MISSING")
         rows.append([_clean(x) for x in (STATUS_LABELS.get(r.status, r.status), r.trainer, r.club,
-                     r.credential_name or r.credential, r.expires.date().isoformat(), r.days_left, credits, cpr,
+                     r.credential_name or r.credential,
+                     r.expires.date().isoformat() if pd.notna(r.expires) else "no date",  # marked expired, no date
+                     "" if pd.isna(r.days_left) else r.days_left, credits, cpr,
                      "; ".join(r.reasons))])
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(heads[:-1])]
     fixed = sum(widths) + 2 * len(widths)

@@ -159,6 +159,13 @@ def _dates(col: pd.Series) -> list[str | None]:
     return d.dt.strftime("%Y-%m-%d").astype(object).where(d.notna(), None).tolist()
 
 
+def _days(col: pd.Series) -> list[int | None]:
+    """Whole days; None where unknown (a certification the file marks expired without a date)."""
+    if col.dtype == "int64":
+        return col.tolist()
+    return [None if pd.isna(v) else int(v) for v in col.tolist()]
+
+
 def _bools(col: pd.Series) -> list[bool | None]:
     b = col.astype("boolean")
     return b.astype(object).where(b.notna(), None).tolist()
@@ -173,7 +180,7 @@ def _standing_columns(st: Standing) -> dict[str, list[Any]]:
     s = st.standings
     cols = (_texts(s["trainer"]), _texts(s["trainer_id"]), _texts(s["club"]), _texts(s["credential"]),
             _texts(s["credential_name"]), _dates(s["expires"]), _numbers(s["required"]), _numbers(s["earned"]),
-            _numbers(s["remaining"]), _texts(s["unit"].replace("", None)), s["days_left"].astype(int).tolist(),
+            _numbers(s["remaining"]), _texts(s["unit"].replace("", None)), _days(s["days_left"]),
             _bools(s["cpr_current"]), _texts(s["status"]), s["reasons"].tolist())
     return dict(zip(_STANDING_KEYS, cols, strict=True))
 

@@ -216,7 +216,10 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
     c["earned"] = earned.where(credit_info)
     c["required"] = c["required"].where(c["known"])
     c["remaining"] = (c["required"] - c["earned"]).clip(lower=0).round(6)
-    c["days_left"] = (c["expires"] - T).dt.days.astype("int64")
+    # A training-matrix cell that says "expired" and gives no date: held and expired, expiry unknown (inputs.md).
+    # Its expires and days_left stay empty (nullable days only then); it is expired whatever the as-of date.
+    no_date = c["expires"].isna()
+    c["days_left"] = (c["expires"] - T).dt.days.astype("Int64" if no_date.any() else "int64")
     span = (c["expires"] - c["cycle_start"]).dt.days
     c["elapsed"] = ((T - c["cycle_start"]).dt.days / span.where(span > 0)).clip(0, 1)
     c["progress"] = (c["earned"] / c["required"].where(c["required"] > 0)).clip(0, 1)
@@ -230,12 +233,13 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
     met = credit_info & (c["earned"] >= c["required"]) & cpr_ok
     ratio = c["earned"] / c["required"].where(c["required"] > 0)
     behind = credit_info & (ratio < c["elapsed"] - 0.25)
-    conds = [grace_end < T, c["expires"] < T, met, c["days_left"] <= window, behind]
+    conds = [no_date | (grace_end < T), c["expires"] < T, met, c["days_left"].fillna(0) <= window, behind]
     c["status"] = np.select(conds, ["expired", "grace", "met", "at_risk", "behind"], default="on_track")
     c.loc[~credit_info & c["status"].isin(["met", "behind"]), "status"] = "on_track"
 
     c["reasons"] = _reasons(c, credit_info, uncountable, T, window)
-    c["urgency"] = c["status"].map(STATUS_RANK).astype(int) * 100_000 + c["days_left"].clip(-99_999, 99_999)
+    c["urgency"] = (c["status"].map(STATUS_RANK).astype(int) * 100_000
+                    + c["days_left"].clip(-99_999, 99_999).fillna(-99_999).astype("int64"))
 
     people = roster.trainers.set_index("trainer_id")
     c["trainer"] = c["trainer_id"].map(people["trainer"])
@@ -287,7 +291,9 @@ def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T:
             r.append(f"{name} has no credit requirement in the rules: expiry tracked")
         elif not info:
             r.append("credits not recorded")
-        if status == "expired":
+        if status == "expired" and not E:
+            r.append("expired (the file says so and gives no date): not valid to work; the trainer must re-certify")
+        elif status == "expired":
             r.append(f"expired on {E}" + (f"; the grace period ended on {grace_end}" if g else "")
                      + ": not valid to work; the trainer must re-certify")
         elif status == "grace":

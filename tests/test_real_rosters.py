@@ -106,7 +106,6 @@ SPANISH = "Spanish headers (Nombre, Apellido, Sede, Fecha de vencimiento, RCP ve
 LEARNER = "'Learner' is not a trainer header, so the LMS export is skipped"
 LMS_AMOUNTS = LEARNER + "; '1.0 CEU (10 contact hours)' is read as 1 hour and a body inside the amount is ignored"
 LMS_COLUMNS = LEARNER + "; a CEU column beside a contact-hours column is not read as hours (rule 5)"
-MATRIX_WORDS = "matrix cells with words ('Exp 03/2027', 'valid to ..', 'exp. 3/27', 'expired', N/A, pending) are misread"
 TWO_ROW = "two-row headers (a merged group over Name | Number | Expires) are not read"
 CPR_NAMED = "CPR/AED columns named after the card ('Red Cross CPR exp', 'AHA BLS expiry', ..) are not read as CPR"
 BODY_HEADERS = "'Accrediting body' and 'Certifying organisation' are not read as the body column"
@@ -280,9 +279,6 @@ CASES: tuple[Case, ...] = (
         trainer_count=5,
         quiet=("'N/A'", "'n/a'", "'-'", "'none'", "'pending'", "'booked'", "'in progress'", "'Exp 03/2027'",
                "'exp. 3/27'", "'valid to 31/03/2027'", "'expired'"),
-        xfail=dict.fromkeys(("set", "trainers", "quiet", "cert:Ana Silva/nasm_cpt", "cert:Ana Silva/Zumba Instructor",
-                             "why:Ana Silva/Zumba Instructor", "cert:Ben Ortiz/nasm_cpt", "why:Ben Ortiz/nasm_cpt",
-                             "cert:Ben Ortiz/ace_gfi", "why:Ben Ortiz/ace_gfi"), MATRIX_WORDS),
     ),
     Case(
         "two_row_header_with_merged_certification_and_cpr_groups",
@@ -676,7 +672,6 @@ def test_a_ce_log_file_gives_the_same_standing_as_the_same_log_as_a_sheet() -> N
         (t["trainer"], t["compliant"], t["status"]) for t in separate["trainers"]]
 
 
-@pytest.mark.xfail(reason=f"issue 11: {MATRIX_WORDS}", strict=True)
 def test_not_held_yet_cells_give_at_most_one_note_per_trainer() -> None:
     """inputs.md: "pending", "booked", "in progress" make one note on that trainer, not a warning per cell."""
     texts = list(map(_text, outcome("training_matrix_with_words_in_its_cells")["warnings"]))

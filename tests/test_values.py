@@ -13,8 +13,20 @@ from hypothesis import strategies as st
 
 from cpd import Source, analyse
 from cpd.catalogue import load_catalogue
+from cpd.cli import table as cli_table
+from cpd.export import to_json_dict
 from cpd.ingest.assemble import first_last
-from cpd.ingest.values import parse_amount_text, parse_amounts
+from cpd.ingest.values import (
+    EXPIRED,
+    EXPIRY_DATE,
+    NO_CELL,
+    NOT_HELD,
+    NOT_READ,
+    NOT_YET,
+    parse_amount_text,
+    parse_amounts,
+    parse_expiry_cells,
+)
 from tests.helpers import csv_bytes
 
 CAT = load_catalogue()
@@ -40,6 +52,7 @@ def test_last_first_names_read_as_first_last(written, shown):
 @pytest.mark.parametrize("written", [
     "Smith, Jr.", "Smith, III", "Ana Silva, CPT", "Ana Silva, PhD", "Acme Fitness, Inc.", "Peak Gym, LLC",
     "Fitness Co GmbH, Berlin", "Silva, ", ", Ana", "A, B, C", "Unit 4, Block 2", "Silva, Ana, Maria",
+    '=HYPERLINK("http://x","y")', "<img src=x onerror=alert(1)>, a", "Silva, Ana (PT)",
 ])
 def test_commas_that_are_not_last_first_keep_the_name_as_written(written):
     assert first_last(written) == written
@@ -204,3 +217,96 @@ def test_a_flat_roster_amount_is_read_as_hours_and_checked_against_the_row_body(
         assert "ACE credits but the certification is NASM's" in st.rejected["reason"].iloc[0]
     else:
         assert _earned(st, "nasm_cpt") == pytest.approx(earned)
+
+
+# Training-matrix cells (inputs.md) ---------------------------------------------------------------------------
+@pytest.mark.parametrize(("cell", "state", "expires"), [
+    ("Exp 03/2027", EXPIRY_DATE, "2027-03-31"),  # month and year: valid through the end of that month
+    ("exp. 3/27", EXPIRY_DATE, "2027-03-31"),
+    ("Expires: 2027-05-31", EXPIRY_DATE, "2027-05-31"),
+    ("valid to 31/03/2027", EXPIRY_DATE, "2027-03-31"),
+    ("Valid until 15-Mar-27", EXPIRY_DATE, "2027-03-15"),
+    ("vence 30/11/2026", EXPIRY_DATE, "2026-11-30"),
+    ("valide jusqu'au 30/11/2026", EXPIRY_DATE, "2026-11-30"),
+    ("Mar 2027", EXPIRY_DATE, "2027-03-31"),
+    ("expired", EXPIRED, None), ("Expired!", EXPIRED, None), ("lapsed", EXPIRED, None), ("vencido", EXPIRED, None),
+    ("N/A", NOT_HELD, None), ("n/a", NOT_HELD, None), ("-", NOT_HELD, None), ("—", NOT_HELD, None),
+    ("none", NOT_HELD, None), ("no", NOT_HELD, None), ("NA", NOT_HELD, None), ("not held", NOT_HELD, None),
+    ("pending", NOT_YET, None), ("Booked", NOT_YET, None), ("in progress", NOT_YET, None),
+    ("booked for 12 June", NOT_YET, None), ("en cours", NOT_YET, None), ("pendiente", NOT_YET, None),
+    ("new starter", NOT_READ, None), ("yes", NOT_READ, None), ("3/27", NOT_READ, None),
+    ("", NO_CELL, None), (None, NO_CELL, None),
+])
+def test_matrix_cells_with_words_say_what_they_mean(cell, state, expires):
+    parsed = parse_expiry_cells(pd.Series([cell], dtype=object))
+    assert parsed.state.iloc[0] == state
+    assert parsed.bad.iloc[0] == (state == NOT_READ)
+    got = parsed.values.iloc[0]
+    assert (None if pd.isna(got) else got.strftime("%Y-%m-%d")) == expires
+
+
+def test_words_around_matrix_dates_share_the_column_date_order():
+    parsed = parse_expiry_cells(pd.Series(["valid to 31/03/2027", "Exp 04/05/2027", "-"], dtype=object))
+    assert parsed.order == "dmy"
+    assert parsed.values.iloc[1] == pd.Timestamp("2027-05-04")
+
+
+def _matrix(rows: list[list[object]], as_of: date = AS_OF):
+    header = ["Name", "Club", "NASM CPT", "ACE GFI", "Zumba Instructor", "CPR/AED", "Notes"]
+    return analyse([Source("m.csv", csv_bytes([header, *rows]))], as_of=as_of)
+
+
+def test_a_matrix_with_words_in_its_cells_reads_every_column_and_warns_about_none_of_the_words():
+    st = _matrix([["Ana Silva", "East", "2026-08-20", "N/A", "Exp 03/2027", "valid to 31/03/2027", ""],
+                  ["Ben Ortiz", "East", "expired", "exp. 3/27", "", "-", ""],
+                  ["Eva Novak", "East", "n/a", "2026-03-15", "none", "no", ""]])
+    got = {(r.trainer, r.credential): (r.status, None if pd.isna(r.expires) else r.expires.strftime("%Y-%m-%d"))
+           for r in st.standings.itertuples()}
+    assert got == {("Ana Silva", "nasm_cpt"): ("at_risk", "2026-08-20"),
+                   ("Ana Silva", "Zumba Instructor"): ("on_track", "2027-03-31"),
+                   ("Ben Ortiz", "nasm_cpt"): ("expired", None), ("Ben Ortiz", "ace_gfi"): ("on_track", "2027-03-31"),
+                   ("Eva Novak", "ace_gfi"): ("grace", "2026-03-15")}
+    assert st.counts == {"rows_read": 3, "accepted": 3, "rejected": 0, "blank": 0}
+    assert st.warnings == ()  # no word is warned about; the empty Notes column is not in use
+    cards = st.cpr_cards.set_index("trainer")["expires"]
+    assert list(cards.index) == ["Ana Silva"] and cards.iloc[0] == pd.Timestamp("2027-03-31")
+
+
+@pytest.mark.parametrize("as_of", [date(2020, 1, 1), AS_OF, date(2199, 1, 1)])
+def test_expired_with_no_date_is_expired_at_any_as_of_with_that_reason_and_no_made_up_date(as_of):
+    st = _matrix([["Ben Ortiz", "East", "expired", "", "", "", ""]], as_of=as_of)
+    [row] = st.standings.itertuples()
+    assert (row.status, pd.isna(row.expires), pd.isna(row.days_left)) == ("expired", True, True)
+    assert any("gives no date" in r for r in row.reasons)
+    trainer = st.trainers.iloc[0]
+    assert (trainer["compliant"], trainer["status"]) == (False, "expired")
+    doc = to_json_dict(st)
+    assert (doc["standings"][0]["expires"], doc["standings"][0]["days_left"]) == (None, None)
+    assert "no date" in cli_table(st)
+
+
+def test_not_held_yet_cells_give_one_note_per_trainer_and_no_certification():
+    st = _matrix([["Chloe Martin", "East", "pending", "booked", "in progress", "none", "new starter"],
+                  ["Dev Rao", "East", "2027-01-31", "in progress", "2027-02-28", "2027-01-31", ""]])
+    notes = [w for w in st.warnings if "yet" in w]
+    assert len(notes) == 2
+    assert "Chloe Martin does not hold NASM CPT (pending), ACE GFI (booked) and Zumba Instructor (in progress)" \
+        in notes[0] and "row 2" in notes[0]
+    assert "Dev Rao does not hold ACE GFI (in progress) yet" in notes[1]
+    assert dict(zip(st.trainers["trainer"], st.trainers["status"], strict=True))["Chloe Martin"] == "missing"
+    assert sorted(st.standings["credential"]) == ["Zumba Instructor", "nasm_cpt"]
+
+
+def test_a_matrix_column_is_never_dropped_for_its_words_and_an_unused_one_is_listed_with_the_reason():
+    st = _matrix([["Ana Silva", "East", "2027-01-31", "", "Exp 03/2027", "", "new starter"],
+                  ["Ben Ortiz", "East", "2027-01-31", "", "pending", "", "moved from West"],
+                  ["Eva Novak", "East", "2027-01-31", "", "N/A", "", ""]])
+    assert "Zumba Instructor" in set(st.standings["credential"])
+    [line] = [w for w in st.warnings if "not read as a certification" in w]
+    assert "'Notes' (its values are not expiry dates, e.g. 'new starter')" in line
+
+
+def test_many_not_held_yet_trainers_give_five_notes_and_a_count():
+    st = _matrix([[f"T{i} Person", "East", "booked", "", "", "", ""] for i in range(40)])
+    notes = [w for w in st.warnings if "yet" in w or "more like" in w]
+    assert len(notes) == 6 and "35 more like these" in notes[-1]

@@ -8,6 +8,7 @@ then through any file where that id is unambiguous; otherwise they are rejected,
 from __future__ import annotations
 
 import hashlib
+import re
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,8 @@ _NOT_A_FIRST_NAME = frozenset({
     "company", "gmbh", "ag", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "plc", "pty", "pte", "kg", "cv",
     "group", "club", "gym", "fitness", "studio", "studios", "centre", "center", "team", "staff"})
 _SUFFIXES = frozenset({"jr", "jnr", "sr", "snr", "ii", "iii", "iv", "v", "vi"})
+# A part of a person's name: letters (any script), with spaces, apostrophes, hyphens and dots between them.
+_NAME_PART = re.compile(r"[^\W\d_](?:[^\W\d_]|[ '\u2019.\-])*")
 
 
 def first_last(name: object) -> str:
@@ -74,7 +77,7 @@ def first_last(name: object) -> str:
         return text
     if set(first_words) & _NOT_A_FIRST_NAME or set(last_words) & {"inc", "llc", "ltd", "gmbh", "corp"}:
         return text
-    if any(ch.isdigit() for ch in text):
+    if not (_NAME_PART.fullmatch(first) and _NAME_PART.fullmatch(last)):  # '=HYPERLINK("a","b")' is no name
         return text
     return f"{first} {last}{suffix}"
 

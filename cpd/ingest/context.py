@@ -173,8 +173,10 @@ class Rows:
         i = self.ctx.cols.get(field_name)
         return self.empty() if i is None else text_column(self.dist(i))
 
-    def dates(self, field_name: str, idx: int | None = None, head: str | None = None) -> DateColumn:
-        """A date column parsed once, its day/month order decided from its own values (noted for the mapping)."""
+    def dates(self, field_name: str, idx: int | None = None, head: str | None = None,
+              parse: Callable[..., DateColumn] = parse_dates) -> DateColumn:
+        """A date column parsed once, its day/month order decided from its own values (noted for the mapping);
+        ``parse`` reads the cells (a training matrix's, with words around its dates, use parse_expiry_cells)."""
         ctx = self.ctx
         i = ctx.cols.get(field_name) if idx is None else idx
         values = self.frame[i] if i is not None else self.empty()
@@ -185,9 +187,9 @@ class Rows:
             order = hint
         date1904 = ctx.grid.date1904
         if i is not None and not (self.fate.eq(BLANK).to_numpy() & ~self.blank[:, i]).any():  # no total row here
-            parsed = parse_dates(self.dist(i), order=order, date1904=date1904)
+            parsed = parse(self.dist(i), order=order, date1904=date1904)
         else:
-            parsed = parse_dates(values.where(self.fate.ne(BLANK), ""), order=order, date1904=date1904)
+            parsed = parse(values.where(self.fate.ne(BLANK), ""), order=order, date1904=date1904)
         if parsed.order:
             self.date_orders[h] = parsed.order + (" (assumed)" if parsed.assumed else "")
             if parsed.assumed:

@@ -17,7 +17,18 @@ from ..text import fold, tidy
 from .context import Parts, Rows, SheetContext, Who, is_empty
 from .header import CredentialColumn, field_for, header_unit
 from .notes import Tally, quote
-from .values import AmountColumn, Distinct, map_unique, parse_amounts, parse_dates, prefer_hours, unit_kind
+from .values import (
+    EXPIRED,
+    EXPIRY_DATE,
+    NOT_YET,
+    AmountColumn,
+    Distinct,
+    map_unique,
+    parse_amounts,
+    parse_expiry_cells,
+    prefer_hours,
+    unit_kind,
+)
 
 # Date columns of a matrix that are not qualifications.
 _NOT_CREDENTIAL = re.compile(r"\b(date|dob|birth|born|hire|hired|start|started|joined|updated|modified|review|"
@@ -103,17 +114,25 @@ def read_certifications(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
 
 def read_matrix(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
     """One row per trainer, one column per credential whose cells are expiry dates (credits columns beside)."""
-    cred_cols, credit_cols, columns = _matrix_columns(ctx, rows)
+    cred_cols, credit_cols, columns, unused = _matrix_columns(ctx, rows)
     where, reject = ctx.where, rows.reject
     any_value = pd.Series(False, index=rows.index)
     cert_frames, cpr_frames = [], []
     not_dates = Tally(f" in {where}: those certifications were not read either")
     reject(who.missing & ~rows.row_blank, who.column, NO_PERSON)
     ok = rows.ok
+    not_yet: dict[int, list[str]] = {}  # row position -> "NASM CPT (pending)", ...: one note per trainer
     for cc in cred_cols:
-        parsed = rows.dates("", idx=cc.index, head=tidy(cc.header))
+        # Words in the cells (inputs.md): "Exp 03/2027" is a date, "expired" is held with no date, "N/A" and
+        # "-" are not held, "pending" / "booked" are not held yet; only other text is warned about.
+        parsed = rows.dates("", idx=cc.index, head=tidy(cc.header), parse=parse_expiry_cells)
         raw = rows.frame[cc.index]
         has = ok & parsed.values.notna()
+        if not cc.is_cpr:  # "expired" with no date: held and expired, expiry unknown (a card so marked: none)
+            has |= ok & parsed.state.eq(EXPIRED)
+        pending = ok & parsed.state.eq(NOT_YET)
+        for pos, said in zip(np.flatnonzero(pending.to_numpy()), parsed.said[pending], strict=True):
+            not_yet.setdefault(int(pos), []).append(f"{tidy(cc.header)} ({said})")
         any_value |= has
         odd = ok & parsed.bad
         if odd.any():
@@ -136,17 +155,22 @@ def read_matrix(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
             "known": cc.known, "number": "", "issued": pd.NaT, "expires": parsed.values[has],
             "credits": credits[has], "credits_in_hours": in_hours[has].astype(bool)}))
     if "cpr_expires" in ctx.cols:
-        parsed = rows.dates("cpr_expires")
+        parsed = rows.dates("cpr_expires", parse=parse_expiry_cells)
         has = ok & parsed.values.notna()
         cpr_frames.append(_cards(ctx, rows, who, has, pd.NaT, parsed.values, ctx.label("cpr_expires")))
     rows.warnings.extend(not_dates.lines())
+    rows.warnings.extend(_not_yet_notes(ctx, rows, who, not_yet))
+    if unused:
+        rows.warnings.append(f"{where}: column{'s' if len(unused) > 1 else ''} not read as a certification: "
+                             + "; ".join(f"'{quote(h)}' ({why})" for h, why in unused.items()) + ".")
     return Parts(certs=pd.concat(cert_frames) if cert_frames else pd.DataFrame(),
                  cpr=pd.concat(cpr_frames) if cpr_frames else pd.DataFrame(), columns=columns)
 
 
-def _matrix_columns(ctx: SheetContext, rows: Rows
-                    ) -> tuple[list[CredentialColumn], dict[str, CredentialColumn], dict[str, str]]:
-    """(credential columns, credits column per credential, headers used beyond the header's mapping).
+def _matrix_columns(ctx: SheetContext, rows: Rows) -> tuple[list[CredentialColumn], dict[str, CredentialColumn],
+                                                              dict[str, str], dict[str, str]]:
+    """(credential columns, credits column per credential, headers used beyond the header's mapping, the
+    other columns with the reason each was not read as a credential).
 
     Unknown credentials are kept: a column of expiry dates named like a qualification ("Zumba Instructor"). A
     credits column pairs with the credential to its left ("NASM CPT" | "CEUs", "ACE GFI" | "ACE CECs"), else
@@ -157,15 +181,29 @@ def _matrix_columns(ctx: SheetContext, rows: Rows
     used = set(guess.fields) | {c.index for c in guess.credential_columns}
     cred_cols = [c for c in guess.credential_columns if not c.credits]
     columns: dict[str, str] = {}
+    why_not: dict[int, str] = {}
     for i in range(width):
         h = tidy(header[i])
-        if i in used or not h or _NOT_CREDENTIAL.search(fold(h)):
+        if i in used or not h:
+            continue
+        if _NOT_CREDENTIAL.search(fold(h)):
+            why_not[i] = "its name says it is not a qualification's expiry"
             continue
         filled = rows.frame[i][rows.ok.to_numpy() & ~rows.blank[:, i]]
         order = ctx.date_order if ctx.date_order != "auto" else "mdy"
-        if len(filled) and parse_dates(filled, order=order).bad.mean() <= 0.2:
+        # A column is never dropped because some of its cells are words ("pending", "N/A", "expired").
+        cells = parse_expiry_cells(filled, order=order)
+        dated = int(cells.state.isin([EXPIRY_DATE, EXPIRED]).sum())
+        odd = cells.bad
+        if dated and odd.mean() <= 0.2:
             cred_cols.append(CredentialColumn(i, h, h, False, False))
             columns[h] = f"credential:{h}"
+        elif len(filled):  # an empty column is only listed as ignored
+            n = int(odd.sum())
+            example = f", e.g. '{quote(filled[odd].iloc[0])}'" if n else ""
+            why_not[i] = ("its values are not expiry dates" if n == len(filled) else
+                          f"{n:,} of its {len(filled):,} values {'is' if n == 1 else 'are'} not expiry dates" if n
+                          else "none of its values is an expiry date") + example
     by_index = {c.index: c for c in cred_cols}
     credit_cols: dict[str, CredentialColumn] = {}
     for i in range(1, width):
@@ -185,7 +223,27 @@ def _matrix_columns(ctx: SheetContext, rows: Rows
         h = tidy(header[i])
         credit_cols[target] = CredentialColumn(i, h, target, True, False, credits=True)
         columns[h] = f"credits:{target}"
-    return cred_cols, credit_cols, columns
+        why_not.pop(i, None)
+    return cred_cols, credit_cols, columns, {tidy(header[i]): why for i, why in why_not.items()}
+
+
+def _not_yet_notes(ctx: SheetContext, rows: Rows, who: Who, not_yet: dict[int, list[str]]) -> list[str]:
+    """One note per trainer whose matrix cells say "pending", "booked", "in progress": not held yet."""
+    if not not_yet:
+        return []
+    tally = Tally(f" in {ctx.where}: certifications not held yet are not counted")
+    names = who.name.to_numpy(dtype=object)
+    ids = who.local_id.to_numpy(dtype=object)
+    numbers = rows.rownum.to_numpy()
+
+    def sentences():
+        for pos, items in not_yet.items():
+            person = names[pos] or ids[pos]
+            listed = ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+            yield (f"{ctx.where} row {numbers[pos]}: {person} does not hold {listed} yet; "
+                   "they count once the file gives an expiry date.")
+    tally.add(len(not_yet), sentences())
+    return tally.lines()
 
 
 def read_ce_log(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
