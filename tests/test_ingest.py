@@ -707,3 +707,316 @@ def test_a_certification_listed_more_than_once_keeps_its_latest_expiry_the_last_
     told = [w for w in r.warnings if "listed" in w]
     twice = [k for k in expected if sum(1 for who, cred, _ in listed if (who, cred) == k) > 1]
     assert len(told) == min(len(twice), 5) + (len(twice) > 5)
+
+
+# The header vocabulary (cpd/headers.yaml): languages, CPR/AED and body columns (issue 11) ---------------------
+# Each header a manager writes, the field it names, and an "invalid twin": a header close to it that must not
+# name that field (it names nothing, or the field in brackets).
+SPELLINGS_BY_LANGUAGE = [
+    # French (Quebec, France)
+    ("fr", "Nom", "last_name", "Nom du fichier"),
+    ("fr", "Prénom", "first_name", "Pronom"),
+    ("fr", "Nom complet", "trainer", "Nom de la salle"),
+    ("fr", "Club/Succursale", "club", "Numéro de succursale"),
+    ("fr", "Certification", "credential", "Statut de la certification"),
+    ("fr", "Numéro", "number", "Numéro de téléphone"),
+    ("fr", "N° de certificat", "number", "Nombre de certificats"),
+    ("fr", "Date d'émission", "issued", "Date de naissance"),
+    ("fr", "Date d'expiration", "expires", "Date d'inscription"),
+    ("fr", "Date d'expiration (jj/mm/aaaa)", "expires", "Date d'embauche (jj/mm/aaaa)"),
+    ("fr", "RCR/DEA exp.", "cpr_expires", "RCR/DEA formateur"),
+    ("fr", "RCR", "cpr_expires", "RCR remarques"),
+    ("fr", "DEA émis le", "cpr_issued", "DEA numéro"),
+    ("fr", "UEC", "amount", "Type d'UEC"),
+    ("fr", "Heures", "amount", "Heure de début"),
+    ("fr", "Organisme certificateur", "approved_for", "Organisme payeur"),
+    ("fr", "Courriel", "email", "Courrier"),
+    # Spanish (Latin America, Spain)
+    ("es", "Nombre", "first_name", "Nombre del archivo"),
+    ("es", "Apellido", "last_name", "Apodo"),
+    ("es", "Nombre y apellidos", "trainer", "Nombre de la empresa"),
+    ("es", "Sede/Sucursal", "club", "Número de sede"),
+    ("es", "Certificación", "credential", "Estado de la certificación"),
+    ("es", "Número", "number", "Número de teléfono"),
+    ("es", "Fecha de emisión", "issued", "Fecha de nacimiento"),
+    ("es", "Fecha de vencimiento", "expires", "Fecha de ingreso"),
+    ("es", "RCP/DEA", "cpr_expires", "RCP/DEA instructor"),
+    ("es", "RCP vence", "cpr_expires", "RCP proveedor"),
+    ("es", "Horas", "amount", "Horario"),
+    ("es", "Créditos", "amount", "Tipo de créditos"),
+    ("es", "Aprobado por", "approved_for", "Aprobado el"),
+    ("es", "Correo electrónico", "email", "Correo postal"),
+    # English: CPR/AED columns named after the card, and the certifying body's column
+    ("en", "CPR-C valid until", "cpr_expires", "CPR-C instructor"),
+    ("en", "Red Cross CPR exp", "cpr_expires", "Red Cross"),
+    ("en", "AHA BLS expiry", "cpr_expires", "AHA BLS card number"),
+    ("en", "Heartsaver exp", "cpr_expires", "Heartsaver provider"),
+    ("en", "First aid / CPR valid until", "cpr_expires", "First aid / CPR notes"),
+    ("en", "CPR completed", "cpr_issued", "CPR completed by"),
+    ("en", "Certifying body", "approved_for", "Certifying date"),
+    ("en", "Accrediting body", "approved_for", "Accrediting notes"),
+    ("en", "Certifying organisation", "approved_for", "Certifying organisation address"),
+    ("en", "Certifying organization", "approved_for", "Organization chart"),
+    ("en", "Approved for", "approved_for", "Approved on"),
+    ("en", "Approved by", "approved_for", "Approval date"),
+    ("en", "Learner", "trainer", "Learner email"),
+]
+
+
+@pytest.mark.parametrize(("lang", "header", "field", "twin"), SPELLINGS_BY_LANGUAGE,
+                         ids=[f"{lang}:{h}" for lang, h, _, _ in SPELLINGS_BY_LANGUAGE])
+def test_header_spellings_in_each_language_name_their_field_and_their_twins_do_not(lang, header, field, twin):
+    assert field_for(header) == field
+    assert field_for(twin) != field
+
+
+def test_a_header_naming_a_cpr_card_is_a_cpr_column_not_a_credential_or_body():
+    from cpd.ingest.header import map_header
+
+    g = map_header(["Trainer", "Certification", "Expiration", "Red Cross CPR exp", "Certifying body"], CAT)
+    assert g.fields == {0: "trainer", 1: "credential", 2: "expires", 3: "cpr_expires", 4: "approved_for"}
+    assert g.credential_columns == ()
+
+
+@pytest.mark.parametrize("second", ["First aid exp", "AHA BLS", "BLS expiry"])
+def test_a_second_cpr_card_column_is_read_as_a_card_of_its_own(second):
+    st = run({"r.csv": csv_bytes([["Trainer", "Certification", "Expiration", "CPR exp", second],
+                                  ["A B", "NASM CPT", "2027-01-31", "2026-01-01", "2027-03-01"]])})
+    assert sorted(st.cpr_cards["expires"].dt.date.astype(str)) == ["2026-01-01", "2027-03-01"]
+    assert row_of(st, "A B")["cpr_current"]
+
+
+def test_a_header_cell_as_long_as_a_note_names_no_field():
+    assert field_for("Expiry " + "x" * 200) is None
+    assert field_for("Expiry (" + "x" * 200 + ")") == "expires"  # notes in brackets are dropped first
+
+
+def test_french_and_spanish_rosters_are_read_like_english_ones():
+    fr = csv_bytes([["Nom", "Prénom", "Succursale", "Certification", "Date d'expiration", "RCR/DEA exp.", "UEC"],
+                    ["Tremblay", "Élise", "Laval", "NASM CPT", "31/01/2027", "15/12/2026", "0,8"]],
+                   delimiter=";", encoding="cp1252")
+    es = csv_bytes([["Nombre", "Apellido", "Sede", "Certificación", "Fecha de vencimiento", "RCP vence", "Horas"],
+                    ["Pablo", "Ruiz", "Madrid", "NASM CPT", "31/01/2027", "15/12/2026", "8"]], delimiter=";")
+    en = csv_bytes([["Trainer", "Club", "Certification", "Expiration", "CPR/AED exp", "CE hours"],
+                    ["Ann Lee", "Leeds", "NASM CPT", "31/01/2027", "15/12/2026", "8"]])
+    st = run({"fr.csv": fr, "es.csv": es, "en.csv": en})
+    assert [m.layout for m in st.mappings] == ["certifications"] * 3 and all(not m.ignored for m in st.mappings)
+    fr_row, es_row, en_row = (row_of(st, n) for n in ("Élise Tremblay", "Pablo Ruiz", "Ann Lee"))
+    assert fr_row["earned"] == pytest.approx(0.8) and fr_row["club"] == "Laval"  # UEC: the body's own unit
+    assert es_row["earned"] == en_row["earned"] == pytest.approx(0.8)  # 8 hours / 10 per NASM CEU
+    assert fr_row["cpr_current"] and es_row["cpr_current"] and en_row["cpr_current"]
+
+
+VALID_VOCABULARY = """
+version: 1
+fields:
+  expires:
+    spellings: {pt: [validade, data de validade]}
+  trainer:
+    spellings: {pt: [nome, treinador]}
+  credential:
+    spellings: {pt: [certificacao]}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("fields: {colour: {spellings: {en: [colour]}}}", "names a field Recert does not have: 'colour'"),
+        ("fields: {trainer: {spellings: {en: [name]}}, club: {spellings: {en: [Name]}}}",
+         "the spelling 'name' names two fields, trainer and club"),
+        ("fields: {trainer: {spellings: {en: [trainer, no]}}}", "put such words in quotes"),
+        ("fields: {trainer: {spellings: {english: [trainer]}}}", "which is not a language code"),
+        ("fields: {trainer: {spellings: {en: ['---']}}}", "a spelling must have letters or digits"),
+        ("fields: {trainer: {spellings: {en: [" + "x" * 81 + "]}}}", "at most 80 characters"),
+        ("fields: {trainer: {spellings: {en: [" + ", ".join(f"t{i}" for i in range(301)) + "]}}}",
+         "at most 300 are allowed"),
+        ("fields: {trainer: {patterns: ['(?=x)trainer']}}", "lookaround or a back-reference"),
+        ("fields: {trainer: {patterns: ['(a|b']}}", "not a valid regular expression"),
+        ("fields: {trainer: {patterns: ['x*']}}", "matches an empty header"),
+        ("fields: {trainer: {colours: [red]}}", "has 'colours', which Recert does not read"),
+        ("fields: {}\nlanguages: [en]", "top-level entry Recert does not know: 'languages'"),
+        ("fields: {}\ngroups: {cpr: {spellings: [cpr], fields: {issued: colour}}}", "'colour'"),
+        ("fields: {}\nby_words: [{field: expires, any: []}]", "any must list at least one word"),
+        ("fields: {}\ncpr: {words: [cpr aed first aid course]}", "at most 4 words"),
+        ("a: &x [1]\nb: *x", "anchors or aliases"),
+        ("fields: [trainer]", "must hold a mapping named 'fields'"),
+        ("version: 1.5\nfields: {}", "version must be a whole number"),
+    ],
+)
+def test_a_header_vocabulary_that_is_not_valid_is_refused_with_a_sentence(text, says):
+    from cpd.errors import RulesError
+    from cpd.ingest.header import load_vocabulary
+
+    with pytest.raises(RulesError) as err:
+        load_vocabulary(text)
+    assert says in str(err.value)
+
+
+def test_a_new_language_is_a_change_to_the_vocabulary_file_only(monkeypatch):
+    from cpd.ingest import header
+
+    portuguese = header.load_vocabulary(VALID_VOCABULARY)
+    assert field_for("Data de validade") is None  # not in the bundled vocabulary
+    monkeypatch.setattr(header, "vocabulary", lambda: portuguese)
+    header._exact_field.cache_clear()
+    try:
+        assert [field_for(h) for h in ("Nome", "Certificação", "Data de validade", "Trainer")] == [
+            "trainer", "credential", "expires", None]
+    finally:
+        monkeypatch.undo()
+        header._exact_field.cache_clear()
+    assert field_for("Trainer") == "trainer"
+
+
+def test_the_bundled_vocabulary_stays_well_inside_its_bounds():
+    from importlib import resources
+
+    import yaml
+
+    from cpd.catalogue import MAX_RULES_BYTES
+    from cpd.ingest import header
+
+    text = resources.files("cpd").joinpath("headers.yaml").read_text(encoding="utf-8")
+    doc = yaml.safe_load(text)
+    assert len(text.encode()) * 4 <= MAX_RULES_BYTES
+    for field, entry in doc["fields"].items():
+        assert len(entry.get("spellings", {})) * 4 <= header.MAX_LANGUAGES, field
+        assert all(len(v) * 4 <= header.MAX_SPELLINGS for v in entry.get("spellings", {}).values()), field
+        assert len(entry.get("patterns", [])) * 4 <= header.MAX_PATTERNS, field
+    assert len(doc["by_words"]) * 4 <= header.MAX_RULES and len(doc["groups"]) * 4 <= header.MAX_GROUPS
+    voc = header.vocabulary()
+    assert {"en", "fr", "es"} <= {lang for e in doc["fields"].values() for lang in e.get("spellings", {})}
+    assert len(voc.spellings) > 400
+
+
+# Two-row headers ------------------------------------------------------------------------------------------------
+def _two_row_book(upper, lower, *data, merges=()):
+    from tests.rosters import Sheet, xlsx
+
+    return xlsx({"Certs": Sheet(rows=[["Club tracker"], [], upper, lower, *data], merges=merges)})
+
+
+def test_a_two_row_header_reads_each_group_into_its_fields_and_keeps_excel_row_numbers():
+    book = _two_row_book(
+        ["Trainer", "Certification", None, None, "CPR / AED", None],
+        [None, "Name", "Number", "Expires", "Issued", "Expires"],
+        ["Ana Silva", "NASM CPT", "00123", date(2027, 1, 31), date(2025, 3, 1), date(2027, 3, 1)],
+        ["Ben Ito", "ACE CPT", None, "soon", None, None],
+        merges=("A3:A4", "B3:D3", "E3:F3"))
+    st = run({"c.xlsx": book})
+    m = st.mappings[0]
+    assert m.header_row == 4 and m.layout == "certifications"
+    assert m.columns == {"Trainer": "trainer", "Certification: Name": "credential", "Certification: Number": "number",
+                         "Certification: Expires": "expires", "CPR / AED: Issued": "cpr_issued",
+                         "CPR / AED: Expires": "cpr_expires"}
+    ana = row_of(st, "Ana Silva")
+    assert ana["credential"] == "nasm_cpt" and ana["number"] == "00123" and ana["cpr_current"]
+    rej = st.rejected
+    assert rej[["row", "column"]].values.tolist() == [[6, "Certification: Expires"]]
+
+
+def test_a_two_row_header_in_french_and_in_a_csv_without_merges():
+    body = csv_bytes([["Employé", None, "Certification", None, "RCR / DEA", None, None],
+                      ["Prénom", "Nom", "Nom", "Date d'expiration", "Émission", "Expiration", "UEC"],
+                      ["Élise", "Tremblay", "canfitpro PTS", "30/11/2026", "01/12/2025", "15/12/2026", "2,5"]],
+                     delimiter=";")
+    st = run({"laval.csv": body})
+    m = st.mappings[0]
+    assert m.columns["Certification: Nom"] == "credential" and m.columns["Employé: Nom"] == "last_name"
+    assert m.columns["RCR / DEA: Émission"] == "cpr_issued" and m.columns["UEC"] == "amount"
+    row = row_of(st, "Élise Tremblay", "canfitpro_pts")
+    assert row["earned"] == pytest.approx(2.5 + 0.0 + (row["earned"] - 2.5))
+    assert row["cpr_current"] and row["expires"] == pd.Timestamp("2026-11-30")
+
+
+@pytest.mark.parametrize("above", [
+    ["Staff certifications — exported 2026-05-30", None, None, None],  # a title: one cell
+    ["Northside", "Fitness", None, None],  # words that are not groups
+    ["Certifications", "of", "the", "team"],  # a group word over the trainer's own column does not fit
+])
+def test_a_row_above_an_ordinary_header_is_not_read_as_a_group_row(above):
+    st = run({"r.xlsx": _two_row_book(above, ["Trainer", "Certification", "Expiration", "CPR/AED exp"],
+                                      ["Ana Silva", "NASM CPT", date(2027, 1, 31), date(2027, 3, 1)])})
+    m = st.mappings[0]
+    assert m.header_row == 4
+    assert m.columns == {"Trainer": "trainer", "Certification": "credential", "Expiration": "expires",
+                         "CPR/AED exp": "cpr_expires"}
+    assert row_of(st, "Ana Silva")["credential"] == "nasm_cpt"
+
+
+# Hidden columns (xlsx and ods) ----------------------------------------------------------------------------------
+def _hidden_book(rows, hidden_columns, start_col=1):
+    from tests.rosters import Sheet, xlsx
+
+    return xlsx({"Roster": Sheet(rows=[[None] * (start_col - 1) + r for r in rows], hidden_columns=hidden_columns)})
+
+
+@pytest.mark.parametrize(("order", "hidden", "letter"), [
+    (["Trainer", "Certification", "Expiry date", "New expiry date"], ("C",), "C"),  # the old column first
+    (["Trainer", "Certification", "New expiry date", "Expiry date"], ("D",), "D"),  # the old column last
+])
+def test_a_visible_column_wins_over_a_hidden_one_naming_the_same_field(order, hidden, letter):
+    old, new = date(2025, 5, 31), date(2027, 5, 31)
+    values = {"Trainer": "Greta Lind", "Certification": "NASM CPT", "Expiry date": old, "New expiry date": new}
+    st = run({"r.xlsx": _hidden_book([order, [values[h] for h in order]], hidden)})
+    assert row_of(st, "Greta Lind")["expires"] == pd.Timestamp(new)
+    [w] = [w for w in st.warnings if "hidden" in w]
+    assert f"column {letter} 'Expiry date' was not read" in w and "'New expiry date' was used instead" in w
+
+
+def test_a_hidden_column_with_no_visible_twin_is_read_and_named():
+    st = run({"r.xlsx": _hidden_book([["Trainer", "Certification", "Expiry date", "Notes"],
+                                      ["Greta Lind", "NASM CPT", date(2027, 5, 31), "ok"]], ("D", "E"), start_col=2)})
+    assert row_of(st, "Greta Lind")["expires"] == pd.Timestamp("2027-05-31")
+    [w] = [w for w in st.warnings if "hidden" in w]
+    # The sheet starts in column B: the letters are Excel's, not counted from the first column in use.
+    assert "column D 'Expiry date' was read as the expiry date" in w and "column E 'Notes' was not read" in w
+
+
+def test_a_sheet_without_hidden_columns_says_nothing_about_them():
+    st = run({"r.xlsx": _hidden_book([["Trainer", "Certification", "Expiry date"],
+                                      ["Greta Lind", "NASM CPT", date(2027, 5, 31)]], ())})
+    assert not [w for w in st.warnings if "hidden" in w]
+
+
+def _ods_cell(v):
+    if isinstance(v, date):
+        return (f'<table:table-cell office:value-type="date" office:date-value="{v.isoformat()}"><text:p>{v}'
+                "</text:p></table:table-cell>")
+    return f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+
+
+def _ods_book(columns_xml, rows, hidden_rows=()):
+    collapse = ' table:visibility="collapse"'
+    body = "".join(
+        f"<table:table-row{collapse if i in hidden_rows else ''}>" + "".join(_ods_cell(v) for v in r)
+        + "</table:table-row>" for i, r in enumerate(rows, start=1))
+    return hostile.ods(f'<table:table table:name="Roster">{columns_xml}{body}</table:table>')
+
+
+def test_an_ods_hidden_column_is_named_and_the_visible_twin_used():
+    cols = ('<table:table-column table:number-columns-repeated="2"/>'
+            '<table:table-column table:visibility="collapse"/><table:table-column/>')
+    book = _ods_book(cols, [["Trainer", "Certification", "Expiry date", "New expiry date"],
+                            ["Greta Lind", "NASM CPT", date(2025, 5, 31), date(2027, 5, 31)]])
+    st = run({"r.ods": book})
+    assert row_of(st, "Greta Lind")["expires"] == pd.Timestamp("2027-05-31")
+    assert any("column C 'Expiry date' was not read" in w for w in st.warnings)
+
+
+def test_an_ods_hidden_row_is_flagged_like_an_xlsx_one():
+    book = _ods_book("<table:table-column table:number-columns-repeated=\"3\"/>",
+                     [["Trainer", "Certification", "Expiry date"], ["Greta Lind", "NASM CPT", date(2027, 5, 31)],
+                      ["Omar Haddad", "ACE GFI", date(2026, 8, 31)]], hidden_rows=(3,))
+    st = run({"r.ods": book})
+    assert any("1 hidden row(s) were read (rows 3)" in w for w in st.warnings)
+
+
+def test_hidden_column_marks_are_bounded_and_odd_ones_ignored():
+    from cpd.ingest.hidden import MAX_RANGES, _xlsx_hidden_columns
+
+    many = b"".join(b'<col min="%d" max="%d" hidden="1"/>' % (i, i) for i in range(1, 5000, 2))
+    assert len(_xlsx_hidden_columns(many)) == MAX_RANGES
+    odd = b'<col min="x" hidden="1"/><col min="5" max="2" hidden="1"/><col min="3" max="4" hidden="true"/>'
+    assert _xlsx_hidden_columns(odd + b'<col min="9" max="9" hidden="0"/>') == ((2, 3),)

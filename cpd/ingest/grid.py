@@ -24,6 +24,7 @@ import python_calamine as pc
 from .. import safety, textfile
 from ..errors import UnreadableFile
 from ..model import Source
+from .hidden import Hidden, find_hidden
 
 READ_THREADS = 2  # the machines Recert targets have two cores; calamine parses one sheet per thread
 
@@ -43,6 +44,10 @@ class Grid:
     bad_lines: dict[int, str] = field(default_factory=dict)  # csv row (as in Excel) -> why it cannot be read
     hidden_rows: tuple[int, ...] = ()
     notices: tuple[str, ...] = ()
+    first_column: int = 0  # 0-based sheet column of each row's first cell (calamine skips empty leading columns)
+    hidden_columns: tuple[tuple[int, int], ...] = ()  # 0-based sheet column ranges hidden in Excel / LibreOffice
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # merged cells of the first rows: 0-based sheet row, column,
+    # last row, last column (a two-row header's group cells)
 
 
 def read_grids(name: str, data: bytes) -> list[Grid]:
@@ -50,9 +55,10 @@ def read_grids(name: str, data: bytes) -> list[Grid]:
     sniffed = safety.sniff(name, data)
     if sniffed.kind == "text":
         return [_text_grid(name, data)]
+    hidden = find_hidden(name, data, sniffed.kind)
     with _damaged(name):
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return [_sheet_grid(name, wb, sniffed, meta) for meta in _worksheets(wb)]
+        return [_sheet_grid(name, wb, sniffed, meta, hidden) for meta in _worksheets(wb)]
 
 
 class Reading:
@@ -108,12 +114,14 @@ class Reading:
             metas = _worksheets(self._book(index, src))
         cells = dict(sniffed.sheet_cells)
         order = sorted(range(len(metas)), key=lambda i: -cells.get(metas[i].name, 0))
-        queued = {i: self._pool.submit(self._sheet, index, src, sniffed, metas[i]) for i in order}
+        hidden = find_hidden(src.name, src.data, sniffed.kind)
+        queued = {i: self._pool.submit(self._sheet, index, src, sniffed, metas[i], hidden) for i in order}
         return [queued[i] for i in range(len(metas))]
 
-    def _sheet(self, index: int, src: Source, sniffed: safety.Sniffed, meta: pc.SheetMetadata) -> Grid:
+    def _sheet(self, index: int, src: Source, sniffed: safety.Sniffed, meta: pc.SheetMetadata,
+               hidden: Hidden) -> Grid:
         with _damaged(src.name):
-            return _sheet_grid(src.name, self._book(index, src), sniffed, meta)
+            return _sheet_grid(src.name, self._book(index, src), sniffed, meta, hidden)
 
     def _book(self, index: int, src: Source) -> pc.CalamineWorkbook:
         books = self._local.__dict__.setdefault("books", {})
@@ -239,17 +247,40 @@ def _text_grid(name: str, data: bytes) -> Grid:
                 bad_lines=table.bad_rows, notices=tuple(f"{name}: {n}" for n in notices))
 
 
-def _sheet_grid(name: str, wb: pc.CalamineWorkbook, sniffed: safety.Sniffed, meta: pc.SheetMetadata) -> Grid:
-    # sniff() already scanned every sheet part: it knows the date system and the hidden rows.
+def _sheet_grid(name: str, wb: pc.CalamineWorkbook, sniffed: safety.Sniffed, meta: pc.SheetMetadata,
+                hidden: Hidden | None = None) -> Grid:
+    # sniff() already scanned every sheet part: it knows the date system and the hidden rows (xlsx);
+    # find_hidden() read the hidden columns (and an ods file's hidden rows).
+    hidden = hidden or Hidden()
     sheet = wb.get_sheet_by_name(meta.name)
     safety.check_sheet_size(name, meta.name, sheet.height, sheet.width)
     with textfile.gc_paused():  # a list per row: see gc_paused
         rows = sheet.to_python(skip_empty_area=True)
-    start_row = sheet.start[0] if sheet.start else 0
+    start_row, first_column = sheet.start if sheet.start else (0, 0)
     return Grid(
         file=name, sheet=meta.name, rows=rows,
         row_numbers=range(start_row + 1, start_row + 1 + len(rows)),
         hidden=meta.visible != pc.SheetVisibleEnum.Visible, date1904=sniffed.date1904,
-        hidden_rows=dict(sniffed.hidden_rows).get(meta.name, ()),
+        hidden_rows=dict(sniffed.hidden_rows).get(meta.name, ()) or hidden.rows.get(meta.name, ()),
         notices=tuple(sniffed.notices),
+        first_column=first_column, hidden_columns=hidden.columns.get(meta.name, ()),
+        merged=_header_merges(sheet, start_row),
     )
+
+
+MERGES_KEPT = 1000  # merged ranges looked at, in the rows where a header can be
+
+
+def _header_merges(sheet: pc.CalamineSheet, start_row: int) -> tuple[tuple[int, int, int, int], ...]:
+    """Merged cells that start in the rows a header is looked for (a two-row header's group cells)."""
+    from .header import HEADER_SCAN
+
+    try:
+        ranges = sheet.merged_cell_ranges or ()
+    except (pc.CalamineError, ValueError, AttributeError):
+        return ()
+    out = []
+    for (r0, c0), (r1, c1) in ranges:
+        if start_row <= r0 <= start_row + HEADER_SCAN and len(out) < MERGES_KEPT:
+            out.append((r0, c0, r1, c1))
+    return tuple(out)

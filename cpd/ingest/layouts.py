@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Catalogue
+from ..model import Notice
 from ..text import fold, tidy
 from .context import Parts, Rows, SheetContext, Who, is_empty
 from .header import CredentialColumn, field_for, header_unit
@@ -22,6 +23,7 @@ from .values import (
     EXPIRY_DATE,
     NOT_YET,
     AmountColumn,
+    DateColumn,
     Distinct,
     map_unique,
     parse_amounts,
@@ -60,13 +62,14 @@ def read_certifications(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
         reject(cpr_iss.bad, label("cpr_issued"), rows.bad_dates("cpr_issued", cpr_iss))
     if cpr_exp is not None:
         reject(cpr_exp.bad, label("cpr_expires"), rows.bad_dates("cpr_expires", cpr_exp))
+    card_columns = _card_columns(ctx, rows)
     amounts, hours_used = _amounts(ctx, rows) if "amount" in cols else (None, {})
     if amounts is not None:
         reject(amounts.bad, label("amount"), amounts.why)
     ok = rows.ok
     if issued is not None and (issued.bad & ok).any():
         odd = rows.rownum[issued.bad & ok]
-        tally = Tally(f" in {ctx.where}: those issued dates were ignored too")
+        tally = Tally(f" in {ctx.where}: those issued dates were ignored too", "cells")
         tally.add(len(odd), (f"{ctx.where} row {r}: the issued date in '{label('issued')}' is not a date and was "
                              "ignored." for r in odd))
         rows.warnings.extend(tally.lines())
@@ -108,6 +111,8 @@ def read_certifications(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
         has = ok & (exp_v.notna() | iss_v.notna())
         source = label("cpr_expires") if cpr_exp is not None else label("cpr_issued")
         cpr_frames.append(_cards(ctx, rows, who, has, iss_v, exp_v, source))
+    for source, parsed in card_columns:
+        cpr_frames.append(_cards(ctx, rows, who, ok & parsed.values.notna(), pd.NaT, parsed.values, source))
     return Parts(certs=certs[ok & ~certs["is_cpr"]].drop(columns="is_cpr"), cpr=pd.concat(cpr_frames),
                  columns=hours_used)
 
@@ -118,7 +123,7 @@ def read_matrix(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
     where, reject = ctx.where, rows.reject
     any_value = pd.Series(False, index=rows.index)
     cert_frames, cpr_frames = [], []
-    not_dates = Tally(f" in {where}: those certifications were not read either")
+    not_dates = Tally(f" in {where}: those certifications were not read either", "cells")
     reject(who.missing & ~rows.row_blank, who.column, NO_PERSON)
     ok = rows.ok
     not_yet: dict[int, list[str]] = {}  # row position -> "NASM CPT (pending)", ...: one note per trainer
@@ -161,8 +166,9 @@ def read_matrix(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
     rows.warnings.extend(not_dates.lines())
     rows.warnings.extend(_not_yet_notes(ctx, rows, who, not_yet))
     if unused:
-        rows.warnings.append(f"{where}: column{'s' if len(unused) > 1 else ''} not read as a certification: "
-                             + "; ".join(f"'{quote(h)}' ({why})" for h, why in unused.items()) + ".")
+        rows.warnings.append(Notice("columns", f"{where}: column{'s' if len(unused) > 1 else ''} not read as a "
+                                    "certification: " + "; ".join(f"'{quote(h)}' ({why})" for h, why in unused.items())
+                                    + "."))
     return Parts(certs=pd.concat(cert_frames) if cert_frames else pd.DataFrame(),
                  cpr=pd.concat(cpr_frames) if cpr_frames else pd.DataFrame(), columns=columns)
 
@@ -231,7 +237,7 @@ def _not_yet_notes(ctx: SheetContext, rows: Rows, who: Who, not_yet: dict[int, l
     """One note per trainer whose matrix cells say "pending", "booked", "in progress": not held yet."""
     if not not_yet:
         return []
-    tally = Tally(f" in {ctx.where}: certifications not held yet are not counted")
+    tally = Tally(f" in {ctx.where}: certifications not held yet are not counted", "not_yet")
     names = who.name.to_numpy(dtype=object)
     ids = who.local_id.to_numpy(dtype=object)
     numbers = rows.rownum.to_numpy()
@@ -307,6 +313,25 @@ def _cards(ctx: SheetContext, rows: Rows, who: Who, has: pd.Series, issued: obje
     return pd.DataFrame({"file": ctx.file, "sheet": ctx.sheet, "row": rows.rownum[has], "local_id": who.local_id[has],
                          "name": who.name[has], "issued": issued[has] if isinstance(issued, pd.Series) else issued,
                          "expires": expires[has], "source": source})
+
+
+def _card_columns(ctx: SheetContext, rows: Rows) -> list[tuple[str, DateColumn]]:
+    """Columns of a roster named after a CPR/AED card ("BLS", "Heartsaver") beside the CPR/AED fields: each
+    holds that card's expiry. Cells that are not dates reject their row, as in a CPR/AED expiry column."""
+    out = []
+    for cc in ctx.guess.credential_columns:
+        if cc.is_cpr and not cc.credits:
+            head = tidy(cc.header)
+            parsed = rows.dates("", idx=cc.index, head=head)
+            rows.reject(parsed.bad, head, lambda idx, i=cc.index, p=parsed: _not_a_date(rows.frame[i][idx], p))
+            out.append((head, parsed))
+    return out
+
+
+def _not_a_date(cells: pd.Series, parsed: DateColumn) -> pd.Series:
+    how = {"mdy": " (this column's dates are month/day/year)", "dmy": " (this column's dates are day/month/year)"}
+    tail = how.get(parsed.order or "", "")
+    return cells.map(lambda v: f"'{tidy(v)}' is not a date{tail}")
 
 
 def _amounts(ctx: SheetContext, rows: Rows) -> tuple[AmountColumn, dict[str, str]]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..catalogue import Catalogue
-from ..model import SheetMapping
+from ..model import Notice, SheetMapping
 from ..text import tidy
 from .context import (
     ACCEPTED,
@@ -31,7 +32,15 @@ from .context import (
     is_empty,
 )
 from .grid import Grid
-from .header import ALL_FIELDS, HEADER_SCAN, CredentialColumn, HeaderGuess, find_header
+from .header import (
+    ALL_FIELDS,
+    FIELD_LABELS,
+    HEADER_SCAN,
+    CredentialColumn,
+    HeaderGuess,
+    field_for,
+    find_header,
+)
 from .layouts import READERS
 from .shape import MAX_COLUMNS, column_letters, shape
 from .values import fast_fold, map_unique
@@ -46,34 +55,39 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
                override: Mapping[str, str] | None = None) -> SheetResult:
     """Map, classify and validate one grid."""
     if grid.hidden:
-        return _skipped(grid, "hidden sheet", [f"Sheet '{grid.sheet}' in {grid.file} is hidden in Excel and was "
-                                              "not read: unhide it if its rows should count."])
+        return _skipped(grid, "hidden sheet", [Notice("hidden", f"Sheet '{grid.sheet}' in {grid.file} is hidden in "
+                                                        "Excel and was not read: unhide it if its rows should count.")],
+                        kind="hidden")
     # Only the columns in use go further, at most MAX_COLUMNS: the work below is per column.
     shaped = shape(grid.rows, text=grid.text, file=grid.file, sheet=grid.sheet)
-    result = _read_cells(grid, shaped.cells, catalogue, date_order, override)
+    result = _read_cells(grid, shaped.cells, catalogue, date_order, override, shaped.columns)
     if shaped.capped:
-        cut = column_letters(int(shaped.columns[-1]))
-        result.warnings.insert(0, f"{_where(grid)} has values in {shaped.in_use:,} columns, more than Recert reads "
-                                  f"from one sheet: the first {MAX_COLUMNS} of them (up to column {cut}) were read "
-                                  f"and the other {shaped.in_use - MAX_COLUMNS:,} left out. Delete the columns "
-                                  "Recert does not need and upload it again if one of those matters.")
+        cut = column_letters(grid.first_column + int(shaped.columns[-1]))
+        result.warnings.insert(0, Notice("columns", (
+            f"{_where(grid)} has values in {shaped.in_use:,} columns, more than Recert reads from one sheet: the "
+            f"first {MAX_COLUMNS} of them (up to column {cut}) were read and the other "
+            f"{shaped.in_use - MAX_COLUMNS:,} left out. Delete the columns Recert does not need and upload it again "
+            "if one of those matters.")))
     return result
 
 
 def _read_cells(grid: Grid, cells: np.ndarray, catalogue: Catalogue, date_order: str,
-                override: Mapping[str, str] | None) -> SheetResult:
+                override: Mapping[str, str] | None, kept: np.ndarray) -> SheetResult:
     where = _where(grid)
     if not cells.size or all(blank_cell(c) for c in cells.ravel()):
-        return _skipped(grid, f"{where} is empty")
-    guess = find_header(cells[:HEADER_SCAN].tolist(), catalogue)
+        return _skipped(grid, f"{where} is empty", kind="empty")
+    columns = SheetColumns.of(grid, kept)
+    guess = find_header(cells[:HEADER_SCAN].tolist(), catalogue, spans=columns.spans, hidden=columns.hidden)
     if guess is None and override:
         guess = HeaderGuess(0, {}, (), 0)
     if guess is None:
         first = next((r for r in map(list, cells) if any(not blank_cell(c) for c in r)), [])
         note = _needs_note(first)
         return _skipped(grid, f"{where}: no recognisable header ({note})",
-                        [f"{where} was not read: no recognisable header ({note})."])
-    header = [c if isinstance(c, str) else ("" if blank_cell(c) else str(c)) for c in cells[guess.row]]
+                        [Notice("sheet", f"{where} was not read: no recognisable header ({note}).")], kind="no_header")
+    header = list(guess.labels) if guess.labels is not None else [
+        c if isinstance(c, str) else ("" if blank_cell(c) else str(c)) for c in cells[guess.row]]
+    header += [""] * (cells.shape[1] - len(header))
     if override:
         guess = _apply_override(guess, header, override, catalogue)
     layout = _layout(set(guess.fields.values()), guess.credential_columns)
@@ -81,11 +95,12 @@ def _read_cells(grid: Grid, cells: np.ndarray, catalogue: Catalogue, date_order:
     if layout is None:
         note = _needs_note(header)
         return _skipped(grid, f"{where}: header on row {header_row} not usable ({note})",
-                        [f"{where} was not read: {note}."])
+                        [Notice("sheet", f"{where} was not read: {note}.")], kind="unreadable")
 
     ctx = SheetContext.of(grid, header, guess, catalogue, date_order, where)
     rows = Rows(ctx, cells)
     _check_lines(ctx, rows)
+    rows.warnings.extend(Notice("hidden", line) for line in columns.hidden_note(ctx))
     who = Who.of(ctx, rows)
     parts = READERS[layout](ctx, rows, who)
 
@@ -109,6 +124,50 @@ def _read_cells(grid: Grid, cells: np.ndarray, catalogue: Catalogue, date_order:
     return result
 
 
+@dataclass(frozen=True)
+class SheetColumns:
+    """Where the columns in use are in the sheet: Excel letters, hidden columns, merged header cells."""
+
+    letters: tuple[str, ...]  # per column in use
+    hidden: frozenset[int]  # columns in use hidden in Excel / LibreOffice
+    spans: dict[int, dict[int, int]]  # grid row -> {first column -> last column} of its merged cells
+
+    @classmethod
+    def of(cls, grid: Grid, kept: np.ndarray) -> SheetColumns:
+        at = grid.first_column + np.asarray(kept, dtype=np.int64)  # 0-based sheet column of each column in use
+        hidden: set[int] = set()
+        for lo, hi in grid.hidden_columns:
+            hidden.update(np.flatnonzero((at >= lo) & (at <= hi)).tolist())
+        spans: dict[int, dict[int, int]] = {}
+        first_row = grid.row_numbers[0] - 1 if len(grid.row_numbers) else 0
+        for r0, c0, _, c1 in grid.merged:
+            inside = np.flatnonzero((at >= c0) & (at <= c1))
+            if len(inside) and at[inside[0]] == c0:  # the merged cell's text is in its first column
+                spans.setdefault(r0 - first_row, {})[int(inside[0])] = int(inside[-1])
+        return cls(tuple(column_letters(int(c)) for c in at), frozenset(hidden), spans)
+
+    def hidden_note(self, ctx: SheetContext) -> list[str]:
+        """One warning naming the hidden columns of a sheet that was read, and what became of each."""
+        if not self.hidden:
+            return []
+        used = set(ctx.guess.fields) | {c.index for c in ctx.guess.credential_columns}
+        parts = []
+        for i in sorted(self.hidden)[:10]:
+            name = tidy(ctx.header[i]) if i < len(ctx.header) else ""
+            what = f"column {self.letters[i]}" + (f" '{name}'" if name else "")
+            field = ctx.guess.fields.get(i)
+            if i in used:
+                parts.append(f"{what} was read" + (f" as the {FIELD_LABELS[field]}" if field else ""))
+            else:
+                visible = next((j for j, f in ctx.guess.fields.items() if f == field_for(name)), None)
+                parts.append(f"{what} was not read" + (
+                    f" (the visible column '{tidy(ctx.header[visible])}' was used instead)" if visible is not None
+                    else ""))
+        more = f" and {len(self.hidden) - 10} more" if len(self.hidden) > 10 else ""
+        return [f"{ctx.where} has hidden columns: {'; '.join(parts)}{more}. Unhide them to check which one "
+                "should count."]
+
+
 def _check_lines(ctx: SheetContext, rows: Rows) -> None:
     """Checks every layout shares: total rows, csv lines with the wrong number of fields or bad bytes, hidden
     rows (read, and named in a warning)."""
@@ -129,8 +188,8 @@ def _check_lines(ctx: SheetContext, rows: Rows) -> None:
         hidden = sorted(set(grid.hidden_rows) & set(grid.row_numbers[guess.row + 1:]))
         if hidden:
             shown = ", ".join(map(str, hidden[:10])) + (" …" if len(hidden) > 10 else "")
-            rows.warnings.append(f"{ctx.where}: {len(hidden)} hidden row(s) were read (rows {shown}); unhide them "
-                                 "in Excel to check they should count.")
+            rows.warnings.append(Notice("hidden", f"{ctx.where}: {len(hidden)} hidden row(s) were read (rows "
+                                                  f"{shown}); unhide them in Excel to check they should count."))
 
 
 def _ledger(ctx: SheetContext, rows: Rows) -> pd.DataFrame:
@@ -144,9 +203,10 @@ def _where(grid: Grid) -> str:
     return f"{grid.file}, sheet '{grid.sheet}'" if grid.sheet else grid.file
 
 
-def _skipped(grid: Grid, note: str, warnings: list[str] | None = None) -> SheetResult:
+def _skipped(grid: Grid, note: str, warnings: list[str] | None = None, *, kind: str) -> SheetResult:
+    """A sheet that was not read; ``kind`` says why (model.NOTE_KINDS), for pages to act on."""
     mapping = SheetMapping(file=grid.file, sheet=grid.sheet, layout="skipped", header_row=None, columns={},
-                           ignored=(), rows_read=0, note=note)
+                           ignored=(), rows_read=0, note=note, note_kind=kind)
     return SheetResult(mapping=mapping, ledger=pd.DataFrame(columns=["file", "sheet", "row", "fate", "column", "reason"]),
                        people=pd.DataFrame(columns=PEOPLE_COLUMNS), warnings=list(warnings or []))
 
@@ -171,7 +231,7 @@ def _apply_override(guess: HeaderGuess, header: list[str], override: Mapping[str
                 known = cid in catalogue
                 creds[i] = CredentialColumn(i, text, cid, known, known and catalogue[cid].kind == "cpr_card")
     return HeaderGuess(guess.row, fields, tuple(sorted(creds.values(), key=lambda c: c.index)),
-                       len(fields) + len(creds))
+                       len(fields) + len(creds), guess.labels, guess.group_row)
 
 
 def _layout(fields: set[str], creds: tuple[CredentialColumn, ...]) -> str | None:
