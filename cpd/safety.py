@@ -180,8 +180,13 @@ _WEAK_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"BM", "an image"),
     (b"MZ", "a program"),
     (b"\x00\x00\x01\x00", "an icon image"),
-    (b"\x09\x08", "an old Excel 2-4 file"),
 )
+# BIFF records an old Excel (2.x to 95) worksheet file starts with, outside an OLE container: BOF 0x0009/0x0209/
+# 0x0409/0x0809. Only looked at once the bytes are known not to be text (a csv may start with a tab).
+_BIFF_BOF = (b"\x09\x00", b"\x09\x02", b"\x09\x04", b"\x09\x08")
+# Names an old-format Excel file goes by: an OLE container under such a name whose directory cannot be read is a
+# damaged or unusual .xls, and saving it again from Excel as .xlsx is still the way forward.
+_LEGACY_EXCEL_SUFFIXES = (".xls", ".xlt", ".xla", ".xlw")
 _WEB_START = re.compile(rb"\s*<(?:!doctype\s+html|html|head|body|table|meta|\?xml)\b", re.I)
 
 
@@ -196,7 +201,7 @@ def sniff(name: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Sniff
     if len(data) > max_bytes:
         raise _refuse("too_large", name, TOO_LARGE_SENTENCE, size=len(data) / MB, limit=max_bytes / MB)
     head = data[:16]
-    if head.startswith(_OLE_MAGIC):
+    if head.startswith(_OLE_MAGIC[:4]):  # also a file cut short inside the 8-byte signature
         raise _ole_refusal(name, data)
     if head.startswith(_ZIP_MAGIC):
         return _sniff_zip(name, data)
@@ -207,6 +212,8 @@ def sniff(name: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Sniff
         if _WEB_START.match(_strip_bom(data[:1024])):
             raise _refuse("web_page", name, WEB_PAGE_SENTENCE)
         return Sniffed("text")
+    if head.startswith(_BIFF_BOF):
+        raise _refuse("legacy_xls", name, LEGACY_XLS_SENTENCE)
     for magic, what in _WEAK_SIGNATURES:
         if head.startswith(magic):
             raise _refuse("not_spreadsheet", name, NOT_SPREADSHEET_SENTENCE, what=what)
@@ -251,6 +258,8 @@ def _ole_refusal(name: str, data: bytes) -> Refusal:
         return _refuse("not_spreadsheet", name, NOT_SPREADSHEET_SENTENCE, what="an old-format Word document")
     if "powerpoint document" in names:
         return _refuse("not_spreadsheet", name, NOT_SPREADSHEET_SENTENCE, what="an old-format PowerPoint file")
+    if not streams and name.lower().endswith(_LEGACY_EXCEL_SUFFIXES):
+        return _refuse("legacy_xls", name, LEGACY_XLS_SENTENCE)
     return _refuse("not_spreadsheet", name, NOT_SPREADSHEET_SENTENCE, what="an old-format Office document")
 
 
