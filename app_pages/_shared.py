@@ -23,9 +23,10 @@ from typing import Any
 import streamlit as st
 
 import cpd
+from app_pages import _memory
 from cpd import views
 from cpd.asof import AS_OF_MAX, AS_OF_MIN
-from cpd.model import STATUS_LABELS
+from cpd.model import STATUS_LABELS, SheetMapping
 
 log = logging.getLogger("recert")
 FILES = "_files"  # list[(name, bytes, digest)]: the sources of this session
@@ -36,6 +37,16 @@ TRAINER = "_trainer"  # last trainer opened on the Trainer page
 _ROSTERS = "_rosters"  # small LRU of read files
 _STANDINGS = "_standings"  # small LRU of standings
 _CATALOGUES = "_catalogues"
+_DERIVED = "_derived_stores"  # names of the _remember stores computed from the files (dropped when they change)
+_NOTICE = "_files_notice"  # a sentence about files that were not taken (over the session's size limit)
+UPLOADER = "uploader"  # the uploader widget's key; "uploader_<n>" after it was emptied n times
+READ_TYPES = ("xlsx", "xlsm", "ods", "csv", "tsv", "txt")  # what Recert reads (by content; the name only filters)
+ASK_TO_RESAVE = ("xls", "xlsb")  # accepted by the uploader so they get Recert's sentence: save as .xlsx
+UPLOAD_TYPES = READ_TYPES + ASK_TO_RESAVE
+SESSION_MB = _memory.SESSION_FILE_BYTES // _memory.MB
+ACCEPTED_SENTENCE = ("Recert reads .xlsx, .xlsm, .ods, .csv, .tsv and .txt files; old .xls and binary .xlsb "
+                     "workbooks need saving as .xlsx in Excel first.")
+_UPLOADER_GEN = "_uploader_gen"
 FILTER_KEYS = ("f_clubs", "f_roles", "f_bodies", "f_credentials", "f_statuses")
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False}  # the toolbar hid legends; zoom is off anyway
 GENERIC_FAILURE = ("could not be read because of an unexpected problem in Recert; the other files were read. "
@@ -62,6 +73,8 @@ def init_state() -> None:
     ss.setdefault(FILES, [])
     ss.setdefault(OVERRIDES, {})
     ss.setdefault(RULES, None)
+    _memory.watch_session()  # ends this session's data once its tab has been gone for the disconnect TTL
+    _memory.prune_widget_metadata()  # gone widgets' callbacks would keep earlier uploads alive
     if os.environ.get("RECERT_DEMO") == "1" and not ss.get("_demo_done"):
         ss["_demo_done"] = True
         if not ss[FILES]:
@@ -73,12 +86,27 @@ def _digest(data: bytes) -> str:
 
 
 def set_files(named: Sequence[tuple[str, bytes]], origin: str) -> None:
-    """Replace this session's sources; mapping corrections of files no longer present are dropped."""
+    """Replace this session's sources; what the previous files produced, and mapping corrections of files no
+    longer present, are dropped (before the new files are read, so the two never sit in memory together)."""
     ss = st.session_state
-    ss[FILES] = [(name, data, _digest(data)) for name, data in named]
+    files = [(name, data, _digest(data)) for name, data in named]
+    changed = [d for *_, d in files] != [d for *_, d in ss.get(FILES) or []]
+    ss[FILES] = files
     ss[ORIGIN] = origin
+    ss.pop(_NOTICE, None)
     names = {n for n, _ in named}
     ss[OVERRIDES] = {k: v for k, v in ss.get(OVERRIDES, {}).items() if k[0] in names}
+    if changed:
+        drop_derived()
+
+
+def drop_derived() -> None:
+    """Forget every result computed from the files (rosters, standings, filter options), then free the memory."""
+    ss = st.session_state
+    for store in ss.get(_DERIVED) or ():
+        ss.pop(store, None)
+    ss.pop("_loaded", None)
+    _memory.release()
 
 
 def load_sample() -> None:
@@ -89,25 +117,90 @@ def load_sample() -> None:
     set_files(list(build_sample(anchor).items()), "sample")
 
 
+def uploader_key() -> str:
+    """The uploader's current key: a new key is a new, empty uploader (Streamlit's cannot be emptied otherwise)."""
+    gen = st.session_state.get(_UPLOADER_GEN, 0)
+    return UPLOADER if not gen else f"{UPLOADER}_{gen}"
+
+
+def _empty_uploader() -> None:
+    """Show a new, empty uploader and delete the old one's files from Streamlit's upload store now."""
+    ss = st.session_state
+    old = ss.get(uploader_key()) or []
+    ss[_UPLOADER_GEN] = ss.get(_UPLOADER_GEN, 0) + 1
+    from streamlit import runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None and runtime.exists():
+        store = runtime.get_instance().uploaded_file_mgr
+        for f in old:
+            store.remove_file(ctx.session_id, f.file_id)
+
+
 def on_upload() -> None:
-    """Uploader callback: the uploader's files become the sources (removing them all clears the data)."""
-    files = st.session_state.get("uploader") or []
+    """Uploader callback: the uploader's files become the sources (removing them all clears the data).
+
+    Files adding up to more than a session may hold are not taken: the uploader is emptied (freeing them), the
+    files already loaded stay, and a sentence says what to do.
+    """
+    files = st.session_state.get(uploader_key()) or []
+    total = sum(f.size for f in files)
+    if total > _memory.SESSION_FILE_BYTES:
+        _empty_uploader()
+        st.session_state[_NOTICE] = _memory.files_too_large_sentence(total)
+        return
     set_files([(f.name, f.getvalue()) for f in files], "upload")
 
 
 def clear_files() -> None:
+    """Remove all files: the data, and the files still listed in the uploader."""
+    _empty_uploader()
     set_files([], "upload")
 
 
-def _remember(store: str, key: Any, make: Callable[[], Any], size: int = 3) -> Any:
-    """A tiny per-session LRU: the last few results, so flipping a setting back is instant."""
-    cache: OrderedDict = st.session_state.setdefault(store, OrderedDict())
+def apply_mapping(key: str, mapping: SheetMapping) -> None:
+    """Upload page's button callback: the edited table (from the editor's own state) becomes the sheet's overrides.
+
+    A module function, not one defined in the page: Streamlit keeps a widget's callback for the rest of the
+    session, and a page function would keep that run's page globals (its standing) alive with it.
+    """
+    ss = st.session_state
+    edited = views.apply_editor_state(views.mapping_rows(mapping), ss.get(key))
+    change = views.overrides_from_edit(mapping, edited)
+    overrides = dict(ss.get(OVERRIDES) or {})
+    merged = {**overrides.get((mapping.file, mapping.sheet), {}), **change}
+    if merged:
+        overrides[(mapping.file, mapping.sheet)] = merged
+    ss[OVERRIDES] = overrides
+
+
+def reset_mapping(file: str, sheet: str) -> None:
+    """Upload page's button callback: forget the corrections of one sheet."""
+    overrides = dict(st.session_state.get(OVERRIDES) or {})
+    overrides.pop((file, sheet), None)
+    st.session_state[OVERRIDES] = overrides
+
+
+def _remember(store: str, key: Any, make: Callable[[], Any], size: int = 3, *, derived: bool = True,
+              max_bytes: int | None = None) -> Any:
+    """A tiny per-session LRU: the last few results, so flipping a setting back is instant.
+
+    Bounded by count (``size``) and by memory (``max_bytes``, default ``_memory.STORE_BYTES``, estimated; the
+    newest entry is always kept).
+    ``derived`` stores are computed from the files and are dropped when the files change.
+    """
+    ss = st.session_state
+    if derived:
+        ss.setdefault(_DERIVED, set()).add(store)
+    cache: OrderedDict = ss.setdefault(store, OrderedDict())  # key -> (value, estimated bytes)
     if key in cache:
         cache.move_to_end(key)
-        return cache[key]
+        return cache[key][0]
     value = make()
-    cache[key] = value
-    while len(cache) > size:
+    cache[key] = (value, _memory.approx_bytes(value))
+    limit = _memory.STORE_BYTES if max_bytes is None else max_bytes
+    while len(cache) > size or (len(cache) > 1 and sum(b for _, b in cache.values()) > limit):
         cache.popitem(last=False)
     return value
 
@@ -124,7 +217,7 @@ def catalogue() -> tuple[cpd.Catalogue, str]:
         except cpd.RecertError as exc:
             return cpd.load_catalogue(), str(exc)
 
-    return _remember(_CATALOGUES, text or "", make, size=2)
+    return _remember(_CATALOGUES, text or "", make, size=2, derived=False)
 
 
 PROGRESS_MIN_BYTES = 1024 * 1024  # smaller uploads are read before a progress bar could be seen
@@ -204,11 +297,16 @@ def load(as_of: date, window: int, date_order: str) -> Loaded:
     files = ss.get(FILES) or []
     cat, rules_error = catalogue()
     out = Loaded(catalogue=cat, names=views.credential_labels(cat), rules_error=rules_error)
+    notice = [ss[_NOTICE]] if ss.get(_NOTICE) else []
+    out.problems = list(notice)
     if not files:
         return out
     overrides = ss.get(OVERRIDES) or {}
     read_key = (tuple((n, d) for n, _, d in files), date_order, cat.version, _frozen(overrides))
+    fresh = ss.get(_ROSTERS, {}).get(read_key) is None
     roster, crashed = _remember(_ROSTERS, read_key, lambda: _read(files, cat, date_order, overrides), size=1)
+    if fresh:  # the read's own peak (cell grids, parsing) is freed now: give it back to the system
+        _memory.release(collect=False)
 
     def compute() -> cpd.Standing | str:
         try:
@@ -222,7 +320,7 @@ def load(as_of: date, window: int, date_order: str) -> Loaded:
             return "Recert could not work out the standing for these files; please report this file to us."
 
     result = _remember(_STANDINGS, (read_key, as_of, window), compute, size=2)
-    out.problems = list(crashed)
+    out.problems = notice + list(crashed)
     if isinstance(result, str):
         out.problems.append(result)
         return out

@@ -15,10 +15,12 @@ st.markdown("Drop in the spreadsheets you already keep — rosters, certificatio
 
 left, right = st.columns([3, 1], vertical_alignment="center")
 with left:
-    st.file_uploader("Upload spreadsheets", type=["xlsx", "xlsm", "ods", "csv", "tsv", "txt"], accept_multiple_files=True,
-                     key="uploader", on_change=_shared.on_upload,
-                     help="Several files at once: Recert matches people across them. Files are kept only for "
-                          "this browser session and never saved.")
+    # .xls and .xlsb are let through so they get Recert's sentence (save as .xlsx), not the uploader's refusal.
+    st.file_uploader("Upload spreadsheets", type=list(_shared.UPLOAD_TYPES), accept_multiple_files=True,
+                     key=_shared.uploader_key(), on_change=_shared.on_upload,
+                     help=f"{_shared.ACCEPTED_SENTENCE} Several files at once, up to {_shared.SESSION_MB} MB "
+                          "together: Recert matches people across them. Files are kept only for this browser "
+                          "session and never saved.")
 with right:
     st.button("Try it with sample data", on_click=_shared.load_sample, icon=":material/science:", type="primary",
               width="stretch", help="Three made-up files for a three-club gym, dated so every status shows.")
@@ -36,8 +38,8 @@ for sentence in loaded.problems:
 standing = loaded.standing
 if standing is None:
     if not files:
-        st.info("Recert reads .xlsx, .xlsm, .csv, .tsv and .txt files. It finds the header row and the columns "
-                "by their names, whatever order they are in.", icon=":material/info:")
+        st.info(_shared.ACCEPTED_SENTENCE + " It finds the header row and the columns by their names, whatever "
+                "order they are in.", icon=":material/info:")
     st.stop()
 
 counts = standing.counts
@@ -96,23 +98,8 @@ options = views.field_options(loaded.catalogue)
 overrides_now = ss.get(_shared.OVERRIDES) or {}
 
 
-def apply_mapping(key: str, mapping) -> None:
-    """Button callback: the edited table (read from the editor's own state) becomes this sheet's overrides."""
-    edited = views.apply_editor_state(views.mapping_rows(mapping), ss.get(key))
-    change = views.overrides_from_edit(mapping, edited)
-    overrides = dict(ss.get(_shared.OVERRIDES) or {})
-    merged = {**overrides.get((mapping.file, mapping.sheet), {}), **change}
-    if merged:
-        overrides[(mapping.file, mapping.sheet)] = merged
-    ss[_shared.OVERRIDES] = overrides
-
-
-def reset_mapping(file: str, sheet: str) -> None:
-    overrides = dict(ss.get(_shared.OVERRIDES) or {})
-    overrides.pop((file, sheet), None)
-    ss[_shared.OVERRIDES] = overrides
-
-
+# The button callbacks live in _shared: Streamlit keeps a widget's callback after the widget is gone, and a
+# function defined here would keep this page's globals (the whole standing) alive for the rest of the session.
 for i, m in enumerate(standing.mappings):
     layout = views.LAYOUT_LABELS.get(m.layout, m.layout)
     unreadable_sheet = m.layout == "skipped" and not m.note.startswith(("hidden", "empty"))
@@ -137,7 +124,8 @@ for i, m in enumerate(standing.mappings):
                 "Date order": st.column_config.TextColumn(disabled=True, help="How slashed dates were read"),
             })
         b1, b2, _ = st.columns([1, 1, 3])
-        b1.button("Apply mapping", key=f"{key}_apply", on_click=apply_mapping, args=(key, m), type="primary",
+        b1.button("Apply mapping", key=f"{key}_apply", on_click=_shared.apply_mapping, args=(key, m), type="primary",
                   icon=":material/refresh:", disabled=not views.overrides_from_edit(m, edited))
         if (m.file, m.sheet) in overrides_now:
-            b2.button("Undo my corrections", key=f"{key}_reset", on_click=reset_mapping, args=(m.file, m.sheet))
+            b2.button("Undo my corrections", key=f"{key}_reset", on_click=_shared.reset_mapping,
+                      args=(m.file, m.sheet))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import re
 import time
 from datetime import date
 from pathlib import Path
@@ -12,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 import cpd
 from cpd import views
 from cpd.samples import DEFAULT_ANCHOR, ROSTER_FILE
+from tests import hostile
 from tests.helpers import csv_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,7 +75,7 @@ def test_landing_page_has_the_uploader_and_the_sample_button(monkeypatch):
     _no_exception(at)
     up = at.file_uploader(key="uploader")
     assert up.accept_multiple_files
-    assert set(up.allowed_type) == {".xlsx", ".xlsm", ".ods", ".csv", ".tsv", ".txt"}
+    assert set(up.allowed_type) == {".xlsx", ".xlsm", ".ods", ".csv", ".tsv", ".txt", ".xls", ".xlsb"}
     _button(at, "Try it with sample data")
     assert not at.metric
     assert at.sidebar.date_input(key="as_of").value == DEFAULT_ANCHOR  # settings are there before any data
@@ -383,3 +386,126 @@ def test_two_sessions_uploading_different_files_never_see_each_other(monkeypatch
 
     assert "Alice Onlyhere" in shown(a) and "Bob Elsewhere" not in shown(a)
     assert "Bob Elsewhere" in shown(b) and "Alice Onlyhere" not in shown(b)
+
+
+# Old formats (issue 10, item 10) -----------------------------------------------------------------------------
+SAVE_AS_XLSX = "save it as an Excel Workbook (.xlsx) and upload that file"
+OLD_FORMATS = [  # (name, bytes): let through by the uploader, answered with Recert's sentence
+    ("roster.xls", hostile.legacy_xls()),  # OLE2 container with a BIFF8 Workbook stream
+    ("roster.xlsb", hostile.xlsb()),  # zip with xl/workbook.bin
+    ("cut-short.xls", b"\xd0\xcf\x11\xe0"),  # only the first four bytes of the OLE2 signature
+    ("damaged.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)),  # OLE2 signature, unreadable directory
+    ("excel4.xls", b"\x09\x04\x06\x00\x00\x00\x10\x00" + bytes(64)),  # Excel 2-4 worksheet, no container
+    ("excel95.XLS", hostile.cfb({"Book": b"\x09\x08\x08\x00\x00\x05\x05\x00" + bytes(16)})),  # BIFF5 "Book"
+]
+
+
+@pytest.mark.parametrize(("name", "data"), OLD_FORMATS, ids=[n for n, _ in OLD_FORMATS])
+def test_old_excel_formats_get_recerts_sentence_to_save_as_xlsx(monkeypatch, sample_files, name, data):
+    at = _upload(_app(monkeypatch), {name: data, ROSTER_FILE: sample_files[ROSTER_FILE]})  # uploader lets it in
+    _no_exception(at)
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1, errors
+    text = errors[0].replace("\\", "").replace(views.WORD_JOINER, "")
+    assert text.startswith(name) and SAVE_AS_XLSX in text
+    assert int(_metrics(at)["Rows read"][0]) > 0  # the other file was still read
+
+
+def test_the_uploader_takes_exactly_the_types_the_page_names(monkeypatch):
+    from app_pages import _shared
+
+    at = _app(monkeypatch)
+    allowed = set(at.file_uploader(key="uploader").allowed_type)
+    assert allowed == {f".{t}" for t in _shared.UPLOAD_TYPES}
+    named = set(re.findall(r"\.([a-z]+)\b", at.info[0].value))
+    assert {f".{t}" for t in named} == allowed  # the empty-state text
+    assert {f".{t}" for t in re.findall(r"\.([a-z]+)\b", _shared.ACCEPTED_SENTENCE)} == allowed  # the help
+    assert f"{_shared.SESSION_MB} MB" in at.file_uploader(key="uploader").help
+
+
+# Memory over a long session (issue 10, item 8) ----------------------------------------------------------------
+def _roster(tag: str, n: int = 60) -> bytes:
+    """A small roster whose names and clubs (so its bytes and its charts) differ per tag."""
+    rows = [["Trainer Name", "Club", "Certification", "Exp. Date"]]
+    rows += [[f"Trainer {tag} {i}", f"Club {tag} {i % 3}", ("NASM CPT", "ACE CPT")[i % 2],
+              f"2027-{1 + i % 12:02d}-15"] for i in range(n)]
+    return csv_bytes(rows)
+
+
+def _live_standings(names: set[str]) -> int:
+    """Standings still in memory that were computed from any of ``names`` (other tests' standings aside)."""
+    gc.collect()
+    return sum(1 for o in gc.get_objects()
+               if isinstance(o, cpd.Standing) and len(o.ledger) and set(o.ledger["file"]) <= names)
+
+
+def test_after_many_uploads_and_page_visits_only_the_last_files_results_are_held(monkeypatch):
+    at = _app(monkeypatch)
+    names = {f"roster_{i}.csv" for i in range(8)}
+    for i in range(8):
+        _upload(at, {f"roster_{i}.csv": _roster(str(i))})
+        for page in ("app_pages/team.py", "app_pages/trainer.py", "app_pages/upload.py"):
+            at.switch_page(page).run()
+        _no_exception(at)
+    # Streamlit keeps the callbacks of widgets that are gone, and a page's callback holds that run's standing.
+    assert _live_standings(names) == 1
+    digest = at.session_state["_files"][0][2]
+    for store in ("_rosters", "_standings", "_options", "_cred_names"):
+        assert all(digest in repr(key) for key in at.session_state[store]), store
+    assert len(at.session_state["_rosters"]) == 1
+
+
+def test_new_files_drop_every_result_of_the_previous_ones(monkeypatch):
+    at = _upload(_app(monkeypatch), {"first.csv": _roster("a")})
+    for day in (date(2026, 12, 2), date(2026, 12, 3)):
+        at.date_input(key="as_of").set_value(day).run()
+    assert len(at.session_state["_standings"]) == 2
+    first = at.session_state["_files"][0][2]
+    _upload(at, {"second.csv": _roster("b")})
+    assert all(first not in repr(key) for store in ("_rosters", "_standings", "_options", "_cred_names")
+               for key in at.session_state[store])
+    assert len(at.session_state["_standings"]) == 1
+    assert _live_standings({"first.csv"}) == 0
+
+
+@pytest.mark.parametrize(("store_bytes", "kept"), [(None, 2), (1, 1)])
+def test_a_session_cache_is_bounded_by_count_and_by_bytes(monkeypatch, store_bytes, kept):
+    from app_pages import _memory
+
+    if store_bytes is not None:
+        monkeypatch.setattr(_memory, "STORE_BYTES", store_bytes)
+    at = _upload(_app(monkeypatch), {"r.csv": _roster("a")})
+    for day in (date(2026, 12, 2), date(2026, 12, 3), date(2026, 12, 4)):
+        at.date_input(key="as_of").set_value(day).run()
+        _no_exception(at)
+    cache = at.session_state["_standings"]
+    assert len(cache) == kept
+    assert list(cache)[-1][1] == date(2026, 12, 4)  # the newest is always kept
+    assert all(size > 0 for _, size in cache.values())
+
+
+def test_files_over_the_session_limit_get_one_sentence_and_are_not_kept(monkeypatch):
+    from app_pages import _memory
+
+    a, b = _roster("a"), _roster("b")
+    monkeypatch.setattr(_memory, "SESSION_FILE_BYTES", len(a) + len(b) - 1)
+    at = _upload(_app(monkeypatch), {"a.csv": a})
+    at.file_uploader(key="uploader").set_value([("a.csv", a, "text/csv"), ("b.csv", b, "text/csv")])
+    at.run()
+    _no_exception(at)
+    assert [e.value for e in at.error] == [views.md_escape(_memory.files_too_large_sentence(len(a) + len(b)))]
+    assert [n for n, *_ in at.session_state["_files"]] == ["a.csv"]  # what was loaded before stays
+    assert at.file_uploader(key="uploader_1").value == []  # a new, empty uploader: the files are not held
+    assert int(_metrics(at)["Rows read"][0]) == 60
+    at.file_uploader(key="uploader_1").set_value([("b.csv", b, "text/csv")])
+    at.run()
+    assert not at.error and [n for n, *_ in at.session_state["_files"]] == ["b.csv"]
+
+
+def test_removing_all_files_empties_the_uploader_so_they_do_not_come_back(monkeypatch):
+    at = _upload(_app(monkeypatch), {"a.csv": _roster("a")})
+    _button(at, "Remove all files").click().run()
+    assert at.session_state["_files"] == [] and at.file_uploader(key="uploader_1").value == []
+    at.file_uploader(key="uploader_1").set_value([("b.csv", _roster("b"), "text/csv")])
+    at.run()
+    assert [n for n, *_ in at.session_state["_files"]] == ["b.csv"]
