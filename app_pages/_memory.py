@@ -1,9 +1,11 @@
 """What one browser session may keep, and giving the memory back when it is dropped (issue 10, item 8).
 
-Three things made a long session's memory grow and stay:
+Four things made a long session's memory grow and stay:
 
 - the session kept whatever it had read before: the per-session caches of rosters and standings were bounded by
   count only, and entries of the previous files stayed until pushed out;
+- Streamlit keeps the callback of every widget a session ever showed; a callback defined in a page holds that
+  run's page globals, standing included (``prune_widget_metadata``);
 - the allocators keep freed memory for reuse instead of returning it to the system: ``release()`` runs the
   cycle collector, empties Arrow's pool and calls glibc's ``malloc_trim(0)``;
 - Streamlit keeps a closed tab's session for ``server.disconnectedSessionTTL`` seconds so a reconnect can resume
@@ -33,13 +35,12 @@ import pandas as pd
 
 log = logging.getLogger("recert")
 MB = 1024 * 1024
-# The files one session may hold at once (sum of their sizes). Reading costs ~60x a workbook's size in memory at
-# its peak (a 6 MB chain workbook of 10,000 trainers peaks at ~400 MB), so 50 MB of spreadsheets is ~3 GB while
-# they are read; it is also the largest single upload (server.maxUploadSize), and 3x a 50,000-trainer chain's
-# files. A manager's real files are a few MB.
+# The files one session may hold at once (sum of their sizes). The server grows by ~30-40x a workbook's size
+# while it reads and holds it (a 6.3 MB chain workbook of 10,000 trainers: +180-265 MB), so this is ~2 GB at
+# most per session. It equals the largest single upload (server.maxUploadSize). A manager's files are a few MB.
 SESSION_FILE_BYTES = 50 * MB
-# What a per-session cache of derived results (rosters, standings, filter options) may hold: older entries are
-# dropped beyond it, the newest is always kept. A 1,000-trainer chain's standing is ~15 MB, 10,000 ~150 MB.
+# What a per-session cache of derived results (rosters, standings, filter options) may hold, by approx_bytes:
+# older entries are dropped beyond it, the newest is always kept. A 10,000-trainer chain's standing is ~66 MB.
 STORE_BYTES = 256 * MB
 JANITOR_NAME = "recert-session-janitor"
 
@@ -48,8 +49,8 @@ _OBJECT_SAMPLE = 256  # elements sampled to estimate an object column's size
 
 def files_too_large_sentence(total: int) -> str:
     return (f"These files add up to {total / MB:.1f} MB, more than the {SESSION_FILE_BYTES / MB:.0f} MB Recert "
-            "holds for one browser session, so none of them was read: remove some from the upload box (or upload "
-            "fewer at a time) and they will be read.")
+            "holds for one browser session, so they were not read: upload fewer or smaller files (delete the "
+            "sheets and rows Recert does not need).")
 
 
 # --------------------------------------------------------------------------------------------- sizes
