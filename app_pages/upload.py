@@ -101,8 +101,8 @@ overrides_now = ss.get(_shared.OVERRIDES) or {}
 # The button callbacks live in _shared: Streamlit keeps a widget's callback after the widget is gone, and a
 # function defined here would keep this page's globals (the whole standing) alive for the rest of the session.
 for i, m in enumerate(standing.mappings):
-    layout = views.LAYOUT_LABELS.get(m.layout, m.layout)
-    unreadable_sheet = m.layout == "skipped" and not m.note.startswith(("hidden", "empty"))
+    layout = views.layout_label(m)
+    unreadable_sheet = views.sheet_needs_mapping(m)  # by the note's kind: empty, hidden and copies stay closed
     with st.expander(views.md_escape(f"{views.sheet_title(m)} · {layout}"), expanded=unreadable_sheet):
         if m.layout == "skipped":
             st.write(views.md_escape((m.note[:1].upper() + m.note[1:]) if m.note else "This sheet was not read."))

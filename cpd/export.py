@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from .model import Standing
+from .model import Standing, warning_kind
 
 # OWASP CSV injection: cells that a spreadsheet would treat as a formula or a command. The full-width forms
 # are included because some Excel locales (e.g. Japanese) read them as their ASCII twins.
@@ -204,11 +204,14 @@ def _head_tail(st: Standing) -> tuple[dict[str, Any], dict[str, Any]]:
     tail = {
         "rejected": [{"file": _opt(f), "sheet": _opt(sh), "row": int(r), "column": _opt(col), "reason": _opt(why)}
                      for f, sh, r, col, why in st.rejected.itertuples(index=False)],
-        "warnings": list(st.warnings),
-        # Extensions (interfaces.md allows extending): how each sheet was read, and files that could not be.
+        "warnings": [str(w) for w in st.warnings],
+        # Extensions (interfaces.md allows extending): each warning's kind (model.WARNING_KINDS, in the order of
+        # "warnings"), how each sheet was read (with its note's kind), and files that could not be read.
+        "warning_kinds": [warning_kind(w) for w in st.warnings],
         "files": [{"file": m.file, "sheet": m.sheet, "layout": m.layout, "header_row": m.header_row,
                    "rows_read": m.rows_read, "columns": dict(m.columns), "ignored": list(m.ignored),
-                   "date_orders": dict(m.date_orders), "note": m.note} for m in st.mappings],
+                   "date_orders": dict(m.date_orders), "note": m.note, "note_kind": m.note_kind}
+                  for m in st.mappings],
         "unreadable": list(st.unreadable),
     }
     return head, tail

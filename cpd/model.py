@@ -46,6 +46,67 @@ class Source:
     data: bytes
 
 
+# What a sheet's note says, for pages to act on (never parse the note's wording).
+NOTE_KINDS: dict[str, str] = {
+    "": "the sheet was read",
+    "hidden": "a hidden sheet, not read",
+    "empty": "the sheet holds no data",
+    "no_header": "no header Recert recognises (a mapping can be given by hand)",
+    "unreadable": "a header was found but the sheet's layout could not be told (a mapping can be given by hand)",
+    "copy": "the same file as another one uploaded, read once",
+}
+# What a warning is about, for pages to group and show them by (never parse the sentence).
+WARNING_KINDS: dict[str, str] = {
+    "other": "anything else",
+    "file": "how a file was read (encoding, macros, format)",
+    "copy": "a file uploaded twice was read once",
+    "hidden": "hidden sheets, rows or columns",
+    "sheet": "a sheet that was not read",
+    "columns": "columns that were not read, or not all of them",
+    "date_order": "dates that read either way were read in the configured order",
+    "cells": "cells that were not read (an issued date, a matrix cell that is not a date)",
+    "implausible": "dates kept but doubtful (issued after as-of, a placeholder expiry)",
+    "not_yet": "certifications a matrix says are pending, booked or in progress",
+    "listed_twice": "a certification listed more than once: the latest expiry was used",
+    "repeated": "CE rows repeated in another sheet or file, counted once",
+    "future": "activities dated after as-of, not counted yet",
+    "more": "the count of warnings left out",
+}
+
+
+class Notice(str):
+    """A warning's sentence with its kind (one of WARNING_KINDS).
+
+    It is the sentence itself (a ``str``), so everything that shows, stores or exports warnings as text keeps
+    working and the JSON contract's ``warnings`` stays a list of strings; pages group by ``kind`` instead of
+    matching the wording. A plain string is a warning of kind "other" (``warning_kind``).
+    """
+
+    __slots__ = ("kind",)
+    kind: str
+
+    def __new__(cls, kind: str, text: str) -> Notice:
+        if kind not in WARNING_KINDS:
+            raise ValueError(f"unknown warning kind {kind!r}")
+        self = super().__new__(cls, text)
+        object.__setattr__(self, "kind", kind)
+        return self
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a Notice cannot be changed")
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return (Notice, (self.kind, str(self)))
+
+    def __repr__(self) -> str:
+        return f"Notice({self.kind!r}, {str(self)!r})"
+
+
+def warning_kind(warning: object) -> str:
+    """The kind of a warning ("other" for a plain string)."""
+    return getattr(warning, "kind", "other")
+
+
 @dataclass(frozen=True)
 class SheetMapping:
     """How one sheet was understood; shown to the manager so a wrong guess can be corrected."""
@@ -59,6 +120,7 @@ class SheetMapping:
     date_orders: dict[str, str] = field(default_factory=dict)  # header -> "mdy" | "dmy" (+ " (assumed)")
     rows_read: int = 0
     note: str = ""  # e.g. why a sheet was skipped
+    note_kind: str = ""  # one of NOTE_KINDS: what the note says, for pages to act on
 
 
 # Column contracts -----------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from .model import (
     STATUSES,
     TRAINER_RESULT_COLUMNS,
     TRAINER_STATUSES,
+    Notice,
     Roster,
     Standing,
 )
@@ -148,8 +149,8 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
             n = int(future.sum())
             if n > 5:
                 sample += f"; and {n - 5} more"
-            warnings.append(f"{n} activit{'y is' if n == 1 else 'ies are'} dated after as-of ({_day(T)}) and not counted "
-                            f"yet (booked courses?): {sample}.")
+            warnings.append(Notice("future", f"{n} activit{'y is' if n == 1 else 'ies are'} dated after as-of "
+                                             f"({_day(T)}) and not counted yet (booked courses?): {sample}."))
 
     # Pair each activity with the certifications it can count toward.
     cert_side = c.loc[credit_bearing, ["cert_key", "trainer_id", "credential", "body", "hours_per_unit",

@@ -18,7 +18,7 @@ import pandas as pd
 from .attention import ACTION_STATUSES, attention_frame
 from .catalogue import Catalogue
 from .ingest.header import FIELD_LABELS
-from .model import STATUS_LABELS, STATUSES, SheetMapping, Standing
+from .model import STATUS_LABELS, STATUSES, SheetMapping, Standing, warning_kind
 from .wording import quantity
 
 LAPSED = ("grace", "expired")
@@ -473,6 +473,16 @@ LAYOUT_LABELS = {
     "ce_log": "CE activity log",
     "skipped": "Not read",
 }
+# How the Upload page names a sheet that was not read, by its note's kind.
+SKIPPED_LABELS = {"empty": "Empty", "hidden": "Hidden, not read", "copy": "A copy, read once",
+                  "no_header": "Not read: no header found", "unreadable": "Not read: columns not recognised"}
+
+
+def layout_label(mapping: SheetMapping) -> str:
+    """What the Upload page says a sheet was read as ("Training matrix …", "Empty", "Hidden, not read")."""
+    if mapping.layout == "skipped":
+        return SKIPPED_LABELS.get(mapping.note_kind, LAYOUT_LABELS["skipped"])
+    return LAYOUT_LABELS.get(mapping.layout, mapping.layout)
 IGNORE = "ignored"  # what the mapping editor shows for a column Recert does not use ("" in overrides)
 _ORDER_WORDS = {"mdy": "month first (03/04 = 4 March)", "dmy": "day first (03/04 = 3 April)"}
 
@@ -547,16 +557,26 @@ def apply_editor_state(frame: pd.DataFrame, state: Mapping[str, Any] | None) -> 
     return out.reset_index(drop=True)
 
 
-_DUPLICATE = re.compile(r" is listed \d+ times ")
 
 
 def group_warnings(warnings: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Warnings a manager should read first, and the routine "listed N times: the latest expiry was used" ones."""
+    """Warnings a manager should read first, and the routine "listed N times: the latest expiry was used" ones,
+    told apart by their kind (``model.Notice``), never by their wording."""
     main: list[str] = []
     duplicates: list[str] = []
     for w in warnings:
-        (duplicates if _DUPLICATE.search(w) else main).append(w)
+        (duplicates if warning_kind(w) == "listed_twice" else main).append(w)
     return main, duplicates
+
+
+# Notes on a sheet that was not read, by kind: whether a mapping editor helps, and how the note starts.
+SHEET_NOT_READ = {"no_header", "unreadable"}  # a header typed by hand can make these readable
+
+
+def sheet_needs_mapping(mapping: SheetMapping) -> bool:
+    """A skipped sheet whose header Recert could not use: the Upload page opens it with a mapping editor. An
+    empty, hidden or duplicate sheet opens collapsed, with its note only."""
+    return mapping.layout == "skipped" and mapping.note_kind in SHEET_NOT_READ
 
 
 def counts_by_file(st: Standing) -> pd.DataFrame:

@@ -101,9 +101,6 @@ class Case:
 
 # What the engine does not do yet (the xfail reasons), one line per gap.
 NO_TRAINER_ON_REJECTED = "rejected rows do not carry the trainer's name (JSON rejected[].trainer)"
-LEARNER = "'Learner' is not a trainer header, so the LMS export is skipped"
-LMS_AMOUNTS = LEARNER + "; '1.0 CEU (10 contact hours)' is read as 1 hour and a body inside the amount is ignored"
-LMS_COLUMNS = LEARNER + "; a CEU column beside a contact-hours column is not read as hours (rule 5)"
 IMPLAUSIBLE = "dates before 1950, serial 0 and expiry before issue are accepted; future issue and 2099 are not warned"
 
 CASES: tuple[Case, ...] = (
@@ -224,8 +221,7 @@ CASES: tuple[Case, ...] = (
         rejected=(Rejected("LMS completions export.csv", "", 5, "Credits (CEU)", "Nina Patel",
                            "is ambiguous for this trainer"),),
         quiet=("was not read",),
-        xfail={**dict.fromkeys(("counts", "cert", "why", "trainers", "rejected", "quiet"), LMS_AMOUNTS),
-               "rejected_trainer": NO_TRAINER_ON_REJECTED},
+        xfail={"rejected_trainer": NO_TRAINER_ON_REJECTED},
     ),
     Case(
         "lms_export_with_ceu_and_contact_hour_columns_is_read_as_hours",
@@ -241,7 +237,6 @@ CASES: tuple[Case, ...] = (
         trainers={"Kim Lee": (True, "on_track"), "Raj Mehta": (True, "on_track")},
         trainer_count=2,
         quiet=("was not read",),
-        xfail=dict.fromkeys(("counts", "cert", "why", "quiet"), LMS_COLUMNS),
     ),
     Case(
         "training_matrix_with_words_in_its_cells",

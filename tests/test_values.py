@@ -3,6 +3,8 @@ credits and hours, bodies inside amounts, words in training-matrix cells, "Last,
 
 from __future__ import annotations
 
+import json
+import pickle
 from datetime import date
 
 import numpy as np
@@ -14,8 +16,9 @@ from hypothesis import strategies as st
 from cpd import Source, analyse
 from cpd.catalogue import load_catalogue
 from cpd.cli import table as cli_table
-from cpd.export import to_json_dict
+from cpd.export import to_json, to_json_dict
 from cpd.ingest.assemble import first_last
+from cpd.ingest.notes import WARNINGS_KEPT
 from cpd.ingest.values import (
     EXPIRED,
     EXPIRY_DATE,
@@ -27,7 +30,8 @@ from cpd.ingest.values import (
     parse_amounts,
     parse_expiry_cells,
 )
-from tests.helpers import csv_bytes
+from cpd.model import NOTE_KINDS, WARNING_KINDS, Notice, warning_kind
+from tests.helpers import csv_bytes, xlsx_bytes
 
 CAT = load_catalogue()
 AS_OF = date(2026, 6, 1)
@@ -310,3 +314,82 @@ def test_many_not_held_yet_trainers_give_five_notes_and_a_count():
     st = _matrix([[f"T{i} Person", "East", "booked", "", "", "", ""] for i in range(40)])
     notes = [w for w in st.warnings if "yet" in w or "more like" in w]
     assert len(notes) == 6 and "35 more like these" in notes[-1]
+
+
+# Kinds of notes and warnings: pages act on these, never on the wording --------------------------------------
+_ROSTER_ROWS = [["Trainer", "Certification", "Expiration", "CPR/AED exp"],
+                ["Ana Silva", "NASM CPT", "2027-01-31", "2027-06-30"]]
+
+
+def test_every_sheet_that_was_not_read_says_why_by_its_note_kind():
+    book = xlsx_bytes({"Roster": _ROSTER_ROWS, "Blank": [], "Old": _ROSTER_ROWS,
+                       "Colours": [["Colour", "Shade"], ["red", "dark"]]}, hidden=("Old",))
+    st = analyse([Source("club.xlsx", book), Source("copy of club.xlsx", book),
+                  Source("empty.csv", b"\r\n,,\r\n")], as_of=AS_OF, on_error="collect")
+    kinds = {(m.file, m.sheet): m.note_kind for m in st.mappings}
+    assert kinds == {("club.xlsx", "Roster"): "", ("club.xlsx", "Blank"): "empty", ("club.xlsx", "Old"): "hidden",
+                     ("club.xlsx", "Colours"): "no_header", ("copy of club.xlsx", ""): "copy",
+                     ("empty.csv", ""): "empty"}
+    assert set(kinds.values()) <= set(NOTE_KINDS)
+
+
+def test_a_file_of_empty_sheets_is_refused_as_holding_no_data():
+    st = analyse([Source("e.xlsx", xlsx_bytes({"A": [], "B": []}))], as_of=AS_OF, on_error="collect")
+    assert st.unreadable == ("the file holds no data: export the sheet again with its rows and upload it.",)
+
+
+def _kinds(st) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for w in st.warnings:
+        out.setdefault(warning_kind(w), []).append(w)
+    return out
+
+
+def test_warnings_carry_the_kind_of_what_they_are_about():
+    roster = [["Trainer", "Certification", "Expiration", "CPR/AED exp"],
+              ["Ana Silva", "NASM CPT", "03/04/2027", "03/05/2027"], ["Ana Silva", "NASM CPT", "03/04/2027", ""],
+              ["Ben Ortiz", "ACE CPT", "04/05/2027", ""]]
+    log = [["Trainer", "Date", "Hours"], ["Ana Silva", "2026-01-10", "5"], ["Ana Silva", "2026-07-10", "5"]]
+    matrix = [["Name", "NASM CPT", "ACE GFI", "Notes"], ["Cara Lind", "soon", "pending", "new"],
+              ["Dev Rao", "2027-01-31", "2027-01-31", "x"]]
+    book = xlsx_bytes({"Roster": roster, "Hidden": roster, "Colours": [["Colour", "Shade"], ["red", "dark"]]},
+                      hidden=("Hidden",), hidden_rows={"Roster": (3,)})
+    st = analyse([Source("club.xlsx", book), Source("again.xlsx", book), Source("log.csv", csv_bytes(log)),
+                  Source("log copy.csv", csv_bytes(log + [["Ben Ortiz", "2026-01-11", "1"]])),
+                  Source("matrix.csv", csv_bytes(matrix))], as_of=AS_OF)
+    kinds = _kinds(st)
+    assert all(isinstance(w, Notice) for w in st.warnings), [w for w in st.warnings if not isinstance(w, Notice)]
+    expect = {"copy": "is the same file as", "hidden": "hidden", "sheet": "no recognisable header",
+              "date_order": "could be read either way", "listed_twice": "listed 2 times",
+              "repeated": "repeat", "future": "dated after as-of", "not_yet": "does not hold ACE GFI (pending)",
+              "cells": "'soon' is not an expiry date", "columns": "'Notes'"}
+    for kind, phrase in expect.items():
+        assert any(phrase in w for w in kinds.get(kind, [])), (kind, kinds)
+    assert set(kinds) <= set(WARNING_KINDS)
+
+
+def test_the_warnings_left_out_are_counted_in_a_line_of_their_own_kind():
+    rows = [["Trainer", "Certification", "Expiration"]]  # each file: dates that read either way, one warning
+    files = [Source(f"r{i}.csv", csv_bytes(rows + [[f"T{i} P", "NASM", "03/04/2027"]])) for i in range(220)]
+    st = analyse(files, as_of=AS_OF)
+    assert len(st.warnings) == WARNINGS_KEPT and warning_kind(st.warnings[-1]) == "more"
+    assert {warning_kind(w) for w in st.warnings[:-1]} == {"date_order"}
+
+
+def test_the_json_warnings_stay_strings_and_their_kinds_come_alongside():
+    st = _matrix([["Chloe Martin", "East", "pending", "", "", "", ""]])
+    doc = to_json_dict(st)
+    assert all(type(w) is str for w in doc["warnings"])
+    assert doc["warning_kinds"] == [warning_kind(w) for w in st.warnings] == ["not_yet"]
+    assert json.loads(to_json(st))["warning_kinds"] == ["not_yet"]
+    assert [f["note_kind"] for f in doc["files"]] == [""]
+
+
+def test_a_notice_is_its_sentence_and_cannot_be_changed():
+    n = Notice("hidden", "Sheet 'Old' is hidden")
+    assert n == "Sheet 'Old' is hidden" and "Old" in n and n.kind == "hidden"
+    assert pickle.loads(pickle.dumps(n)).kind == "hidden"
+    with pytest.raises(AttributeError):
+        n.kind = "other"  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        Notice("oops", "x")

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as hs
 
 from cpd import load_catalogue, views
-from cpd.model import STATUSES, SheetMapping
+from cpd.model import STATUSES, Notice, SheetMapping
 from tests.helpers import csv_bytes, run
 
 KPI_LABELS = ["Trainers", "Compliant", "At risk", "Expiring in 90 days", "Lapsed"]
@@ -227,10 +227,22 @@ def test_counts_by_file_add_up_to_the_totals(sample_standing):
     assert per["Rejected"].sum() == totals["rejected"] == len(views.rejected_table(sample_standing))
 
 
-def test_routine_duplicate_warnings_are_grouped_apart():
-    main, dup = views.group_warnings(["Ana Silva's NASM-CPT is listed 3 times (a; b): the latest expiry was used.",
-                                      "2 activities are dated after as-of"])
-    assert main == ["2 activities are dated after as-of"] and len(dup) == 1
+def test_routine_duplicate_warnings_are_grouped_apart_by_their_kind_not_their_wording():
+    listed = Notice("listed_twice", "Ana Silva's NASM-CPT is listed 3 times (a; b): the latest expiry was used.")
+    future = Notice("future", "2 activities are dated after as-of")
+    lookalike = "Bo's ACE is listed 2 times (a; b): the latest expiry was used."  # a plain string: kind "other"
+    main, dup = views.group_warnings([listed, future, lookalike])
+    assert main == [future, lookalike] and dup == [listed]
+
+
+@pytest.mark.parametrize(("kind", "label", "editor"), [
+    ("empty", "Empty", False), ("hidden", "Hidden, not read", False), ("copy", "A copy, read once", False),
+    ("no_header", "Not read: no header found", True), ("unreadable", "Not read: columns not recognised", True),
+])
+def test_a_skipped_sheet_is_labelled_and_given_an_editor_by_its_note_kind(kind, label, editor):
+    m = SheetMapping(file="f.xlsx", sheet="S", layout="skipped", header_row=None, columns={}, ignored=(),
+                     note="hidden sheet", note_kind=kind)  # the wording never decides
+    assert (views.layout_label(m), views.sheet_needs_mapping(m)) == (label, editor)
 
 
 # Safety of file-derived text ----------------------------------------------------------------------------------

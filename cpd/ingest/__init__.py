@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..errors import UnreadableFile
-from ..model import SheetMapping, Source
+from ..model import Notice, SheetMapping, Source
 from .grid import Reading
 from .notes import cap
 
@@ -114,7 +114,7 @@ def _read(reading: Reading, catalogue: Catalogue, date_order: str,
         notices.update(dict.fromkeys(said))
     progress(_READ_SHARE, "Putting the files together")
     if sources and not unreadable and all(r.mapping.layout == "skipped" for r in results):
-        if all(r.mapping.note.endswith(" is empty") for r in results):
+        if all(r.mapping.note_kind == "empty" for r in results):
             message = "the file holds no data: export the sheet again with its rows and upload it."
             if on_error == "raise":
                 raise UnreadableFile(message, file=sources[0].name if len(sources) == 1 else None)
@@ -125,14 +125,16 @@ def _read(reading: Reading, catalogue: Catalogue, date_order: str,
             raise UnreadableFile(f"no sheet has a header Recert recognises: {notes}", file=None)
         unreadable.append(f"No sheet has a header Recert recognises: {notes}")
     roster = assemble(results, catalogue=catalogue, unreadable=tuple(unreadable))
-    copies = [f"{copy} is the same file as {original} (identical content), so it was read once: its rows are "
-              "counted once, not twice." for copy, original in reading.copies]
+    copies = [Notice("copy", f"{copy} is the same file as {original} (identical content), so it was read once: its "
+                             "rows are counted once, not twice.") for copy, original in reading.copies]
     if notices or copies:
-        roster = replace(roster, warnings=cap([*copies, *notices, *roster.warnings]))
+        said = [n if isinstance(n, Notice) else Notice("file", n) for n in notices]  # how the files were read
+        roster = replace(roster, warnings=cap([*copies, *said, *roster.warnings]))
     if reading.copies:
         roster = replace(roster, mappings=roster.mappings + tuple(
             SheetMapping(file=copy, sheet="", layout="skipped", header_row=None, columns={}, ignored=(),
-                         note=f"the same file as {original}: read once") for copy, original in reading.copies))
+                         note=f"the same file as {original}: read once", note_kind="copy")
+            for copy, original in reading.copies))
     progress(1.0, f"Read {len(roster.ledger):,} rows")
     return roster
 

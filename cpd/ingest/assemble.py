@@ -294,7 +294,7 @@ def _listed_twice(certs: pd.DataFrame, group: np.ndarray, sizes: np.ndarray, tra
             yield (f"{names.get(tid, tid)}'s {creds[at[0]]} is listed {len(at):,} times ({'; '.join(where)}): the "
                    "latest expiry was used.")
 
-    tally = Tally(" listed more than once: for each, the latest expiry was used")
+    tally = Tally(" listed more than once: for each, the latest expiry was used", "listed_twice")
     tally.add(len(repeated), sentences())
     return tally.lines()
 
@@ -353,7 +353,8 @@ def _reject_repeats(acts: pd.DataFrame, origin: np.ndarray, ledger: pd.DataFrame
     ledger.loc[rid, "reason"] = [f"the same activity as {places[o]} row {rows[o]} (same trainer, date, course, "
                                  "provider, amount and unit), so it was counted once" for o in src]
     pairs = pd.DataFrame({"copy": places[pos], "first": places[src]}).groupby(["copy", "first"], sort=False).size()
-    tally = Tally(" (same trainer, date, course, provider, amount and unit): each activity was counted once")
+    tally = Tally(" (same trainer, date, course, provider, amount and unit): each activity was counted once",
+                  "repeated")
     tally.add(len(pairs), (
         f"{n:,} CE row{'s' if n > 1 else ''} in {copy} repeat{'' if n > 1 else 's'} rows of {first} exactly (same "
         "trainer, date, course, provider, amount and unit): each activity was counted once, and the repeated "

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Catalogue
-from ..model import SheetMapping
+from ..model import Notice, SheetMapping
 from ..text import tidy
 from .grid import Grid
 from .header import FIELD_LABELS, HeaderGuess, header_date_order
@@ -193,10 +193,10 @@ class Rows:
         if parsed.order:
             self.date_orders[h] = parsed.order + (" (assumed)" if parsed.assumed else "")
             if parsed.assumed:
-                self.warnings.append(
+                self.warnings.append(Notice("date_order", (
                     f"{ctx.where}: every date in '{h}' could be read either way (e.g. 03/04/2027), so they were "
                     "read as month/day; if they are day/month, set the date order to day first (--date-order dmy "
-                    "on the command line).")
+                    "on the command line).")))
         return parsed
 
     def bad_dates(self, field_name: str, parsed: DateColumn) -> Callable[[pd.Index], pd.Series]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import islice
 
+from ..model import Notice
+
 EXAMPLES_KEPT = 5  # sentences kept per kind of repeated warning (per sheet, or per pair of files)
 WARNINGS_KEPT = 200  # lines a roster keeps in all; beyond, one line says how many were left out
 QUOTE_CHARS = 80  # cell text quoted in a warning is cut to this many characters
@@ -19,9 +21,11 @@ QUOTE_CHARS = 80  # cell text quoted in a warning is cut to this many characters
 class Tally:
     """One kind of repeated warning: the first few sentences and how many there were in all."""
 
-    def __init__(self, more: str) -> None:
-        """``more`` ends the count line: "... and 12 more like it" + more, e.g. " in roster.csv"."""
+    def __init__(self, more: str, kind: str = "other") -> None:
+        """``more`` ends the count line: "... and 12 more like it" + more, e.g. " in roster.csv"; ``kind`` is
+        the warnings' kind (model.WARNING_KINDS)."""
         self.more = more
+        self.kind = kind
         self.examples: list[str] = []
         self.total = 0
 
@@ -33,10 +37,11 @@ class Tally:
         self.total += count
 
     def lines(self) -> list[str]:
+        lines = list(self.examples)
         rest = self.total - len(self.examples)
-        if rest <= 0:
-            return list(self.examples)
-        return [*self.examples, f"… and {rest:,} more like {'it' if len(self.examples) == 1 else 'these'}{self.more}."]
+        if rest > 0:
+            lines.append(f"… and {rest:,} more like {'it' if len(self.examples) == 1 else 'these'}{self.more}.")
+        return [Notice(self.kind, line) for line in lines]
 
 
 def cap(warnings: Iterable[str]) -> tuple[str, ...]:
@@ -46,7 +51,8 @@ def cap(warnings: Iterable[str]) -> tuple[str, ...]:
         return tuple(distinct)
     rest = len(distinct) - (WARNINGS_KEPT - 1)
     return (*distinct[: WARNINGS_KEPT - 1],
-            f"… and {rest:,} more notes, not shown: fix the ones above and read the files again to see them.")
+            Notice("more", f"… and {rest:,} more notes, not shown: fix the ones above and read the files again to "
+                           "see them."))
 
 
 def quote(value: object) -> str:
