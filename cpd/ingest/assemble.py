@@ -267,8 +267,8 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
 def _codes(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
     """One integer per distinct combination of ``columns``, numbered in order of first appearance."""
     code = np.zeros(len(frame), dtype=np.int64)
-    for col in columns:
-        c, u = pd.factorize(frame[col].to_numpy(dtype=object), use_na_sentinel=False)
+    for col in columns:  # the column as it is (Arrow text factorises without making Python strings)
+        c, u = pd.factorize(frame[col], use_na_sentinel=False)
         code, _ = pd.factorize(code * (len(u) + 1) + c)  # re-coded each time, so it never overflows
     return code
 
@@ -309,8 +309,8 @@ def _repeated_activities(acts: pd.DataFrame) -> np.ndarray:
     the manager's own record of it.
     """
     n = len(acts)
-    sheet_code, sheets = pd.factorize(_places(acts))
-    if len(sheets) < 2:
+    sheet_code = _codes(acts, ("file", "sheet"))
+    if not sheet_code.any():  # one sheet: nothing to compare (the usual case, and free)
         return np.full(n, -1, dtype=np.int64)
     hours = acts["unit_kind"].to_numpy(dtype=object) == "hours"
     unit = np.where(hours, "hours", map_unique(acts["unit_text"].astype(object), _same_text).to_numpy(dtype=object))
@@ -328,10 +328,10 @@ def _repeated_activities(acts: pd.DataFrame) -> np.ndarray:
     return np.where(sheet_code != sheet_code[origin], origin, -1)
 
 
-def _places(frame: pd.DataFrame) -> np.ndarray:
-    """"file" or "file, sheet 'name'" for each row, as a manager reads it."""
-    files = frame["file"].astype(str).to_numpy(dtype=object)
-    sheets = frame["sheet"].astype(str).to_numpy(dtype=object)
+def _places(frame: pd.DataFrame, at: np.ndarray) -> np.ndarray:
+    """"file" or "file, sheet 'name'" for the rows at positions ``at``, as a manager reads it."""
+    files = frame["file"].to_numpy(dtype=object)[at].astype(str).astype(object)
+    sheets = frame["sheet"].to_numpy(dtype=object)[at].astype(str).astype(object)
     return np.where(sheets == "", files, files + ", sheet '" + sheets + "'")
 
 
@@ -344,15 +344,15 @@ def _reject_repeats(acts: pd.DataFrame, origin: np.ndarray, ledger: pd.DataFrame
     per pair of sheets saying how many and that each activity was counted once."""
     pos = np.flatnonzero(origin >= 0)
     src = origin[pos]
-    places = _places(acts)
-    rows = acts["row"].to_numpy()
+    copies, firsts = _places(acts, pos), _places(acts, src)
+    rows = acts["row"].to_numpy()[src]
     rid = acts["_rid"].to_numpy(dtype=np.int64)[pos]
     fate[rid] = "rejected"
     ledger.loc[rid, "fate"] = "rejected"
     ledger.loc[rid, "column"] = ""
-    ledger.loc[rid, "reason"] = [f"the same activity as {places[o]} row {rows[o]} (same trainer, date, course, "
-                                 "provider, amount and unit), so it was counted once" for o in src]
-    pairs = pd.DataFrame({"copy": places[pos], "first": places[src]}).groupby(["copy", "first"], sort=False).size()
+    ledger.loc[rid, "reason"] = [f"the same activity as {place} row {row} (same trainer, date, course, provider, "
+                                 "amount and unit), so it was counted once" for place, row in zip(firsts, rows, strict=True)]
+    pairs = pd.DataFrame({"copy": copies, "first": firsts}).groupby(["copy", "first"], sort=False).size()
     tally = Tally(" (same trainer, date, course, provider, amount and unit): each activity was counted once",
                   "repeated")
     tally.add(len(pairs), (

@@ -75,6 +75,10 @@ def shape(rows: list[list[object]], *, text: bool, file: str = "", sheet: str = 
     if text and n * len(columns) > MAX_CELLS:
         raise UnreadableFile(TOO_MANY_CELLS_MESSAGE.format(rows=n, cols=len(columns), cells=n * len(columns),
                                                            limit=MAX_CELLS), file=file or None)
+    if len(kept_blocks) == 1 and len(columns) == width:
+        part, block = kept_blocks[0]
+        if block is not None and isinstance(part, slice) and part == slice(0, n):
+            return Shaped(cells=block, columns=columns, in_use=len(in_use))  # every row, every column: the sheet
     cells = np.full((n, len(columns)), "", dtype=object)
     if len(columns):
         for (part, block), (w, _) in zip(kept_blocks, _parts(groups), strict=True):
@@ -83,7 +87,8 @@ def shape(rows: list[list[object]], *, text: bool, file: str = "", sheet: str = 
                 continue
             if block is None:
                 block = _block(rows, part, w)
-            cells[part, : len(take)] = block[:, take]
+            for j, c in enumerate(take):  # column by column: no temporary copy of the block
+                cells[part, j] = block[:, c]
     return Shaped(cells=cells, columns=columns, in_use=len(in_use))
 
 
