@@ -304,13 +304,30 @@ def sweep(rt: Any, now: float, ttl: float) -> list[str]:
         if rt.is_active_session(sid):  # reconnected meanwhile: keep it
             continue
         rt.clear_user_info_for_session(sid)
-        rt.uploaded_file_mgr.remove_session_files(sid)
+        _release_runtime_refs(rt, sid)
         if state is not None:
             _drop_state(state)
         ended.append(sid)
     if ended:
         log.info("ended %d disconnected session(s)", len(ended))
     return ended
+
+
+def _release_runtime_refs(rt: Any, sid: str) -> None:
+    """What Streamlit's own shutdown of a session releases, done here too (all public, thread-safe calls).
+
+    Needed when Streamlit no longer holds the session to shut it down (its TTL passed first), and seen needed
+    otherwise too: a download button's deferred callable (a page function, holding that run's standing) once
+    outlived a session closed through ``clear_user_info_for_session``.
+    """
+    rt.uploaded_file_mgr.remove_session_files(sid)
+    media = getattr(rt, "media_file_mgr", None)
+    if media is not None:
+        media.clear_session_refs(sid)
+        media.remove_orphaned_files()
+    frames = getattr(rt, "dataframe_source_mgr", None)
+    if frames is not None:
+        frames.clear_all_for_session(sid)
 
 
 def _drop_state(state: Any) -> None:

@@ -110,7 +110,11 @@ class FakeRuntime:
         self.active: set[str] = set()
         self.closed: list[str] = []
         self.removed: list[str] = []
+        self.media: list[str] = []
         self.uploaded_file_mgr = SimpleNamespace(remove_session_files=self.removed.append)
+        self.media_file_mgr = SimpleNamespace(clear_session_refs=self.media.append,
+                                              remove_orphaned_files=lambda: self.media.append("orphans"))
+        self.dataframe_source_mgr = SimpleNamespace(clear_all_for_session=self.media.append)
 
     def is_active_session(self, sid: str) -> bool:
         return sid in self.active
@@ -154,6 +158,7 @@ def test_a_disconnected_session_ends_just_before_the_ttl_and_its_data_goes(watch
     assert _memory.sweep(rt, 100.0, TTL) == []  # first seen disconnected
     assert _memory.sweep(rt, 100.0 + seconds_gone, TTL) == (["s1"] if ended else [])
     assert (rt.closed, rt.removed) == ((["s1"], ["s1"]) if ended else ([], []))
+    assert rt.media == (["s1", "orphans", "s1"] if ended else [])  # download callables, lazy frame sources
     assert (len(state) == 0) is ended
     assert _memory.watched_count() == (0 if ended else 1)
 
