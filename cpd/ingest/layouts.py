@@ -292,7 +292,7 @@ def read_ce_log(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
     reject(unknown_only, body_col, lambda idx: bodies_raw[idx].map(
         lambda b: f"'{b}' is not a certifying body Recert knows, so these credits cannot be placed"))
     row_bodies = named.spread(found)
-    if amounts.bodies.map(len).gt(0).any():  # "0.5 NASM CEUs": the amount names the body, as a Body column would
+    if amounts.named.any():  # "0.5 NASM CEUs": the amount names the body, as a Body column would
         row_bodies, bodies_raw, disagree = _with_amount_bodies(row_bodies, bodies_raw, amounts.bodies)
         reject(~is_empty(disagree), label("amount"), disagree)
     activities = pd.DataFrame({
@@ -386,7 +386,7 @@ def _amount_names_another_body(amounts: AmountColumn, matched: pd.Series, column
                                catalogue: Catalogue) -> tuple[pd.Series, str, pd.Series]:
     """(rows, column, reason) for flat roster rows whose amount names a body other than the certification's
     ("0.5 NASM CEUs" on an ACE row): the credits cannot be placed."""
-    names = amounts.bodies.map(len).gt(0)
+    names = amounts.named
     why = pd.Series("", index=matched.index, dtype=object)
     if names.any():
         body = map_unique(matched, lambda c: catalogue[c].body if isinstance(c, str) and c in catalogue else "")

@@ -216,6 +216,7 @@ class AmountColumn:
     why: pd.Series  # str: reason for bad cells
     bodies: pd.Series | None = None  # object: tuple of body codes named in the cell
     both: pd.Series | None = None  # bool: the cell stated credits and hours
+    named: pd.Series | None = None  # bool: the cell named a body (``bodies`` not empty), worked per distinct value
 
 
 @dataclass(frozen=True)
@@ -352,14 +353,15 @@ def prefer_hours(amounts: AmountColumn, hours: AmountColumn) -> AmountColumn:
     exports give them): where the hours cell has a value it wins, as hours mean the same at every body
     (standing.md rule 5); elsewhere the credits cell stands. A bad credits cell beside good hours is no loss."""
     has = hours.values.notna()
-    none = pd.Series([()] * len(has), index=has.index, dtype=object)
+    none = pd.Series(False, index=has.index)
+    hours_named = has & (hours.named if hours.named is not None else none)  # "5 hrs (NASM)" names its body
     return AmountColumn(
         values=amounts.values.where(~has, hours.values), kinds=amounts.kinds.where(~has, "hours"),
         unit_text=amounts.unit_text.where(~has, hours.unit_text.where(hours.unit_text.ne(""), "hours")),
         bad=amounts.bad & ~has, why=amounts.why.where(~has, ""),
-        bodies=(amounts.bodies if amounts.bodies is not None else none).where(
-            ~has | (hours.bodies if hours.bodies is not None else none).map(len).eq(0), hours.bodies),
-        both=(amounts.both if amounts.both is not None else pd.Series(False, index=has.index)) | has)
+        bodies=amounts.bodies.where(~hours_named, hours.bodies),
+        both=(amounts.both if amounts.both is not None else none) | has,
+        named=(amounts.named if amounts.named is not None else none) | hours_named)
 
 
 def _tidy_cell(v: object) -> str:
@@ -520,7 +522,7 @@ def parse_amounts(values: pd.Series | Distinct, catalogue=None) -> AmountColumn:
     a = _parse_amounts(d.uniques, catalogue)
     return AmountColumn(values=d.spread(a.values), kinds=d.spread(a.kinds), unit_text=d.spread(a.unit_text),
                         bad=d.spread(a.bad), why=d.spread(a.why), bodies=d.spread(a.bodies),
-                        both=d.spread(a.both).astype(bool))
+                        both=d.spread(a.both).astype(bool), named=d.spread(a.bodies.map(len).gt(0)).astype(bool))
 
 
 def text_column(values: pd.Series | Distinct) -> pd.Series:
