@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .catalogue import Catalogue
+from .ingest import plausible
 from .ingest.assemble import reject_rows
 from .ingest.values import Distinct
 from .model import (
@@ -245,6 +246,7 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
     people = roster.trainers.set_index("trainer_id")
     c["trainer"] = c["trainer_id"].map(people["trainer"])
     c["club"] = c["trainer_id"].map(people["club"])
+    warnings.extend(plausible.as_of_warnings(c, T))  # issued after as-of, an expiry beyond a cycle and a year
     c["role"] = c["trainer_id"].map(people["role"])
     c["body"] = c["body"].where(c["known"], "")
     c["unit"] = c["unit"].where(c["known"], "")
@@ -283,11 +285,14 @@ def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T:
         _day_strings(cpr_exp), cpr_state, credit_info, c["elapsed"], c["cert_key"].astype(object),
         c["required"].notna(), c["body_label"].astype(object).fillna(""))), strict=True)
     uncountable_keys = set(uncountable.index)
+    # An unknown credential whose expiry is a placeholder (31 Dec 2099, 9999): it does not expire.
+    lasting = set(c.loc[~c["known"].astype(bool) & (c["expires"] >= plausible.NO_EXPIRY_FROM), "cert_key"])
     for (status, known, name, E, grace_end, g, earned, req, rem, unit, hpu, days, cpr_req, cpr_day, cpr, info,
          elapsed, key, has_req, body) in cols:
         r: list[str] = []
         if not known:
-            r.append(f"no rules for {name}: expiry tracked, credits not checked")
+            r.append(f"no rules for {name}: does not expire, credits not checked" if key in lasting else
+                     f"no rules for {name}: expiry tracked, credits not checked")
         elif not has_req:
             r.append(f"{name} has no credit requirement in the rules: expiry tracked")
         elif not info:

@@ -1020,3 +1020,134 @@ def test_hidden_column_marks_are_bounded_and_odd_ones_ignored():
     assert len(_xlsx_hidden_columns(many)) == MAX_RANGES
     odd = b'<col min="x" hidden="1"/><col min="5" max="2" hidden="1"/><col min="3" max="4" hidden="true"/>'
     assert _xlsx_hidden_columns(odd + b'<col min="9" max="9" hidden="0"/>') == ((2, 3),)
+
+
+# Implausible dates (inputs.md): rejected, or kept with a warning; nothing outside 1950..2199 reaches the standing
+HEAD_ROW = ["Trainer", "Certification", "Issued", "Expiration", "CPR issued", "CPR/AED exp"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "says", "twin"),
+    [
+        # (issued, expires, CPR issued, CPR expires) -> rejected with column and reason; the twin is accepted.
+        (("", "1900-01-01", "", ""), "Expiration", "the expiry date 1900-01-01 is before 1950", ("", "1950-01-01", "", "")),
+        (("1899-12-31", "2027-01-01", "", ""), "Issued", "before 1950", ("1950-06-01", "2027-01-01", "", "")),
+        (("2025-06-01", "2024-06-01", "", ""), "Expiration",
+         "expires 1 Jun 2024, before it was issued on 1 Jun 2025: check the dates", ("2025-06-01", "2025-06-01", "", "")),
+        (("", "2027-01-01", "2026-03-01", "2025-03-01"), "CPR/AED exp",
+         "the CPR/AED card expires 1 Mar 2025, before it was issued on 1 Mar 2026", ("", "2027-01-01", "2025-03-01", "2026-03-01")),
+        (("", "2027-01-01", "", "1930-05-05"), "CPR/AED exp", "before 1950", ("", "2027-01-01", "", "2030-05-05")),
+        (("", "9999-12-31", "", ""), "Expiration", "NASM CPT must be renewed", ("", "2199-12-31", "", "")),
+        (("", "2260-03-01", "", ""), "Expiration", "after 2199", ("", "2199-03-01", "", "")),
+        (("", "31/12/9999", "", ""), "Expiration", "after 2199", ("", "31/12/2027", "", "")),
+        (("", "2027-01-01", "2260-01-01", "2261-01-01"), "CPR issued", "after 2199", ("", "2027-01-01", "", "2161-01-01")),
+        (("", "1677-01-01", "", ""), "Expiration", "before 1950", ("", "2077-01-01", "", "")),
+    ],
+)
+def test_implausible_dates_reject_the_row_and_a_plausible_twin_is_kept(cells, column, says, twin):
+    def one(values):
+        return run({"r.csv": csv_bytes([HEAD_ROW, ["Ann Lee", "NASM CPT", *values]])})
+
+    st = one(cells)
+    assert st.counts["rejected"] == 1 and st.standings.empty
+    r = st.rejected.iloc[0]
+    assert (r["row"], r["column"]) == (2, column) and says in r["reason"], r["reason"]
+    kept = one(twin)
+    assert kept.counts["accepted"] == 1 and len(kept.standings) == 1
+
+
+@pytest.mark.parametrize(("cell", "says"), [("1900-01-01", "before 1950"), ("1677-12-31", "before 1950"),
+                                            ("9999-12-31", "after 2199"), ("2261-01-01", "after 2199")])
+def test_a_ce_activity_dated_outside_1950_to_2199_is_rejected(cell, says):
+    st = run({"r.csv": csv_bytes([HEAD_ROW, ["Ann Lee", "NASM CPT", "", "2027-01-01", "", ""]]),
+              "ce.csv": csv_bytes([["Trainer", "Date", "Hours"], ["Ann Lee", cell, "5"], ["Ann Lee", "2026-01-05", "5"]])})
+    [r] = st.rejected.itertuples(index=False)
+    assert (r.file, r.row, r.column) == ("ce.csv", 2, "Date") and says in r.reason
+    assert row_of(st, "Ann Lee")["earned"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("cell", ["31/12/2099", "2099-12-31", "9999-12-31", "31/12/9999", "2260-01-01",
+                                  datetime(9999, 12, 31), datetime(2099, 12, 31)])
+def test_on_an_unknown_credential_a_placeholder_expiry_means_it_does_not_expire(cell):
+    rows = [["Trainer", "Certification", "Expiry"], ["Olivia Hughes", "Level 3 PT", cell]]
+    files = {"r.xlsx": xlsx_bytes({"S": rows})} if isinstance(cell, datetime) else {"r.csv": csv_bytes(rows)}
+    st = run(files)
+    s = row_of(st, "Olivia Hughes")
+    assert s["status"] == "on_track" and st.counts["rejected"] == 0
+    assert "no rules for Level 3 PT: does not expire" in s["reasons"][0]
+    assert pd.Timestamp("2099-12-31") <= s["expires"] <= pd.Timestamp("2199-12-31")
+
+
+def test_an_unknown_credential_expiring_in_2098_is_still_tracked_by_its_date():
+    st = run({"r.csv": csv_bytes([["Trainer", "Certification", "Expiry"], ["A B", "Level 3 PT", "2098-12-31"]])})
+    assert "expiry tracked" in row_of(st, "A B")["reasons"][0]
+
+
+@pytest.mark.parametrize(
+    ("issued", "expires", "warned"),
+    [
+        ("2026-06-02", "2028-06-02", "was issued on 2 Jun 2026, after as-of (1 Jun 2026)"),  # issued tomorrow
+        ("2026-06-01", "2028-06-01", None),  # issued on as-of: its twin, no warning
+        ("", "2029-06-02", "expires 2 Jun 2029, more than one cycle (2 years) and a year after as-of"),  # NASM: 2 y
+        ("", "2029-06-01", None),  # exactly one cycle and a year away: its twin
+        ("", "2099-12-31", "expires 31 Dec 2099, more than one cycle"),
+    ],
+)
+def test_doubtful_dates_at_as_of_are_kept_with_a_warning_naming_trainer_and_row(issued, expires, warned):
+    st = run({"team.csv": csv_bytes([HEAD_ROW, ["Sam Lee", "NASM CPT", "", "2027-01-01", "", ""],
+                                     ["Ann Lee", "NASM CPT", issued, expires, "", ""]])})
+    assert st.counts["accepted"] == 2 and len(st.standings) == 2
+    found = [w for w in st.warnings if "Ann Lee" in w]
+    if warned is None:
+        assert found == []
+    else:
+        [w] = found
+        assert warned in w and "team.csv row 3" in w
+        assert getattr(w, "kind", "implausible") == "implausible"
+
+
+def test_doubtful_dates_are_warned_five_times_and_counted():
+    rows = [HEAD_ROW] + [[f"T{i}", "NASM CPT", "2026-07-01", "2028-07-01", "", ""] for i in range(12)]
+    warned = [w for w in run({"r.csv": csv_bytes(rows)}).warnings if "after as-of" in w or "more like" in w]
+    assert len(warned) == 6 and "7 more like these" in warned[-1]
+
+
+def test_matrix_cells_outside_1950_to_2199_are_not_read_and_said_so():
+    data = xlsx_bytes({"M": [["Name", "NASM CPT", "Zumba Instructor", "CPR/AED"],
+                             ["C1", date(1900, 1, 1), datetime(9999, 12, 31), date(1900, 1, 1)],
+                             ["C2", datetime(9999, 12, 31), date(2027, 1, 1), datetime(2260, 1, 1)]]})
+    st = run({"m.xlsx": data})
+    assert set(zip(st.standings["trainer"], st.standings["credential"], strict=True)) == {
+        ("C1", "Zumba Instructor"), ("C2", "Zumba Instructor")}
+    assert "does not expire" in row_of(st, "C1")["reasons"][0]
+    said = " ".join(st.warnings)
+    assert "'1900-01-01' is before 1950" in said and "'9999-12-31' is after 2199" in said
+    assert st.cpr_cards.empty  # 1900 and 2260 are not cards on file
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)), min_size=5, max_size=5),
+       st.sampled_from(["%Y-%m-%d", "%d/%m/%Y", "%b %d %Y"]))
+def test_no_date_in_any_column_can_crash_the_standing_or_leave_the_tracked_range(days, fmt):
+    def text(d):
+        return d.strftime(fmt) if d.year >= 1000 else d.isoformat()
+    certs = [HEAD_ROW, ["A B", "NASM CPT", text(days[0]), text(days[1]), text(days[2]), text(days[3])],
+             ["C D", "Zumba", "", text(days[1]), "", ""]]
+    ce = [["Trainer", "Date", "Hours"], ["A B", text(days[4]), "3"]]
+    st = run({"r.csv": csv_bytes(certs), "ce.csv": csv_bytes(ce)})
+    c = st.counts
+    assert c["rows_read"] == c["accepted"] + c["rejected"] + c["blank"] == 3
+    for col in ("expires", "issued", "cpr_expires"):
+        d = st.standings[col].dropna()
+        assert ((d >= pd.Timestamp("1950-01-01")) & (d <= pd.Timestamp("2199-12-31"))).all(), col
+    from cpd.export import to_json
+    to_json(st)
+
+
+def test_far_date_cells_in_a_workbook_do_not_crash_the_read():
+    data = xlsx_bytes({"S": [HEAD_ROW, ["A B", "NASM CPT", datetime(1600, 1, 1), datetime(9999, 12, 31), None, None],
+                             ["C D", "Zumba", None, datetime(9999, 12, 31), None, None],
+                             ["E F", "NASM CPT", None, date(2027, 1, 1), None, datetime(9999, 12, 31)]]})
+    st = run({"w.xlsx": data})
+    assert st.counts == {"rows_read": 3, "accepted": 1, "rejected": 2, "blank": 0}
+    assert row_of(st, "C D")["status"] == "on_track"

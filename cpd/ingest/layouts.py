@@ -18,6 +18,7 @@ from ..text import fold, tidy
 from .context import Parts, Rows, SheetContext, Who, is_empty
 from .header import CredentialColumn, field_for, header_unit
 from .notes import Tally, quote
+from .plausible import beyond, certification_dates, check_range, matrix_dates
 from .values import (
     EXPIRED,
     EXPIRY_DATE,
@@ -51,17 +52,8 @@ def read_certifications(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
     reject(who.missing, who.column, NO_PERSON)
     cred_raw = text("credential")
     reject(is_empty(cred_raw), label("credential"), "no certification named")
-    exp = rows.dates("expires")
-    blank_exp = exp.values.isna() & ~exp.bad
-    reject(exp.bad, label("expires"), rows.bad_dates("expires", exp))
-    reject(blank_exp, label("expires"), "no expiry date")
-    issued = rows.dates("issued") if "issued" in cols else None
-    cpr_exp = rows.dates("cpr_expires") if "cpr_expires" in cols else None
-    cpr_iss = rows.dates("cpr_issued") if "cpr_issued" in cols else None
-    if cpr_iss is not None:
-        reject(cpr_iss.bad, label("cpr_issued"), rows.bad_dates("cpr_issued", cpr_iss))
-    if cpr_exp is not None:
-        reject(cpr_exp.bad, label("cpr_expires"), rows.bad_dates("cpr_expires", cpr_exp))
+    dates = certification_dates(ctx, rows)  # plausible.py: every date check, in order
+    issued, cpr_exp, cpr_iss = dates.issued, dates.cpr_expires, dates.cpr_issued
     card_columns = _card_columns(ctx, rows)
     amounts, hours_used = _amounts(ctx, rows) if "amount" in cols else (None, {})
     if amounts is not None:
@@ -83,7 +75,11 @@ def read_certifications(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
                                   body + " " + cred_raw)
     if amounts is not None:  # "0.5 NASM CEUs" on an ACE row: which is it?
         reject(*_amount_names_another_body(amounts, matched, label("amount"), catalogue))
-        ok = rows.ok
+    # After 2199: on a credential Recert knows, a slip or a placeholder; on an unknown one, "does not expire".
+    reject(dates.far & matched.notna(), label("expires"), lambda i: cred_raw[i].map(
+        lambda c: f"the expiry date is after 2199, a date Recert does not track: a placeholder for 'no expiry'? "
+                  f"{c} must be renewed: enter its real expiry date"))
+    ok = rows.ok
     is_cpr = map_unique(cred_raw, catalogue.is_cpr).astype(bool)
     head_unit = header_unit(ctx.header[cols["amount"]]) if "amount" in cols else None
     in_hours = (amounts.kinds.eq("hours") if amounts is not None else pd.Series(False, index=rows.index))
@@ -95,7 +91,7 @@ def read_certifications(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
         "credential_name": cred_raw, "known": matched.notna(),
         "number": text("number") if "number" in cols else "",
         "issued": issued.values if issued is not None else pd.NaT,
-        "expires": exp.values,
+        "expires": dates.expires,
         "credits": amounts.values if amounts is not None else np.nan,
         "credits_in_hours": in_hours.astype(bool),
         "is_cpr": is_cpr.astype(bool),
@@ -132,20 +128,24 @@ def read_matrix(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
         # "-" are not held, "pending" / "booked" are not held yet; only other text is warned about.
         parsed = rows.dates("", idx=cc.index, head=tidy(cc.header), parse=parse_expiry_cells)
         raw = rows.frame[cc.index]
-        has = ok & parsed.values.notna()
+        # Before 1950 or after 2199: not read (an unknown credential's far placeholder: it does not expire).
+        checked = matrix_dates(rows.dist(cc.index), parsed, keep_far=not cc.known and not cc.is_cpr)
+        has = ok & checked.values.notna()
         if not cc.is_cpr:  # "expired" with no date: held and expired, expiry unknown (a card so marked: none)
             has |= ok & parsed.state.eq(EXPIRED)
         pending = ok & parsed.state.eq(NOT_YET)
         for pos, said in zip(np.flatnonzero(pending.to_numpy()), parsed.said[pending], strict=True):
             not_yet.setdefault(int(pos), []).append(f"{tidy(cc.header)} ({said})")
         any_value |= has
-        odd = ok & parsed.bad
+        implausible = checked.why.ne("")
+        odd = ok & ((parsed.bad & ~checked.far) | implausible)
         if odd.any():
+            why = checked.why.where(implausible, "is not an expiry date")
             not_dates.add(int(odd.sum()), (
-                f"{where} row {r}, column '{tidy(cc.header)}': '{quote(v)}' is not an expiry date, so that "
-                "certification was not read." for r, v in zip(rows.rownum[odd], raw[odd], strict=True)))
+                f"{where} row {r}, column '{tidy(cc.header)}': '{quote(v)}' {w}, so that certification was not "
+                "read." for r, v, w in zip(rows.rownum[odd], raw[odd], why[odd], strict=True)))
         if cc.is_cpr:
-            cpr_frames.append(_cards(ctx, rows, who, has, pd.NaT, parsed.values, tidy(cc.header)))
+            cpr_frames.append(_cards(ctx, rows, who, has, pd.NaT, checked.values, tidy(cc.header)))
             continue
         credits = pd.Series(np.nan, index=rows.index)
         in_hours = pd.Series(False, index=rows.index)
@@ -157,12 +157,13 @@ def read_matrix(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
         cert_frames.append(pd.DataFrame({
             "file": ctx.file, "sheet": ctx.sheet, "row": rows.rownum[has], "local_id": who.local_id[has],
             "name": who.name[has], "credential": cc.credential, "credential_name": tidy(cc.header),
-            "known": cc.known, "number": "", "issued": pd.NaT, "expires": parsed.values[has],
+            "known": cc.known, "number": "", "issued": pd.NaT, "expires": checked.values[has],
             "credits": credits[has], "credits_in_hours": in_hours[has].astype(bool)}))
     if "cpr_expires" in ctx.cols:
         parsed = rows.dates("cpr_expires", parse=parse_expiry_cells)
-        has = ok & parsed.values.notna()
-        cpr_frames.append(_cards(ctx, rows, who, has, pd.NaT, parsed.values, ctx.label("cpr_expires")))
+        checked = matrix_dates(rows.dist(ctx.cols["cpr_expires"]), parsed, keep_far=False)
+        has = ok & checked.values.notna()
+        cpr_frames.append(_cards(ctx, rows, who, has, pd.NaT, checked.values, ctx.label("cpr_expires")))
     rows.warnings.extend(not_dates.lines())
     rows.warnings.extend(_not_yet_notes(ctx, rows, who, not_yet))
     if unused:
@@ -199,8 +200,9 @@ def _matrix_columns(ctx: SheetContext, rows: Rows) -> tuple[list[CredentialColum
         order = ctx.date_order if ctx.date_order != "auto" else "mdy"
         # A column is never dropped because some of its cells are words ("pending", "N/A", "expired").
         cells = parse_expiry_cells(filled, order=order)
-        dated = int(cells.state.isin([EXPIRY_DATE, EXPIRED]).sum())
-        odd = cells.bad
+        far = beyond(filled, cells.values, cells.bad)  # 31/12/9999 on a credential without rules: no expiry
+        dated = int((cells.state.isin([EXPIRY_DATE, EXPIRED]) | far).sum())
+        odd = cells.bad & ~far
         if dated and odd.mean() <= 0.2:
             cred_cols.append(CredentialColumn(i, h, h, False, False))
             columns[h] = f"credential:{h}"
@@ -257,6 +259,7 @@ def read_ce_log(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
     cols, label, text, reject = ctx.cols, ctx.label, rows.text, rows.reject
     reject(who.missing, who.column, NO_PERSON)
     d = rows.dates("date")
+    check_range(rows, label("date"), cols["date"], d, "activity date")  # Excel's empty date, before 1950, after 2199
     reject(d.bad, label("date"), rows.bad_dates("date", d))
     reject(d.values.isna() & ~d.bad, label("date"), "no activity date")
     amounts, hours_used = _amounts(ctx, rows)
@@ -324,6 +327,7 @@ def _card_columns(ctx: SheetContext, rows: Rows) -> list[tuple[str, DateColumn]]
             head = tidy(cc.header)
             parsed = rows.dates("", idx=cc.index, head=head)
             rows.reject(parsed.bad, head, lambda idx, i=cc.index, p=parsed: _not_a_date(rows.frame[i][idx], p))
+            check_range(rows, head, cc.index, parsed, "CPR/AED expiry")
             out.append((head, parsed))
     return out
 

@@ -49,10 +49,15 @@ def _year(y: str) -> int:
 
 
 def _safe_date(y: int, m: int, d: int) -> pd.Timestamp:
+    if not _YEARS[0] <= y <= _YEARS[1]:  # outside what a datetime64[ns] column holds (9999: see plausible.py)
+        return pd.NaT
     try:
         return pd.Timestamp(dt.date(y, m, d))
     except (ValueError, OverflowError):
         return pd.NaT
+
+
+_YEARS = (1678, 2261)  # whole years a datetime64[ns] column can hold
 
 
 def _is_blank(values: pd.Series) -> pd.Series:
@@ -74,7 +79,7 @@ def _parse_dates(values: pd.Series, *, order: str = "auto", date1904: bool = Fal
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     blank = _is_blank(s)
     # Real date cells (calamine gives date/datetime; csv never does).
-    is_dt = s.map(lambda v: isinstance(v, dt.date | pd.Timestamp))
+    is_dt = s.map(lambda v: isinstance(v, dt.date | pd.Timestamp) and _YEARS[0] <= v.year <= _YEARS[1])
     if is_dt.any():
         out[is_dt] = pd.to_datetime(s[is_dt].map(lambda v: pd.Timestamp(v).replace(tzinfo=None)), errors="coerce")
     # Numbers: Excel serials (a date cell that lost its format, or a csv of serials).
