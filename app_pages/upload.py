@@ -81,6 +81,7 @@ else:
                  column_config={"File": st.column_config.TextColumn(width="medium"),
                                 "Sheet": st.column_config.TextColumn(width="small"),
                                 "Row": st.column_config.NumberColumn(format="%d", width="small"),
+                                "Trainer": st.column_config.TextColumn(width="medium"),
                                 "Column": st.column_config.TextColumn(width="small"),
                                 "Reason": st.column_config.TextColumn(width="large")})
 

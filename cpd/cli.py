@@ -130,8 +130,11 @@ def table(st: Standing, *, width: int | None = None) -> str:
         lines.append(f"  {_clean(where)}: {_clean(LAYOUT_NAMES.get(m.layout, m.layout))}, header on row {m.header_row}, "
                      f"{m.rows_read} rows; used: {_clean(used)}{_clean(ignored)}")
     lines.append(f"Rows read {c['rows_read']}: {c['accepted']} accepted, {c['rejected']} rejected, {c['blank']} blank.")
-    for f, sh, row, col, why in st.rejected.itertuples(index=False):
-        where = f"{f}" + (f", sheet {sh}" if sh else "") + f", row {row}" + (f", column {col}" if col else "")
+    rej = st.rejected
+    for f, sh, row, col, why, who in zip(rej["file"], rej["sheet"], rej["row"], rej["column"], rej["reason"],
+                                         rej["trainer"] if "trainer" in rej else [""] * len(rej), strict=True):
+        where = (f"{f}" + (f", sheet {sh}" if sh else "") + f", row {row}" + (f", column {col}" if col else "")
+                 + (f", trainer {who}" if isinstance(who, str) and who else ""))
         lines.append(f"  rejected: {_clean(where)}: {_clean(why)}")
     for w in st.warnings:
         lines.append(f"  note: {_clean(w)}")

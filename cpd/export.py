@@ -8,7 +8,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import pandas as pd
@@ -202,8 +202,8 @@ def _head_tail(st: Standing) -> tuple[dict[str, Any], dict[str, Any]]:
     head = {"as_of": st.as_of.isoformat(), "window": st.window, "rules_version": st.rules_version,
             "counts": st.counts}
     tail = {
-        "rejected": [{"file": _opt(f), "sheet": _opt(sh), "row": int(r), "column": _opt(col), "reason": _opt(why)}
-                     for f, sh, r, col, why in st.rejected.itertuples(index=False)],
+        "rejected": [{"file": _opt(f), "sheet": _opt(sh), "row": int(r), "trainer": _opt(who) or None,
+                      "column": _opt(col), "reason": _opt(why)} for f, sh, r, who, col, why in _rejected(st)],
         "warnings": [str(w) for w in st.warnings],
         # Extensions (interfaces.md allows extending): each warning's kind (model.WARNING_KINDS, in the order of
         # "warnings"), how each sheet was read (with its note's kind), and files that could not be read.
@@ -294,16 +294,25 @@ def standings_csv(st: Standing) -> str:
     return write_csv(CSV_COLUMNS, zip(*cols.values(), strict=True))
 
 
-REJECTED_CSV_COLUMNS = ["File", "Sheet", "Row", "Column", "Reason"]
+REJECTED_CSV_COLUMNS = ["File", "Sheet", "Row", "Trainer", "Column", "Reason"]
+
+
+def _rejected(st: Standing) -> Iterator[tuple[Any, ...]]:
+    """(file, sheet, row, trainer as written or "", column, reason) for each rejected row."""
+    r = st.rejected
+    who = r["trainer"] if "trainer" in r else pd.Series("", index=r.index, dtype=object)
+    return zip(r["file"], r["sheet"], r["row"], who.fillna(""), r["column"], r["reason"], strict=True)
 
 
 def rejected_csv(st: Standing) -> str:
-    """Every rejected row with where it is and why (``write_csv``); no Sheet column when no file has sheets."""
+    """Every rejected row with where it is, whose it is (the trainer as written) and why (``write_csv``); no
+    Sheet column when no file has sheets."""
     r = st.rejected
     sheets = r["sheet"].fillna("").astype(str)
+    who = r["trainer"] if "trainer" in r else pd.Series("", index=r.index, dtype=object)
     cols = {"File": r["file"].map(_text).tolist(), "Sheet": sheets.tolist(),
-            "Row": r["row"].astype(int).tolist(), "Column": r["column"].map(_text).tolist(),
-            "Reason": r["reason"].map(_text).tolist()}
+            "Row": r["row"].astype(int).tolist(), "Trainer": who.fillna("").map(_text).tolist(),
+            "Column": r["column"].map(_text).tolist(), "Reason": r["reason"].map(_text).tolist()}
     if not sheets.str.strip().any():  # csv files have no sheets
         del cols["Sheet"]
     return write_csv(list(cols), zip(*cols.values(), strict=True))

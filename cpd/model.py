@@ -157,7 +157,7 @@ ACTIVITY_COLUMNS = [
     "row",
 ]
 CPR_COLUMNS = ["trainer_id", "issued", "expires", "source", "file", "sheet", "row"]
-LEDGER_COLUMNS = ["file", "sheet", "row", "fate", "column", "reason"]
+LEDGER_COLUMNS = ["file", "sheet", "row", "fate", "column", "reason", "trainer"]  # trainer: the name as written
 
 STANDING_COLUMNS = [
     "trainer_id",

@@ -592,11 +592,12 @@ def counts_by_file(st: Standing) -> pd.DataFrame:
 
 
 def rejected_table(st: Standing) -> pd.DataFrame:
-    """Rejected rows with where they are and why, in file order."""
+    """Rejected rows with where they are, whose they are (the trainer's name as written) and why, in file order."""
     r = st.rejected
+    who = r["trainer"] if "trainer" in r else pd.Series("", index=r.index, dtype=object)
     return pd.DataFrame({"File": r["file"].astype(str), "Sheet": r["sheet"].fillna("").astype(str),
-                         "Row": r["row"].astype(int), "Column": r["column"].fillna("").astype(str),
-                         "Reason": r["reason"].astype(str)})
+                         "Row": r["row"].astype(int), "Trainer": who.fillna("").astype(str),
+                         "Column": r["column"].fillna("").astype(str), "Reason": r["reason"].astype(str)})
 
 
 # Rules page --------------------------------------------------------------------------------------------------

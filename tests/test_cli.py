@@ -44,8 +44,8 @@ def test_json_has_the_shape_of_interfaces_md(roster):
     assert (ana["credential"], ana["expires"], ana["status"], ana["days_left"]) == ("nasm_cpt", "2026-07-31", "at_risk", 60)
     assert ana["required"] == 2.0 and ana["earned"] == 1.7 and ana["remaining"] == 0.3 and ana["cpr_current"] is True
     assert {t["trainer"]: t["compliant"] for t in doc["trainers"]} == {"Ana Silva": True, "Ben Ito": False, "Cy Dee": True}
-    assert doc["rejected"] == [{"file": "roster.csv", "sheet": "", "row": 5, "column": "Expiration",
-                                "reason": "'someday' is not a date"}]
+    assert doc["rejected"] == [{"file": "roster.csv", "sheet": "", "row": 5, "trainer": "Bad Row",
+                                "column": "Expiration", "reason": "'someday' is not a date"}]
     assert isinstance(doc["warnings"], list)
 
 

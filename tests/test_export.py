@@ -232,8 +232,9 @@ def test_rejected_rows_csv_is_written_by_the_same_writer():
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == [c for c in REJECTED_CSV_COLUMNS if c != "Sheet"]  # a csv file has no sheets
     assert [r[1] for r in rows[1:]] == ["3", "4"] and all(r[0] == "roster.csv" for r in rows[1:])
-    assert "Semi;'=1+1;" in rows[1][3] and "\x07" not in text and "\ufffdsoon" in rows[2][3]
-    assert text.split("\r\n")[1].startswith('"roster.csv","3","Expiration","')
+    assert [r[2] for r in rows[1:]] == ["Ben Ito", "Cy \ufffd[2J"]  # the trainer as written, controls replaced
+    assert "Semi;'=1+1;" in rows[1][4] and "\x07" not in text and "\ufffdsoon" in rows[2][4]
+    assert text.split("\r\n")[1].startswith('"roster.csv","3","Ben Ito","Expiration","')
     sheets = rejected_csv(run({"r.xlsx": xlsx_bytes({"Staff": roster[:3]})}))
     assert next(csv.reader(io.StringIO(sheets)))[:2] == ["File", "Sheet"]
 

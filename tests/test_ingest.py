@@ -1151,3 +1151,37 @@ def test_far_date_cells_in_a_workbook_do_not_crash_the_read():
     st = run({"w.xlsx": data})
     assert st.counts == {"rows_read": 3, "accepted": 1, "rejected": 2, "blank": 0}
     assert row_of(st, "C D")["status"] == "on_track"
+
+
+# Rejected rows carry the trainer's name as written on the row -----------------------------------------------
+def test_rejected_rows_carry_the_trainers_name_as_written_everywhere_they_are_shown():
+    import csv as csv_module
+    import io
+
+    from cpd import views
+    from cpd.export import rejected_csv, to_json_dict
+
+    roster = csv_bytes([["First name", "Last name", "Certification", "Expiration"],
+                        ["Ana", "Silva", "NASM CPT", "soon"], ["", "", "ACE CPT", "2027-01-01"]])
+    staff = xlsx_bytes({"Staff": [["Staff ID", "Employee", "Certification", "Expires"],
+                                  ["S1", "Silva, Ana", "ISSA", "never"], ["S2", "", "ISSA", "later"]]})
+    st = run({"roster.csv": roster, "hr.xlsx": staff})
+    want = {("roster.csv", 2): "Ana Silva", ("roster.csv", 3): "", ("hr.xlsx", 2): "Silva, Ana", ("hr.xlsx", 3): ""}
+    assert {(f, r): t for f, r, t in zip(st.rejected["file"], st.rejected["row"], st.rejected["trainer"],
+                                         strict=True)} == want
+    doc = to_json_dict(st)
+    assert {(r["file"], r["row"]): r["trainer"] for r in doc["rejected"]} == {k: v or None for k, v in want.items()}
+    table = views.rejected_table(st)
+    assert list(table.columns) == ["File", "Sheet", "Row", "Trainer", "Column", "Reason"]
+    assert dict(zip(zip(table["File"], table["Row"], strict=True), table["Trainer"], strict=True)) == want
+    rows = list(csv_module.reader(io.StringIO(rejected_csv(st))))
+    assert rows[0] == ["File", "Sheet", "Row", "Trainer", "Column", "Reason"]
+    assert {(r[0], int(r[2])): r[3] for r in rows[1:]} == want
+
+
+def test_every_ledger_row_names_its_trainer_and_blank_rows_name_nobody():
+    r = roster({"roster.csv": csv_bytes(MESSY_ROSTER)})
+    led = r.ledger.set_index("row")
+    assert led.loc[6, "trainer"] == "Ana Silva" and led.loc[7, "trainer"] == "ana silva"
+    assert led.loc[8, "trainer"] == "" and led.loc[13, "trainer"] == ""  # the empty row and the "Total" row
+    assert led.loc[12, "trainer"] == "" and led.loc[12, "fate"] == "rejected"  # no name: nothing to show

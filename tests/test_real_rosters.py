@@ -99,9 +99,6 @@ class Case:
 
 
 
-# What the engine does not do yet (the xfail reasons), one line per gap.
-NO_TRAINER_ON_REJECTED = "rejected rows do not carry the trainer's name (JSON rejected[].trainer)"
-
 CASES: tuple[Case, ...] = (
     Case(
         "libreoffice_xlsx_inline_strings_and_date_styled_serials",
@@ -137,7 +134,6 @@ CASES: tuple[Case, ...] = (
         trainer_count=2,
         rejected=(Rejected("CE log (Responses) - Form Responses 1.csv", "", 5, "Date completed", "Sam Okafor", "date"),),
         warnings=(("dated after as-of", "Sam Okafor"),),
-        xfail={"rejected_trainer": NO_TRAINER_ON_REJECTED},
     ),
     Case(
         "uk_csv_day_first_dates_level_3_pt_reps_cimspa_first_aid_column",
@@ -220,7 +216,6 @@ CASES: tuple[Case, ...] = (
         rejected=(Rejected("LMS completions export.csv", "", 5, "Credits (CEU)", "Nina Patel",
                            "is ambiguous for this trainer"),),
         quiet=("was not read",),
-        xfail={"rejected_trainer": NO_TRAINER_ON_REJECTED},
     ),
     Case(
         "lms_export_with_ceu_and_contact_hour_columns_is_read_as_hours",
@@ -280,7 +275,6 @@ CASES: tuple[Case, ...] = (
         trainers={"Hugo Reyes": (True, "on_track"), "Ivy Lam": (True, "on_track")},
         rejected=(Rejected("Westside certs.xlsx", "Certs", 7, "Expires", "Kai Brooks", "'soon' is not a date"),),
         quiet=("was not read",),
-        xfail={"rejected_trainer": NO_TRAINER_ON_REJECTED},
     ),
     Case(
         "cpr_columns_named_after_the_card",
@@ -365,7 +359,6 @@ CASES: tuple[Case, ...] = (
                      "expires 1 Jun 2024, before it was issued on 1 Jun 2025: check the dates"),
         ),
         warnings=(("Sara Kim", "row 5"), ("Tariq Aziz", "31 Dec 2099", "row 6")),
-        xfail={"rejected_trainer": NO_TRAINER_ON_REJECTED},
     ),
     Case(
         "workbook_with_ce_log_sheet",
@@ -424,7 +417,6 @@ CASES: tuple[Case, ...] = (
             Rejected("roster.xlsx", "Team", 4, "Certification", "Iris Wong", "no certification named"),
             Rejected("ce.csv", "", 2, "Hours", "Jon Berg", "'lots' is not a number"),
         ),
-        xfail={"rejected_trainer": NO_TRAINER_ON_REJECTED},
     ),
     Case(
         "lapsed_certification_imposes_no_cpr_requirement",

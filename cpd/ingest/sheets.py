@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Catalogue
-from ..model import Notice, SheetMapping
+from ..model import LEDGER_COLUMNS, Notice, SheetMapping
 from ..text import tidy
 from .context import (
     ACCEPTED,
@@ -114,7 +114,7 @@ def _read_cells(grid: Grid, cells: np.ndarray, catalogue: Catalogue, date_order:
     result = SheetResult(mapping=SheetMapping(file=grid.file, sheet=grid.sheet, layout=layout, header_row=header_row,
                                               columns=columns, ignored=ignored, date_orders=rows.date_orders,
                                               rows_read=len(rows)),
-                         ledger=_ledger(ctx, rows), people=who.people, certs=parts.certs, cpr=parts.cpr,
+                         ledger=_ledger(ctx, rows, who), people=who.people, certs=parts.certs, cpr=parts.cpr,
                          activities=parts.activities, warnings=rows.warnings, layout=layout,
                          person_column=who.column)
     # Each row's position in the sheet: how assemble() links certifications and activities to their ledger row.
@@ -192,11 +192,13 @@ def _check_lines(ctx: SheetContext, rows: Rows) -> None:
                                                   f"{shown}); unhide them in Excel to check they should count."))
 
 
-def _ledger(ctx: SheetContext, rows: Rows) -> pd.DataFrame:
-    """One line per data row: where it is, its fate, and the column and reason of a rejection."""
+def _ledger(ctx: SheetContext, rows: Rows, who: Who) -> pd.DataFrame:
+    """One line per data row: where it is, its fate, the column and reason of a rejection, and the trainer's
+    name as written on the row ("" when it gives none), so a rejected row says whose it was."""
     return pd.DataFrame({"file": ctx.file, "sheet": ctx.sheet, "row": rows.rownum,
                          "fate": pd.Series(FATE_NAMES[rows.fate.to_numpy()], index=rows.index, dtype=object),
-                         "column": rows.column, "reason": rows.reason})
+                         "column": rows.column, "reason": rows.reason,
+                         "trainer": who.name.where(rows.fate.ne(BLANK), "")})  # a total row names nobody
 
 
 def _where(grid: Grid) -> str:
@@ -207,7 +209,7 @@ def _skipped(grid: Grid, note: str, warnings: list[str] | None = None, *, kind: 
     """A sheet that was not read; ``kind`` says why (model.NOTE_KINDS), for pages to act on."""
     mapping = SheetMapping(file=grid.file, sheet=grid.sheet, layout="skipped", header_row=None, columns={},
                            ignored=(), rows_read=0, note=note, note_kind=kind)
-    return SheetResult(mapping=mapping, ledger=pd.DataFrame(columns=["file", "sheet", "row", "fate", "column", "reason"]),
+    return SheetResult(mapping=mapping, ledger=pd.DataFrame(columns=LEDGER_COLUMNS),
                        people=pd.DataFrame(columns=PEOPLE_COLUMNS), warnings=list(warnings or []))
 
 
