@@ -293,7 +293,7 @@ class TableSheet(Worksheet):
         is_none = np.empty((n, ncols), dtype=bool)
         for c, col in enumerate(data):
             grid[:, c] = col
-            is_str[:, c] = [v.__class__ is str for v in col]
+            is_str[:, c] = [isinstance(v, str) for v in col]  # a Notice is a str too
             is_none[:, c] = [v is None for v in col]
         present = ~is_none | np.asarray(styled, dtype=bool)[:, None]
 
@@ -775,7 +775,7 @@ def write_report(st: Standing, catalogue: Catalogue, *, generated_at: datetime |
     _page_setup(ws, "files read", st.as_of)
 
     ws = sheets["Warnings"]
-    notes = [f"Could not be read: {u}" for u in st.unreadable] + list(st.warnings)
+    notes = [f"Could not be read: {u}" for u in st.unreadable] + [str(w) for w in st.warnings]
     write_table(ws, styles, WARNING_COLUMNS, [_printable(notes)], empty_note="No warnings.")
     _page_setup(ws, "warnings", st.as_of)
 

@@ -24,10 +24,11 @@ from tests import hostile
 ROOT = Path(__file__).resolve().parents[1]
 LIMIT_SECONDS = 20
 LIMIT_MB = 1024
-# Runs the CLI in-process and reports its wall time and peak memory (ru_maxrss) on the last stderr line.
-RUNNER = ("import resource, sys, time; t = time.perf_counter(); from cpd.cli import main; rc = main(sys.argv[1:]); "
-          "print(f'@@ {time.perf_counter() - t:.3f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}', "
-          "file=sys.stderr); sys.exit(rc)")
+# Runs the CLI in-process and reports its wall time and peak memory on the last stderr line. The peak is the
+# process's own VmHWM: ru_maxrss survives exec on Linux, so a child of a big pytest worker reported the worker's.
+RUNNER = ("import sys, time; t = time.perf_counter(); from cpd.cli import main; rc = main(sys.argv[1:]); "
+          "hwm = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]; "
+          "print(f'@@ {time.perf_counter() - t:.3f} {hwm}', file=sys.stderr); sys.exit(rc)")
 
 
 def run_cli(path: Path, *args: str, also: tuple[Path, ...] = (), timeout: int = 120,
