@@ -760,6 +760,9 @@ SPELLINGS_BY_LANGUAGE = [
     ("en", "Approved for", "approved_for", "Approved on"),
     ("en", "Approved by", "approved_for", "Approval date"),
     ("en", "Learner", "trainer", "Learner email"),
+    ("en", "Accreditation body", "approved_for", "Accreditation date"),
+    ("fr", "Organisme", "provider", "Organisme payeur"),
+    ("es", "Organismo certificador", "approved_for", "Organismo público"),
 ]
 
 
@@ -1185,3 +1188,26 @@ def test_every_ledger_row_names_its_trainer_and_blank_rows_name_nobody():
     assert led.loc[6, "trainer"] == "Ana Silva" and led.loc[7, "trainer"] == "ana silva"
     assert led.loc[8, "trainer"] == "" and led.loc[13, "trainer"] == ""  # the empty row and the "Total" row
     assert led.loc[12, "trainer"] == "" and led.loc[12, "fate"] == "rejected"  # no name: nothing to show
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_a_single_cpr_group_over_the_last_columns_keeps_the_certifications_own_dates(merged):
+    upper = [None, None, None, None, "CPR / AED", None]
+    lower = ["Trainer", "Certification", "Issued", "Expires", "Issued", "Expires"]
+    data = ["Ana Silva", "NASM CPT", date(2025, 1, 31), date(2027, 1, 31), date(2025, 3, 1), date(2026, 3, 1)]
+    st = run({"c.xlsx": _two_row_book(upper, lower, data, merges=("E3:F3",) if merged else ())})
+    m = st.mappings[0]
+    assert m.columns["CPR / AED: Expires"] == "cpr_expires" and m.columns["Expires"] == "expires"
+    ana = row_of(st, "Ana Silva")
+    assert ana["expires"] == pd.Timestamp("2027-01-31") and ana["issued"] == pd.Timestamp("2025-01-31")
+    assert not ana["cpr_current"] and "CPR/AED expired on 1 Mar 2026" in ana["reasons"]
+
+
+@pytest.mark.parametrize(("head", "beside"), [("Certifying body", None), ("Certification body", None),
+                                              ("Certification body", "Certification")])
+def test_a_body_column_names_the_certification_only_when_no_certification_column_does(head, beside):
+    header = ["Trainer", head] + ([beside] if beside else []) + ["Expiry"]
+    row = ["A B", "ACE"] + (["Group Fitness Instructor"] if beside else []) + ["2027-01-01"]
+    st = run({"r.csv": csv_bytes([header, row])})
+    assert st.mappings[0].columns[head] == ("approved_for" if beside else "credential")
+    assert list(st.standings["credential"]) == ["ace_gfi" if beside else "ace_cpt"]

@@ -517,7 +517,7 @@ def find_header(rows: list[list[object]], catalogue: Catalogue, *, scan: int = H
         if sum(1 for c in cells if isinstance(c, str) and c.strip()) < 2:
             continue
         guess = map_header(cells, catalogue, hidden)
-        if r > 0 and sum(1 for c in rows[r - 1] if isinstance(c, str) and c.strip()) >= 2:
+        if r > 0 and any(isinstance(c, str) and c.strip() for c in rows[r - 1]):
             two = map_two_rows(rows[r - 1], cells, catalogue, spans.get(r - 1), hidden)
             if two is not None and two.score > guess.score:
                 guess = HeaderGuess(r, two.fields, two.credential_columns, two.score, two.labels, r - 1)

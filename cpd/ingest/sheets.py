@@ -90,6 +90,8 @@ def _read_cells(grid: Grid, cells: np.ndarray, catalogue: Catalogue, date_order:
     header += [""] * (cells.shape[1] - len(header))
     if override:
         guess = _apply_override(guess, header, override, catalogue)
+    else:
+        guess = _body_names_the_certification(guess)
     layout = _layout(set(guess.fields.values()), guess.credential_columns)
     header_row = grid.row_numbers[guess.row]
     if layout is None:
@@ -234,6 +236,16 @@ def _apply_override(guess: HeaderGuess, header: list[str], override: Mapping[str
                 creds[i] = CredentialColumn(i, text, cid, known, known and catalogue[cid].kind == "cpr_card")
     return HeaderGuess(guess.row, fields, tuple(sorted(creds.values(), key=lambda c: c.index)),
                        len(fields) + len(creds), guess.labels, guess.group_row)
+
+
+def _body_names_the_certification(guess: HeaderGuess) -> HeaderGuess:
+    """A roster whose only certification column is headed like a body ("Certifying body: NASM" beside an
+    expiry): that column names the certification (a bare body name means its main credential)."""
+    fields = set(guess.fields.values())
+    if "approved_for" not in fields or "credential" in fields or "expires" not in fields or "date" in fields:
+        return guess
+    remapped = {i: ("credential" if f == "approved_for" else f) for i, f in guess.fields.items()}
+    return HeaderGuess(guess.row, remapped, guess.credential_columns, guess.score, guess.labels, guess.group_row)
 
 
 def _layout(fields: set[str], creds: tuple[CredentialColumn, ...]) -> str | None:
