@@ -1211,3 +1211,13 @@ def test_a_body_column_names_the_certification_only_when_no_certification_column
     st = run({"r.csv": csv_bytes([header, row])})
     assert st.mappings[0].columns[head] == ("approved_for" if beside else "credential")
     assert list(st.standings["credential"]) == ["ace_gfi" if beside else "ace_cpt"]
+
+
+@pytest.mark.parametrize(("written", "card"), [("RCR/DEA", True), ("Premiers soins", True), ("RCP", True),
+                                               ("Primeros auxilios", True), ("CPR/AED", True), ("Zumba", False)])
+def test_a_certification_row_naming_a_cpr_card_in_any_language_is_a_card_on_file(written, card):
+    rows = [["Matricule", "Nom", "Certification", "Date d'expiration"], [1, "Élise Tremblay", "NASM CPT", "2027-01-31"],
+            [1, "Élise Tremblay", written, "2026-12-15"]]
+    st = run({"r.csv": csv_bytes(rows)})
+    assert bool(row_of(st, "Élise Tremblay", "nasm_cpt")["cpr_current"]) is card
+    assert (written in set(st.standings["credential"])) is not card  # a card is not a certification of its own

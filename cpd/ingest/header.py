@@ -273,6 +273,17 @@ def _cpr_field(key: str, voc: Vocabulary) -> str | None:
     return "cpr_issued" if 2 in kinds and 1 not in kinds else "cpr_expires"
 
 
+def names_a_cpr_card(text: object) -> bool:
+    """A certification cell naming a CPR/AED card in the vocabulary's words, in any of its languages ("RCR/DEA",
+    "Premiers soins", "RCP", "Croix-Rouge RCR"): only CPR words and the words around them (issuer, level)."""
+    key = header_key(text)
+    if not key or len(key) > MAX_HEADER_CHARS:
+        return False
+    voc = vocabulary()
+    kinds = _cover(key.split(), (voc.cpr_words, voc.cpr_others))
+    return kinds is not None and 0 in kinds
+
+
 @lru_cache(maxsize=4096)
 def _exact_field(text: str) -> str | None:
     key = header_key(text)

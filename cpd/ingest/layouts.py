@@ -16,7 +16,7 @@ from ..catalogue import Catalogue
 from ..model import Notice
 from ..text import fold, tidy
 from .context import Parts, Rows, SheetContext, Who, is_empty
-from .header import CredentialColumn, field_for, header_unit
+from .header import CredentialColumn, field_for, header_unit, names_a_cpr_card
 from .notes import Tally, quote
 from .plausible import beyond, certification_dates, check_range, matrix_dates
 from .values import (
@@ -80,7 +80,7 @@ def read_certifications(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
         lambda c: f"the expiry date is after 2199, a date Recert does not track: a placeholder for 'no expiry'? "
                   f"{c} must be renewed: enter its real expiry date"))
     ok = rows.ok
-    is_cpr = map_unique(cred_raw, catalogue.is_cpr).astype(bool)
+    is_cpr = map_unique(cred_raw, lambda t: catalogue.is_cpr(t) or names_a_cpr_card(t)).astype(bool)  # "RCR/DEA"
     head_unit = header_unit(ctx.header[cols["amount"]]) if "amount" in cols else None
     in_hours = (amounts.kinds.eq("hours") if amounts is not None else pd.Series(False, index=rows.index))
     if head_unit == "hours" and amounts is not None:
