@@ -1221,3 +1221,12 @@ def test_a_certification_row_naming_a_cpr_card_in_any_language_is_a_card_on_file
     st = run({"r.csv": csv_bytes(rows)})
     assert bool(row_of(st, "Élise Tremblay", "nasm_cpt")["cpr_current"]) is card
     assert (written in set(st.standings["credential"])) is not card  # a card is not a certification of its own
+
+
+def test_a_hidden_matrix_column_read_as_a_credential_is_said_to_be_read():
+    st = run({"m.xlsx": _hidden_book([["Name", "NASM CPT", "Zumba Instructor"],
+                                      ["Ana Silva", date(2027, 1, 31), date(2027, 5, 1)]], ("C",))})
+    assert ("Ana Silva", "Zumba Instructor") in set(zip(st.standings["trainer"], st.standings["credential"],
+                                                        strict=True))
+    [w] = [w for w in st.warnings if "hidden" in w]
+    assert "column C 'Zumba Instructor' was read" in w

@@ -102,9 +102,9 @@ def _read_cells(grid: Grid, cells: np.ndarray, catalogue: Catalogue, date_order:
     ctx = SheetContext.of(grid, header, guess, catalogue, date_order, where)
     rows = Rows(ctx, cells)
     _check_lines(ctx, rows)
-    rows.warnings.extend(Notice("hidden", line) for line in columns.hidden_note(ctx))
     who = Who.of(ctx, rows)
     parts = READERS[layout](ctx, rows, who)
+    rows.warnings[:0] = [Notice("hidden", line) for line in columns.hidden_note(ctx, parts.columns)]
 
     used = set(guess.fields) | {c.index for c in guess.credential_columns}
     columns = {tidy(header[i]): f for i, f in guess.fields.items()}
@@ -148,11 +148,13 @@ class SheetColumns:
                 spans.setdefault(r0 - first_row, {})[int(inside[0])] = int(inside[-1])
         return cls(tuple(column_letters(int(c)) for c in at), frozenset(hidden), spans)
 
-    def hidden_note(self, ctx: SheetContext) -> list[str]:
-        """One warning naming the hidden columns of a sheet that was read, and what became of each."""
+    def hidden_note(self, ctx: SheetContext, found: Mapping[str, str]) -> list[str]:
+        """One warning naming the hidden columns of a sheet that was read, and what became of each (``found``:
+        the columns a layout reader used beyond the header's mapping, by header)."""
         if not self.hidden:
             return []
-        used = set(ctx.guess.fields) | {c.index for c in ctx.guess.credential_columns}
+        used = set(ctx.guess.fields) | {c.index for c in ctx.guess.credential_columns} | {
+            i for i, h in enumerate(ctx.header) if tidy(h) in found}
         parts = []
         for i in sorted(self.hidden)[:10]:
             name = tidy(ctx.header[i]) if i < len(ctx.header) else ""
