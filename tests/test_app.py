@@ -203,7 +203,6 @@ def test_broken_session_rules_fall_back_with_a_sentence(monkeypatch):
 
 
 def test_reminders_page_lists_drafts_with_mail_links(monkeypatch):
-    pytest.importorskip("cpd.reminders")
     at = _app(monkeypatch, demo=True)
     at.switch_page("app_pages/reminders.py").run()
     _no_exception(at)

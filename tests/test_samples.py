@@ -2,7 +2,7 @@
 
 An oracle written straight from standing.md (using the bundled catalogue's rule values) re-derives every
 intended status from the sample's structured data at several anchors, so a slip in the hand-worked intent
-fails here before it can be blamed on the engine. The engine test starts running once ``cpd.analyse`` exists.
+fails here before it can be blamed on the engine.
 """
 
 from __future__ import annotations
@@ -19,16 +19,10 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
-from cpd import samples
+from cpd import analyse, samples
 from cpd.catalogue import load_catalogue
-from cpd.model import STATUSES
+from cpd.model import STATUSES, Source
 from cpd.text import fold
-
-try:
-    from cpd import analyse
-    from cpd.model import Source
-except ImportError:  # the engine has not landed yet
-    analyse = None
 
 ANCHOR = date(2026, 12, 1)
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
@@ -273,12 +267,11 @@ def test_chain_row_counts_scale():
     assert samples.chain_clubs(10_000) == 200
 
 
-# The engine, once it exists -----------------------------------------------------------------------------------
+# The engine -----------------------------------------------------------------------------------------------
 def _by_name(intent: dict[str, dict[str, str]]) -> dict[tuple[str, str], str]:
     return {(fold(name), cred): status for name, certs in intent.items() for cred, status in certs.items()}
 
 
-@pytest.mark.skipif(analyse is None, reason="cpd.analyse has not landed yet")
 @pytest.mark.parametrize("name", samples.SAMPLE_FILES)
 def test_engine_agrees_with_the_intent(sample, name):
     result = analyse([Source(name, sample[name])], as_of=ANCHOR, window=samples.SAMPLE_WINDOW)
@@ -298,7 +291,6 @@ def test_engine_agrees_with_the_intent(sample, name):
     assert counts["rows_read"] == counts["accepted"] + counts["rejected"] + counts["blank"]
 
 
-@pytest.mark.skipif(analyse is None, reason="cpd.analyse has not landed yet")
 def test_engine_reads_all_three_files_together_as_one_team(sample):
     """Uploading everything at once: the same people are merged, and the credits from the workbook win."""
     result = analyse([Source(n, d) for n, d in sample.items()], as_of=ANCHOR, window=samples.SAMPLE_WINDOW)
