@@ -2,32 +2,22 @@
 
 One place for it, because every text Recert writes (reasons, reminders, calendar notes, tables) says amounts in a
 credential's own unit, and the unit comes from data (``credentials.yaml`` or a rules file), written in the
-singular ("CEU", "CPD point", "hour") or not ("hours", "CEUs", "credits").
+singular ("CEU", "CPD point", "hour") or not ("hours", "CEUs", "credits"). The number itself is written by
+``cpd.fmt.number`` (imported here, so ``from cpd.wording import number`` still finds it).
 """
 
 from __future__ import annotations
 
-import math
 import re
 from functools import lru_cache
+
+from .fmt import number
 
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")  # CEU, CEC, CPD
 _ACRONYM_PLURAL = re.compile(r"[A-Z][A-Z0-9]+s")  # CEUs, CECs
 _HOURS = {"h", "hr", "hrs", "hour", "hours"}
 _POINTS = {"pt", "pts", "point", "points"}
 DEFAULT_UNIT = "credit"  # a credential whose rules name no unit
-
-
-def number(x: object) -> str:
-    """2.0 -> "2", 0.30000001 -> "0.3", 1.25 -> "1.25", 1234.5 -> "1234.5"; "?" when not a number."""
-    try:
-        f = float(x)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return "?"
-    if not math.isfinite(f):
-        return "?"
-    text = f"{f:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 @lru_cache(maxsize=1024)

@@ -1,0 +1,60 @@
+"""How Recert writes a number or a date in any text a person reads: one rule each, used everywhere.
+
+Reasons, tables, reminders, calendar notes, charts and the report all say "2 of 30 hours" and "1 Jun 2026", so a
+change to either rule is made here once. Numbers with their units ("1 hour", "4 more CEUs") are
+``cpd.wording``'s, which writes the number with ``number`` from here. Machine formats (ISO dates in JSON, CSV and
+file names, Excel number formats, Plotly's ``%{x|...}`` hover formats) are not person text and stay where they
+are written.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+DAY_CACHE = 65_536  # distinct dates remembered: a chain's files hold a few thousand, each written many times
+
+
+def number(x: object) -> str:
+    """A credit amount as a person writes it: 2.0 -> "2", 0.30000001 -> "0.3", 1.25 -> "1.25", 1234.5 ->
+    "1234.5" (two decimals at most, no trailing zeros, never "-0"); "?" when ``x`` is not a finite number."""
+    try:
+        f = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "?"
+    if not math.isfinite(f):
+        return "?"
+    text = f"{f:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def day(value: Any) -> str:
+    """A date as a manager writes it, unambiguous in every locale: "1 Jun 2026" (no leading zero); "" when
+    there is none (None, NaN, NaT, NA).
+
+    Accepts a date, datetime, Timestamp, numpy datetime64 or ISO text; an aware time is read in its own zone.
+    """
+    if value is None or pd.isna(value):
+        return ""
+    try:  # the type and zone are part of the key: equal instants in two zones can fall on two days
+        return _day(value, type(value), getattr(value, "tzinfo", None))
+    except TypeError:  # unhashable: not worth remembering
+        return _day.__wrapped__(value, None, None)
+
+
+@functools.lru_cache(maxsize=DAY_CACHE)
+def _day(value: Any, _kind: type | None, _zone: Any) -> str:
+    ts = pd.Timestamp(value)
+    return f"{ts.day} {ts:%b %Y}"
+
+
+def days(values: pd.Series) -> list[str]:
+    """``day`` of each value of a column, each distinct date formatted once (a chain's standings repeat a few
+    thousand dates over a hundred thousand rows); "" where there is no date."""
+    codes, uniq = pd.factorize(pd.to_datetime(values))
+    names = np.array([day(t) for t in uniq] + [""], dtype=object)
+    return names[codes].tolist()  # code -1 (no date) picks the trailing ""
