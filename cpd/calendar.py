@@ -12,8 +12,6 @@ next month's file moves the event instead of adding a second one.
 from __future__ import annotations
 
 import functools
-import math
-import unicodedata
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -22,8 +20,9 @@ import pandas as pd
 from icalendar import Calendar
 from icalendar.prop import vDate, vDatetime, vDuration
 
+from .fmt import clean, day, finite, number
 from .model import STATUS_LABELS, Standing
-from .wording import count, quantity, singular
+from .wording import count, credits_needed, quantity
 
 PRODID = "-//Recert//Certification deadlines//EN"
 MIME = "text/calendar"
@@ -34,78 +33,15 @@ _UID_NAMESPACE = uuid.UUID("6f1b1c3e-5a52-4e1f-9d59-2b8f3c7a9e41")
 _SEQUENCE_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def clean(text: Any) -> str:
-    """Input text for one line: line breaks and tabs become spaces, other control characters are dropped."""
-    if text is None or (isinstance(text, float) and math.isnan(text)) or text is pd.NA:
-        return ""
-    s = str(text)
-    if s.isprintable():  # no control, separator or unassigned character: only the spaces to collapse
-        return " ".join(s.split())
-    out = []
-    for ch in s:
-        if ch in "\r\n\t\v\f\u2028\u2029\x85":
-            out.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff":
-            continue
-        else:
-            out.append(ch)
-    return " ".join("".join(out).split())
-
-
-def amount_text(x: float) -> str:
-    """2.0 -> "2", 0.30000001 -> "0.3"."""
-    return f"{x:.2f}".rstrip("0").rstrip(".")
-
-
-def _num(x: Any) -> float | None:
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) or math.isinf(f) else f
-
-
-def day_text(d: Any) -> str:
-    """"1 Jun 2026": unambiguous in every locale ("" when missing)."""
-    if d is None or pd.isna(d):
-        return ""
-    try:  # the type and zone are part of the key: equal instants in two zones can fall on two days
-        return _day_text(d, type(d), getattr(d, "tzinfo", None))
-    except TypeError:  # unhashable: not worth remembering
-        return _day_text.__wrapped__(d, None, None)
-
-
-@functools.lru_cache(maxsize=8192)
-def _day_text(d: Any, _kind: type | None, _zone: Any) -> str:
-    # A chain's files hold a few thousand distinct dates and each is written many times (calendar, drafts).
-    ts = pd.Timestamp(d)
-    return f"{ts.day} {ts:%b %Y}"
-
-
 def event_uid(kind: str, trainer_id: str, what: str = "") -> str:
     """Stable UID: the same trainer and credential (or CPR/AED card) always get the same one."""
     key = "\x1f".join((kind, str(trainer_id), str(what)))
     return f"{uuid.uuid5(_UID_NAMESPACE, key)}@{UID_DOMAIN}"
 
 
-def credits_needed(remaining: Any, unit: Any, hours_per_unit: Any) -> str:
-    """Text such as "0.3 CEUs (3 hours)", "1 CEU (10 hours)" or "12 hours" ("" when unknown): the body's unit,
-    and hours too, each in the singular or plural its number takes (``cpd.wording``)."""
-    rem = _num(remaining)
-    if rem is None:
-        return ""
-    u = clean(unit) or "credits"
-    hpu = _num(hours_per_unit)
-    if singular(u).lower() in ("hour", "contact hour", "ce hour"):
-        return quantity(rem, "hour")
-    if hpu is None or hpu <= 0:
-        return quantity(rem, u)
-    return f"{quantity(rem, u)} ({quantity(rem * hpu, 'hour')})"
-
-
 def _days_from(days: int, as_of: date) -> str:
     """ "1 day after 1 Jun 2026", "31 days before 1 Jun 2026"."""
-    return f"{count(abs(days), 'day')} {'before' if days < 0 else 'after'} {day_text(as_of)}"
+    return f"{count(abs(days), 'day')} {'before' if days < 0 else 'after'} {day(as_of)}"
 
 
 def cpr_sentence(row: Any, as_of: date) -> str:
@@ -115,9 +51,9 @@ def cpr_sentence(row: Any, as_of: date) -> str:
     if pd.isna(exp):
         return "CPR/AED: no card on file" + (" (required)" if required else "") + "."
     if pd.Timestamp(exp) < pd.Timestamp(as_of):
-        return f"CPR/AED: expired on {day_text(exp)}" + (" (required)" if required else "") + "."
+        return f"CPR/AED: expired on {day(exp)}" + (" (required)" if required else "") + "."
     before = pd.Timestamp(exp) < pd.Timestamp(row.expires)
-    return f"CPR/AED: current until {day_text(exp)}" + (", before this renewal: renew it too" if before and required
+    return f"CPR/AED: current until {day(exp)}" + (", before this renewal: renew it too" if before and required
                                                        else "") + "."
 
 
@@ -126,14 +62,14 @@ def _cert_description(r: Any, as_of: date, rules_version: str) -> str:
     club = clean(r.club)
     lines = [f"{who}{f' ({club})' if club else ''}: {clean(r.credential_name) or clean(r.credential)}"
              + (f", certificate {clean(r.number)}" if clean(r.number) else "") + ".",
-             f"Valid through {day_text(r.expires)}: {_days_from(int(r.days_left), as_of)}.",
-             f"Status on {day_text(as_of)}: {STATUS_LABELS.get(r.status, r.status)}."]
+             f"Valid through {day(r.expires)}: {_days_from(int(r.days_left), as_of)}.",
+             f"Status on {day(as_of)}: {STATUS_LABELS.get(r.status, r.status)}."]
     need = credits_needed(r.remaining, r.unit, r.hours_per_unit)
-    earned, required = _num(r.earned), _num(r.required)
-    if need and (_num(r.remaining) or 0) > 0:
-        lines.append(f"Still needed: {need}; {amount_text(earned or 0)} of {quantity(required or 0, clean(r.unit))} earned.")
+    earned, required = finite(r.earned), finite(r.required)
+    if need and (finite(r.remaining) or 0) > 0:
+        lines.append(f"Still needed: {need}; {number(earned or 0)} of {quantity(required or 0, clean(r.unit))} earned.")
     elif earned is not None and required is not None:
-        lines.append(f"Credits complete: {amount_text(earned)} of {quantity(required, clean(r.unit))}.")
+        lines.append(f"Credits complete: {number(earned)} of {quantity(required, clean(r.unit))}.")
     else:
         lines.append("Credits: not recorded in the files.")
     if (not pd.isna(r.cpr_required) and bool(r.cpr_required)) or not pd.isna(r.cpr_expires):
@@ -142,19 +78,19 @@ def _cert_description(r: Any, as_of: date, rules_version: str) -> str:
     if reasons:
         lines.append("Notes:")
         lines.extend(f"- {x}" for x in reasons)
-    lines.append(f"Trainer ID {clean(r.trainer_id)}. Computed by Recert as of {day_text(as_of)} "
+    lines.append(f"Trainer ID {clean(r.trainer_id)}. Computed by Recert as of {day(as_of)} "
                  f"(rules {clean(rules_version)}).")
     return "\n".join(lines)
 
 
 def _card_description(trainer: str, club: str, tid: str, exp: Any, needs: list[str], as_of: date) -> str:
     lines = [f"{trainer}{f' ({club})' if club else ''}: CPR/AED card.",
-             f"Valid through {day_text(exp)}: {_days_from((pd.Timestamp(exp) - pd.Timestamp(as_of)).days, as_of)}."]
+             f"Valid through {day(exp)}: {_days_from((pd.Timestamp(exp) - pd.Timestamp(as_of)).days, as_of)}."]
     if needs:
         lines.append("Required for: " + ", ".join(needs) + ". Without a current card these certifications are "
                      "not met and the trainer is not compliant.")
     lines.append("Renew the card before this date and add the new card to the files.")
-    lines.append(f"Trainer ID {tid}. Computed by Recert as of {day_text(as_of)}.")
+    lines.append(f"Trainer ID {tid}. Computed by Recert as of {day(as_of)}.")
     return "\n".join(lines)
 
 
@@ -229,7 +165,7 @@ def write_calendar(st: Standing, *, alarm_days: int | None = None, generated_at:
     sequence = max(0, int((stamp - _SEQUENCE_EPOCH).total_seconds() // 60))
     T = pd.Timestamp(st.as_of)
     cal = Calendar.new(prodid=PRODID, name="Recert deadlines", uid=event_uid("calendar", ""),
-                       description=f"Certification and CPR/AED expiry dates, as of {day_text(st.as_of)}.")
+                       description=f"Certification and CPR/AED expiry dates, as of {day(st.as_of)}.")
     cal.add("CALSCALE", "GREGORIAN")
     cal.add("METHOD", "PUBLISH")
     head = cal.to_ical()
@@ -250,7 +186,7 @@ def write_calendar(st: Standing, *, alarm_days: int | None = None, generated_at:
         out.append(writer.event(
             event_uid("cert", r.trainer_id, r.credential), f"{who}: {cred} expires",
             _cert_description(r, st.as_of, st.rules_version), pd.Timestamp(r.expires).date(),
-            f"{who}: {cred} expires on {day_text(r.expires)}",
+            f"{who}: {cred} expires on {day(r.expires)}",
             ["Recert", "Certification", STATUS_LABELS.get(r.status, r.status)]))
 
     cards = st.cpr_cards
@@ -265,7 +201,7 @@ def write_calendar(st: Standing, *, alarm_days: int | None = None, generated_at:
                 event_uid("cpr", r.trainer_id), f"{who}: CPR/AED card expires",
                 _card_description(who, clean(r.club), clean(r.trainer_id), r.expires,
                                   needs_by.get(r.trainer_id, []), st.as_of),
-                pd.Timestamp(r.expires).date(), f"{who}: CPR/AED card expires on {day_text(r.expires)}",
+                pd.Timestamp(r.expires).date(), f"{who}: CPR/AED card expires on {day(r.expires)}",
                 ["Recert", "CPR/AED"]))
     out.append(end)
     return b"".join(out)

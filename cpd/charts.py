@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
+from .fmt import number
 from .model import STATUS_COLOURS, STATUS_LABELS, STATUSES, Standing
 from .views import NO_BODY, NO_CLUB, plot_text, plot_texts, trainer_timeline
 
@@ -165,14 +166,10 @@ def progress_frame(st: Standing, *, top: int = 20, names: Mapping[str, str] | No
     return pd.DataFrame({
         "label": label, "status": rows["status"], "progress": (rows["progress"] * 100).round(1),
         "pace": (rows["elapsed"] * 100).round(1),
-        "credits": [f"{_n(e)} of {_n(r)} {u}" for e, r, u in zip(rows["earned"], rows["required"], rows["unit"],
+        "credits": [f"{number(e)} of {number(r)} {u}" for e, r, u in zip(rows["earned"], rows["required"], rows["unit"],
                                                                   strict=True)],
         "days_left": rows["days_left"].astype(int),
     }).reset_index(drop=True)
-
-
-def _n(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
 def credit_progress(st: Standing, *, top: int = 20, names: Mapping[str, str] | None = None) -> go.Figure:

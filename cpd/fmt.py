@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -19,17 +20,42 @@ import pandas as pd
 DAY_CACHE = 65_536  # distinct dates remembered: a chain's files hold a few thousand, each written many times
 
 
-def number(x: object) -> str:
-    """A credit amount as a person writes it: 2.0 -> "2", 0.30000001 -> "0.3", 1.25 -> "1.25", 1234.5 ->
-    "1234.5" (two decimals at most, no trailing zeros, never "-0"); "?" when ``x`` is not a finite number."""
+def finite(x: object) -> float | None:
+    """The number ``x`` holds, or None when it holds none (None, NA, NaN, infinity, text that is not a number)."""
     try:
         f = float(x)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        return "?"
-    if not math.isfinite(f):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def number(x: object) -> str:
+    """A credit amount as a person writes it: 2.0 -> "2", 0.30000001 -> "0.3", 1.25 -> "1.25", 1234.5 ->
+    "1234.5" (two decimals at most, no trailing zeros, never "-0"); "?" when ``x`` is not a finite number."""
+    f = finite(x)
+    if f is None:
         return "?"
     text = f"{f:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def clean(text: Any) -> str:
+    """Text from a file for one line of a message or calendar note: line breaks and tabs become spaces, other
+    control characters are dropped, runs of blanks become one space; "" for None, NaN and NA."""
+    if text is None or (isinstance(text, float) and math.isnan(text)) or text is pd.NA:
+        return ""
+    s = str(text)
+    if s.isprintable():  # no control, separator or unassigned character: only the spaces to collapse
+        return " ".join(s.split())
+    out = []
+    for ch in s:
+        if ch in "\r\n\t\v\f\u2028\u2029\x85":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff":
+            continue
+        else:
+            out.append(ch)
+    return " ".join("".join(out).split())
 
 
 def day(value: Any) -> str:

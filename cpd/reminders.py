@@ -15,10 +15,10 @@ from urllib.parse import quote
 import pandas as pd
 
 from .attention import ACTION_STATUSES, attention_frame
-from .calendar import amount_text, clean, credits_needed, day_text
 from .export import write_csv
+from .fmt import clean, day, number
 from .model import Standing
-from .wording import quantity
+from .wording import credits_needed, quantity
 
 DRAFT_COLUMNS = ["trainer", "trainer_id", "club", "email", "subject", "body", "mailto", "deadline"]
 ACT_STATUSES = ACTION_STATUSES
@@ -76,7 +76,7 @@ def _credits_line(r: Any) -> str:
     if pd.isna(rem) or pd.isna(earned) or pd.isna(req) or rem <= 0:
         return ""
     unit = clean(r.unit) or "credits"
-    return f"you still need {need} of continuing education (you have {amount_text(earned)} of {quantity(req, unit)})"
+    return f"you still need {need} of continuing education (you have {number(earned)} of {quantity(req, unit)})"
 
 
 def _cert_item(r: Any, as_of: date) -> tuple[str, pd.Timestamp]:
@@ -86,25 +86,25 @@ def _cert_item(r: Any, as_of: date) -> tuple[str, pd.Timestamp]:
     T = pd.Timestamp(as_of)
     credits = _credits_line(r)
     if r.status == "expired":
-        when = f"expired on {day_text(E)}" if pd.notna(E) else "marked expired (no date on file)"
+        when = f"expired on {day(E)}" if pd.notna(E) else "marked expired (no date on file)"
         text = (f"{name}: {when}, so it is no longer valid to train clients on. Please talk to me "
                 "about re-certifying")
         return text + ".", T
     if r.status == "grace":
-        text = (f"{name}: lapsed on {day_text(E)}. It can still be renewed late (usually with a late fee), but it is "
+        text = (f"{name}: lapsed on {day(E)}. It can still be renewed late (usually with a late fee), but it is "
                 "not valid until it is renewed, so please renew it as soon as you can")
         return text + (f"; {credits}." if credits else "."), T
     if r.status == "at_risk":
-        text = f"{name}: expires on {day_text(E)} ({_in_days(int(r.days_left))})"
+        text = f"{name}: expires on {day(E)} ({_in_days(int(r.days_left))})"
         if credits:
             return f"{text}: {credits}.", E
         if pd.notna(r.earned) and pd.notna(r.required):
             return f"{text}: your credits are done, so please submit the renewal before then.", E
         return f"{text}: please renew it before then, and send me your CE certificates for our records.", E
     if r.status == "behind":
-        return (f"{name}: renewal due {day_text(E)}. You're a little behind pace: {credits or 'credits are missing'}. "
+        return (f"{name}: renewal due {day(E)}. You're a little behind pace: {credits or 'credits are missing'}. "
                 "Booking a course or two now keeps it easy."), E
-    return f"{name}: renewal due {day_text(E)}.", E
+    return f"{name}: renewal due {day(E)}.", E
 
 
 def _cpr_item(rows: list[Any], as_of: date) -> tuple[str, pd.Timestamp] | None:
@@ -120,9 +120,9 @@ def _cpr_item(rows: list[Any], as_of: date) -> tuple[str, pd.Timestamp] | None:
         if pd.isna(exp):
             return f"CPR/AED: we have no card on file for you, and {names} requires one. Please send me a copy.", T
         if exp < T:
-            return (f"CPR/AED: your card expired on {day_text(exp)}. Please renew it and send me a copy of the new "
+            return (f"CPR/AED: your card expired on {day(exp)}. Please renew it and send me a copy of the new "
                     "card."), T
-        return (f"CPR/AED: your card runs out on {day_text(exp)}, before your {names} renewal. Please book a "
+        return (f"CPR/AED: your card runs out on {day(exp)}, before your {names} renewal. Please book a "
                 "refresher before then.", exp)
     return None
 
@@ -130,7 +130,7 @@ def _cpr_item(rows: list[Any], as_of: date) -> tuple[str, pd.Timestamp] | None:
 def _subject(deadline: pd.Timestamp, as_of: date) -> str:
     if deadline <= pd.Timestamp(as_of):
         return "Your certifications: action needed now"
-    return f"Your certifications: action needed by {day_text(deadline)}"
+    return f"Your certifications: action needed by {day(deadline)}"
 
 
 # The attention_frame columns a draft reads (one itertuples pass over them).
@@ -166,7 +166,7 @@ def drafts(st: Standing, *, sign_off: str = "") -> pd.DataFrame:
     by_trainer = _rows_by_trainer(st)
     t = st.trainers.drop_duplicates("trainer_id")
     T = pd.Timestamp(st.as_of)
-    checked = day_text(T)
+    checked = day(T)
     closing = ["", "When it's done, just send me the certificates and I'll update our records. Let me know "
                    "if you'd like help finding courses.", "", "Thanks!"]
     if sign_off:

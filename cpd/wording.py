@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
-from .fmt import number
+from .fmt import clean, finite, number
 
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")  # CEU, CEC, CPD
 _ACRONYM_PLURAL = re.compile(r"[A-Z][A-Z0-9]+s")  # CEUs, CECs
@@ -66,3 +67,18 @@ def quantity(n: object, unit: str, *, more: bool = False) -> str:
 def count(n: int, noun: str) -> str:
     """ "1 day", "3 days", "2 activities": a whole number of a plain English noun."""
     return f"{n:,} {noun if abs(n) == 1 else plural(noun)}"
+
+
+def credits_needed(remaining: Any, unit: Any, hours_per_unit: Any) -> str:
+    """Text such as "0.3 CEUs (3 hours)", "1 CEU (10 hours)" or "12 hours" ("" when unknown): the body's unit,
+    and hours too, each in the singular or plural its number takes."""
+    rem = finite(remaining)
+    if rem is None:
+        return ""
+    u = clean(unit) or "credits"
+    hpu = finite(hours_per_unit)
+    if singular(u).lower() in ("hour", "contact hour", "ce hour"):
+        return quantity(rem, "hour")
+    if hpu is None or hpu <= 0:
+        return quantity(rem, u)
+    return f"{quantity(rem, u)} ({quantity(rem * hpu, 'hour')})"

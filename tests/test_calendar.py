@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 from icalendar import Calendar
 
-from cpd.calendar import clean, credits_needed, event_uid, write_calendar
+from cpd.calendar import event_uid, write_calendar
+from cpd.fmt import clean
+from cpd.wording import credits_needed
 from tests.helpers import cli, csv_bytes, run
 
 AS_OF = date(2026, 6, 1)

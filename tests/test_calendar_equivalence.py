@@ -14,7 +14,9 @@ from hypothesis import strategies as hs
 from icalendar import Event
 
 from cpd import Source, analyse
-from cpd.calendar import _escape, _fold, clean, day_text, write_calendar
+from cpd.calendar import _escape, _fold, write_calendar
+from cpd.fmt import clean
+from cpd.fmt import day as day_text
 from cpd.samples import build_chain_workbook
 from tests import reference_exports as old
 from tests.helpers import csv_bytes, run
