@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .attention import ACTION_STATUSES, attention_frame
-from .catalogue import Catalogue
-from .ingest.header import FIELD_LABELS
-from .model import STATUS_LABELS, STATUSES, SheetMapping, Standing, warning_kind
-from .wording import quantity
+from ..attention import ACTION_STATUSES, attention_frame
+from ..catalogue import Catalogue
+from ..ingest.header import FIELD_LABELS
+from ..model import STATUS_LABELS, STATUSES, SheetMapping, Standing, warning_kind
+from ..wording import quantity
 
 LAPSED = ("grace", "expired")
 # Certifications a manager has to act on, most urgent status first.
