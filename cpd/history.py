@@ -137,7 +137,7 @@ def _sorted(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def _people(st: Standing) -> pd.DataFrame:
     t = st.trainers[["trainer_id", "trainer", "club"]].drop_duplicates("trainer_id")
-    return t.assign(club=t["club"].fillna("").astype(str))
+    return t.assign(trainer_id=t["trainer_id"].astype(str), club=t["club"].fillna("").astype(str))
 
 
 def _certs(st: Standing) -> pd.DataFrame:
@@ -146,7 +146,9 @@ def _certs(st: Standing) -> pd.DataFrame:
                       "earned", "unit"]]
     s = s.sort_values("expires", na_position="first", kind="stable")
     s = s.drop_duplicates(["trainer_id", "credential"], keep="last")
-    return s.assign(club=s["club"].fillna("").astype(str))
+    # Keys as text on both sides: an empty standing's columns have no type to agree on.
+    return s.assign(trainer_id=s["trainer_id"].astype(str), credential=s["credential"].astype(str),
+                    club=s["club"].fillna("").astype(str))
 
 
 def diff(before: Standing, after: Standing) -> Diff:
