@@ -12,49 +12,18 @@ updates them). Prints the median and the slowest. A measurement, not a test.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.run import AS_OF, workbook  # noqa: E402
+from tests.serve import CHROMIUM, IDLE, launch, serve, stop  # noqa: E402  (shared with the browser tests)
 
-CHROMIUM = "/usr/bin/chromium"
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve() -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "RECERT_DEMO"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                if r.read() == b"ok":
-                    return proc, url
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("streamlit did not start")
 
 
 def _idle(page, timeout: float = 180_000) -> None:
@@ -72,10 +41,10 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     path = workbook(args.trainers)
-    proc, url = _serve()
+    proc, url = serve()
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            browser = launch(p)
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(url)
             _idle(page)
@@ -114,8 +83,7 @@ def main() -> None:
                 page.wait_for_timeout(300)
             browser.close()
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop(proc)
     print(f"{args.trainers:,} trainers in Chromium (as-of {AS_OF} data): upload+read {upload:.2f} s; filter change "
           f"median {statistics.median(times):.2f} s, slowest {max(times):.2f} s over {len(times)} changes "
           f"({', '.join(f'{x:.2f}' for x in times)})")

@@ -17,12 +17,8 @@ last commit, unpacked with ``git archive``, for a before/after). Prints the figu
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,9 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.run import AS_OF  # noqa: E402
 from cpd.samples import build_chain_workbook  # noqa: E402
+from tests.serve import CHROMIUM, IDLE, launch, serve, stop  # noqa: E402  (shared with the browser tests)
 
-CHROMIUM = "/usr/bin/chromium"
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 DATA = ROOT / "benchmarks" / "data" / "session"
 # The run is over when the page lists the file last (names are shown with invisible word joiners) and is idle.
 SHOWN = """name => document.querySelector('[data-testid=stApp][data-test-script-state=notRunning]') &&
@@ -58,57 +53,6 @@ def rosters(n_files: int, trainers: int) -> list[Path]:
             path.write_bytes(build_chain_workbook(trainers, anchor=AS_OF, seed=seed))
         out.append(path)
     return out
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(*, ttl: int | None = None, env_extra: dict[str, str] | None = None, log: Path | None = None,
-          root: Path = ROOT) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` on a free loopback port, without demo data; returns (process, url) once healthy.
-
-    No file watcher: an edit elsewhere in the checkout must not reload modules in the middle of a measurement.
-    """
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "RECERT_DEMO"} | (env_extra or {})
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
-           str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
-    if ttl is not None:
-        cmd += ["--server.disconnectedSessionTTL", str(ttl)]
-    out = log.open("w") if log else subprocess.DEVNULL
-    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                if r.read() == b"ok":
-                    return proc, url
-        except OSError:
-            time.sleep(0.2)
-        if proc.poll() is not None:
-            break
-    proc.kill()
-    raise RuntimeError("streamlit did not start")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-def launch(p):
-    return p.chromium.launch(executable_path=CHROMIUM, args=[
-        "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"])
 
 
 def idle(page, timeout: float = 300_000) -> None:

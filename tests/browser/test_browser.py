@@ -1,7 +1,7 @@
 """Real Chromium against `streamlit run app.py`: upload a roster, read the Team page, look at the screenshots.
 
-Skipped with a reason when /usr/bin/chromium (Debian's package) or the playwright package is missing; never
-downloads a browser. Each test starts its own server on a free port, so the file runs under pytest -n 2.
+Skipped with a reason when /usr/bin/chromium (Debian's package) is missing; never downloads a browser (playwright
+is a pinned dev requirement: without it these tests fail instead of skipping). Each test starts its own server on a free port, so the file runs under pytest -n 2.
 """
 
 from __future__ import annotations
@@ -9,77 +9,37 @@ from __future__ import annotations
 import csv
 import io
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from playwright import sync_api
 
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
+from tests.serve import CHROMIUM, IDLE, ROOT, launch, served
+
 ARTIFACTS = ROOT / "tests" / "artifacts"
 ROSTER = ROOT / "sample_data" / "recert_roster.csv"
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"),
 ]
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def server(tmp_path):
     """A fresh `streamlit run app.py` (no demo data) on a free port; its log goes to tmp_path."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "RECERT_DEMO"}
-    log = (tmp_path / "streamlit.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],  # others editing the checkout must not trigger "File change"
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start: {(tmp_path / 'streamlit.log').read_text()[-2000:]}")
-            time.sleep(0.2)
+    with served(log=tmp_path / "streamlit.log") as (_, url):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture
 def page(server):
     """Chromium on the app; ``page.requests`` records every URL the page asks for (websockets included)."""
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        browser = launch(p)
         context = browser.new_context(viewport={"width": 1440, "height": 1000})
         requests: list[str] = []
         context.on("request", lambda r: requests.append(r.url))

@@ -1,7 +1,7 @@
 """The real server in Chromium: old formats get Recert's sentence; a session's memory is given back (issue 10).
 
-Each test starts its own `streamlit run app.py` (helpers shared with benchmarks/bench_session_memory.py).
-Skipped with a reason when /usr/bin/chromium or playwright is missing; never downloads a browser.
+Each test starts its own `streamlit run app.py` (tests/serve.py, shared with the benchmarks).
+Skipped with a reason when /usr/bin/chromium is missing; never downloads a browser.
 """
 
 from __future__ import annotations
@@ -12,17 +12,17 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright import sync_api
 
 from benchmarks import bench_session_memory as bench
 from cpd.samples import build_chain_workbook
 from tests import hostile
+from tests.serve import CHROMIUM, launch, serve, stop
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"),
 ]
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
 SAVE_AS_XLSX = "save it as an Excel Workbook (.xlsx) and upload that file"
 TTL = 6  # server.disconnectedSessionTTL for the memory test: the janitor ends the session ~4-5 s after close
@@ -53,10 +53,10 @@ def test_old_xls_and_xlsb_are_let_in_and_answered_with_save_as_xlsx(tmp_path):
     xls.write_bytes(_real_xls(tmp_path))
     xlsb.write_bytes(hostile.xlsb())
     assert xls.read_bytes()[:4] == b"\xd0\xcf\x11\xe0" and xlsb.read_bytes()[:2] == b"PK"
-    proc, url = bench.serve(log=tmp_path / "streamlit.log")
+    proc, url = serve(log=tmp_path / "streamlit.log")
     try:
         with sync_api.sync_playwright() as p:
-            browser = bench.launch(p)
+            browser = launch(p)
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(url)
             uploader = page.get_by_test_id("stFileUploader")
@@ -76,7 +76,7 @@ def test_old_xls_and_xlsb_are_let_in_and_answered_with_save_as_xlsx(tmp_path):
             assert page.locator("[data-testid=stException]").count() == 0
             browser.close()
     finally:
-        bench.stop(proc)
+        stop(proc)
 
 
 def _chain(tmp_path: Path, trainers: int, seed: int) -> Path:
@@ -90,10 +90,10 @@ def _chain(tmp_path: Path, trainers: int, seed: int) -> Path:
 
 def test_the_server_gives_a_sessions_memory_back_after_the_browser_leaves(tmp_path):
     roster = _chain(tmp_path, TRAINERS, 1)
-    proc, url = bench.serve(ttl=TTL, log=tmp_path / "streamlit.log")
+    proc, url = serve(ttl=TTL, log=tmp_path / "streamlit.log")
     try:
         with sync_api.sync_playwright() as p:
-            browser = bench.launch(p)
+            browser = launch(p)
             page = browser.new_page(viewport={"width": 1440, "height": 1000})
             page.goto(url)
             page.get_by_test_id("stFileUploader").wait_for(timeout=60_000)
@@ -113,4 +113,4 @@ def test_the_server_gives_a_sessions_memory_back_after_the_browser_leaves(tmp_pa
         assert held > before + 100, figures  # the upload took memory (else this proves nothing)
         assert after <= before + HELD_AFTER_END_MB, figures
     finally:
-        bench.stop(proc)
+        stop(proc)
