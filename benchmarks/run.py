@@ -134,7 +134,7 @@ def main() -> None:
         ratio = statistics.median(e / f for (e, _), f in zip(e2e, floors, strict=True))
         peak = max(m for _, m in e2e)
         t_read, grids = timed(lambda d=data: read_grids(path.name, d), runs)
-        t_map, roster = timed(lambda g=grids: assemble([read_sheet(x, catalogue=cat) for x in g], catalogue=cat), runs)
+        t_map, roster = timed(lambda g=grids: assemble([read_sheet(x, catalogue=cat) for x in g]), runs)
         t_stand, st = timed(lambda: compute_standing(roster, cat, as_of=AS_OF), runs)
         t_json, _ = timed(lambda: to_json(st), runs)
         try:

@@ -1,7 +1,9 @@
 """Shapes that cross module boundaries: sources in, roster in the middle, standing out.
 
-Frames are plain pandas frames with the columns listed here (tests assert them), wrapped in frozen
-dataclasses so a page or exporter can never mutate what the engine produced.
+Frames are plain pandas frames with exactly the columns listed here, wrapped in frozen dataclasses so a page
+or exporter can never mutate what the engine produced. ``check_roster`` (end of ``read_sources``) and
+``check_standing`` (end of ``compute_standing``) hold the engine to the lists: a page can rely on a listed
+column being there, and a column the engine adds must be listed first.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ STATUS_COLOURS: dict[str, str] = {
     "on_track": "#2a9d8f",
     "met": "#1a7f37",
 }
+LAPSED: tuple[str, ...] = ("grace", "expired")  # not valid to work: a lapsed certification imposes nothing
 FATES: tuple[str, ...] = ("accepted", "rejected", "blank")
 
 
@@ -187,10 +190,13 @@ STANDING_COLUMNS = [
     "status",
     "reasons",  # list[str]
     "urgency",  # int: lower is more urgent; sort key
+    "cert_key",  # the certification's CERTIFICATION_COLUMNS key: links contributions and the credit timeline
 ]
 TRAINER_RESULT_COLUMNS = ["trainer_id", "trainer", "club", "role", "email", "compliant", "status",
                           "certifications", "next_expiry"]
-CONTRIBUTION_COLUMNS = ["activity_id", "trainer_id", "credential", "credits"]  # credits in that credential's unit
+# Which activity counted toward which certification (cert_key), credits in that credential's unit.
+CONTRIBUTION_COLUMNS = ["activity_id", "trainer_id", "cert_key", "credential", "credits"]
+CARD_RESULT_COLUMNS = [*CPR_COLUMNS, "trainer", "club", "current"]  # current: expires >= as_of
 
 
 @dataclass(frozen=True)
@@ -223,7 +229,7 @@ class Standing:
     mappings: tuple[SheetMapping, ...]
     warnings: tuple[str, ...]
     rules_version: str
-    cpr_cards: pd.DataFrame  # CPR_COLUMNS + trainer, club: every CPR/AED card on file
+    cpr_cards: pd.DataFrame  # CARD_RESULT_COLUMNS: every CPR/AED card on file
     unreadable: tuple[str, ...] = ()
 
     @property
@@ -240,3 +246,36 @@ class Standing:
         cols = ["file", "sheet", "row", "trainer", "column", "reason"] if "trainer" in rej else \
             ["file", "sheet", "row", "column", "reason"]
         return rej[cols].reset_index(drop=True)
+
+
+class ContractError(RuntimeError):
+    """A frame crossing a boundary does not have the columns this module lists: a bug in Recert, never a
+    manager's file (so not a RecertError, whose text is shown as the answer)."""
+
+
+def _check(where: str, frames: dict[str, tuple[pd.DataFrame, list[str]]]) -> None:
+    for name, (frame, declared) in frames.items():
+        have = list(frame.columns)
+        missing = [c for c in declared if c not in have]
+        extra = [c for c in have if c not in declared]
+        if missing or extra:
+            raise ContractError(f"{where}.{name}: missing {missing}, not declared {extra} (cpd/model.py)")
+
+
+def check_roster(roster: Roster) -> None:
+    """Raise ContractError unless every frame of ``roster`` has exactly its listed columns (columns only)."""
+    _check("Roster", {"trainers": (roster.trainers, TRAINER_COLUMNS),
+                      "certifications": (roster.certifications, CERTIFICATION_COLUMNS),
+                      "activities": (roster.activities, ACTIVITY_COLUMNS),
+                      "cpr_cards": (roster.cpr_cards, CPR_COLUMNS),
+                      "ledger": (roster.ledger, LEDGER_COLUMNS)})
+
+
+def check_standing(standing: Standing) -> None:
+    """Raise ContractError unless every frame of ``standing`` has exactly its listed columns (columns only)."""
+    _check("Standing", {"standings": (standing.standings, STANDING_COLUMNS),
+                        "trainers": (standing.trainers, TRAINER_RESULT_COLUMNS),
+                        "activities": (standing.activities, ACTIVITY_COLUMNS),
+                        "contributions": (standing.contributions, CONTRIBUTION_COLUMNS),
+                        "ledger": (standing.ledger, LEDGER_COLUMNS),
+                        "cpr_cards": (standing.cpr_cards, CARD_RESULT_COLUMNS)})

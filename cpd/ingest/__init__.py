@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..errors import UnreadableFile
-from ..model import Notice, SheetMapping, Source
+from ..model import Notice, SheetMapping, Source, check_roster
 from .grid import Reading
 from .notes import cap
 
@@ -50,7 +50,9 @@ def read_sources(
         raise ValueError(f"date_order must be auto, mdy or dmy, not {date_order!r}")
     reading = sources if isinstance(sources, Reading) else Reading(distinct_names(sources))
     with reading:
-        return _read(reading, catalogue, date_order, overrides, on_error, progress or _silent)
+        roster = _read(reading, catalogue, date_order, overrides, on_error, progress or _silent)
+    check_roster(roster)
+    return roster
 
 
 def _silent(share: float, what: str) -> None:
@@ -120,12 +122,12 @@ def _read(reading: Reading, catalogue: Catalogue, date_order: str,
             if on_error == "raise":
                 raise UnreadableFile(message, file=sources[0].name if len(sources) == 1 else None)
             unreadable.append(message)
-            return assemble(results, catalogue=catalogue, unreadable=tuple(unreadable))
+            return assemble(results, unreadable=tuple(unreadable))
         notes = "; ".join(r.mapping.note for r in results if r.mapping.note)
         if on_error == "raise":
             raise UnreadableFile(f"no sheet has a header Recert recognises: {notes}", file=None)
         unreadable.append(f"No sheet has a header Recert recognises: {notes}")
-    roster = assemble(results, catalogue=catalogue, unreadable=tuple(unreadable))
+    roster = assemble(results, unreadable=tuple(unreadable))
     copies = [Notice("copy", f"{copy} is the same file as {original} (identical content), so it was read once: its "
                              "rows are counted once, not twice.") for copy, original in reading.copies]
     if notices or copies:

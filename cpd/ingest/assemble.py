@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ..catalogue import Catalogue
+from .. import ledger
+from ..distinct import map_unique
 from ..model import (
     ACTIVITY_COLUMNS,
     CERTIFICATION_COLUMNS,
@@ -24,7 +26,7 @@ from ..model import (
 )
 from .notes import EXAMPLES_KEPT, Tally, cap
 from .sheets import SheetResult
-from .values import fast_fold, map_unique
+from .values import fast_fold
 
 
 def _canonical_id(value: object) -> str:
@@ -87,51 +89,116 @@ def stable_id(name_key: str) -> str:
     return "t-" + hashlib.sha1(name_key.encode("utf-8")).hexdigest()[:10]
 
 
-def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tuple[str, ...] = ()) -> Roster:
-    used = [r for r in results if r.mapping.layout != "skipped"]
+def assemble(results: list[SheetResult], *, unreadable: tuple[str, ...] = ()) -> Roster:
+    """The sheets' results as one Roster: people recognised across rows and files, rows without a trainer and
+    repeated CE rows rejected, the same certification listed twice kept once, and the ledger closed."""
+    rows = _SourceRows.of(results)
     warnings: list[str] = [w for r in results for w in r.warnings]
-    ledger = (pd.concat([r.ledger for r in used], ignore_index=True) if used
-              else pd.DataFrame(columns=LEDGER_COLUMNS))
-    ledger = ledger.astype({"row": "int64"}) if len(ledger) else ledger
-    n = len(ledger)
-    # Every source row has a global position (its ledger row): frames carry it as _rid, so linking a
-    # certification or activity to its row's fate and person is array indexing, not a join.
-    offsets = np.cumsum([0] + [len(r.ledger) for r in used])[:-1]
+    people = _observations(rows)
+    _resolve_people(people)
+    rows.person_of[people.rid] = people.person.to_numpy(dtype=object)[people.code]
+    _reject_unresolved(rows, people)
+    trainers_out, id_of = _trainers(people, rows.fate)
+    attach = _Attach(rows, id_of)
+    certs = _certifications(attach([(i, r.certs) for i, r in enumerate(rows.used)], CERTIFICATION_COLUMNS),
+                            trainers_out, warnings)
+    cpr = attach([(i, r.cpr) for i, r in enumerate(rows.used)], CPR_COLUMNS).reindex(columns=CPR_COLUMNS)
+    acts = _activities(attach([(i, r.activities) for i, r in enumerate(rows.used)], ACTIVITY_COLUMNS), rows,
+                       warnings)
+    ce_logged = _ce_logged(rows, id_of)
+    _set_types(certs, cpr, acts)
+    return Roster(trainers=trainers_out, certifications=certs.reset_index(drop=True), activities=acts,
+                  cpr_cards=cpr.reset_index(drop=True), ledger=rows.ledger.reset_index(drop=True)[LEDGER_COLUMNS],
+                  mappings=tuple(r.mapping for r in results), warnings=cap(warnings),
+                  unreadable=unreadable, ce_logged=ce_logged)
 
-    def with_rid(frames: list[tuple[int, pd.DataFrame]]) -> pd.DataFrame:
-        parts = [f.assign(_rid=offsets[i] + f["_pos"].to_numpy()) for i, f in frames if f is not None and len(f)]
+
+@dataclass
+class _SourceRows:
+    """Every source row of the sheets read, by global position (its ledger row), with its fate, layout, the
+    column that names its person and, once resolved, its person ("" for none).
+
+    Frames carry the position as _rid, so linking a certification or activity to its row's fate and person is
+    array indexing, not a join."""
+
+    used: list[SheetResult]
+    ledger: pd.DataFrame
+    fate: np.ndarray
+    layout_of: np.ndarray
+    column_of: np.ndarray
+    offsets: np.ndarray
+    person_of: np.ndarray
+
+    @classmethod
+    def of(cls, results: list[SheetResult]) -> _SourceRows:
+        used = [r for r in results if r.mapping.layout != "skipped"]
+        book = ledger.combine([r.ledger for r in used])
+        n = len(book)
+        sizes = [len(r.ledger) for r in used]
+
+        def per_row(values: list) -> np.ndarray:
+            return np.repeat(np.array(values, dtype=object), sizes) if used else np.array([], dtype=object)
+
+        fate = book["fate"].to_numpy(dtype=object).copy() if n else np.array([], dtype=object)
+        return cls(used=used, ledger=book, fate=fate, layout_of=per_row([r.layout for r in used]),
+                   column_of=per_row([r.person_column for r in used]), offsets=np.cumsum([0] + sizes)[:-1],
+                   person_of=np.full(n, "", dtype=object))
+
+    def with_rid(self, frames: list[tuple[int, pd.DataFrame]]) -> pd.DataFrame:
+        """The sheets' frames one after the other, each row with its global position as _rid."""
+        parts = [f.assign(_rid=self.offsets[i] + f["_pos"].to_numpy()) for i, f in frames if f is not None and len(f)]
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["_rid"])
 
-    fate = ledger["fate"].to_numpy(dtype=object).copy() if n else np.array([], dtype=object)
-    layout_of = np.repeat(np.array([r.layout for r in used], dtype=object), [len(r.ledger) for r in used]) if used \
-        else np.array([], dtype=object)
-    column_of = np.repeat(np.array([r.person_column for r in used], dtype=object), [len(r.ledger) for r in used]) \
-        if used else np.array([], dtype=object)
 
-    # Observations of people: every row that names someone and is not blank.
-    people = with_rid([(i, r.people) for i, r in enumerate(used)])
-    obs = people[fate[people["_rid"].to_numpy(dtype=int)] != "blank"] if len(people) else people
+@dataclass
+class _People:
+    """The distinct observations of people (rows that name someone and are not blank), resolved to persons.
+
+    A CE log names each trainer once per course: each distinct observation (same file, id, name and details,
+    same fate) is resolved once, on its first row, and the answer spread back to every row through ``code``.
+    """
+
+    obs: pd.DataFrame  # one row per distinct observation
+    rid: np.ndarray  # the global position of every observing row
+    code: np.ndarray  # each observing row's observation number
+    raw_lid: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))  # the staff id as written
+    lid: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))  # canonical, or found by name
+    name_key: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))  # the folded name, or found by id
+    person: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))  # "id\x1fname_key", "" unresolved
+
+
+def _observations(rows: _SourceRows) -> _People:
+    people = rows.with_rid([(i, r.people) for i, r in enumerate(rows.used)])
+    obs = people[rows.fate[people["_rid"].to_numpy(dtype=int)] != "blank"] if len(people) else people
     obs = obs.reset_index(drop=True)
-    obs_rid = obs["_rid"].to_numpy(dtype=int) if len(obs) else np.array([], dtype=int)
-    # A CE log names each trainer once per course: resolve each distinct observation (same file, id, name and
-    # details, same fate) once, on its first row, and spread the answer back to every row through ``code``.
-    first, code = _distinct_rows(obs, fate[obs_rid] == "accepted")
+    rid = obs["_rid"].to_numpy(dtype=int) if len(obs) else np.array([], dtype=int)
+    first, code = _distinct_rows(obs, rows.fate[rid] == "accepted")
     obs = obs.iloc[first].reset_index(drop=True)
     if len(obs):  # "Silva, Ana" is Ana Silva: matched and shown in the "First Last" form
         obs["name"] = map_unique(obs["name"], first_last)
-    name_key = map_unique(obs["name"], fast_fold) if len(obs) else pd.Series(dtype=object)
+    return _People(obs=obs, rid=rid, code=code)
 
-    # A person is (staff id, name): two staff ids are two people even when they share a name, and the same id
-    # with another name in another file is another person. A row with only an id takes the name its id has in
-    # the same file, else in any file where that id is unambiguous; a row with only a name takes the id that
-    # name has, when exactly one id carries it.
-    # Staff ids match ignoring leading zeros ("007" typed as text on one sheet, 7 as a number on another).
-    raw_lid = obs["local_id"].astype(object) if len(obs) else pd.Series(dtype=object)
-    lid = map_unique(raw_lid, _canonical_id) if len(obs) else raw_lid
+
+def _resolve_people(p: _People) -> None:
+    """Each observation's person (``p.person``, ``p.lid``, ``p.name_key``, ``p.raw_lid`` set in place).
+
+    A person is (staff id, name): two staff ids are two people even when they share a name, and the same id
+    with another name in another file is another person. A row with only an id takes the name its id has in
+    the same file, else in any file where that id is unambiguous; a row with only a name takes the id that
+    name has, when exactly one id carries it. Staff ids match ignoring leading zeros ("007" typed as text on
+    one sheet, 7 as a number on another).
+    """
+    obs = p.obs
+    if not len(obs):
+        p.raw_lid = pd.Series(dtype=object)
+        p.lid, p.name_key, p.person = p.raw_lid, pd.Series(dtype=object), pd.Series(dtype=object)
+        return
+    name_key = map_unique(obs["name"], fast_fold)
+    raw_lid = obs["local_id"].astype(object)
+    lid = map_unique(raw_lid, _canonical_id)
     # Masks by numpy compare: pandas' object-Series compare costs several times more at 190,000 rows.
     both = (name_key.to_numpy(dtype=object) != "") & (lid.to_numpy(dtype=object) != "")
-    named = pd.DataFrame({"file": obs["file"][both], "local_id": lid[both], "name_key": name_key[both]}) if len(obs) \
-        else pd.DataFrame(columns=["file", "local_id", "name_key"])
+    named = pd.DataFrame({"file": obs["file"][both], "local_id": lid[both], "name_key": name_key[both]})
     file_map = named.drop_duplicates(["file", "local_id"]).set_index(["file", "local_id"])["name_key"]
     per_id = named.groupby("local_id")["name_key"].nunique()
     global_map = named[named["local_id"].isin(per_id[per_id == 1].index)].drop_duplicates("local_id")
@@ -140,116 +207,138 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
     id_by_name = named[named["name_key"].isin(per_name[per_name == 1].index)].drop_duplicates("name_key")
     id_by_name = id_by_name.set_index("name_key")["local_id"]
 
-    if len(obs):
-        need = (name_key.to_numpy(dtype=object) == "") & (lid.to_numpy(dtype=object) != "")
-        if need.any():
-            ids = lid.to_numpy(dtype=object)[need]
-            via_file = file_map.reindex(pd.MultiIndex.from_arrays([obs["file"].to_numpy(dtype=object)[need], ids]))
-            via_global = global_map.reindex(pd.Index(ids, dtype=object)).to_numpy(dtype=object)
-            found = np.where(via_file.isna().to_numpy(), via_global, via_file.to_numpy(dtype=object))
-            name_key.loc[need] = np.where(pd.isna(found), "", found)
-        nk = name_key.to_numpy(dtype=object)
-        need_id = (lid.to_numpy(dtype=object) == "") & (nk != "")
-        if need_id.any():
-            lid = lid.copy()
-            found = id_by_name.reindex(pd.Index(nk[need_id], dtype=object)).to_numpy(dtype=object)
-            lid.loc[need_id] = np.where(pd.isna(found), "", found)
-        person = pd.Series(np.where(nk != "", lid.to_numpy(dtype=object) + "\x1f" + nk, ""), index=obs.index,
-                           dtype=object)
-    else:
-        person = pd.Series(dtype=object)
-    person_of = np.full(n, "", dtype=object)
-    person_of[obs_rid] = person.to_numpy(dtype=object)[code]
+    need = (name_key.to_numpy(dtype=object) == "") & (lid.to_numpy(dtype=object) != "")
+    if need.any():
+        ids = lid.to_numpy(dtype=object)[need]
+        via_file = file_map.reindex(pd.MultiIndex.from_arrays([obs["file"].to_numpy(dtype=object)[need], ids]))
+        via_global = global_map.reindex(pd.Index(ids, dtype=object)).to_numpy(dtype=object)
+        found = np.where(via_file.isna().to_numpy(), via_global, via_file.to_numpy(dtype=object))
+        name_key.loc[need] = np.where(pd.isna(found), "", found)
+    nk = name_key.to_numpy(dtype=object)
+    need_id = (lid.to_numpy(dtype=object) == "") & (nk != "")
+    if need_id.any():
+        lid = lid.copy()
+        found = id_by_name.reindex(pd.Index(nk[need_id], dtype=object)).to_numpy(dtype=object)
+        lid.loc[need_id] = np.where(pd.isna(found), "", found)
+    p.raw_lid, p.lid, p.name_key = raw_lid, lid, name_key
+    p.person = pd.Series(np.where(nk != "", lid.to_numpy(dtype=object) + "\x1f" + nk, ""), index=obs.index,
+                         dtype=object)
 
-    # Rows whose person cannot be resolved are rejected (a staff sheet row is its own person).
-    unresolved = (fate == "accepted") & (person_of == "") & (layout_of != "staff")
-    if unresolved.any():
-        pos = np.flatnonzero(unresolved)
-        ids = np.full(n, "", dtype=object)
-        ids[obs_rid] = lid.to_numpy(dtype=object)[code]
-        fate[pos] = "rejected"
-        ledger.loc[pos, "fate"] = "rejected"
-        ledger.loc[pos, "column"] = column_of[pos]
-        ledger.loc[pos, "reason"] = [f"staff id '{i}' is not on any staff sheet or roster, so this row cannot be "
-                                     "given to a trainer" for i in ids[pos]]
 
-    # Trainers: one per person, details from the first row that gives them.
-    ok_obs = (fate[obs["_rid"].to_numpy(dtype=int)] == "accepted") & (person.to_numpy(dtype=object) != "") if len(obs) else np.array([], bool)
-    if ok_obs.any():
-        raw = raw_lid.to_numpy(dtype=object)
-        shown = np.where(raw != "", raw, lid.to_numpy(dtype=object))[ok_obs]  # the id as the file wrote it
-        o = obs[ok_obs].assign(person=person[ok_obs], local_id=pd.Series(
-            np.where(shown == "", None, shown), index=obs.index[ok_obs], dtype=object), name_key=name_key[ok_obs])
-        o["_order"] = np.arange(len(o))
-        # Prefer a spelling with capitals ("Ana Silva" over "ana silva").
-        o["_lower"] = map_unique(o["name"], lambda v: (not v) or v == v.lower()).astype(bool)
-        details = {c: pd.Series(np.where(v == "", None, v), index=o.index, dtype=object)  # "" is missing for first()
-                   for c in ("name", "club", "role", "email") for v in [o[c].to_numpy(dtype=object)]}
-        ranked = o.assign(**details).sort_values(["_lower", "_order"], kind="stable")
-        trainers = ranked.groupby("person", sort=False)[["name", "club", "role", "email"]].first()
-        firsts = o.groupby("person", sort=False).agg(_order=("_order", "min"), local_id=("local_id", "first"),
-                                                     name_key=("name_key", "first"))
-        trainers = trainers.join(firsts).sort_values("_order")
-        trainers[["name", "club", "role", "email", "local_id"]] = trainers[["name", "club", "role", "email", "local_id"]].astype(object).fillna("")
-        # Ids stay object dtype: pandas' Arrow strings are many times slower in the isin/map calls on them.
-        trainers["trainer_id"] = pd.Series([i if i else stable_id(k) for k, i in zip(
-            trainers["name_key"].tolist(), trainers["local_id"].tolist(), strict=True)], index=trainers.index, dtype=object)
-        trainers["trainer"] = trainers["name"].where(trainers["name"] != "", trainers["trainer_id"])
-        dup_ids = trainers["trainer_id"].duplicated(keep=False)
-        if dup_ids.any():  # the same id used for different people in different files
-            trainers.loc[dup_ids, "trainer_id"] = [
-                f"{tid}-{stable_id(k)[2:6]}" for k, tid in
-                zip(trainers.loc[dup_ids, "name_key"], trainers.loc[dup_ids, "trainer_id"], strict=True)]
-        id_of = trainers["trainer_id"]
-        trainers_out = trainers[TRAINER_COLUMNS].reset_index(drop=True)
-    else:
-        id_of = pd.Series(dtype=object)
-        trainers_out = pd.DataFrame(columns=TRAINER_COLUMNS)
+def _reject_unresolved(rows: _SourceRows, p: _People) -> None:
+    """Rows whose person cannot be resolved are rejected (a staff sheet row is its own person)."""
+    unresolved = (rows.fate == "accepted") & (rows.person_of == "") & (rows.layout_of != "staff")
+    if not unresolved.any():
+        return
+    pos = np.flatnonzero(unresolved)
+    ids = np.full(len(rows.fate), "", dtype=object)
+    ids[p.rid] = p.lid.to_numpy(dtype=object)[p.code]
+    rows.fate[pos] = "rejected"
+    ledger.reject_at(rows.ledger, pos, rows.column_of[pos],
+                     [f"staff id '{i}' is not on any staff sheet or roster, so this row cannot be given to a trainer"
+                      for i in ids[pos]])
 
-    id_index = pd.Index(id_of.index.to_numpy(dtype=object), dtype=object)
-    ids = id_of.to_numpy(dtype=object)
 
-    def attach(frames: list[tuple[int, pd.DataFrame]], columns: list[str]) -> pd.DataFrame:
-        f = with_rid(frames)
+def _trainers(p: _People, fate: np.ndarray) -> tuple[pd.DataFrame, pd.Series]:
+    """One trainer per person, details from the first row that gives them: (TRAINER_COLUMNS frame, each
+    person's trainer id)."""
+    obs = p.obs
+    ok_obs = ((fate[obs["_rid"].to_numpy(dtype=int)] == "accepted") & (p.person.to_numpy(dtype=object) != "")
+              if len(obs) else np.array([], bool))
+    if not ok_obs.any():
+        return pd.DataFrame(columns=TRAINER_COLUMNS), pd.Series(dtype=object)
+    raw = p.raw_lid.to_numpy(dtype=object)
+    shown = np.where(raw != "", raw, p.lid.to_numpy(dtype=object))[ok_obs]  # the id as the file wrote it
+    o = obs[ok_obs].assign(person=p.person[ok_obs], local_id=pd.Series(
+        np.where(shown == "", None, shown), index=obs.index[ok_obs], dtype=object), name_key=p.name_key[ok_obs])
+    o["_order"] = np.arange(len(o))
+    # Prefer a spelling with capitals ("Ana Silva" over "ana silva").
+    o["_lower"] = map_unique(o["name"], lambda v: (not v) or v == v.lower()).astype(bool)
+    details = {c: pd.Series(np.where(v == "", None, v), index=o.index, dtype=object)  # "" is missing for first()
+               for c in ("name", "club", "role", "email") for v in [o[c].to_numpy(dtype=object)]}
+    ranked = o.assign(**details).sort_values(["_lower", "_order"], kind="stable")
+    trainers = ranked.groupby("person", sort=False)[["name", "club", "role", "email"]].first()
+    firsts = o.groupby("person", sort=False).agg(_order=("_order", "min"), local_id=("local_id", "first"),
+                                                 name_key=("name_key", "first"))
+    trainers = trainers.join(firsts).sort_values("_order")
+    shown_cols = ["name", "club", "role", "email", "local_id"]
+    trainers[shown_cols] = trainers[shown_cols].astype(object).fillna("")
+    # Ids stay object dtype: pandas' Arrow strings are many times slower in the isin/map calls on them.
+    trainers["trainer_id"] = pd.Series([i if i else stable_id(k) for k, i in zip(
+        trainers["name_key"].tolist(), trainers["local_id"].tolist(), strict=True)], index=trainers.index, dtype=object)
+    trainers["trainer"] = trainers["name"].where(trainers["name"] != "", trainers["trainer_id"])
+    dup_ids = trainers["trainer_id"].duplicated(keep=False)
+    if dup_ids.any():  # the same id used for different people in different files
+        trainers.loc[dup_ids, "trainer_id"] = [
+            f"{tid}-{stable_id(k)[2:6]}" for k, tid in
+            zip(trainers.loc[dup_ids, "name_key"], trainers.loc[dup_ids, "trainer_id"], strict=True)]
+    return trainers[TRAINER_COLUMNS].reset_index(drop=True), trainers["trainer_id"]
+
+
+class _Attach:
+    """The sheets' certifications, cards or activities of accepted rows whose person was resolved, each with
+    its trainer id."""
+
+    def __init__(self, rows: _SourceRows, id_of: pd.Series) -> None:
+        self.rows = rows
+        self.id_index = pd.Index(id_of.index.to_numpy(dtype=object), dtype=object)
+        self.ids = id_of.to_numpy(dtype=object)
+
+    def __call__(self, frames: list[tuple[int, pd.DataFrame]], columns: list[str]) -> pd.DataFrame:
+        f = self.rows.with_rid(frames)
         if not len(f):
             return pd.DataFrame(columns=list(dict.fromkeys([*columns, "trainer_id", "_rid"])))
         rid = f["_rid"].to_numpy(dtype=int)
-        keep = (fate[rid] == "accepted") & (person_of[rid] != "")
+        person_of = self.rows.person_of
+        keep = (self.rows.fate[rid] == "accepted") & (person_of[rid] != "")
         f = f[keep].reset_index(drop=True)
-        at = id_index.get_indexer(pd.Index(person_of[rid[keep]], dtype=object))
-        f["trainer_id"] = pd.Series(np.where(at >= 0, ids[at], None), dtype=object)
+        at = self.id_index.get_indexer(pd.Index(person_of[rid[keep]], dtype=object))
+        f["trainer_id"] = pd.Series(np.where(at >= 0, self.ids[at], None), dtype=object)
         return f[at >= 0]
 
-    certs = attach([(i, r.certs) for i, r in enumerate(used)], CERTIFICATION_COLUMNS)
+
+def _certifications(certs: pd.DataFrame, trainers: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
+    """Certifications with their cert_key; the same certification listed twice (two files, or twice in one)
+    is kept once, with the later expiry (the last listed among equal expiries), and said."""
     if len(certs):
         certs["cert_key"] = (certs["_rid"].astype(str) + "|" + certs["credential"].astype(str)).astype(object)
-        # The same certification listed twice (two files, or twice in one): keep the later expiry (the last
-        # listed among equal expiries). Integer codes and numpy, not a sort and groupby over object columns.
+        # Integer codes and numpy, not a sort and groupby over object columns.
         group = _codes(certs, ("trainer_id", "credential"))
         sizes = np.bincount(group)
         if (sizes > 1).any():
-            warnings.extend(_listed_twice(certs, group, sizes, trainers_out))
+            warnings.extend(_listed_twice(certs, group, sizes, trainers))
             expires = certs["expires"].to_numpy(dtype="datetime64[ns]").view("int64")
             expires = np.where(expires == np.iinfo(np.int64).min, np.iinfo(np.int64).max, expires)  # NaT last
             order = np.lexsort((expires, group))  # stable: by group, then expiry, then as listed
             later = np.zeros(len(certs), dtype=bool)
             later[order[:-1]] = group[order[1:]] == group[order[:-1]]  # another row of its group comes after
             certs = certs[~later]
-    certs = certs.reindex(columns=CERTIFICATION_COLUMNS)
-    cpr = attach([(i, r.cpr) for i, r in enumerate(used)], CPR_COLUMNS).reindex(columns=CPR_COLUMNS)
-    acts = attach([(i, r.activities) for i, r in enumerate(used)], ACTIVITY_COLUMNS)
+    return certs.reindex(columns=CERTIFICATION_COLUMNS)
+
+
+def _activities(acts: pd.DataFrame, rows: _SourceRows, warnings: list[str]) -> pd.DataFrame:
+    """CE activities numbered; a row repeating another sheet's or file's row is rejected and said."""
     if len(acts):
         origin = _repeated_activities(acts)
         if (origin >= 0).any():
-            warnings.extend(_reject_repeats(acts, origin, ledger, fate))
+            warnings.extend(_reject_repeats(acts, origin, rows.ledger, rows.fate))
             acts = acts[origin < 0].reset_index(drop=True)
         acts["activity_id"] = np.arange(len(acts))
-    acts = acts.reindex(columns=ACTIVITY_COLUMNS)
+    return acts.reindex(columns=ACTIVITY_COLUMNS)
+
+
+def _ce_logged(rows: _SourceRows, id_of: pd.Series) -> frozenset[str]:
+    """Trainers named on an accepted row of a file that has a CE log (they have earned 0 there, not unknown)."""
+    used = rows.used
     log_files = {r.mapping.file for r in used if r.layout == "ce_log"}
     in_log_file = np.repeat(np.array([r.mapping.file in log_files for r in used], dtype=bool),
-                            [len(r.ledger) for r in used]) if used else np.zeros(n, bool)
-    logged_people = person_of[in_log_file & (fate == "accepted") & (person_of != "")]
-    ce_logged = frozenset(pd.Series(pd.unique(logged_people), dtype=object).map(id_of).dropna().tolist())
+                            [len(r.ledger) for r in used]) if used else np.zeros(len(rows.fate), bool)
+    logged_people = rows.person_of[in_log_file & (rows.fate == "accepted") & (rows.person_of != "")]
+    return frozenset(pd.Series(pd.unique(logged_people), dtype=object).map(id_of).dropna().tolist())
+
+
+def _set_types(certs: pd.DataFrame, cpr: pd.DataFrame, acts: pd.DataFrame) -> None:
+    """The contract's dtypes (model.py), in place: dates as datetime64, flags as bool, amounts as float."""
     for frame, cols in ((certs, ("issued", "expires")), (cpr, ("issued", "expires")), (acts, ("date",))):
         for c in cols:
             frame[c] = pd.to_datetime(frame[c])
@@ -257,11 +346,6 @@ def assemble(results: list[SheetResult], *, catalogue: Catalogue, unreadable: tu
     certs["credits"] = pd.to_numeric(certs["credits"], errors="coerce").astype(float)
     certs["credits_in_hours"] = certs["credits_in_hours"].astype(object).fillna(False).astype(bool)
     acts["amount"] = acts["amount"].astype(float)
-
-    return Roster(trainers=trainers_out, certifications=certs.reset_index(drop=True), activities=acts,
-                  cpr_cards=cpr.reset_index(drop=True), ledger=ledger.reset_index(drop=True)[LEDGER_COLUMNS],
-                  mappings=tuple(r.mapping for r in results), warnings=cap(warnings),
-                  unreadable=unreadable, ce_logged=ce_logged)
 
 
 def _codes(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
@@ -339,19 +423,18 @@ def _same_text(value: object) -> str:
     return " ".join(str(value).split()).casefold() if value is not None else ""
 
 
-def _reject_repeats(acts: pd.DataFrame, origin: np.ndarray, ledger: pd.DataFrame, fate: np.ndarray) -> list[str]:
-    """Reject the repeated CE rows (ledger and ``fate`` in place), each naming the row it repeats; one warning
-    per pair of sheets saying how many and that each activity was counted once."""
+def _reject_repeats(acts: pd.DataFrame, origin: np.ndarray, book: pd.DataFrame, fate: np.ndarray) -> list[str]:
+    """Reject the repeated CE rows (the ledger ``book`` and ``fate`` in place), each naming the row it repeats;
+    one warning per pair of sheets saying how many and that each activity was counted once."""
     pos = np.flatnonzero(origin >= 0)
     src = origin[pos]
     copies, firsts = _places(acts, pos), _places(acts, src)
     rows = acts["row"].to_numpy()[src]
     rid = acts["_rid"].to_numpy(dtype=np.int64)[pos]
     fate[rid] = "rejected"
-    ledger.loc[rid, "fate"] = "rejected"
-    ledger.loc[rid, "column"] = ""
-    ledger.loc[rid, "reason"] = [f"the same activity as {place} row {row} (same trainer, date, course, provider, "
-                                 "amount and unit), so it was counted once" for place, row in zip(firsts, rows, strict=True)]
+    ledger.reject_at(book, rid, "", [f"the same activity as {place} row {row} (same trainer, date, course, provider, "
+                                     "amount and unit), so it was counted once"
+                                     for place, row in zip(firsts, rows, strict=True)])
     pairs = pd.DataFrame({"copy": copies, "first": firsts}).groupby(["copy", "first"], sort=False).size()
     tally = Tally(" (same trainer, date, course, provider, amount and unit): each activity was counted once",
                   "repeated")
@@ -360,19 +443,3 @@ def _reject_repeats(acts: pd.DataFrame, origin: np.ndarray, ledger: pd.DataFrame
         "trainer, date, course, provider, amount and unit): each activity was counted once, and the repeated "
         "rows are listed as rejected." for (copy, first), n in pairs.items()))
     return tally.lines()
-
-
-def _reject(ledger: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """Mark the given (file, sheet, row) as rejected with their column and reason."""
-    ledger = ledger.copy()
-    idx = ledger.set_index(["file", "sheet", "row"]).index
-    target = pd.MultiIndex.from_frame(rows[["file", "sheet", "row"]])
-    pos = idx.get_indexer(target)
-    ok = pos >= 0
-    ledger.loc[ledger.index[pos[ok]], "fate"] = "rejected"
-    ledger.loc[ledger.index[pos[ok]], "column"] = rows["column"].to_numpy()[ok]
-    ledger.loc[ledger.index[pos[ok]], "reason"] = rows["reason"].to_numpy()[ok]
-    return ledger
-
-
-reject_rows = _reject

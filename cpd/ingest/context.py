@@ -15,14 +15,14 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Catalogue
+from ..distinct import Distinct
+from ..ledger import ACCEPTED, BLANK, REJECTED
 from ..model import Notice, SheetMapping
 from ..text import tidy
 from .grid import Grid
 from .header import FIELD_LABELS, HeaderGuess, header_date_order
-from .values import DateColumn, Distinct, parse_dates, text_column
+from .values import DateColumn, parse_dates, text_column
 
-ACCEPTED, REJECTED, BLANK = 0, 1, 2
-FATE_NAMES = np.array(["accepted", "rejected", "blank"], dtype=object)
 PEOPLE_COLUMNS = ["file", "sheet", "row", "local_id", "name", "club", "role", "email"]
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Catalogue
+from ..distinct import Distinct, map_unique
 from ..model import Notice
 from ..text import fold, tidy
 from .context import Parts, Rows, SheetContext, Who, is_empty
@@ -25,8 +26,6 @@ from .values import (
     NOT_YET,
     AmountColumn,
     DateColumn,
-    Distinct,
-    map_unique,
     parse_amounts,
     parse_expiry_cells,
     prefer_hours,

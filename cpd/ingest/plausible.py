@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..distinct import Distinct
 from .context import Rows, SheetContext
 from .notes import EXAMPLES_KEPT, Tally
-from .values import DateColumn, Distinct, parse_dates
+from .values import DateColumn, parse_dates
 
 FIRST_DATE = pd.Timestamp("1950-01-01")
 LAST_DATE = pd.Timestamp("2199-12-31")

@@ -15,15 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import ledger
 from ..catalogue import Catalogue
-from ..model import LEDGER_COLUMNS, Notice, SheetMapping
+from ..distinct import map_unique
+from ..ledger import BLANK
+from ..model import Notice, SheetMapping
 from ..text import tidy
 from .context import (
-    ACCEPTED,
-    BLANK,
-    FATE_NAMES,
     PEOPLE_COLUMNS,
-    REJECTED,
     Rows,
     SheetContext,
     SheetResult,
@@ -43,9 +42,9 @@ from .header import (
 )
 from .layouts import READERS
 from .shape import MAX_COLUMNS, column_letters, shape
-from .values import fast_fold, map_unique
+from .values import fast_fold
 
-__all__ = ["ACCEPTED", "BLANK", "REJECTED", "SheetResult", "read_sheet"]
+__all__ = ["SheetResult", "read_sheet"]
 
 # A summary row at the bottom: "Total", "Grand total: 12", "Totals", "Sum" — not a trainer named "=SUM(A1)".
 _TOTAL = re.compile(r"^(?:grand )?(?:totals?|subtotals?|sum|count|average)(?: .*)?$")
@@ -199,10 +198,8 @@ def _check_lines(ctx: SheetContext, rows: Rows) -> None:
 def _ledger(ctx: SheetContext, rows: Rows, who: Who) -> pd.DataFrame:
     """One line per data row: where it is, its fate, the column and reason of a rejection, and the trainer's
     name as written on the row ("" when it gives none), so a rejected row says whose it was."""
-    return pd.DataFrame({"file": ctx.file, "sheet": ctx.sheet, "row": rows.rownum,
-                         "fate": pd.Series(FATE_NAMES[rows.fate.to_numpy()], index=rows.index, dtype=object),
-                         "column": rows.column, "reason": rows.reason,
-                         "trainer": who.name.where(rows.fate.ne(BLANK), "")})  # a total row names nobody
+    return ledger.of_sheet(ctx.file, ctx.sheet, rows.rownum, rows.fate.to_numpy(), rows.column, rows.reason,
+                           who.name.where(rows.fate.ne(BLANK), ""))  # a total row names nobody
 
 
 def _where(grid: Grid) -> str:
@@ -213,7 +210,7 @@ def _skipped(grid: Grid, note: str, warnings: list[str] | None = None, *, kind: 
     """A sheet that was not read; ``kind`` says why (model.NOTE_KINDS), for pages to act on."""
     mapping = SheetMapping(file=grid.file, sheet=grid.sheet, layout="skipped", header_row=None, columns={},
                            ignored=(), rows_read=0, note=note, note_kind=kind)
-    return SheetResult(mapping=mapping, ledger=pd.DataFrame(columns=LEDGER_COLUMNS),
+    return SheetResult(mapping=mapping, ledger=ledger.empty(),
                        people=pd.DataFrame(columns=PEOPLE_COLUMNS), warnings=list(warnings or []))
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..distinct import Distinct
 from ..text import fold
 
 # Plausible Excel serials for certification and CE dates: 1927-05-18 .. 2173-10-14.
@@ -384,50 +385,6 @@ def _text_column(values: pd.Series) -> pd.Series:
     return pd.Series([_tidy_cell(v) for v in values], index=values.index, dtype=object)
 
 
-# Per-unique-value evaluation ---------------------------------------------------------------------------------
-# A column of 150,000 CE rows holds a few thousand distinct dates, a handful of units and one name per trainer:
-# parse each distinct value once and spread the result back with the factorize codes.
-
-
-@dataclass(frozen=True)
-class Distinct:
-    """A column as its distinct values plus, per row, the code of its value.
-
-    A sheet factorises each column once (``Distinct.of``) and hands this to every parser below, which then
-    work per distinct value; a plain Series is factorised on the way in.
-    """
-
-    codes: np.ndarray
-    uniques: pd.Series  # object dtype, default index
-    index: pd.Index
-
-    @classmethod
-    def of(cls, values: pd.Series | Distinct) -> Distinct:
-        if isinstance(values, Distinct):
-            return values
-        # The NA sentinel halves the cost on object arrays (no separate isna pass); missing cells (None, NaN)
-        # then share one code, for a trailing None: every parser treats the two alike.
-        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-        uniques = np.asarray(uniques, dtype=object)
-        if len(codes) and codes.min() < 0:
-            codes = np.where(codes < 0, len(uniques), codes)
-            uniques = np.append(uniques, None)
-        return cls(codes, pd.Series(uniques, dtype=object), values.index)
-
-    def __len__(self) -> int:
-        return len(self.codes)
-
-    def first_rows(self) -> np.ndarray:
-        """For each distinct value, the position of its first row."""
-        first = np.empty(len(self.uniques), dtype=np.intp)
-        first[self.codes[::-1]] = np.arange(len(self.codes) - 1, -1, -1)
-        return first
-
-    def spread(self, result: pd.Series) -> pd.Series:
-        """A per-distinct-value result, one per row."""
-        return pd.Series(result.to_numpy()[self.codes], index=self.index, dtype=result.dtype)
-
-
 def is_blank(values: pd.Series | Distinct) -> pd.Series:
     """Empty cells, None, NaN and whitespace-only strings."""
     if len(values) == 0:
@@ -545,9 +502,3 @@ def fast_fold(text: object) -> str:
 
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def map_unique(values: pd.Series | Distinct, fn) -> pd.Series:
-    """``values.map(fn)`` evaluating ``fn`` once per distinct value."""
-    d = Distinct.of(values)
-    return d.spread(pd.Series([fn(v) for v in d.uniques], dtype=object))
