@@ -3,7 +3,7 @@
 Staff data is personal, so everything lives in ``st.session_state`` (one browser session), never in module
 globals or ``st.cache_data``'s global scope. The expensive step (reading files) is keyed on the files' digests,
 the date order, the rules and the mapping corrections; as-of and the risk window only recompute the standing;
-a filter only slices the standing (``cpd.views.filter_standing``).
+a filter only slices the standing (``cpd.views.filters.filter_standing``).
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ import streamlit as st
 
 import cpd
 from app_pages import _memory
-from cpd import views
 from cpd.asof import AS_OF_MAX, AS_OF_MIN
 from cpd.model import STATUS_LABELS, SheetMapping
+from cpd.views import filters, upload
+from cpd.views.escape import md_escape
+from cpd.views.table import apply_editor_state
 
 log = logging.getLogger("recert")
 FILES = "_files"  # list[(name, bytes, digest)]: the sources of this session
@@ -166,8 +168,8 @@ def apply_mapping(key: str, mapping: SheetMapping) -> None:
     session, and a page function would keep that run's page globals (its standing) alive with it.
     """
     ss = st.session_state
-    edited = views.apply_editor_state(views.mapping_rows(mapping), ss.get(key))
-    change = views.overrides_from_edit(mapping, edited)
+    edited = apply_editor_state(upload.mapping_rows(mapping), ss.get(key))
+    change = upload.overrides_from_edit(mapping, edited)
     overrides = dict(ss.get(OVERRIDES) or {})
     merged = {**overrides.get((mapping.file, mapping.sheet), {}), **change}
     if merged:
@@ -233,7 +235,7 @@ def _progress(files: list[tuple[str, bytes, str]]) -> Iterator[cpd.Progress | No
     bar = slot.status("Reading the files…", expanded=True).progress(0.0)
 
     def tell(share: float, what: str) -> None:
-        bar.progress(min(max(share, 0.0), 1.0), text=views.md_escape(what))  # file names are data
+        bar.progress(min(max(share, 0.0), 1.0), text=md_escape(what))  # file names are data
 
     try:
         yield tell
@@ -296,7 +298,7 @@ def load(as_of: date, window: int, date_order: str) -> Loaded:
     ss = st.session_state
     files = ss.get(FILES) or []
     cat, rules_error = catalogue()
-    out = Loaded(catalogue=cat, names=views.credential_labels(cat), rules_error=rules_error)
+    out = Loaded(catalogue=cat, names=filters.credential_labels(cat), rules_error=rules_error)
     notice = [ss[_NOTICE]] if ss.get(_NOTICE) else []
     out.problems = list(notice)
     if not files:
@@ -357,7 +359,7 @@ def sidebar() -> Loaded:
         st.session_state["_loaded"] = loaded
         if loaded.standing is None:
             return loaded
-        opts = _remember("_options", loaded.key, lambda: views.filter_options(loaded.standing, loaded.names))
+        opts = _remember("_options", loaded.key, lambda: filters.filter_options(loaded.standing, loaded.names))
         st.header("Filters", divider="gray")
         for key, opt in zip(FILTER_KEYS, ("clubs", "roles", "bodies", "credentials", "statuses"), strict=True):
             _keep_valid(key, opts[opt])
@@ -365,13 +367,13 @@ def sidebar() -> Loaded:
         roles = st.multiselect("Role", opts["roles"], key="f_roles", placeholder="All roles")
         bodies = st.multiselect("Certifying body", opts["bodies"], key="f_bodies", placeholder="All bodies")
         names = _remember("_cred_names", loaded.key,
-                          lambda: views.credential_names(loaded.standing, loaded.names))
+                          lambda: filters.credential_names(loaded.standing, loaded.names))
         creds = st.multiselect("Credential", opts["credentials"], key="f_credentials", placeholder="All credentials",
                                format_func=lambda c: names.get(c, c))
         statuses = st.multiselect("Status", opts["statuses"], key="f_statuses", placeholder="All statuses",
                                   format_func=lambda s: STATUS_LABELS.get(s, s))
         loaded.filtered = any((clubs, roles, bodies, creds, statuses))
-        loaded.view = views.filter_standing(loaded.standing, clubs=clubs, roles=roles, bodies=bodies,
+        loaded.view = filters.filter_standing(loaded.standing, clubs=clubs, roles=roles, bodies=bodies,
                                             credentials=creds, statuses=statuses)
         if loaded.filtered:
             st.button("Clear filters", on_click=clear_filters, icon=":material/filter_alt_off:")

@@ -5,7 +5,7 @@ import importlib
 import streamlit as st
 
 from app_pages import _shared
-from cpd import views
+from cpd.views.escape import md_escape
 
 ss = st.session_state
 
@@ -54,4 +54,4 @@ with st.container(border=True):
 if row["email"]:
     st.link_button("Open in my mail program", row["mailto"], icon=":material/send:")
 else:
-    st.caption(f"No valid email on file for {views.md_escape(row['trainer'])}: copy the text above.")
+    st.caption(f"No valid email on file for {md_escape(row['trainer'])}: copy the text above.")

@@ -6,8 +6,10 @@ import streamlit as st
 
 import cpd
 from app_pages import _shared
-from cpd import views
 from cpd.catalogue import MAX_RULES_BYTES, RANGES, check_rules_size, rules_text_from_bytes
+from cpd.views import rules
+from cpd.views.escape import md_escape
+from cpd.views.table import apply_editor_state
 
 log = logging.getLogger("recert")
 
@@ -22,13 +24,13 @@ st.markdown("The renewal rules of each credential: credits required per cycle, w
             "hours, grace period and CPR/AED. Edits apply to **this browser session only**; download them as a "
             "rules file to use them again (`python -m cpd standing --rules FILE`).")
 if loaded.rules_error:
-    st.error(f"Your rules could not be used, so the bundled rules apply: {views.md_escape(loaded.rules_error)}",
+    st.error(f"Your rules could not be used, so the bundled rules apply: {md_escape(loaded.rules_error)}",
              icon=":material/error:")
 elif ss.get(_shared.RULES):
     st.info("Your edited rules are in force for this session.", icon=":material/edit_note:")
 
 gen = ss.setdefault(GEN, 0)
-table = views.rules_table(cat)
+table = rules.rules_table(cat)
 key = f"rules_editor_{gen}"
 UNEXPECTED = ("These rules could not be checked because of an unexpected problem in Recert, so they were not "
               "applied; the rules in force are unchanged.")
@@ -37,9 +39,9 @@ UNEXPECTED = ("These rules could not be checked because of an unexpected problem
 def apply_rules() -> None:
     """Button callback: the edited table, compared with the bundled rules, becomes this session's rules file."""
     try:
-        edited = views.apply_editor_state(views.rules_table(cat), ss.get(key))
-        changes = views.rules_changes(edited, bundled)
-        text = views.rules_yaml(changes) if changes else None
+        edited = apply_editor_state(rules.rules_table(cat), ss.get(key))
+        changes = rules.rules_changes(edited, bundled)
+        text = rules.rules_yaml(changes) if changes else None
         if text:
             cpd.load_catalogue(rules_text=text)
     except cpd.RecertError as exc:
@@ -91,7 +93,7 @@ def _number(label: str, field: str, fmt: str = "%g") -> st.column_config.NumberC
 
 
 if ss.get("_rules_problem"):
-    st.error(views.md_escape(ss["_rules_problem"]), icon=":material/error:")
+    st.error(md_escape(ss["_rules_problem"]), icon=":material/error:")
 
 edited = st.data_editor(
     table, key=key, hide_index=True, width="stretch", height=560, num_rows="add",
@@ -113,8 +115,8 @@ edited = st.data_editor(
         "notes": st.column_config.TextColumn("Notes", width="large"),
     })
 try:
-    pending = views.rules_changes(edited, bundled)
-    pending_text = views.rules_yaml(pending) if pending else None
+    pending = rules.rules_changes(edited, bundled)
+    pending_text = rules.rules_yaml(pending) if pending else None
 except Exception:  # noqa: BLE001 - whatever the table holds, the page stays usable
     log.exception("rules table could not be compared")
     pending, pending_text = [], None
@@ -137,4 +139,4 @@ st.file_uploader("Load a rules file", type=["yaml", "yml"], key="rules_upload", 
                  max_upload_size=1,  # MB, the smallest the browser enforces; the engine's cap is 256 KB
                  help="A file downloaded here or written for --rules: its entries override the bundled ones by "
                       f"id (at most {MAX_RULES_BYTES // 1024} KB).")
-st.caption(f"Rules version in force: {views.md_escape(cat.version)}")
+st.caption(f"Rules version in force: {md_escape(cat.version)}")

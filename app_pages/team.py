@@ -3,18 +3,20 @@
 import streamlit as st
 
 from app_pages import _shared
-from cpd import charts, views
+from cpd import charts
+from cpd.fmt import day
+from cpd.views import filters, team
 
 ss = st.session_state
 
 loaded, view = _shared.page("Team")
 
 scope = "filtered" if loaded.filtered else "all trainers"
-st.caption(f"As of {view.as_of:%d %b %Y} · risk window {view.window} days · {scope}")
+st.caption(f"As of {day(view.as_of)} · risk window {view.window} days · {scope}")
 
 # Headline -------------------------------------------------------------------------------------------------------
 cols = st.columns(5)
-for col, kpi in zip(cols, views.kpis(view).values(), strict=True):
+for col, kpi in zip(cols, team.kpis(view).values(), strict=True):
     col.metric(kpi.label, kpi.value, delta=kpi.detail or None, delta_color="off", delta_arrow="off",
                help=kpi.help, border=True)
 
@@ -26,7 +28,7 @@ if view.standings.empty:
 # Charts ---------------------------------------------------------------------------------------------------------
 def on_club_click() -> None:
     """A click (or box selection) on the club chart becomes the club filter."""
-    clubs = views.club_from_selection(ss.get("club_chart"))
+    clubs = filters.club_from_selection(ss.get("club_chart"))
     if clubs:
         ss["f_clubs"] = clubs
 
@@ -54,8 +56,8 @@ with right:
 
 # Needs attention ----------------------------------------------------------------------------------------------
 TABLE_ROWS = 1000  # a page a manager can scan; the Excel report lists every one
-total = len(views.attention_rows(view))
-attention = views.needs_attention(view, loaded.names, limit=TABLE_ROWS)
+total = len(team.attention_rows(view))
+attention = team.needs_attention(view, loaded.names, limit=TABLE_ROWS)
 st.subheader(f"Needs attention ({total:,})")
 if attention.empty:
     st.success("Nothing needs attention: every trainer shown holds a certification, each one on track or met "

@@ -4,8 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _shared
-from cpd import charts, views
+from cpd import charts
+from cpd.fmt import day, number
 from cpd.model import STATUS_LABELS
+from cpd.views import trainer
+from cpd.views.escape import md_escape
 
 ss = st.session_state
 BADGE = {"expired": "red", "grace": "red", "at_risk": "orange", "behind": "yellow", "on_track": "blue",
@@ -13,7 +16,7 @@ BADGE = {"expired": "red", "grace": "red", "at_risk": "orange", "behind": "yello
 
 loaded, view = _shared.page("Trainer")
 
-choices = views.trainer_choices(view)
+choices = trainer.trainer_choices(view)
 if choices.empty:
     st.info("No trainer matches the filters.", icon=":material/filter_alt:")
     st.stop()
@@ -25,48 +28,47 @@ tid = st.selectbox("Trainer", ids, key="trainer_pick", format_func=labels.get,
                    help="Type to search. Listed most urgent first.")
 ss[_shared.TRAINER] = tid
 
-who = views.trainer_summary(view, tid)
+who = trainer.trainer_summary(view, tid)
 status = who["status"]
 head = st.container(horizontal=True, vertical_alignment="center")
-head.subheader(views.md_escape(who["trainer"]), anchor=False)  # no "#name" link made from file text
+head.subheader(md_escape(who["trainer"]), anchor=False)  # no "#name" link made from file text
 head.badge(STATUS_LABELS.get(status, status), color=BADGE.get(status, "gray"))
 head.badge("Compliant" if who["compliant"] else "Not compliant", color="green" if who["compliant"] else "red",
            icon=":material/check:" if who["compliant"] else ":material/close:")
 facts = [who["club"], who["role"], who["email"]]
 st.text(" · ".join(f for f in facts if f) or " ")  # plain text: the email address copies as it is in the file
 
-certs = views.trainer_certifications(view, tid, loaded.names)
+certs = trainer.trainer_certifications(view, tid, loaded.names)
 if certs.empty:
     st.info("No certification on file for this trainer.", icon=":material/badge:")
 
 for _, c in certs.iterrows():
     with st.container(border=True):
         top = st.container(horizontal=True, vertical_alignment="center")
-        top.markdown(f"**{views.md_escape(c['Certification'])}**")
+        top.markdown(f"**{md_escape(c['Certification'])}**")
         top.badge(c["Status"], color=BADGE.get(c["status"], "gray"))
         m = st.columns(4)
         if pd.notna(c["Required"]) and pd.notna(c["Earned"]):
-            m[0].metric("Credits", f"{views.number(c['Earned'])} of {views.number(c['Required'])}",
-                        delta=f"{views.md_escape(c['Unit'])} · {views.number(c['Remaining'])} to go"
-                        if c["Remaining"] > 0 else f"{views.md_escape(c['Unit'])} · requirement met",
+            m[0].metric("Credits", f"{number(c['Earned'])} of {number(c['Required'])}",
+                        delta=f"{md_escape(c['Unit'])} · {number(c['Remaining'])} to go"
+                        if c["Remaining"] > 0 else f"{md_escape(c['Unit'])} · requirement met",
                         delta_color="off", delta_arrow="off")
         else:
             m[0].metric("Credits", "Not checked" if pd.isna(c["Required"]) else "Not recorded")
         days = int(c["Days left"])
         m[1].metric("Days left" if days >= 0 else "Expired", f"{days:,}" if days >= 0 else f"{-days:,} days ago")
-        m[2].metric("Expires", views.day(c["Expires"]))
-        cpr_value, cpr_detail = views.cpr_badge(c["CPR/AED"])
-        m[3].metric("CPR/AED", cpr_value, delta=cpr_detail or None, delta_color="off", delta_arrow="off")
+        m[2].metric("Expires", day(c["Expires"]))
+        m[3].metric("CPR/AED", c["cpr_value"], delta=c["cpr_detail"] or None, delta_color="off", delta_arrow="off")
         if pd.notna(c["Progress"]):
-            st.progress(int(c["Progress"]) / 100, text=f"{int(c['Progress'])}% of the required credits")
+            st.progress(int(c["Progress"]), text=f"{int(c['Progress'])}% of the required credits")  # a percent
         if c["reasons"]:
-            st.markdown("\n".join(f"- {views.md_escape(r[:1].upper() + r[1:])}" for r in c["reasons"]))
+            st.markdown("\n".join(f"- {md_escape(r[:1].upper() + r[1:])}" for r in c["reasons"]))
         if pd.notna(c["Required"]) and pd.notna(c["Earned"]):
             st.plotly_chart(charts.credit_timeline(view, tid, c["cert_key"]), key=f"timeline_{c['cert_key']}",
                             config=_shared.PLOTLY_CONFIG)
 
 st.subheader("CE activities")
-acts = views.trainer_activities(view, tid, loaded.names)
+acts = trainer.trainer_activities(view, tid, loaded.names)
 if acts.empty:
     st.caption("No CE activity on file for this trainer.")
 else:
@@ -77,7 +79,7 @@ else:
 cards = view.cpr_cards[view.cpr_cards["trainer_id"].eq(tid)]
 if len(cards):
     st.subheader("CPR/AED cards")
-    st.dataframe(pd.DataFrame({"Issued": cards["issued"].map(views.day), "Expires": cards["expires"].map(views.day),
+    st.dataframe(pd.DataFrame({"Issued": cards["issued"].map(day), "Expires": cards["expires"].map(day),
                                "Current": cards["current"].astype(bool), "From": cards["source"].astype(str),
                                "File": cards["file"].astype(str)}),
                  hide_index=True, width="stretch")

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from app_pages import _shared
-from cpd import views
 from cpd.export import rejected_csv as rejected_rows_csv
+from cpd.views import upload
+from cpd.views.escape import md_escape
 
 ss = st.session_state
 loaded = _shared.current()
@@ -30,10 +31,10 @@ with right:
 files = ss.get(_shared.FILES) or []
 if files:
     origin = "Sample data" if ss.get(_shared.ORIGIN) == "sample" else "Loaded"
-    st.caption(f"{origin}: " + ", ".join(views.md_escape(name) for name, _, _ in files))
+    st.caption(f"{origin}: " + ", ".join(md_escape(name) for name, _, _ in files))
 
 for sentence in loaded.problems:
-    st.error(views.md_escape(sentence), icon=":material/error:")
+    st.error(md_escape(sentence), icon=":material/error:")
 
 standing = loaded.standing
 if standing is None:
@@ -50,17 +51,17 @@ c[1].metric("Accepted", f"{counts['accepted']:,}", border=True)
 c[2].metric("Rejected", f"{counts['rejected']:,}", border=True,
             help="Rows that could not be used: see the reasons below.")
 c[3].metric("Blank", f"{counts['blank']:,}", border=True)
-per_file = views.counts_by_file(standing)
+per_file = upload.counts_by_file(standing)
 if len(per_file) > 1:
     st.dataframe(per_file.rename(columns={"file": "File"}), hide_index=True, width="content")
 
 st.page_link("app_pages/team.py", label="See the team's standing", icon=":material/arrow_forward:")
 
-main_warnings, duplicates = views.group_warnings(standing.warnings)
+main_warnings, duplicates = upload.group_warnings(standing.warnings)
 if standing.warnings:
     st.subheader("Warnings")
     for w in main_warnings[:5]:
-        st.warning(views.md_escape(w), icon=":material/warning:")
+        st.warning(md_escape(w), icon=":material/warning:")
     rest = main_warnings[5:]
     if rest:
         with st.expander(f"{len(rest)} more warnings"):
@@ -70,7 +71,7 @@ if standing.warnings:
                          "expiry was used for each"):
             st.dataframe({"Listed more than once": duplicates}, hide_index=True, width="stretch")
 
-rejected = views.rejected_table(standing)
+rejected = upload.rejected_table(standing)
 st.subheader(f"Rejected rows ({len(rejected):,})")
 if rejected.empty:
     st.success("Every non-blank row was used.", icon=":material/check_circle:")
@@ -95,25 +96,25 @@ else:
 st.subheader("How each file was read")
 st.caption("Check the column mapping. If a column was read wrongly, pick what it holds in **Read as** (or "
            "**(ignored)** to leave it out) and press **Apply mapping**; Recert reads the file again.")
-options = views.field_options(loaded.catalogue)
+options = upload.field_options(loaded.catalogue)
 overrides_now = ss.get(_shared.OVERRIDES) or {}
 
 
 # The button callbacks live in _shared: Streamlit keeps a widget's callback after the widget is gone, and a
 # function defined here would keep this page's globals (the whole standing) alive for the rest of the session.
 for i, m in enumerate(standing.mappings):
-    layout = views.layout_label(m)
-    unreadable_sheet = views.sheet_needs_mapping(m)  # by the note's kind: empty, hidden and copies stay closed
-    with st.expander(views.md_escape(f"{views.sheet_title(m)} · {layout}"), expanded=unreadable_sheet):
+    layout = upload.layout_label(m)
+    unreadable_sheet = upload.sheet_needs_mapping(m)  # by the note's kind: empty, hidden and copies stay closed
+    with st.expander(md_escape(f"{upload.sheet_title(m)} · {layout}"), expanded=unreadable_sheet):
         if m.layout == "skipped":
-            st.write(views.md_escape((m.note[:1].upper() + m.note[1:]) if m.note else "This sheet was not read."))
+            st.write(md_escape((m.note[:1].upper() + m.note[1:]) if m.note else "This sheet was not read."))
             if not unreadable_sheet:
                 continue
             st.caption("Type a column header exactly as written in the file and pick what it holds; "
                        "Recert then reads the first row as the header.")
         else:
             st.caption(f"Header on row {m.header_row} · {m.rows_read:,} rows below it")
-        rows = views.mapping_rows(m)
+        rows = upload.mapping_rows(m)
         key = f"mapping_{i}_{abs(hash((m.file, m.sheet, tuple(m.columns.items()), m.ignored))) % 10**8}"
         edited = st.data_editor(
             rows, key=key, hide_index=True, width="stretch", num_rows="dynamic" if rows.empty else "fixed",
@@ -121,12 +122,12 @@ for i, m in enumerate(standing.mappings):
                 "Column in file": st.column_config.TextColumn(disabled=not rows.empty),
                 "Read as": st.column_config.SelectboxColumn(
                     options=options, required=False,
-                    format_func=lambda v: views.field_label(v, loaded.names)),
+                    format_func=lambda v: upload.field_label(v, loaded.names)),
                 "Date order": st.column_config.TextColumn(disabled=True, help="How slashed dates were read"),
             })
         b1, b2, _ = st.columns([1, 1, 3])
         b1.button("Apply mapping", key=f"{key}_apply", on_click=_shared.apply_mapping, args=(key, m), type="primary",
-                  icon=":material/refresh:", disabled=not views.overrides_from_edit(m, edited))
+                  icon=":material/refresh:", disabled=not upload.overrides_from_edit(m, edited))
         if (m.file, m.sheet) in overrides_now:
             b2.button("Undo my corrections", key=f"{key}_reset", on_click=_shared.reset_mapping,
                       args=(m.file, m.sheet))

@@ -5,7 +5,7 @@ Each chart aggregates before plotting, so a 10,000-trainer chain draws a few hun
 certification.
 
 Plotly draws a subset of HTML and fills ``%{...}`` in hover templates, so every string that came from a file
-(club, body, trainer, credential, unit) is passed through ``views.plot_text`` once, where each figure takes it
+(club, body, trainer, credential, unit) is passed through ``views.escape.plot_text`` once, where each figure takes it
 from its frame, and reaches a hover template only through ``customdata`` (``%{customdata}``), never by
 concatenation. Templates and the ``<br>`` in them are ours.
 """
@@ -19,7 +19,9 @@ import plotly.graph_objects as go
 
 from .fmt import number
 from .model import STATUS_COLOURS, STATUS_LABELS, STATUSES, Standing
-from .views import NO_BODY, NO_CLUB, plot_text, plot_texts, trainer_timeline
+from .views.escape import plot_text, plot_texts
+from .views.filters import NO_BODY, NO_CLUB
+from .views.trainer import trainer_timeline
 
 FONT = {"family": "Source Sans, sans-serif", "size": 13}
 _LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0, "title": None,
@@ -92,7 +94,7 @@ def _worst_first(tab: pd.DataFrame) -> pd.DataFrame:
 def status_by_club(st: Standing, *, top: int = 25) -> go.Figure:
     """Certifications per club, stacked by status; the ``top`` clubs with the most problems when there are more.
 
-    Each bar carries its club in ``customdata`` so a click turns into a filter (``views.club_from_selection``).
+    Each bar carries its club in ``customdata`` so a click turns into a filter (``views.filters.club_from_selection``).
     """
     if st.standings.empty:
         return _empty("No certifications match the filters.")

@@ -12,8 +12,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import cpd
-from cpd import views
+from cpd import fmt
 from cpd.samples import DEFAULT_ANCHOR, ROSTER_FILE
+from cpd.views.escape import WORD_JOINER, md_escape
+from cpd.views.rules import rules_yaml
 from tests import hostile
 from tests.helpers import csv_bytes
 
@@ -167,7 +169,7 @@ def test_trainer_page_shows_each_certification_and_their_activities(monkeypatch,
     picker.set_value(tid).run()
     _no_exception(at)
     held = sample_standing.standings[sample_standing.standings["trainer_id"] == tid]
-    assert [m.value for m in at.metric if m.label == "Expires"] == [views.day(e) for e in held["expires"]]
+    assert [m.value for m in at.metric if m.label == "Expires"] == [fmt.day(e) for e in held["expires"]]
     acts = [d.value for d in at.dataframe if "Counted toward" in d.value.columns][0]
     assert len(acts) == int((sample_standing.activities["trainer_id"] == tid).sum())
     assert acts["Counted toward"].str.contains("CPT|GFI|CSCS|RYT|NCPT|CGFI").any()
@@ -183,7 +185,7 @@ def test_rules_page_lists_the_catalogue_and_applies_session_rules(monkeypatch):
     assert {"hours_per_unit", "required_credits", "cycle_years", "grace_days", "cpr_required", "sources",
             "confidence"} <= set(table.columns)
     before = at.session_state["_loaded"].standing
-    at.session_state["_rules_text"] = views.rules_yaml([{"id": "nasm_cpt", "required_credits": 50}])
+    at.session_state["_rules_text"] = rules_yaml([{"id": "nasm_cpt", "required_credits": 50}])
     at.run()
     _no_exception(at)
     assert at.session_state["_loaded"].catalogue["nasm_cpt"].required_credits == 50
@@ -286,7 +288,7 @@ def test_a_crash_inside_the_reader_is_contained_to_its_file(monkeypatch, sample_
     monkeypatch.setattr(cpd, "read_sources", fragile)
     at = _upload(_app(monkeypatch), {"boom.csv": b"a,b\n1,2\n", ROSTER_FILE: sample_files[ROSTER_FILE]})
     _no_exception(at)
-    assert [e.value for e in at.error] == [views.md_escape("boom.csv " + _generic())]
+    assert [e.value for e in at.error] == [md_escape("boom.csv " + _generic())]
     assert int(_metrics(at)["Rows read"][0]) > 0
 
 
@@ -405,7 +407,7 @@ def test_old_excel_formats_get_recerts_sentence_to_save_as_xlsx(monkeypatch, sam
     _no_exception(at)
     errors = [e.value for e in at.error]
     assert len(errors) == 1, errors
-    text = errors[0].replace("\\", "").replace(views.WORD_JOINER, "")
+    text = errors[0].replace("\\", "").replace(WORD_JOINER, "")
     assert text.startswith(name) and SAVE_AS_XLSX in text
     assert int(_metrics(at)["Rows read"][0]) > 0  # the other file was still read
 
@@ -492,7 +494,7 @@ def test_files_over_the_session_limit_get_one_sentence_and_are_not_kept(monkeypa
     at.file_uploader(key="uploader").set_value([("a.csv", a, "text/csv"), ("b.csv", b, "text/csv")])
     at.run()
     _no_exception(at)
-    assert [e.value for e in at.error] == [views.md_escape(_memory.files_too_large_sentence(len(a) + len(b)))]
+    assert [e.value for e in at.error] == [md_escape(_memory.files_too_large_sentence(len(a) + len(b)))]
     assert [n for n, *_ in at.session_state["_files"]] == ["a.csv"]  # what was loaded before stays
     assert at.file_uploader(key="uploader_1").value == []  # a new, empty uploader: the files are not held
     assert int(_metrics(at)["Rows read"][0]) == 60

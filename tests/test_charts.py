@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hs
 
-from cpd import charts, load_catalogue, views
+from cpd import charts, load_catalogue
 from cpd.model import STATUS_COLOURS, STATUS_LABELS, STATUSES
+from cpd.views.escape import plot_text, plot_unescape
+from cpd.views.filters import club_from_selection, credential_labels, filter_standing
 
 LABEL_TO_STATUS = {STATUS_LABELS[s]: s for s in STATUSES}
 
@@ -46,7 +48,7 @@ def test_status_by_club_bars_carry_their_club_for_the_click_filter(sample_standi
     # A click event built from the figure's own point turns into that club.
     t = fig.data[0]
     point = {"curve_number": 0, "point_index": 1, "x": t.x[1], "y": t.y[1], "customdata": t.customdata[1]}
-    assert views.club_from_selection({"selection": {"points": [point]}}) == [t.y[1]]
+    assert club_from_selection({"selection": {"points": [point]}}) == [t.y[1]]
 
 
 def test_status_by_club_shows_the_worst_clubs_when_there_are_many(sample_standing):
@@ -75,7 +77,7 @@ def test_expiries_by_month_cover_twelve_months_and_sum_to_the_certifications_due
 
 
 def test_credit_progress_shows_the_most_urgent_short_certifications(sample_standing):
-    names = views.credential_labels(load_catalogue())
+    names = credential_labels(load_catalogue())
     p = charts.progress_frame(sample_standing, top=5, names=names)
     assert len(p) == 5
     order = [charts.PROGRESS_ORDER.index(x) for x in p["status"]]
@@ -118,7 +120,7 @@ def small_roster():
 
 
 def test_charts_of_nothing_say_so_instead_of_failing(sample_standing):
-    empty = views.filter_standing(sample_standing, clubs=["No such club"])
+    empty = filter_standing(sample_standing, clubs=["No such club"])
     for make in (charts.status_by_club, charts.status_by_body, charts.expiries_by_month, charts.credit_progress):
         fig = make(empty)
         assert not fig.data and fig.layout.annotations
@@ -221,11 +223,11 @@ def test_hover_templates_do_not_depend_on_the_data(sample_standing, hostile_figu
 
 def test_file_text_reaches_the_figures_escaped_where_a_reader_sees_it(hostile_figures):
     shown = {name: {text for _, text in _strings(fig.to_plotly_json())} for name, fig in hostile_figures.items()}
-    escaped = {views.plot_text(h) for h in HOSTILE}
+    escaped = {plot_text(h) for h in HOSTILE}
     assert escaped <= shown["status_by_club"]  # every club is a bar
     assert escaped & shown["status_by_body"]
-    assert any(views.plot_text(h) in text for h in HOSTILE for text in shown["credit_progress"])
-    assert views.plot_text(HOSTILE[0]) == hostile_figures["credit_timeline"].layout.title.text
+    assert any(plot_text(h) in text for h in HOSTILE for text in shown["credit_progress"])
+    assert plot_text(HOSTILE[0]) == hostile_figures["credit_timeline"].layout.title.text
     unit = hostile_figures["credit_timeline"].layout.yaxis.title.text
     assert unit in escaped and all(list(t.customdata) == [unit] * len(t.x) for t in hostile_figures["credit_timeline"].data)
 
@@ -241,22 +243,22 @@ def test_clicking_a_hostile_clubs_bar_gives_back_its_real_name(hostile_figures):
     for curve, t in enumerate(fig.data):
         for i, (x, y, custom) in enumerate(zip(t.x, t.y, t.customdata, strict=True)):
             point = {"curve_number": curve, "point_index": i, "x": x, "y": y, "customdata": custom}
-            club = views.club_from_selection({"selection": {"points": [point]}})
-            assert club == [views.plot_unescape(y)] and club[0] in HOSTILE
+            club = club_from_selection({"selection": {"points": [point]}})
+            assert club == [plot_unescape(y)] and club[0] in HOSTILE
             # Without customdata the category value gives the same club.
-            assert views.club_from_selection({"selection": {"points": [{"x": x, "y": y}]}}) == club
+            assert club_from_selection({"selection": {"points": [{"x": x, "y": y}]}}) == club
             seen.add(club[0])
     assert seen == set(HOSTILE)  # every club, the real name (the browser test clicks one and reads the filter)
 
 
 @given(hs.text())
 def test_plot_text_is_inert_and_reversible(text):
-    out = views.plot_text(text)
+    out = plot_text(text)
     assert not re.search(r"[<>$%]", out)
     assert not re.search(r"&(?!amp;|lt;|gt;|#36;|#37;)", out)
-    assert views.plot_unescape(out) == text
+    assert plot_unescape(out) == text
 
 
 @given(hs.text(alphabet="<>&;$%{}#ltgamp0123456789x ab/\"'=", max_size=40))
 def test_plot_text_of_markup_like_text_round_trips(text):
-    assert views.plot_unescape(views.plot_text(text)) == text
+    assert plot_unescape(plot_text(text)) == text

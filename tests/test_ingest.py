@@ -1161,8 +1161,8 @@ def test_rejected_rows_carry_the_trainers_name_as_written_everywhere_they_are_sh
     import csv as csv_module
     import io
 
-    from cpd import views
     from cpd.export import rejected_csv, to_json_dict
+    from cpd.views.upload import rejected_table
 
     roster = csv_bytes([["First name", "Last name", "Certification", "Expiration"],
                         ["Ana", "Silva", "NASM CPT", "soon"], ["", "", "ACE CPT", "2027-01-01"]])
@@ -1174,7 +1174,7 @@ def test_rejected_rows_carry_the_trainers_name_as_written_everywhere_they_are_sh
                                          strict=True)} == want
     doc = to_json_dict(st)
     assert {(r["file"], r["row"]): r["trainer"] for r in doc["rejected"]} == {k: v or None for k, v in want.items()}
-    table = views.rejected_table(st)
+    table = rejected_table(st)
     assert list(table.columns) == ["File", "Sheet", "Row", "Trainer", "Column", "Reason"]
     assert dict(zip(zip(table["File"], table["Row"], strict=True), table["Trainer"], strict=True)) == want
     rows = list(csv_module.reader(io.StringIO(rejected_csv(st))))

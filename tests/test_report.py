@@ -330,12 +330,12 @@ ATTN_LOG = [["Staff ID", "Date", "Amount", "Unit"], ["S1", date(2026, 1, 10), 20
 
 
 def test_needs_attention_is_one_definition_that_the_team_page_the_report_and_the_reminders_share():
-    from cpd import views
     from cpd.reminders import drafts
+    from cpd.views.team import needs_attention
 
     s = run({"hr.xlsx": xlsx_bytes({"Staff": ATTN_STAFF, "Certifications": ATTN_CERTS, "CE Log": ATTN_LOG})},
             as_of=AS_OF)
-    team = views.needs_attention(s)
+    team = needs_attention(s)
     wb = openpyxl.load_workbook(io.BytesIO(write_report(s, load_catalogue(), generated_at=WHEN)))
     sheet = _rows(wb["Needs attention"])
     reminded = drafts(s)

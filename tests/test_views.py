@@ -14,8 +14,26 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as hs
 
-from cpd import load_catalogue, views
+from cpd import load_catalogue
 from cpd.model import STATUSES, Notice, SheetMapping
+from cpd.views.escape import WORD_JOINER, md_escape
+from cpd.views.filters import NO_BODY, club_from_selection, credential_labels, filter_options, filter_standing
+from cpd.views.rules import rules_changes, rules_table, rules_yaml
+from cpd.views.table import apply_editor_state, status_label
+from cpd.views.team import kpis, needs_attention
+from cpd.views.trainer import trainer_activities, trainer_choices, trainer_timeline
+from cpd.views.upload import (
+    IGNORE,
+    counts_by_file,
+    field_label,
+    field_options,
+    group_warnings,
+    layout_label,
+    mapping_rows,
+    overrides_from_edit,
+    rejected_table,
+    sheet_needs_mapping,
+)
 from tests.helpers import csv_bytes, run
 
 KPI_LABELS = ["Trainers", "Compliant", "At risk", "Expiring in 90 days", "Lapsed"]
@@ -44,7 +62,7 @@ def test_small_roster_has_the_hand_worked_statuses(small):
 
 
 def test_kpis_have_the_exact_labels_and_hand_worked_values(small):
-    k = views.kpis(small)
+    k = kpis(small)
     assert list(k) == KPI_LABELS
     assert (k["Trainers"].value, k["Trainers"].count) == ("5", 5)
     assert (k["Compliant"].value, k["Compliant"].count, k["Compliant"].detail) == ("60%", 3, "3 of 5")
@@ -55,13 +73,13 @@ def test_kpis_have_the_exact_labels_and_hand_worked_values(small):
 
 def test_expiring_label_follows_the_risk_window():
     st = run({"roster.csv": ROSTER}, as_of=date(2026, 6, 1), window=30)
-    assert list(views.kpis(st)) == ["Trainers", "Compliant", "At risk", "Expiring in 30 days", "Lapsed"]
-    assert views.kpis(st)["Expiring in 30 days"].count == 0
+    assert list(kpis(st)) == ["Trainers", "Compliant", "At risk", "Expiring in 30 days", "Lapsed"]
+    assert kpis(st)["Expiring in 30 days"].count == 0
 
 
 def test_kpis_of_the_sample_match_the_engine(sample_standing):
     t, s = sample_standing.trainers, sample_standing.standings
-    k = views.kpis(sample_standing)
+    k = kpis(sample_standing)
     assert k["Trainers"].count == len(t) == 32
     assert k["Compliant"].count == int(t["compliant"].sum())
     assert k["At risk"].count == int((s["status"] == "at_risk").sum()) == 5
@@ -70,12 +88,12 @@ def test_kpis_of_the_sample_match_the_engine(sample_standing):
 
 
 def test_no_filter_returns_the_standing_itself(sample_standing):
-    assert views.filter_standing(sample_standing) is sample_standing
-    assert views.filter_standing(sample_standing, clubs=[], statuses=None) is sample_standing
+    assert filter_standing(sample_standing) is sample_standing
+    assert filter_standing(sample_standing, clubs=[], statuses=None) is sample_standing
 
 
 def test_filter_by_club_keeps_that_clubs_trainers_and_their_rows(sample_standing):
-    f = views.filter_standing(sample_standing, clubs=["Downtown"])
+    f = filter_standing(sample_standing, clubs=["Downtown"])
     assert set(f.trainers["club"]) == {"Downtown"}
     assert set(f.standings["trainer_id"]) <= set(f.trainers["trainer_id"])
     assert len(f.standings) == int((sample_standing.standings["club"] == "Downtown").sum())
@@ -84,7 +102,7 @@ def test_filter_by_club_keeps_that_clubs_trainers_and_their_rows(sample_standing
 
 
 def test_filter_by_status_keeps_only_holders_of_that_status(small):
-    f = views.filter_standing(small, statuses=["grace", "expired"])
+    f = filter_standing(small, statuses=["grace", "expired"])
     assert set(f.standings["status"]) == {"grace", "expired"}
     assert set(f.trainers["trainer"]) == {"Ben Okafor", "Dan Reyes"}
     # Verdicts stay the engine's: the filter never recomputes compliance.
@@ -92,24 +110,24 @@ def test_filter_by_status_keeps_only_holders_of_that_status(small):
 
 
 def test_filters_combine(small):
-    f = views.filter_standing(small, clubs=["Riverside"], roles=["Personal Trainer"], bodies=["ISSA"])
+    f = filter_standing(small, clubs=["Riverside"], roles=["Personal Trainer"], bodies=["ISSA"])
     assert list(f.trainers["trainer"]) == ["Eve Novak"]
     assert list(f.standings["credential"]) == ["issa_cpt"]
 
 
 def test_filter_by_credential_and_unknown_body(sample_standing):
-    f = views.filter_standing(sample_standing, credentials=["nasm_cpt"])
+    f = filter_standing(sample_standing, credentials=["nasm_cpt"])
     assert set(f.standings["credential"]) == {"nasm_cpt"}
-    unknown = views.filter_standing(sample_standing, bodies=[views.NO_BODY])
+    unknown = filter_standing(sample_standing, bodies=[NO_BODY])
     assert len(unknown.standings) and not unknown.standings["known"].any()
 
 
 def test_filter_options_are_names_in_order(sample_standing):
-    names = views.credential_labels(load_catalogue())
-    opts = views.filter_options(sample_standing, names)
+    names = credential_labels(load_catalogue())
+    opts = filter_options(sample_standing, names)
     assert opts["clubs"] == ["Downtown", "Northgate", "Riverside"]
     assert opts["statuses"] == [s for s in STATUSES]
-    assert opts["bodies"][-1] == views.NO_BODY  # "Not in catalogue" last
+    assert opts["bodies"][-1] == NO_BODY  # "Not in catalogue" last
     assert "Zumba Instructor" in opts["credentials"]
 
 
@@ -122,35 +140,35 @@ def _event(*points):
 def test_club_from_a_click_on_a_bar_reads_customdata():
     point = {"curve_number": 2, "point_number": 1, "point_index": 1, "x": 3, "y": "Riverside",
              "customdata": "Riverside", "legendgroup": "at_risk"}
-    assert views.club_from_selection(_event(point)) == ["Riverside"]
+    assert club_from_selection(_event(point)) == ["Riverside"]
 
 
 def test_club_from_a_box_selection_over_stacked_traces_is_each_club_once():
     pts = [{"x": 1, "y": "Downtown", "customdata": ["Downtown"], "curve_number": 0},
            {"x": 2, "y": "Downtown", "customdata": ["Downtown"], "curve_number": 1},
            {"x": 4, "y": "Northgate", "curve_number": 1}]
-    assert views.club_from_selection(_event(*pts)) == ["Downtown", "Northgate"]
+    assert club_from_selection(_event(*pts)) == ["Downtown", "Northgate"]
 
 
 @pytest.mark.parametrize("event", [None, {}, {"selection": {}}, {"selection": {"points": []}}, "junk",
                                    {"selection": {"points": [{"x": 3, "y": 4}, "not a point"]}}])
 def test_no_club_from_an_empty_or_malformed_selection(event):
-    assert views.club_from_selection(event) == []
+    assert club_from_selection(event) == []
 
 
 # Tables -------------------------------------------------------------------------------------------------------
 def test_needs_attention_is_sorted_by_urgency_and_leaves_out_the_fine(small):
-    a = views.needs_attention(small)
+    a = needs_attention(small)
     assert list(a["Trainer"]) == ["Dan Reyes", "Ben Okafor", "Cara Lind"]
     assert list(a["Status"]) == ["Expired", "Grace (lapsed)", "At risk"]
     assert a["Progress"].between(0, 100).all()
 
 
 def test_needs_attention_of_the_sample_holds_every_lapsed_and_at_risk_certification(sample_standing):
-    a = views.needs_attention(sample_standing)
+    a = needs_attention(sample_standing)
     s = sample_standing.standings
     assert len(a) >= int(s["status"].isin(["expired", "grace", "at_risk", "behind"]).sum())
-    rank = {views.status_label(x): i for i, x in enumerate(STATUSES)}
+    rank = {status_label(x): i for i, x in enumerate(STATUSES)}
     key = list(zip(a["Status"].map(rank), a["Days left"], strict=True))
     assert key == sorted(key)  # worst status first, then the soonest deadline
 
@@ -158,7 +176,7 @@ def test_needs_attention_of_the_sample_holds_every_lapsed_and_at_risk_certificat
 def test_trainer_activities_say_which_certifications_each_counted_toward(sample_standing):
     c = sample_standing.contributions
     tid = c["trainer_id"].value_counts().index[0]
-    acts = views.trainer_activities(sample_standing, tid, views.credential_labels(load_catalogue()))
+    acts = trainer_activities(sample_standing, tid, credential_labels(load_catalogue()))
     assert len(acts) == int((sample_standing.activities["trainer_id"] == tid).sum())
     counted = acts[~acts["Counted toward"].str.startswith("not")]
     assert len(counted) == c.loc[c["trainer_id"] == tid, "activity_id"].nunique()
@@ -168,7 +186,7 @@ def test_trainer_activities_say_which_certifications_each_counted_toward(sample_
 def test_trainer_timeline_climbs_to_what_the_engine_says_was_earned(sample_standing):
     s = sample_standing.standings
     row = s[s["known"] & s["required"].notna() & s["earned"].gt(0)].iloc[0]
-    tl = views.trainer_timeline(sample_standing, row["trainer_id"])
+    tl = trainer_timeline(sample_standing, row["trainer_id"])
     mine = tl[tl["cert_key"] == row["cert_key"]]
     assert mine["cumulative"].is_monotonic_increasing
     assert mine["kind"].iloc[0] == "start" and mine["cumulative"].iloc[0] == 0
@@ -178,7 +196,7 @@ def test_trainer_timeline_climbs_to_what_the_engine_says_was_earned(sample_stand
 def test_trainer_choices_tell_namesakes_apart(small):
     t = pd.DataFrame({"trainer_id": ["1", "2", "3"], "trainer": ["Sam Lee", "Sam Lee", "Ana Silva"],
                       "club": ["Downtown", "Riverside", "Downtown"], "status": ["met", "met", "met"]})
-    labels = views.trainer_choices(replace(small, trainers=t))["label"].tolist()
+    labels = trainer_choices(replace(small, trainers=t))["label"].tolist()
     assert labels == ["Sam Lee (Downtown, 1)", "Sam Lee (Riverside, 2)", "Ana Silva"]
 
 
@@ -189,18 +207,18 @@ MAPPING = SheetMapping(file="r.csv", sheet="", layout="certifications", header_r
 
 
 def test_mapping_rows_list_used_then_ignored_columns():
-    rows = views.mapping_rows(MAPPING)
+    rows = mapping_rows(MAPPING)
     assert rows["Column in file"].tolist() == ["Trainer Name", "Exp. Date", "Club", "Notes"]
-    assert rows["Read as"].tolist() == ["trainer", "expires", "club", views.IGNORE]
+    assert rows["Read as"].tolist() == ["trainer", "expires", "club", IGNORE]
     assert rows["Date order"].tolist() == ["", "month first (03/04 = 4 March)", "", ""]
 
 
 def test_an_edited_mapping_becomes_overrides_of_the_changed_columns_only():
-    state = {"edited_rows": {2: {"Read as": views.IGNORE}, 3: {"Read as": "role"}}, "added_rows": [],
+    state = {"edited_rows": {2: {"Read as": IGNORE}, 3: {"Read as": "role"}}, "added_rows": [],
              "deleted_rows": []}
-    edited = views.apply_editor_state(views.mapping_rows(MAPPING), state)
-    assert views.overrides_from_edit(MAPPING, edited) == {"Club": "", "Notes": "role"}
-    assert views.overrides_from_edit(MAPPING, views.mapping_rows(MAPPING)) == {}
+    edited = apply_editor_state(mapping_rows(MAPPING), state)
+    assert overrides_from_edit(MAPPING, edited) == {"Club": "", "Notes": "role"}
+    assert overrides_from_edit(MAPPING, mapping_rows(MAPPING)) == {}
 
 
 def test_a_mapping_override_is_applied_by_the_engine():
@@ -214,24 +232,24 @@ def test_a_mapping_override_is_applied_by_the_engine():
 
 def test_field_labels_read_as_words():
     names = {"nasm_cpt": "NASM CPT"}
-    assert views.field_label("expires") == "expiry date"
-    assert views.field_label("credential:nasm_cpt", names) == "expiry of NASM CPT"
-    assert views.field_label("") == views.field_label(views.IGNORE) == "(ignored)"
-    assert "credential:nasm_cpt" in views.field_options(load_catalogue())
+    assert field_label("expires") == "expiry date"
+    assert field_label("credential:nasm_cpt", names) == "expiry of NASM CPT"
+    assert field_label("") == field_label(IGNORE) == "(ignored)"
+    assert "credential:nasm_cpt" in field_options(load_catalogue())
 
 
 def test_counts_by_file_add_up_to_the_totals(sample_standing):
-    per = views.counts_by_file(sample_standing)
+    per = counts_by_file(sample_standing)
     totals = sample_standing.counts
     assert per["Rows read"].sum() == totals["rows_read"]
-    assert per["Rejected"].sum() == totals["rejected"] == len(views.rejected_table(sample_standing))
+    assert per["Rejected"].sum() == totals["rejected"] == len(rejected_table(sample_standing))
 
 
 def test_routine_duplicate_warnings_are_grouped_apart_by_their_kind_not_their_wording():
     listed = Notice("listed_twice", "Ana Silva's NASM-CPT is listed 3 times (a; b): the latest expiry was used.")
     future = Notice("future", "2 activities are dated after as-of")
     lookalike = "Bo's ACE is listed 2 times (a; b): the latest expiry was used."  # a plain string: kind "other"
-    main, dup = views.group_warnings([listed, future, lookalike])
+    main, dup = group_warnings([listed, future, lookalike])
     assert main == [future, lookalike] and dup == [listed]
 
 
@@ -242,14 +260,14 @@ def test_routine_duplicate_warnings_are_grouped_apart_by_their_kind_not_their_wo
 def test_a_skipped_sheet_is_labelled_and_given_an_editor_by_its_note_kind(kind, label, editor):
     m = SheetMapping(file="f.xlsx", sheet="S", layout="skipped", header_row=None, columns={}, ignored=(),
                      note="hidden sheet", note_kind=kind)  # the wording never decides
-    assert (views.layout_label(m), views.sheet_needs_mapping(m)) == (label, editor)
+    assert (layout_label(m), sheet_needs_mapping(m)) == (label, editor)
 
 
 # Safety of file-derived text ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("text", ["<img src=x onerror=alert(1)>", "**bold** _it_", "=HYPERLINK(\"http://x\")",
                                   "[link](javascript:alert(1))", ":red[alarm] $x$ `code`", "# heading"])
 def test_md_escape_leaves_no_markdown_or_html_active(text):
-    out = views.md_escape(text)
+    out = md_escape(text)
     for ch in "<>*_[]()`#$:=":
         assert f"{ch}" not in out.replace(f"\\{ch}", "")
 
@@ -257,20 +275,20 @@ def test_md_escape_leaves_no_markdown_or_html_active(text):
 # Rules page helpers -------------------------------------------------------------------------------------------
 def test_rules_table_round_trips_without_changes():
     cat = load_catalogue()
-    table = views.rules_table(cat)
+    table = rules_table(cat)
     assert len(table) == len(cat.credentials)
-    assert views.rules_changes(table, cat) == []
+    assert rules_changes(table, cat) == []
 
 
 def test_an_edited_rule_becomes_a_rules_file_the_engine_accepts():
     cat = load_catalogue()
-    table = views.rules_table(cat)
+    table = rules_table(cat)
     i = table.index[table["id"] == "nasm_cpt"][0]
     table.loc[i, "required_credits"] = 3.0
     table.loc[i, "cpr_required"] = "no"
-    changes = views.rules_changes(table, cat)
+    changes = rules_changes(table, cat)
     assert changes == [{"id": "nasm_cpt", "required_credits": 3, "cpr_required": False}]
-    edited = load_catalogue(rules_text=views.rules_yaml(changes))
+    edited = load_catalogue(rules_text=rules_yaml(changes))
     assert edited["nasm_cpt"].required_credits == 3.0 and edited["nasm_cpt"].cpr_required is False
     assert edited["ace_cpt"] == cat["ace_cpt"]
 
@@ -281,29 +299,30 @@ def test_a_new_rule_row_adds_a_credential():
                          "unit": "hour", "hours_per_unit": 1.0, "required_credits": 8.0, "cycle_years": 1.0,
                          "grace_days": None, "cpr_required": "unknown", "cpr_counts_credits": None,
                          "confidence": "credits: U", "sources": "", "notes": ""}])
-    table = pd.concat([views.rules_table(cat), new], ignore_index=True)
-    changes = views.rules_changes(table, cat)
+    table = pd.concat([rules_table(cat), new], ignore_index=True)
+    changes = rules_changes(table, cat)
     assert changes == [{"id": "zumba_zin", "kind": "certification", "body": "ZUMBA", "name": "Zumba Instructor",
                         "unit": "hour", "hours_per_unit": 1, "required_credits": 8, "cycle_years": 1,
                         "confidence": {"credits": "U"}}]
-    assert "zumba_zin" in load_catalogue(rules_text=views.rules_yaml(changes))
+    assert "zumba_zin" in load_catalogue(rules_text=rules_yaml(changes))
 
 
 def test_the_downloaded_rules_file_loads_as_rules():
-    cat = load_catalogue(rules_text=views.rules_yaml([{"id": "nasm_cpt", "required_credits": 3}]))
+    cat = load_catalogue(rules_text=rules_yaml([{"id": "nasm_cpt", "required_credits": 3}]))
     again = load_catalogue(rules_text=cat.to_yaml())
     assert again["nasm_cpt"].required_credits == 3.0
     assert set(again.credentials) == set(cat.credentials)
 
 
 def test_short_credential_labels():
-    labels = views.credential_labels(load_catalogue())
+    labels = credential_labels(load_catalogue())
     assert labels["nasm_cpt"] == "NASM CPT" and labels["ace_gfi"] == "ACE GFI"
     assert all(0 < len(v) <= 22 for v in labels.values())
 
 
 def test_the_engine_and_its_views_do_not_import_streamlit():
-    code = ("import sys, cpd, cpd.views, cpd.charts, cpd.samples; "
+    code = ("import sys, cpd, cpd.views.escape, cpd.views.filters, cpd.views.rules, cpd.views.table, "
+            "cpd.views.team, cpd.views.trainer, cpd.views.upload, cpd.charts, cpd.samples, cpd.fmt; "
             "assert 'streamlit' not in sys.modules, 'cpd imported streamlit'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
 
@@ -333,7 +352,7 @@ def _rendered_text(source: str) -> str:
 
 
 def _assert_inert(raw: str) -> None:
-    out = views.md_escape(raw)
+    out = md_escape(raw)
     text = _rendered_text(out)
     assert ":material/" not in out, out
     for pattern in (AUTOLINK_URL, AUTOLINK_EMAIL, SCHEME, MATERIAL, SHORTCODE, TYPOGRAPHY):
@@ -341,8 +360,8 @@ def _assert_inert(raw: str) -> None:
     assert not re.search(r"[\r\n\v\f\u2028\u2029\x85]", out)
     assert not re.search(r"(?<!\\)[$`*_\[\]<>#|~&!]", out.replace("\\\\", "")), out  # markdown/HTML syntax
     # What the reader sees is the text itself: only invisible joiners added, blanks folded to one space.
-    assert text.replace(views.WORD_JOINER, "") == re.sub(r"[ \t\r\n\v\f\x1c-\x1f\x85\u2028\u2029]+", " ",
-                                                         raw).replace(views.WORD_JOINER, "")
+    assert text.replace(WORD_JOINER, "") == re.sub(r"[ \t\r\n\v\f\x1c-\x1f\x85\u2028\u2029]+", " ",
+                                                         raw).replace(WORD_JOINER, "")
 
 
 @pytest.mark.parametrize("raw", HOSTILE_MD)
@@ -362,4 +381,4 @@ def test_md_escape_of_hostile_fragments_glued_together_is_inert(raw):
 
 def test_md_escape_leaves_ordinary_names_alone():
     for name in ("Ana Silva", "Zoë O'Brien", "Downtown Club 3", "NASM CPT"):
-        assert views.md_escape(name) == name
+        assert md_escape(name) == name
