@@ -277,3 +277,53 @@ def club_trend(infos: Iterable[Any]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=CLUB_TREND_COLUMNS)
     frame["compliance"] = frame["compliance"].astype(float)
     return frame
+
+
+# Standing of a saved snapshot ------------------------------------------------------------------------------------
+def snapshot_standing(snapshot: Any, *, as_of: date | None = None, window: int | None = None) -> Standing:
+    """The standing of a stored snapshot (``cpd.store.Snapshot``: its roster, rules and window), at its own as-of
+    unless ``as_of`` is given: as computed from the files it was saved from."""
+    from .catalogue import load_catalogue
+    from .standing import compute_standing
+
+    catalogue = load_catalogue(rules_text=snapshot.rules_text) if snapshot.rules_text else load_catalogue()
+    return compute_standing(snapshot.roster, catalogue, as_of=as_of or snapshot.info.as_of,
+                            window=snapshot.window if window is None else window)
+
+
+def compare(before: Any, after: Any, *, as_of: date | None = None) -> Diff:
+    """What changed between two stored snapshots, both judged at ``as_of`` (default: the later one's as-of) and
+    with the later one's risk window, each with the rules saved with it."""
+    day = as_of or after.info.as_of
+    return diff(snapshot_standing(before, as_of=day, window=after.window),
+                snapshot_standing(after, as_of=day, window=after.window))
+
+
+def diff_text(d: Diff, *, before: str, after: str, clean: Any = str) -> str:
+    """``recert diff``'s table: a line per change under a heading per list (``clean`` makes file text safe for
+    a terminal)."""
+    from .fmt import number
+    from .model import STATUS_LABELS
+
+    def when(v: Any) -> str:
+        return "no date" if pd.isna(v) else pd.Timestamp(v).date().isoformat()
+
+    lines = [f"What changed from {clean(before)} to {clean(after)}, both judged as of {d.as_of.isoformat()}:"]
+    describe = {
+        "joined": lambda r: f"{clean(r.trainer)} ({clean(r.trainer_id)}), {clean(r.club) or 'no club'}",
+        "left": lambda r: f"{clean(r.trainer)} ({clean(r.trainer_id)}), {clean(r.club) or 'no club'}",
+        "renewed": lambda r: f"{clean(r.trainer)}: {clean(r.credential)} {when(r.from_expires)} -> "
+                             f"{when(r.to_expires)}",
+        "newly_lapsed": lambda r: f"{clean(r.trainer)}: {clean(r.credential)} "
+                                  f"{STATUS_LABELS.get(r.from_status, r.from_status)} -> {STATUS_LABELS.get(r.status, r.status)}",
+        "credits_added": lambda r: f"{clean(r.trainer)}: {clean(r.credential)} +{number(r.credits)} {clean(r.unit)}",
+        "certifications_added": lambda r: f"{clean(r.trainer)}: {clean(r.credential)}, expires {when(r.expires)} "
+                                          f"({STATUS_LABELS.get(r.status, r.status)})",
+    }
+    describe["newly_at_risk"] = describe["newly_lapsed"]
+    describe["certifications_dropped"] = describe["certifications_added"]
+    for name in DIFF_LISTS:
+        frame = getattr(d, name)
+        lines.append(f"{name.replace('_', ' ').capitalize()} ({len(frame)})" + (":" if len(frame) else ""))
+        lines.extend(f"  {describe[name](r)}" for r in frame.itertuples(index=False))
+    return "\n".join(lines) + "\n"

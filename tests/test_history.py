@@ -248,3 +248,22 @@ def test_club_trend_has_one_row_per_snapshot_and_club():
     got = {(r.snapshot, r.club): (r.trainers, r.compliant) for r in c.itertuples()}
     assert got == {("s1", "Downtown"): (2, 2), ("s1", "Riverside"): (1, 0), ("s2", "Downtown"): (2, 2)}
     assert history.trend([]).empty and history.club_trend([]).empty
+
+
+def test_diff_text_has_a_heading_per_list_and_a_line_per_change():
+    after = [("T1", "nasm_cpt", "2027-03-31", "met", 2.0), BASE[1], ("T4", "nasm_cpt", "2026-05-01", "at_risk", 0.0)]
+    d = history.diff(standing(BASE), standing(after))
+    text = history.diff_text(d, before="s1 (1 Mar 2026)", after="s2 (1 Apr 2026)")
+    assert text.splitlines() == [
+        "What changed from s1 (1 Mar 2026) to s2 (1 Apr 2026), both judged as of 2026-04-01:",
+        "Joined (1):", "  Di Evans (T4), Riverside",
+        "Left (1):", "  Cy Diaz (T3), Riverside",
+        "Renewed (1):", "  Ana Silva: nasm_cpt 2027-01-31 -> 2027-03-31",
+        "Newly lapsed (0)", "Newly at risk (0)", "Credits added (0)", "Certifications added (0)",
+        "Certifications dropped (0)"]
+
+
+def test_diff_text_passes_file_text_through_the_terminal_cleaner():
+    d = history.diff(standing([]), standing(BASE[:1]))
+    text = history.diff_text(d, before="a", after="b", clean=lambda s: str(s).replace("Ana", "<clean>"))
+    assert "  <clean> Silva (T1), Downtown" in text.splitlines()
