@@ -5,8 +5,8 @@
 The standing comes from the cached chain workbook (benchmarks/data/chain_<n>.xlsx, made by
 ``cpd.samples.build_chain_workbook``). Prints the median wall and CPU seconds of ``--runs`` runs of each export
 and the load average (the machine is shared: CPU seconds are the fairer number). ``--old`` times the code as it
-was before the speed-up too (``tests/reference_exports.py``; its drafts took about 95 s at 10k, so it runs
-once). ``--app`` drives the Reminders page with AppTest: upload the workbook, open the page, sign the
+was before the speed-up too (``tests/reference_exports.py``, read from git history at commit 251f684: its
+output is kept in tests/data/golden/; its drafts took about 95 s at 10k, so it runs once). ``--app`` drives the Reminders page with AppTest: upload the workbook, open the page, sign the
 messages, read another draft (server-side script time, as benchmarks/bench_app.py measures).
 """
 
@@ -15,8 +15,10 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import time
+import types
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -32,6 +34,15 @@ from cpd.samples import build_chain_workbook  # noqa: E402
 AS_OF = date(2026, 12, 1)
 WHEN = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+OLD_CODE = "251f684:tests/reference_exports.py"  # the exports before the speed-up, kept in git history only
+
+
+def old_code() -> types.ModuleType:
+    """The old calendar and reminders module, loaded from git history (it imports today's cpd helpers)."""
+    src = subprocess.run(["git", "show", OLD_CODE], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    module = types.ModuleType("reference_exports")
+    exec(compile(src, OLD_CODE, "exec"), module.__dict__)
+    return module
 
 
 def workbook(n: int) -> Path:
@@ -107,8 +118,7 @@ def main() -> None:
         "write_report": lambda: write_report(st, cat, generated_at=WHEN),
     }
     if args.old:
-        from tests import reference_exports as old
-
+        old = old_code()
         cases["old drafts"] = lambda: old.drafts(st, sign_off="Sam")
         cases["old write_calendar"] = lambda: old.write_calendar(st, generated_at=WHEN)
     width = max(map(len, cases))

@@ -5,19 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-import time
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from cpd import Source, analyse
 from cpd.reminders import DRAFT_COLUMNS, _quote, drafts, drafts_csv, first_name, mailto, valid_email
-from cpd.samples import build_chain_workbook
-from tests import reference_exports as old
+from tests import golden
 from tests.helpers import csv_bytes, run
 
 AS_OF = date(2026, 6, 1)
@@ -133,82 +130,17 @@ def test_every_sample_trainer_who_must_act_gets_a_draft(sample_standing):
     assert all(link.startswith(f"mailto:{e}?subject=") for e, link in zip(d["email"], d["mailto"], strict=True))
 
 
-# ---- Same output as before the chain-size speed-up (tests/reference_exports.py is the code as it was) ----
+# ---- Same output as before the chain-size speed-up (tests/data/golden/, written by the code as it was) ----
 
-CHAIN_AS_OF = date(2026, 12, 1)
-
-
-@pytest.fixture(scope="module")
-def chain_standing():
-    data = build_chain_workbook(300, anchor=CHAIN_AS_OF)
-    return analyse([Source("chain.xlsx", data)], as_of=CHAIN_AS_OF, window=90)
-
-
-def _same_as_old(st, sign_off: str, monkeypatch) -> tuple[float, float]:
-    """Drafts frame and mail-merge CSV equal to the old code's, byte for byte; (new, old) drafts seconds."""
-    t = time.process_time()  # CPU seconds: the box is shared
-    want = old.drafts(st, sign_off=sign_off)
-    old_s = time.process_time() - t
-    t = time.process_time()
+@pytest.mark.parametrize(("case", "sign_off", "dtypes", "frame", "merge"), golden.drafts(),
+                         ids=[f"{c}-{i}" for i, (c, *_) in enumerate(golden.drafts())])
+def test_drafts_and_csv_are_the_old_output_byte_for_byte(case, sign_off, dtypes, frame, merge):
+    """The sample and a hostile roster with hostile sign-offs, a 300-trainer chain, 24 generated rosters."""
+    st = golden.standing(case)
     got = drafts(st, sign_off=sign_off)
-    new_s = time.process_time() - t
-    pd.testing.assert_frame_equal(got, want, check_exact=True)
-    assert got.to_csv().encode() == want.to_csv().encode()
-    with monkeypatch.context() as m:  # the old CSV writer, fed the old frame already made
-        m.setattr(old, "drafts", lambda st, sign_off="": want.copy())
-        assert drafts_csv(st, sign_off=sign_off).encode() == old.drafts_csv(st, sign_off=sign_off).encode()
-    return new_s, old_s
-
-
-@pytest.mark.parametrize("sign_off", ["", "Sam, Fitness Manager", "=1+1;=2+2\x1b[2J Zoë\n2"])
-def test_sample_drafts_and_csv_are_the_old_output_byte_for_byte(sample_standing, sign_off, monkeypatch):
-    _same_as_old(sample_standing, sign_off, monkeypatch)
-
-
-@pytest.mark.parametrize("sign_off", ["", "Maria, Downtown manager"])
-def test_hostile_roster_drafts_and_csv_are_the_old_output_byte_for_byte(st, sign_off, monkeypatch):
-    _same_as_old(st, sign_off, monkeypatch)
-
-
-def test_chain_drafts_and_csv_are_the_old_output_byte_for_byte_and_much_faster(chain_standing, monkeypatch):
-    new_s, old_s = _same_as_old(chain_standing, "Sam", monkeypatch)
-    assert len(drafts(chain_standing)) > 150
-    # Same machine, same moment: the one-pass drafts are >10x faster at 300 trainers (measured ~40x); the
-    # per-trainer pandas loop grew to 95 s at 10k (benchmarks/bench_exports.py).
-    assert new_s * 5 < old_s, (new_s, old_s)
-
-
-_NAMES = ["Ana", "Silva, Ana", "Zoë Ñúñez", "O'Brien-Smith Jr.", '=HYPERLINK("http://x","y")', "+Plus", "-2+3",
-          "名前 テスト", "Tab\tName", "Bell\x07Ring", "  ", "Ünïcode\u200bJoin", "Emoji 🏋️"]
-_CLUBS = ["Downtown", "", "=1+2", "Club; A, B", "Río\nNorte", "@cmd"]
-_EMAILS = ["ana@example.com", "", "not an email", "x@evil.test?bcc=y@z", "zoë@example.com", "a.b+c@sub.example.org"]
-_CERTS = ["NASM-CPT", "ACE PT", "ISSA", "NCSF CPT", "Zumba Instructor", "NASM", "Made Up Cert", ""]
-_CREDITS = ["", "1.7", "0.2", "2", "12 hrs", "20 hrs", "0", "35 hours"]
-
-
-@hs.composite
-def _staff_and_certs(draw):
-    n = draw(hs.integers(1, 7))
-    staff = [["Staff ID", "First Name", "Last Name", "Club", "Email"]]
-    for i in range(n):
-        staff.append([f"S{i}", draw(hs.sampled_from(_NAMES)), draw(hs.sampled_from(_NAMES)),
-                      draw(hs.sampled_from(_CLUBS)), draw(hs.sampled_from(_EMAILS))])
-    day = hs.integers(-500, 900).map(lambda d: (AS_OF + timedelta(days=d)).isoformat())
-    certs = [["Staff ID", "Certification", "Expiration", "CEUs earned", "CPR/AED exp"]]
-    for _ in range(draw(hs.integers(0, 12))):
-        certs.append([f"S{draw(hs.integers(0, n))}", draw(hs.sampled_from(_CERTS)), draw(hs.one_of(day, hs.just(""))),
-                      draw(hs.sampled_from(_CREDITS)), draw(hs.one_of(day, hs.just("")))])
-    return staff, certs
-
-
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_staff_and_certs(), hs.integers(0, 120), hs.sampled_from(["", "Sam", "=cmd|' /C calc'!A0"]))
-def test_generated_rosters_give_the_old_drafts_and_csv_byte_for_byte(files, window, sign_off):
-    staff, certs = files
-    st = run({"staff.csv": csv_bytes(staff), "certs.csv": csv_bytes(certs)}, as_of=AS_OF, window=window,
-             on_error="collect")
-    with pytest.MonkeyPatch.context() as m:
-        _same_as_old(st, sign_off, m)
+    assert {c: str(t) for c, t in got.dtypes.items()} == dtypes
+    assert got.to_csv().encode() == golden.read(frame)
+    assert drafts_csv(st, sign_off=sign_off).encode() == golden.read(merge)
 
 
 @settings(max_examples=300, deadline=None)
