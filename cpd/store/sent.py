@@ -1,0 +1,187 @@
+"""The reminders' sent log: every message ``recert remind`` sends is claimed here first, then marked.
+
+One row per (trainer_id, item, step, deadline) under a unique constraint, so two runs (one after the other, at the
+same time, or one after a crash) agree on who sends what:
+
+1. *claim*: before sending, a run inserts the message's keys as ``pending`` (all of one message's keys in one
+   transaction; if any is already taken the message is not this run's to send);
+2. after the SMTP server accepted the message the keys are marked ``sent``; when it did not, ``failed`` with the
+   reason, and a later run claims them again;
+3. a ``pending`` claim older than ``retry_pending_after`` (default 60 minutes) belongs to a run that died between
+   claiming and marking: a later run claims it again. In that window the message may or may not have reached the
+   server; it is sent again rather than never (at most one duplicate, only after a crash at that exact point).
+
+Claims are conditional writes (insert-if-absent, then update-if-failed-or-stale): no read-then-write race.
+The table is made by the store's migration ``b7e5d0c1a2f4`` (``migrations/versions``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+TABLE = "reminder_log"
+KEY_CHARS = 200
+metadata = sa.MetaData()
+reminder_log = sa.Table(
+    TABLE, metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("trainer_id", sa.String(KEY_CHARS), nullable=False),
+    sa.Column("item", sa.String(KEY_CHARS), nullable=False),
+    sa.Column("step", sa.Integer, nullable=False),
+    sa.Column("deadline", sa.Date, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("recipient", sa.String(320), nullable=False),
+    sa.Column("subject", sa.String(300), nullable=False, server_default=""),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("run_id", sa.String(64), nullable=False),
+    sa.Column("claimed_at", sa.DateTime, nullable=False),
+    sa.Column("sent_at", sa.DateTime, nullable=True),
+    sa.Column("reason", sa.String(1000), nullable=False, server_default=""),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="1"),
+    sa.UniqueConstraint("trainer_id", "item", "step", "deadline", name="uq_reminder_log_key"),
+)
+sa.Index("ix_reminder_log_trainer", reminder_log.c.trainer_id)
+STATUSES = ("pending", "sent", "failed")
+
+
+def _fit(text: str) -> str:
+    """A key part as stored: as is up to 200 characters, else a digest of it (the unique key stays exact)."""
+    return text if len(text) <= KEY_CHARS else "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def stored_key(key: tuple[str, str, int, date]) -> tuple[str, str, int, date]:
+    tid, item, step, deadline = key
+    return (_fit(str(tid)), _fit(str(item)), int(step), deadline)
+
+
+class _Keys:
+    """A set of stored keys that answers ``key in it`` for keys as ``cpd.remind`` makes them."""
+
+    def __init__(self, keys: set[tuple[str, str, int, date]]):
+        self.keys = keys
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and len(key) == 4 and stored_key(key) in self.keys  # type: ignore[arg-type]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    trainer_id: str
+    item: str
+    step: int
+    deadline: date
+    kind: str
+    recipient: str
+    subject: str
+    status: str
+    claimed_at: datetime
+    sent_at: datetime | None
+    reason: str
+    attempts: int
+
+
+def _now(now: datetime | None) -> datetime:
+    t = now or datetime.now(UTC)
+    return (t.astimezone(UTC) if t.tzinfo else t).replace(tzinfo=None)  # stored as naive UTC, every database
+
+
+class SentLog:
+    """The sent log on a store's database (``engine``: the store's SQLAlchemy engine, migrated)."""
+
+    def __init__(self, engine: Engine, *, retry_pending_after: timedelta = timedelta(minutes=60)):
+        self.engine = engine
+        self.retry_pending_after = retry_pending_after
+
+    def done(self, *, now: datetime | None = None) -> _Keys:
+        """Keys already sent, or claimed by a run that is still within its time: not due again."""
+        cutoff = _now(now) - self.retry_pending_after
+        t = reminder_log.c
+        q = sa.select(t.trainer_id, t.item, t.step, t.deadline).where(
+            sa.or_(t.status == "sent", sa.and_(t.status == "pending", t.claimed_at >= cutoff)))
+        with self.engine.connect() as conn:
+            return _Keys({(a, b, int(c), d) for a, b, c, d in conn.execute(q)})
+
+    def claim(self, keys: Sequence[tuple[str, str, int, date]], *, kind: str, recipient: str, subject: str,
+              run_id: str, now: datetime | None = None) -> bool:
+        """Take every key of one message for this run, or none of them (False: another run has, or had, it)."""
+        at = _now(now)
+        cutoff = at - self.retry_pending_after
+        try:
+            with self.engine.begin() as conn:
+                for key in keys:
+                    if not self._claim_one(conn, stored_key(key), kind=kind, recipient=recipient[:320],
+                                           subject=subject[:300], run_id=run_id, at=at, cutoff=cutoff):
+                        raise _Taken
+        except _Taken:
+            return False
+        return True
+
+    def _claim_one(self, conn: Connection, key: tuple[str, str, int, date], *, kind: str, recipient: str,
+                   subject: str, run_id: str, at: datetime, cutoff: datetime) -> bool:
+        tid, item, step, deadline = key
+        row = {"trainer_id": tid, "item": item, "step": step, "deadline": deadline, "kind": kind,
+               "recipient": recipient, "subject": subject, "status": "pending", "run_id": run_id,
+               "claimed_at": at, "reason": "", "attempts": 1}
+        name = conn.dialect.name
+        if name in ("sqlite", "postgresql"):
+            if name == "sqlite":
+                from sqlalchemy.dialects.sqlite import insert
+            else:
+                from sqlalchemy.dialects.postgresql import insert
+            ins = insert(reminder_log).values(**row).on_conflict_do_nothing(
+                index_elements=["trainer_id", "item", "step", "deadline"])
+            if conn.execute(ins).rowcount == 1:
+                return True
+        else:  # any other database: a savepoint around a plain insert
+            try:
+                with conn.begin_nested():
+                    conn.execute(reminder_log.insert().values(**row))
+                return True
+            except sa.exc.IntegrityError:
+                pass
+        t = reminder_log.c
+        upd = (reminder_log.update()
+               .where(t.trainer_id == tid, t.item == item, t.step == step, t.deadline == deadline,
+                      sa.or_(t.status == "failed", sa.and_(t.status == "pending", t.claimed_at < cutoff)))
+               .values(status="pending", run_id=run_id, claimed_at=at, kind=kind, recipient=recipient,
+                       subject=subject, reason="", sent_at=None, attempts=t.attempts + 1))
+        return conn.execute(upd).rowcount == 1
+
+    def _mark(self, keys: Iterable[tuple[str, str, int, date]], run_id: str, **values: object) -> None:
+        t = reminder_log.c
+        with self.engine.begin() as conn:
+            for key in keys:
+                tid, item, step, deadline = stored_key(key)
+                conn.execute(reminder_log.update().where(
+                    t.trainer_id == tid, t.item == item, t.step == step, t.deadline == deadline,
+                    t.run_id == run_id, t.status == "pending").values(**values))
+
+    def mark_sent(self, keys: Iterable[tuple[str, str, int, date]], *, run_id: str,
+                  now: datetime | None = None) -> None:
+        self._mark(keys, run_id, status="sent", sent_at=_now(now))
+
+    def mark_failed(self, keys: Iterable[tuple[str, str, int, date]], *, run_id: str, reason: str) -> None:
+        self._mark(keys, run_id, status="failed", reason=reason[:1000])
+
+    def entries(self, trainer_ids: Iterable[str] | None = None, *, limit: int = 100_000) -> list[LogEntry]:
+        """What was sent, claimed or failed, newest first (for the Reminders page: per trainer, what when)."""
+        t = reminder_log.c
+        q = sa.select(t.trainer_id, t.item, t.step, t.deadline, t.kind, t.recipient, t.subject, t.status,
+                      t.claimed_at, t.sent_at, t.reason, t.attempts).order_by(t.claimed_at.desc(), t.id.desc())
+        if trainer_ids is not None:
+            q = q.where(t.trainer_id.in_([_fit(str(x)) for x in trainer_ids]))
+        with self.engine.connect() as conn:
+            return [LogEntry(*row) for row in conn.execute(q.limit(limit))]
+
+
+class _Taken(Exception):
+    """A key of the message is another run's: roll the whole claim back."""
