@@ -8,7 +8,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
 if [ "${1:-}" = "dev" ]; then
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 else
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
 fi
