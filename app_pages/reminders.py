@@ -5,6 +5,7 @@ import importlib
 import streamlit as st
 
 from app_pages import _shared
+from cpd.fmt import DAY_COLUMN
 from cpd.views.escape import md_escape
 
 ss = st.session_state
@@ -39,7 +40,7 @@ st.dataframe(table, hide_index=True, width="stretch",
              column_order=[c for c in ("trainer", "club", "email", "subject", "deadline", "write") if c in table],
              column_config={
                  "trainer": "Trainer", "club": "Club", "email": "Email", "subject": "Subject",
-                 "deadline": st.column_config.DateColumn("Act by", format="D MMM YYYY"),
+                 "deadline": st.column_config.DateColumn("Act by", format=DAY_COLUMN),
                  "write": st.column_config.LinkColumn("Draft", display_text="Open in mail"),
              })
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from app_pages import _shared
 from cpd import charts
-from cpd.fmt import day
+from cpd.fmt import DAY_COLUMN, day
 from cpd.views import filters, team
 
 ss = st.session_state
@@ -73,7 +73,7 @@ else:
         column_order=["Trainer", "Club", "Certification", "Status", "Days left", "Progress", "What to do", "Expires",
                       "Credits", "CPR/AED"],
         column_config={
-            "Expires": st.column_config.DateColumn(format="D MMM YYYY"),
+            "Expires": st.column_config.DateColumn(format=DAY_COLUMN),
             "Days left": st.column_config.NumberColumn(format="%d", help="Negative: days since it expired"),
             "Progress": st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100, width="small",
                                                         help="Share of the required credits earned"),

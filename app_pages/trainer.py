@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages import _shared
 from cpd import charts
-from cpd.fmt import day, number
+from cpd.fmt import DAY_COLUMN, day, number
 from cpd.model import STATUS_LABELS
 from cpd.views import trainer
 from cpd.views.escape import md_escape
@@ -73,7 +73,7 @@ if acts.empty:
     st.caption("No CE activity on file for this trainer.")
 else:
     st.dataframe(acts, hide_index=True, width="stretch",
-                 column_config={"Date": st.column_config.DateColumn(format="D MMM YYYY"),
+                 column_config={"Date": st.column_config.DateColumn(format=DAY_COLUMN),
                                 "Counted toward": st.column_config.TextColumn(width="large")})
 
 cards = view.cpr_cards[view.cpr_cards["trainer_id"].eq(tid)]

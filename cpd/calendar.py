@@ -148,11 +148,6 @@ class _EventWriter:
         return b"\r\n".join(map(_fold, lines))
 
 
-def calendar_filename(st: Standing) -> str:
-    """The name a download should get: recert-deadlines-2026-06-01.ics."""
-    return f"recert-deadlines-{st.as_of.isoformat()}.ics"
-
-
 def write_calendar(st: Standing, *, alarm_days: int | None = None, generated_at: datetime | None = None) -> bytes:
     """The .ics bytes: certifications and CPR/AED cards expiring on or after as-of, with a reminder alarm
     ``alarm_days`` (default: the risk window) before each expiry."""

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from .fmt import number
+from .fmt import DAY_PLOTLY, number
 from .model import STATUS_COLOURS, STATUS_LABELS, STATUSES, Standing
 from .views.escape import plot_text, plot_texts
 from .views.filters import NO_BODY, NO_CLUB
@@ -222,7 +222,7 @@ def credit_timeline(st: Standing, trainer_id: str, cert_key: str, *, title: str 
     fig = go.Figure()
     fig.add_scatter(x=[start, end], y=[0, required], mode="lines", name="Steady pace to the requirement",
                     line={"dash": "dash", "color": "#6e7781", "width": 2}, customdata=[unit] * 2,
-                    hovertemplate="%{x|%d %b %Y}: %{y:.2f} %{customdata} on a steady pace<extra></extra>")
+                    hovertemplate=f"%{{x|{DAY_PLOTLY}}}: %{{y:.2f}} %{{customdata}} on a steady pace<extra></extra>")
     colour = STATUS_COLOURS.get(status, "#1f6feb")
     dated = tl[tl["kind"].ne("now")]
     now = tl[tl["kind"].eq("now")]
@@ -233,12 +233,12 @@ def credit_timeline(st: Standing, trainer_id: str, cert_key: str, *, title: str 
         ys = list(dated["cumulative"]) + [logged] * min(1, len(now))
         fig.add_scatter(x=xs, y=ys, mode="lines+markers", name="Credits earned (CE log)",
                         line={"shape": "hv", "color": colour, "width": 3}, marker={"size": 7},
-                        customdata=[unit] * len(xs), hovertemplate="%{x|%d %b %Y}: %{y:.2f} %{customdata}<extra></extra>")
+                        customdata=[unit] * len(xs), hovertemplate=f"%{{x|{DAY_PLOTLY}}}: %{{y:.2f}} %{{customdata}}<extra></extra>")
     if len(now) and (float(now["cumulative"].iloc[0]) > logged + 1e-9 or not (dated["kind"] == "activity").any()):
         # Credits with no date of their own (a roster's total, CPR/AED credit): one point at as-of, not a line.
         fig.add_scatter(x=now["date"], y=now["cumulative"], mode="markers", name="Credits on record (undated)",
                         marker={"size": 12, "color": colour, "symbol": "diamond"}, customdata=[unit] * len(now),
-                        hovertemplate="%{y:.2f} %{customdata} on record as of %{x|%d %b %Y}<extra></extra>")
+                        hovertemplate=f"%{{y:.2f}} %{{customdata}} on record as of %{{x|{DAY_PLOTLY}}}<extra></extra>")
     as_of = pd.Timestamp(st.as_of)
     if start <= as_of <= end:
         fig.add_vline(x=as_of.to_pydatetime().timestamp() * 1000, line={"color": "#1f6feb", "width": 1, "dash": "dot"},

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 from . import analyse, safety
 from .asof import AS_OF_MAX, AS_OF_MIN, AS_OF_RANGE
 from .errors import RecertError
+from .fmt import number
 from .ingest import Reading, distinct_names
 from .model import STATUS_LABELS, Source
 
@@ -98,7 +99,7 @@ def table(st: Standing, *, width: int | None = None) -> str:
     rows = []
     for r in s.itertuples(index=False):
         credits = "—" if r.earned != r.earned or r.required != r.required else (
-            f"{r.earned:g}/{r.required:g} {r.unit}")
+            f"{number(r.earned)}/{number(r.required)} {r.unit}")
         cpr = "—" if r.cpr_current is None or r.cpr_current is pd.NA else ("ok" if r.cpr_current else "MISSING")
         rows.append([_clean(x) for x in (STATUS_LABELS.get(r.status, r.status), r.trainer, r.club,
                      r.credential_name or r.credential,

@@ -16,8 +16,9 @@ import pandas as pd
 from .model import Standing, warning_kind
 
 # OWASP CSV injection: cells that a spreadsheet would treat as a formula or a command. The full-width forms
-# are included because some Excel locales (e.g. Japanese) read them as their ASCII twins.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# are included because some Excel locales (e.g. Japanese) read them as their ASCII twins. The one list: CSV cells
+# starting so are neutralised here, the Excel report writes such text with a quote prefix (``cpd.report``).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 CSV_COLUMNS = ["trainer", "trainer_id", "club", "role", "credential", "credential_name", "body", "number",
                "expires", "days_left", "status", "required", "earned", "remaining", "unit", "cpr_current",
@@ -31,7 +32,7 @@ def neutralise(value: Any) -> Any:
     The rule for one value in one cell; a CSV line can be split on another separator, so every CSV is written
     with ``write_csv`` (``csv_text``), which also neutralises after each separator.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
@@ -45,8 +46,8 @@ _LINE_CONTROLS = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x85"  # tabs and line breaks: a spa
 # fr, nl, es, it; tab and "|" by choice), so every one of them may start a cell.
 CSV_SEPARATORS = ",;\t|"
 # A cell start that would run: a formula character, after any spaces or quotes (which a reader may drop). The
-# characters are _FORMULA_START's; its tab and line breaks never reach a cell (``plain_text``).
-_FORMULA_CHARS = re.escape("".join(c for c in _FORMULA_START if c not in "\t\r\n"))
+# characters are FORMULA_START's; its tab and line breaks never reach a cell (``plain_text``).
+_FORMULA_CHARS = re.escape("".join(c for c in FORMULA_START if c not in "\t\r\n"))
 _CELL_START = re.compile(f"(^|[{re.escape(CSV_SEPARATORS)}\n])(?=(?:[^\\S\n]|\")*[{_FORMULA_CHARS}])")
 
 
@@ -118,24 +119,6 @@ def _missing(v: Any) -> bool:
 def _text(v: Any) -> str:
     """A text cell: missing (None, NaN, NA, NaT) is empty, anything else its string."""
     return "" if _missing(v) else str(v)
-
-
-def _num(x: Any) -> float | None:
-    if x is None or x is pd.NA:
-        return None
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else round(f, 4)
-
-
-def _date(x: Any) -> str | None:
-    return None if x is None or pd.isna(x) else pd.Timestamp(x).date().isoformat()
-
-
-def _bool(x: Any) -> bool | None:
-    return None if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) else bool(x)
 
 
 def _opt(v: Any) -> str | None:

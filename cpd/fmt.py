@@ -1,10 +1,11 @@
 """How Recert writes a number or a date in any text a person reads: one rule each, used everywhere.
 
 Reasons, tables, reminders, calendar notes, charts and the report all say "2 of 30 hours" and "1 Jun 2026", so a
-change to either rule is made here once. Numbers with their units ("1 hour", "4 more CEUs") are
-``cpd.wording``'s, which writes the number with ``number`` from here. Machine formats (ISO dates in JSON, CSV and
-file names, Excel number formats, Plotly's ``%{x|...}`` hover formats) are not person text and stay where they
-are written.
+change to either rule is made here once. Where a renderer formats a real date itself (so that it still sorts and
+filters), the day rule is given in that renderer's syntax here too: ``DAY_COLUMN`` (Streamlit tables), ``DAY_PLOTLY``
+(chart hover text), ``DAY_EXCEL`` (the report's cells). Numbers with their units ("1 hour", "4 more CEUs") are
+``cpd.wording``'s, which writes the number with ``number`` from here. ISO dates in JSON, CSV and file names are
+for machines and stay ISO.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+# The day rule ("1 Jun 2026": day without a leading zero, short month, full year) in each renderer's syntax.
+DAY_COLUMN = "D MMM YYYY"  # st.column_config.DateColumn (moment.js)
+DAY_PLOTLY = "%-d %b %Y"  # Plotly hover templates, as %{x|...} (d3-time-format; "-" drops the zero padding)
+DAY_EXCEL = "d mmm yyyy"  # an Excel number format: a real date Excel can sort and filter
 DAY_CACHE = 65_536  # distinct dates remembered: a chain's files hold a few thousand, each written many times
 
 
