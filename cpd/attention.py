@@ -79,7 +79,3 @@ def attention_frame(st: Standing) -> pd.DataFrame:
     a = a.sort_values(["group", "days_left", "trainer", "credential"], kind="stable", na_position="first")
     return a.reset_index(drop=True)
 
-
-def attention_trainers(st: Standing) -> list[str]:
-    """Ids of the trainers who need to act (someone to remind), in priority order."""
-    return list(dict.fromkeys(attention_frame(st)["trainer_id"].astype(str)))

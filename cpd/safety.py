@@ -457,7 +457,7 @@ def _zip_entries(name: str, data: bytes) -> list[_Entry]:
         entries.append(_Entry(info, _data_start(name, data, info)))
     if total > RATIO_CHECK_MIN_BYTES and total > MAX_COMPRESSION_RATIO * max(compressed, 1):
         raise _bomb(name, f"it expands {total / max(compressed, 1):,.0f} times")
-    _check_overlaps(name, data, entries)
+    _check_overlaps(name, entries)
     return entries
 
 
@@ -481,7 +481,7 @@ def _data_start(name: str, data: bytes, info: zipfile.ZipInfo) -> int:
     return start
 
 
-def _check_overlaps(name: str, data: bytes, entries: list[_Entry]) -> None:
+def _check_overlaps(name: str, entries: list[_Entry]) -> None:
     """Entries whose data overlap are how non-recursive zip bombs reuse one compressed block many times."""
     spans = sorted((e.info.header_offset, e.data_start + e.info.compress_size, e.info.filename) for e in entries)
     for (_s1, end1, n1), (s2, _e2, n2) in zip(spans, spans[1:], strict=False):

@@ -21,7 +21,15 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from .model import STANDING_COLUMNS, STATUSES, TRAINER_RESULT_COLUMNS, Standing
+from .model import (
+    ACTIVITY_COLUMNS,
+    CARD_RESULT_COLUMNS,
+    CONTRIBUTION_COLUMNS,
+    STANDING_COLUMNS,
+    STATUSES,
+    TRAINER_RESULT_COLUMNS,
+    Standing,
+)
 
 CLUBS: tuple[str, ...] = ("Downtown", "Riverside", "Northgate")
 DEFAULT_ANCHOR = date(2026, 12, 1)
@@ -856,16 +864,14 @@ def synthetic_standing(n_trainers: int = 10_000, *, as_of: date = date(2026, 12,
         "cpr_expires": T + pd.to_timedelta(rng.integers(-200, 700, n), unit="D"), "status": status,
         "reasons": [["expires in 60 days (31 Jul 2026): needs 0.3 more CEU (3 hours) (1.7 of 2 earned)",
                      f"CPR/AED expires {i % 28 + 1} Mar 2027, before renewal"] for i in range(n)],
-        "urgency": 0,
+        "urgency": 0, "cert_key": [f"{i}|nasm_cpt" for i in range(n)],
     }, columns=STANDING_COLUMNS)
     t = pd.DataFrame({"trainer_id": np.arange(n_trainers).astype(str), "trainer": names, "club": clubs,
                       "role": "Personal Trainer", "email": [f"t{i}@example.com" for i in range(n_trainers)],
                       "compliant": True, "status": "on_track", "certifications": per,
                       "next_expiry": T + pd.Timedelta(days=30)}, columns=TRAINER_RESULT_COLUMNS)
     ledger = pd.DataFrame({"file": "chain.xlsx", "sheet": "Certifications", "row": np.arange(2, n + 2),
-                           "fate": "accepted", "column": "", "reason": ""})
-    cards = pd.DataFrame(columns=["trainer_id", "issued", "expires", "source", "file", "sheet", "row", "trainer",
-                                  "club", "current"])
-    return Standing(as_of=as_of, window=90, standings=s, trainers=t, activities=pd.DataFrame(),
-                    contributions=pd.DataFrame(), ledger=ledger, mappings=(), warnings=(),
-                    rules_version="synthetic", cpr_cards=cards)
+                           "fate": "accepted", "column": "", "reason": "", "trainer": names[tid]})
+    return Standing(as_of=as_of, window=90, standings=s, trainers=t, activities=pd.DataFrame(columns=ACTIVITY_COLUMNS),
+                    contributions=pd.DataFrame(columns=CONTRIBUTION_COLUMNS), ledger=ledger, mappings=(), warnings=(),
+                    rules_version="synthetic", cpr_cards=pd.DataFrame(columns=CARD_RESULT_COLUMNS))

@@ -55,8 +55,8 @@ def read_sources(
     return roster
 
 
-def _silent(share: float, what: str) -> None:
-    return None
+def _silent(*_: object) -> None:
+    """No progress bar (the CLI, scripts)."""
 
 
 def distinct_names(sources: Sequence[Source]) -> list[Source]:

@@ -39,7 +39,7 @@ _SPLIT_BODIES = re.compile(r"\s*(?:[;,/&+|]|\band\b)\s*", re.I)
 NO_PERSON = "no trainer name or staff id"
 
 
-def read_staff(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
+def read_staff(ctx: SheetContext, rows: Rows, who: Who) -> Parts:  # noqa: ARG001 (every reader has READERS' signature)
     """A staff list: people only (id, names, email, club, role)."""
     rows.reject(who.missing, who.column, NO_PERSON)
     return Parts()

@@ -47,7 +47,7 @@ def column_letters(index: int) -> str:
     return safety.col_letters(index + 1)
 
 
-def shape(rows: list[list[object]], *, text: bool, file: str = "", sheet: str = "") -> Shaped:
+def shape(rows: list[list[object]], *, text: bool, file: str = "") -> Shaped:
     """The columns of ``rows`` that hold a value anywhere (at most ``MAX_COLUMNS``), as one object array.
 
     Rows may be ragged (csv records): short ones are padded with "". A cell holds a value unless it is "",

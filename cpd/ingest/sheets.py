@@ -58,7 +58,7 @@ def read_sheet(grid: Grid, *, catalogue: Catalogue, date_order: str = "auto",
                                                         "Excel and was not read: unhide it if its rows should count.")],
                         kind="hidden")
     # Only the columns in use go further, at most MAX_COLUMNS: the work below is per column.
-    shaped = shape(grid.rows, text=grid.text, file=grid.file, sheet=grid.sheet)
+    shaped = shape(grid.rows, text=grid.text, file=grid.file)
     result = _read_cells(grid, shaped.cells, catalogue, date_order, override, shaped.columns)
     if shaped.capped:
         cut = column_letters(grid.first_column + int(shaped.columns[-1]))

@@ -385,14 +385,6 @@ def _text_column(values: pd.Series) -> pd.Series:
     return pd.Series([_tidy_cell(v) for v in values], index=values.index, dtype=object)
 
 
-def is_blank(values: pd.Series | Distinct) -> pd.Series:
-    """Empty cells, None, NaN and whitespace-only strings."""
-    if len(values) == 0:
-        return pd.Series([], dtype=bool, index=values.index)
-    d = Distinct.of(values)
-    return d.spread(_is_blank(d.uniques))
-
-
 def parse_dates(values: pd.Series | Distinct, *, order: str = "auto", date1904: bool = False) -> DateColumn:
     """Parse a column of raw cells to dates, deciding day/month order once for the whole column."""
     if len(values) == 0:
