@@ -70,7 +70,7 @@ class _Handler:
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802, ARG002 - aiosmtpd calls this hook with this signature
         with self.lock:
             if self.drop_after is not None and len(self.received) >= self.drop_after:
                 server.transport.close()  # the relay goes away mid-run: this message is not accepted

@@ -40,8 +40,8 @@ def run_cli(path: Path, *args: str, also: tuple[Path, ...] = (), timeout: int = 
     return proc.returncode, proc.stdout, "\n".join(lines), float(secs), int(rss_kb) / 1024
 
 
-@pytest.mark.parametrize(("case", "build", "reason"), hostile.CASES, ids=[c[0] for c in hostile.CASES])
-def test_hostile_file_gets_one_sentence_exit_1_in_bounded_time_and_memory(tmp_path, case, build, reason):
+@pytest.mark.parametrize(("case", "build"), [c[:2] for c in hostile.CASES], ids=[c[0] for c in hostile.CASES])
+def test_hostile_file_gets_one_sentence_exit_1_in_bounded_time_and_memory(tmp_path, case, build):
     path = tmp_path / "staff.xlsx"
     path.write_bytes(build())
     rc, out, err, secs, peak_mb = run_cli(path)

@@ -456,7 +456,7 @@ def test_blank_columns_change_nothing(label, build, name):
     wide = roster({name: build()})
     narrow = roster({name: NARROW.encode() if name.endswith(".csv") else hostile.openpyxl_xlsx(
         [r.split(",") for r in NARROW.split("\r\n") if r])})
-    assert wide.ledger["row"].tolist() == narrow.ledger["row"].tolist() == list(range(2, 9))
+    assert wide.ledger["row"].tolist() == narrow.ledger["row"].tolist() == list(range(2, 9)), label
     assert wide.trainers["trainer"].tolist() == narrow.trainers["trainer"].tolist()
     assert wide.certifications["expires"].tolist() == narrow.certifications["expires"].tolist()
     assert not [w for w in wide.warnings if "columns" in w]
@@ -766,9 +766,9 @@ SPELLINGS_BY_LANGUAGE = [
 ]
 
 
-@pytest.mark.parametrize(("lang", "header", "field", "twin"), SPELLINGS_BY_LANGUAGE,
+@pytest.mark.parametrize(("header", "field", "twin"), [row[1:] for row in SPELLINGS_BY_LANGUAGE],
                          ids=[f"{lang}:{h}" for lang, h, _, _ in SPELLINGS_BY_LANGUAGE])
-def test_header_spellings_in_each_language_name_their_field_and_their_twins_do_not(lang, header, field, twin):
+def test_header_spellings_in_each_language_name_their_field_and_their_twins_do_not(header, field, twin):
     assert field_for(header) == field
     assert field_for(twin) != field
 

@@ -175,7 +175,7 @@ def test_progress_through_analyse_and_a_file_that_cannot_be_read():
 
     seen: list[float] = []
     st = analyse([Source("bad.xlsx", b"PK\x03\x04 not a zip"), Source("extra.csv", csv_bytes(NAMED))],
-                 as_of=date(2026, 6, 1), on_error="collect", progress=lambda share, what: seen.append(share))
+                 as_of=date(2026, 6, 1), on_error="collect", progress=lambda share, _what: seen.append(share))
     assert len(st.unreadable) == 1 and seen == sorted(seen) and seen[-1] == 1.0
 
 

@@ -532,7 +532,7 @@ def _certs(prefix: str) -> Callable[[Case], list[tuple[str, Any]]]:
 
 
 # The tests --------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("case", "_"), _params("counts", lambda c: [("counts", None)]))
+@pytest.mark.parametrize(("case", "_"), _params("counts", lambda _case: [("counts", None)]))
 def test_every_row_is_counted_as_accepted_rejected_or_blank_as_worked_by_hand(case: Case, _: None) -> None:
     doc = outcome(case.id)
     rows_read, accepted, rejected, blank = case.counts
@@ -540,7 +540,7 @@ def test_every_row_is_counted_as_accepted_rejected_or_blank_as_worked_by_hand(ca
     assert doc["counts"] == {"rows_read": rows_read, "accepted": accepted, "rejected": rejected, "blank": blank}
 
 
-@pytest.mark.parametrize(("case", "_"), _params("set", lambda c: [("set", None)]))
+@pytest.mark.parametrize(("case", "_"), _params("set", lambda _case: [("set", None)]))
 def test_the_upload_yields_exactly_the_hand_worked_certifications(case: Case, _: None) -> None:
     doc = outcome(case.id)
     unmatched = list(doc["standings"])
@@ -577,7 +577,7 @@ def test_certification_reasons_say_what_the_manager_must_know(case: Case, cert: 
         assert not any(phrase in r for r in reasons), f"a reason says {phrase!r}: {reasons}"
 
 
-@pytest.mark.parametrize(("case", "_"), _params("trainers", lambda c: [("trainers", None)]))
+@pytest.mark.parametrize(("case", "_"), _params("trainers", lambda _case: [("trainers", None)]))
 def test_trainer_compliance_and_status_follow_the_spec(case: Case, _: None) -> None:
     doc = outcome(case.id)
     by_person = {person(t["trainer"]): t for t in doc["trainers"]}

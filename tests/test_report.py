@@ -134,7 +134,7 @@ def test_standings_carry_every_field_typed_and_coloured_by_status(st, wb):
     assert next(r for r in rows if r["Trainer"] == HTML)["In catalogue"] == "No"
 
 
-def test_needs_attention_lists_what_to_act_on_most_urgent_first(st, wb):
+def test_needs_attention_lists_what_to_act_on_most_urgent_first(wb):
     rows = _rows(wb["Needs attention"])
     assert [r["Priority"] for r in rows] == list(range(1, len(rows) + 1))
     # expired, grace, then the CPR/AED card that makes Ben non-compliant today, then the deadline in the window

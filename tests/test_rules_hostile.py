@@ -279,7 +279,7 @@ def test_hostile_rules_through_the_cli_exit_1_with_one_line_in_bounded_time_and_
 @pytest.mark.parametrize(("label", "make", "words"), [
     ("not UTF-8", lambda p: p.write_bytes(b"credentials: []\nnotes: \xff\xfe\n"), "is not UTF-8 text"),
     ("a folder", lambda p: p.mkdir(), "cannot be read"),
-    ("missing", lambda p: None, "cannot be read"),
+    ("missing", lambda _path: None, "cannot be read"),
     ("a sparse 2 GB file", lambda p: p.open("wb").truncate(2 * 1024**3), "larger than 256 KB"),
 ])
 def test_unusable_rules_files_through_the_cli(tmp_path, label, make, words):
@@ -542,7 +542,7 @@ def test_an_out_of_range_edit_is_one_error_and_nothing_is_applied(monkeypatch, e
 
 
 def test_a_failing_standing_under_session_rules_does_not_blame_the_files(monkeypatch):
-    def broken(*args, **kw):
+    def broken(*_args, **_kw):
         raise RuntimeError("a bug")
 
     at = _rules_page(monkeypatch)

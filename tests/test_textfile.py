@@ -34,7 +34,7 @@ def table(data: bytes, **kw) -> textfile.Table:
 ])
 def test_every_excel_text_encoding_reads_the_same_names(label, data, encoding, notice):
     d = textfile.decode(data)
-    assert d.encoding == encoding
+    assert d.encoding == encoding, label
     assert d.bad_lines == ()
     assert (notice is None and d.notices == ()) or any(notice in n for n in d.notices)
     t = textfile.parse(d)
@@ -98,7 +98,7 @@ def test_mostly_undecodable_text_is_refused():
     ("ragged rows still comma", "Trainer,Club,CEUs\nAna,Downtown\nBo,Uptown,2,extra\nCy,Up,3\n", ","),
 ])
 def test_separator_is_chosen_by_consistent_field_counts(label, text, delimiter):
-    assert textfile.choose_delimiter(text) == delimiter
+    assert textfile.choose_delimiter(text) == delimiter, label
 
 
 def test_excel_sep_line_sets_the_separator():
