@@ -25,7 +25,8 @@ import streamlit as st
 import cpd
 from app_pages import _memory
 from cpd.asof import AS_OF_MAX, AS_OF_MIN
-from cpd.model import STATUS_LABELS, SheetMapping
+from cpd.fmt import status_label
+from cpd.model import SheetMapping
 from cpd.views import filters, upload
 from cpd.views.escape import md_escape
 from cpd.views.table import apply_editor_state
@@ -371,7 +372,7 @@ def sidebar() -> Loaded:
         creds = st.multiselect("Credential", opts["credentials"], key="f_credentials", placeholder="All credentials",
                                format_func=lambda c: names.get(c, c))
         statuses = st.multiselect("Status", opts["statuses"], key="f_statuses", placeholder="All statuses",
-                                  format_func=lambda s: STATUS_LABELS.get(s, s))
+                                  format_func=status_label)
         loaded.filtered = any((clubs, roles, bodies, creds, statuses))
         loaded.view = filters.filter_standing(loaded.standing, clubs=clubs, roles=roles, bodies=bodies,
                                             credentials=creds, statuses=statuses)

@@ -5,8 +5,7 @@ import streamlit as st
 
 from app_pages import _shared
 from cpd import charts
-from cpd.fmt import DAY_COLUMN, day, number
-from cpd.model import STATUS_LABELS
+from cpd.fmt import DAY_COLUMN, capitalised, day, number, status_label
 from cpd.views import trainer
 from cpd.views.escape import md_escape
 
@@ -32,7 +31,7 @@ who = trainer.trainer_summary(view, tid)
 status = who["status"]
 head = st.container(horizontal=True, vertical_alignment="center")
 head.subheader(md_escape(who["trainer"]), anchor=False)  # no "#name" link made from file text
-head.badge(STATUS_LABELS.get(status, status), color=BADGE.get(status, "gray"))
+head.badge(status_label(status), color=BADGE.get(status, "gray"))
 head.badge("Compliant" if who["compliant"] else "Not compliant", color="green" if who["compliant"] else "red",
            icon=":material/check:" if who["compliant"] else ":material/close:")
 facts = [who["club"], who["role"], who["email"]]
@@ -62,7 +61,7 @@ for _, c in certs.iterrows():
         if pd.notna(c["Progress"]):
             st.progress(int(c["Progress"]), text=f"{int(c['Progress'])}% of the required credits")  # a percent
         if c["reasons"]:
-            st.markdown("\n".join(f"- {md_escape(r[:1].upper() + r[1:])}" for r in c["reasons"]))
+            st.markdown("\n".join(f"- {md_escape(capitalised(r))}" for r in c["reasons"]))
         if pd.notna(c["Required"]) and pd.notna(c["Earned"]):
             st.plotly_chart(charts.credit_timeline(view, tid, c["cert_key"]), key=f"timeline_{c['cert_key']}",
                             config=_shared.PLOTLY_CONFIG)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from app_pages import _shared
 from cpd.export import rejected_csv as rejected_rows_csv
+from cpd.fmt import capitalised
 from cpd.views import upload
 from cpd.views.escape import md_escape
 
@@ -107,7 +108,7 @@ for i, m in enumerate(standing.mappings):
     unreadable_sheet = upload.sheet_needs_mapping(m)  # by the note's kind: empty, hidden and copies stay closed
     with st.expander(md_escape(f"{upload.sheet_title(m)} · {layout}"), expanded=unreadable_sheet):
         if m.layout == "skipped":
-            st.write(md_escape((m.note[:1].upper() + m.note[1:]) if m.note else "This sheet was not read."))
+            st.write(md_escape(capitalised(m.note) if m.note else "This sheet was not read."))
             if not unreadable_sheet:
                 continue
             st.caption("Type a column header exactly as written in the file and pick what it holds; "

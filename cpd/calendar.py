@@ -20,8 +20,8 @@ import pandas as pd
 from icalendar import Calendar
 from icalendar.prop import vDate, vDatetime, vDuration
 
-from .fmt import clean, day, finite, number
-from .model import STATUS_LABELS, Standing
+from .fmt import clean, day, finite, number, status_label
+from .model import Standing
 from .wording import count, credits_needed, quantity
 
 PRODID = "-//Recert//Certification deadlines//EN"
@@ -63,7 +63,7 @@ def _cert_description(r: Any, as_of: date, rules_version: str) -> str:
     lines = [f"{who}{f' ({club})' if club else ''}: {clean(r.credential_name) or clean(r.credential)}"
              + (f", certificate {clean(r.number)}" if clean(r.number) else "") + ".",
              f"Valid through {day(r.expires)}: {_days_from(int(r.days_left), as_of)}.",
-             f"Status on {day(as_of)}: {STATUS_LABELS.get(r.status, r.status)}."]
+             f"Status on {day(as_of)}: {status_label(r.status)}."]
     need = credits_needed(r.remaining, r.unit, r.hours_per_unit)
     earned, required = finite(r.earned), finite(r.required)
     if need and (finite(r.remaining) or 0) > 0:
@@ -182,7 +182,7 @@ def write_calendar(st: Standing, *, alarm_days: int | None = None, generated_at:
             event_uid("cert", r.trainer_id, r.credential), f"{who}: {cred} expires",
             _cert_description(r, st.as_of, st.rules_version), pd.Timestamp(r.expires).date(),
             f"{who}: {cred} expires on {day(r.expires)}",
-            ["Recert", "Certification", STATUS_LABELS.get(r.status, r.status)]))
+            ["Recert", "Certification", status_label(r.status)]))
 
     cards = st.cpr_cards
     if len(cards):

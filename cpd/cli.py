@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, NoReturn
 from . import analyse, safety
 from .asof import AS_OF_MAX, AS_OF_MIN, AS_OF_RANGE
 from .errors import RecertError
-from .fmt import number
+from .fmt import number, status_label
 from .ingest import Reading, distinct_names
-from .model import STATUS_LABELS, Source
+from .model import Source
 
 if TYPE_CHECKING:
     from .model import Standing
@@ -101,7 +101,7 @@ def table(st: Standing, *, width: int | None = None) -> str:
         credits = "—" if r.earned != r.earned or r.required != r.required else (
             f"{number(r.earned)}/{number(r.required)} {r.unit}")
         cpr = "—" if r.cpr_current is None or r.cpr_current is pd.NA else ("ok" if r.cpr_current else "MISSING")
-        rows.append([_clean(x) for x in (STATUS_LABELS.get(r.status, r.status), r.trainer, r.club,
+        rows.append([_clean(x) for x in (status_label(r.status), r.trainer, r.club,
                      r.credential_name or r.credential,
                      r.expires.date().isoformat() if pd.notna(r.expires) else "no date",  # marked expired, no date
                      "" if pd.isna(r.days_left) else r.days_left, credits, cpr,

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import fmt
 from .model import Standing, warning_kind
 
 # OWASP CSV injection: cells that a spreadsheet would treat as a formula or a command. The full-width forms
@@ -74,7 +75,7 @@ def csv_text(value: Any, *, multiline: bool = False) -> str:
     or double quotes: the start of the text, just after each of , ; tab | and, in multiline text, each line start.
     The quote goes right at that start, so the piece a spreadsheet sees begins with ' and is text.
     """
-    return _CELL_START.sub(r"\1'", plain_text(_text(value), multiline=multiline))
+    return _CELL_START.sub(r"\1'", plain_text(fmt.text(value), multiline=multiline))
 
 
 def csv_cell(value: Any, *, multiline: bool = False) -> Any:
@@ -112,18 +113,9 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, multiline
     return buf.getvalue()
 
 
-def _missing(v: Any) -> bool:
-    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
-
-
-def _text(v: Any) -> str:
-    """A text cell: missing (None, NaN, NA, NaT) is empty, anything else its string."""
-    return "" if _missing(v) else str(v)
-
-
 def _opt(v: Any) -> str | None:
     """Text for JSON: missing becomes null (a NaN would make the document invalid JSON)."""
-    return None if _missing(v) else str(v)
+    return None if fmt.missing(v) else str(v)
 
 
 def _texts(col: pd.Series) -> list[str | None]:
@@ -271,9 +263,9 @@ def standings_csv(st: Standing) -> str:
         elif col == "cpr_current":
             cols[col] = [{True: "yes", False: "no"}.get(b, "") for b in _bools(s[col])]
         elif col == "reasons":
-            cols[col] = ["; ".join(map(str, v)) if isinstance(v, list | tuple) else _text(v) for v in s[col].tolist()]
+            cols[col] = ["; ".join(map(str, v)) if isinstance(v, list | tuple) else fmt.text(v) for v in s[col].tolist()]
         else:
-            cols[col] = [_text(v) for v in s[col].tolist()]
+            cols[col] = [fmt.text(v) for v in s[col].tolist()]
     return write_csv(CSV_COLUMNS, zip(*cols.values(), strict=True))
 
 
@@ -293,9 +285,9 @@ def rejected_csv(st: Standing) -> str:
     r = st.rejected
     sheets = r["sheet"].fillna("").astype(str)
     who = r["trainer"] if "trainer" in r else pd.Series("", index=r.index, dtype=object)
-    cols = {"File": r["file"].map(_text).tolist(), "Sheet": sheets.tolist(),
-            "Row": r["row"].astype(int).tolist(), "Trainer": who.fillna("").map(_text).tolist(),
-            "Column": r["column"].map(_text).tolist(), "Reason": r["reason"].map(_text).tolist()}
+    cols = {"File": r["file"].map(fmt.text).tolist(), "Sheet": sheets.tolist(),
+            "Row": r["row"].astype(int).tolist(), "Trainer": who.fillna("").map(fmt.text).tolist(),
+            "Column": r["column"].map(fmt.text).tolist(), "Reason": r["reason"].map(fmt.text).tolist()}
     if not sheets.str.strip().any():  # csv files have no sheets
         del cols["Sheet"]
     return write_csv(list(cols), zip(*cols.values(), strict=True))

@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .model import STATUS_LABELS
+
 # The day rule ("1 Jun 2026": day without a leading zero, short month, full year) in each renderer's syntax.
 DAY_COLUMN = "D MMM YYYY"  # st.column_config.DateColumn (moment.js)
 DAY_PLOTLY = "%-d %b %Y"  # Plotly hover templates, as %{x|...} (d3-time-format; "-" drops the zero padding)
@@ -32,6 +34,22 @@ def finite(x: object) -> float | None:
     except (TypeError, ValueError):
         return None
     return f if math.isfinite(f) else None
+
+
+def missing(value: object) -> bool:
+    """Whether a cell holds nothing: None, NA, NaT or a float NaN (text, even empty, is something)."""
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def text(value: object) -> str:
+    """A cell as text: "" when it holds nothing (``missing``), else its string."""
+    return "" if missing(value) else str(value)
+
+
+def capitalised(sentence: str) -> str:
+    """The first letter upper-cased, the rest as written ("no card on file" -> "No card on file"; "NASM CPT: ..."
+    keeps its capitals, which ``str.capitalize`` would lower)."""
+    return sentence[:1].upper() + sentence[1:]
 
 
 def number(x: object) -> str:
@@ -81,6 +99,11 @@ def day(value: Any) -> str:
 def _day(value: Any, _kind: type | None, _zone: Any) -> str:
     ts = pd.Timestamp(value)
     return f"{ts.day} {ts:%b %Y}"
+
+
+def status_label(status: object) -> str:
+    """How a status code reads to a person ("at_risk" -> "At risk"); a code Recert does not know, as it is."""
+    return STATUS_LABELS.get(status, str(status))  # type: ignore[call-overload]
 
 
 def days(values: pd.Series) -> list[str]:

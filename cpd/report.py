@@ -27,9 +27,9 @@ from xlsxwriter.worksheet import RowInfo, Worksheet
 from .attention import attention_frame
 from .catalogue import Catalogue
 from .export import FORMULA_START  # text Excel would read as a formula if retyped: quote-prefixed too
-from .fmt import DAY_EXCEL, day
+from .fmt import DAY_EXCEL, day, status_label
 from .ingest.assemble import stable_id
-from .model import STATUS_COLOURS, STATUS_LABELS, STATUSES, TRAINER_STATUSES, Standing
+from .model import STATUS_COLOURS, STATUSES, TRAINER_STATUSES, Standing
 from .text import fold
 
 DATE_FORMAT = DAY_EXCEL  # unambiguous in every locale, and still a real date Excel can sort and filter
@@ -133,10 +133,6 @@ def _joined(s: pd.Series, sep: str = "; ") -> list[str | None]:
         else:
             out.append(None if v is None or (isinstance(v, float) and math.isnan(v)) or v == "" else str(v))
     return _printable(out)
-
-
-def _label(status: str) -> str:
-    return STATUS_LABELS.get(status, status)
 
 
 def _hex(colour: str) -> tuple[int, int, int]:
@@ -476,7 +472,7 @@ def _remaining_hours(s: pd.DataFrame) -> pd.Series:
 def _standing_data(s: pd.DataFrame) -> list[list[Any]]:
     return [
         _texts(s["trainer"]), _file_ids(s["trainer_id"], s["trainer"]), _texts(s["club"]), _texts(s["role"]),
-        [_label(x) for x in s["status"].tolist()], _texts(s["credential_name"]), _texts(s["credential"]),
+        [status_label(x) for x in s["status"].tolist()], _texts(s["credential_name"]), _texts(s["credential"]),
         _texts(s["body"]), _yes_no(s["known"]), _texts(s["number"]), _serials(s["issued"]),
         _serials(s["expires"]), _numbers(s["days_left"]), _serials(s["cycle_start"]), _numbers(s["required"]),
         _numbers(s["earned"]), _numbers(s["remaining"]), _texts(s["unit"]), _numbers(s["hours_per_unit"]),
@@ -496,7 +492,7 @@ ATTENTION_COLUMNS = [
 ]
 def _attention_data(a: pd.DataFrame) -> list[list[Any]]:
     return [
-        [float(i) for i in range(1, len(a) + 1)], [_label(x) for x in a["status"].tolist()],
+        [float(i) for i in range(1, len(a) + 1)], [status_label(x) for x in a["status"].tolist()],
         _texts(a["trainer"]), _file_ids(a["trainer_id"], a["trainer"]), _texts(a["club"]), _texts(a["email"]),
         _texts(a["credential_name"]), _serials(a["expires"]), _numbers(a["days_left"]), _numbers(a["remaining"]),
         _texts(a["unit"]), _numbers(_remaining_hours(a)), _texts(a["cpr_state"]), _serials(a["cpr_expires"]),
@@ -643,7 +639,7 @@ def _summary(wb: xlsxwriter.Workbook, ws: Worksheet, styles: _Styles, st: Standi
     cstat = s["status"].value_counts()
     for status in TRAINER_STATUSES:
         r += 1
-        ws.write_string(r, 0, _label(status), styles.get(status, "status"))
+        ws.write_string(r, 0, status_label(status), styles.get(status, "status"))
         if status in STATUSES:
             ws.write_number(r, 1, int(cstat.get(status, 0)), int_fmt)
         ws.write_number(r, 2, int(tstat.get(status, 0)), int_fmt)
@@ -652,7 +648,7 @@ def _summary(wb: xlsxwriter.Workbook, ws: Worksheet, styles: _Styles, st: Standi
     clubs = club_frame(st)
     n = min(len(clubs), CHART_CLUBS)
     cols = [Column("Club", "text", 30), Column("Trainers", "int", 10), Column("Compliant", "int", 11),
-            Column("Compliance", "pct", 12)] + [Column(_label(x), "int", 10) for x in TRAINER_STATUSES]
+            Column("Compliance", "pct", 12)] + [Column(status_label(x), "int", 10) for x in TRAINER_STATUSES]
     data = [_texts(clubs["club"]), _numbers(clubs["trainers"]), _numbers(clubs["compliant"]),
             _numbers(clubs["compliance"])] + [_numbers(clubs[x]) for x in TRAINER_STATUSES]
     chart_height = max(300, 110 + 22 * n)
@@ -746,7 +742,7 @@ def write_report(st: Standing, catalogue: Catalogue, *, generated_at: datetime |
     write_table(ws, styles, TRAINER_COLUMNS, [
         _texts(t["trainer"]), _file_ids(t["trainer_id"], t["trainer"]), _texts(t["club"]), _texts(t["role"]),
         _texts(t["email"]),
-        [_label(x) for x in t["status"].tolist()], _yes_no(t["compliant"]), _numbers(t["certifications"]),
+        [status_label(x) for x in t["status"].tolist()], _yes_no(t["compliant"]), _numbers(t["certifications"]),
         _serials(t["next_expiry"])], [x if x in STATUS_COLOURS else None for x in t["status"].tolist()],
         freeze_cols=1)
     _page_setup(ws, "trainers", st.as_of)

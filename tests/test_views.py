@@ -15,11 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as hs
 
 from cpd import load_catalogue
+from cpd.fmt import status_label
 from cpd.model import STATUSES, Notice, SheetMapping
 from cpd.views.escape import WORD_JOINER, md_escape
 from cpd.views.filters import NO_BODY, club_from_selection, credential_labels, filter_options, filter_standing
 from cpd.views.rules import rules_changes, rules_table, rules_yaml
-from cpd.views.table import apply_editor_state, status_label
+from cpd.views.table import apply_editor_state
 from cpd.views.team import kpis, needs_attention
 from cpd.views.trainer import trainer_activities, trainer_choices, trainer_timeline
 from cpd.views.upload import (

@@ -10,14 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..fmt import day, number
-from ..model import STATUS_LABELS
+from ..fmt import capitalised, day, number, status_label
 from ..wording import quantity
-
-
-def status_label(status: str) -> str:
-    """How a status code reads on a page ("at_risk" -> "At risk"); an unknown code as it is."""
-    return STATUS_LABELS.get(status, str(status))
 
 
 def cpr_state(required: Any, current: Any, expires: Any) -> tuple[str, str]:
@@ -45,7 +39,7 @@ def cpr_badge(state: str, on: str) -> tuple[str, str]:
     if state in _CPR_BADGE:
         value, detail = _CPR_BADGE[state]
         return value, detail.format(on)
-    return state[:1].upper() + state[1:], ""
+    return capitalised(state), ""
 
 
 def _credits_text(earned: float, required: float, unit: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..fmt import number
+from ..fmt import number, text
 from ..model import Standing
 from ..wording import quantity
 from .table import cpr_badge, cpr_states, display_frame
@@ -108,10 +108,7 @@ def trainer_summary(st: Standing, trainer_id: str) -> dict[str, Any]:
     if t.empty:
         return {}
     row = t.iloc[0]
-    return {"trainer": str(row["trainer"]), "club": _text(row["club"]), "role": _text(row["role"]),
-            "email": _text(row["email"]), "compliant": bool(row["compliant"]), "status": str(row["status"]),
+    return {"trainer": str(row["trainer"]), "club": text(row["club"]), "role": text(row["role"]),
+            "email": text(row["email"]), "compliant": bool(row["compliant"]), "status": str(row["status"]),
             "certifications": int(row["certifications"]), "next_expiry": row["next_expiry"]}
 
-
-def _text(v: Any) -> str:
-    return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
