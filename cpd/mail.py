@@ -18,7 +18,6 @@ import socket
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
 
 from .errors import RecertError
 from .fmt import clean
@@ -181,12 +180,12 @@ class Mailer:
             raise ConnectionLost(f"Cannot send through {s.describe()}: {_why(exc)}.") from None
         self._smtp = smtp
 
-    def send(self, msg: EmailMessage, to: str) -> None:
+    def send(self, msg: bytes, to: str) -> None:
         """Hand one message to the server for exactly the recipient ``to`` (MessageRefused or ConnectionLost)."""
         if self._smtp is None:
             raise ConnectionLost("The SMTP connection is not open.")
         try:
-            refused = self._smtp.send_message(msg, from_addr=self.settings.sender, to_addrs=[to])
+            refused = self._smtp.sendmail(self.settings.sender, [to], msg)
         except smtplib.SMTPRecipientsRefused as exc:
             (code, text), = exc.recipients.values()
             raise MessageRefused(f"the server refused the recipient ({code} "

@@ -1,13 +1,11 @@
-"""The sent log's database for the reminder tests: migrated the way the store migrates it."""
+"""The sent log's database for the reminder tests: a real store, migrated by ``open_store`` (Alembic)."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-from cpd.store.sent import metadata
+from cpd.store import open_store
 
 
 def migrated_engine(url: str) -> sa.Engine:
-    engine = sa.create_engine(url)
-    metadata.create_all(engine)
-    return engine
+    return open_store(url).engine

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from ..fmt import clean
 from ..mail import ConnectionLost, Mailer, MessageRefused, SmtpSettings
 from ..model import Standing
-from .compose import Outgoing, Skipped, plan_messages, to_email
+from .compose import Outgoing, Skipped, plan_messages, to_bytes
 from .schedule import LogKey, due
 from .settings import RemindSettings
 
@@ -98,7 +98,7 @@ def send_all(plan: Plan, *, log: Log, smtp: SmtpSettings, settings: RemindSettin
                 _failed(summary, m, f"not sent: {lost}")
                 continue
             try:
-                m_out.send(to_email(m, sender=smtp.sender, sender_name=settings.from_name), m.to)
+                m_out.send(to_bytes(m, sender=smtp.sender, sender_name=settings.from_name), m.to)
             except MessageRefused as exc:
                 log.mark_failed(m.keys, run_id=run, reason=str(exc))
                 _failed(summary, m, str(exc))
@@ -133,7 +133,7 @@ def send_test(m: Outgoing, *, smtp: SmtpSettings, settings: RemindSettings,
     summary = Summary()
     try:
         with mailer(smtp) as out:
-            out.send(to_email(m, sender=smtp.sender, sender_name=settings.from_name), m.to)
+            out.send(to_bytes(m, sender=smtp.sender, sender_name=settings.from_name), m.to)
     except (ConnectionLost, MessageRefused) as exc:
         _failed(summary, m, str(exc))
     else:

@@ -18,7 +18,8 @@ The table is made by the store's migration ``b7e5d0c1a2f4`` (``migrations/versio
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -101,6 +102,15 @@ class SentLog:
         self.engine = engine
         self.retry_pending_after = retry_pending_after
 
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction; on the store's SQLite it takes the write lock at its start (BEGIN IMMEDIATE,
+        waiting up to the busy timeout), so two runs' claims queue instead of failing on a lock upgrade."""
+        with self.engine.connect() as c:
+            conn = c.execution_options(recert_write=True)
+            with conn.begin():
+                yield conn
+
     def done(self, *, now: datetime | None = None) -> _Keys:
         """Keys already sent, or claimed by a run that is still within its time: not due again."""
         cutoff = _now(now) - self.retry_pending_after
@@ -116,7 +126,7 @@ class SentLog:
         at = _now(now)
         cutoff = at - self.retry_pending_after
         try:
-            with self.engine.begin() as conn:
+            with self._write() as conn:
                 for key in keys:
                     if not self._claim_one(conn, stored_key(key), kind=kind, recipient=recipient[:320],
                                            subject=subject[:300], run_id=run_id, at=at, cutoff=cutoff):
@@ -138,8 +148,8 @@ class SentLog:
             else:
                 from sqlalchemy.dialects.postgresql import insert
             ins = insert(reminder_log).values(**row).on_conflict_do_nothing(
-                index_elements=["trainer_id", "item", "step", "deadline"])
-            if conn.execute(ins).rowcount == 1:
+                index_elements=["trainer_id", "item", "step", "deadline"]).returning(reminder_log.c.id)
+            if conn.execute(ins).first() is not None:  # a row back: inserted (rowcount is -1 on psycopg)
                 return True
         else:  # any other database: a savepoint around a plain insert
             try:
@@ -158,7 +168,7 @@ class SentLog:
 
     def _mark(self, keys: Iterable[tuple[str, str, int, date]], run_id: str, **values: object) -> None:
         t = reminder_log.c
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             for key in keys:
                 tid, item, step, deadline = stored_key(key)
                 conn.execute(reminder_log.update().where(
