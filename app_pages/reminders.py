@@ -6,6 +6,7 @@ import streamlit as st
 
 from app_pages import _shared
 from cpd.fmt import DAY_COLUMN
+from cpd.views import reminders as reminders_view
 from cpd.views.escape import md_escape
 
 ss = st.session_state
@@ -35,9 +36,9 @@ st.download_button("Download all drafts (CSV)", data=lambda: reminders.drafts_cs
                    file_name=f"recert-reminders-{view.as_of.isoformat()}.csv", mime="text/csv",
                    icon=":material/download:", on_click="ignore")
 
-table = drafts.assign(write=drafts["mailto"].where(drafts["email"].astype(bool), None))
+table = reminders_view.draft_table(drafts)
 st.dataframe(table, hide_index=True, width="stretch",
-             column_order=[c for c in ("trainer", "club", "email", "subject", "deadline", "write") if c in table],
+             column_order=[c for c in reminders_view.TABLE_COLUMNS if c in table],
              column_config={
                  "trainer": "Trainer", "club": "Club", "email": "Email", "subject": "Subject",
                  "deadline": st.column_config.DateColumn("Act by", format=DAY_COLUMN),
@@ -45,7 +46,7 @@ st.dataframe(table, hide_index=True, width="stretch",
              })
 
 st.subheader("Read a draft")
-labels = dict(zip(drafts.index, drafts["trainer"].astype(str) + " — " + drafts["subject"].astype(str), strict=True))
+labels = reminders_view.draft_labels(drafts)
 pick = st.selectbox("Draft for", list(drafts.index), format_func=labels.get, key="draft_pick")
 row = drafts.loc[pick]
 with st.container(border=True):

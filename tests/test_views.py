@@ -17,12 +17,14 @@ from hypothesis import strategies as hs
 from cpd import load_catalogue
 from cpd.fmt import status_label
 from cpd.model import STATUSES, Notice, SheetMapping
+from cpd.reminders import DRAFT_COLUMNS
 from cpd.views.escape import WORD_JOINER, md_escape
 from cpd.views.filters import NO_BODY, club_from_selection, credential_labels, filter_options, filter_standing
+from cpd.views.reminders import TABLE_COLUMNS, draft_labels, draft_table
 from cpd.views.rules import rules_changes, rules_table, rules_yaml
-from cpd.views.table import apply_editor_state
+from cpd.views.table import apply_editor_state, cpr_badge, cpr_state, cpr_text
 from cpd.views.team import kpis, needs_attention
-from cpd.views.trainer import trainer_activities, trainer_choices, trainer_timeline
+from cpd.views.trainer import trainer_activities, trainer_certifications, trainer_choices, trainer_timeline
 from cpd.views.upload import (
     IGNORE,
     counts_by_file,
@@ -194,6 +196,47 @@ def test_trainer_timeline_climbs_to_what_the_engine_says_was_earned(sample_stand
     assert mine["cumulative"].iloc[-1] == pytest.approx(row["earned"])
 
 
+# CPR/AED: one structured state, written as the table's cell and as the Trainer page's metric
+@pytest.mark.parametrize(("required", "current", "expires", "state", "cell", "badge"), [
+    (True, True, pd.Timestamp("2027-12-27"), ("current", "27 Dec 2027"), "current to 27 Dec 2027",
+     ("Current", "to 27 Dec 2027")),
+    (True, False, pd.Timestamp("2026-05-01"), ("expired", "1 May 2026"), "expired 1 May 2026",
+     ("Expired", "on 1 May 2026")),
+    (False, False, pd.Timestamp("2026-05-01"), ("expired", "1 May 2026"), "expired 1 May 2026",
+     ("Expired", "on 1 May 2026")),
+    (True, False, pd.NaT, ("none on file", ""), "none on file", ("None on file", "")),
+    (True, None, pd.NaT, ("none on file", ""), "none on file", ("None on file", "")),
+    (False, pd.NA, pd.NaT, ("not required", ""), "not required", ("Not required", "")),
+])
+def test_cpr_state_gives_the_table_cell_and_the_trainer_metric_without_reading_text_back(
+        required, current, expires, state, cell, badge):
+    assert cpr_state(required, current, expires) == state
+    assert (cpr_text(*state), cpr_badge(*state)) == (cell, badge)
+
+
+def test_trainer_certifications_carry_the_cpr_metric_of_each_row(sample_standing):
+    s = sample_standing.standings
+    for tid in s["trainer_id"].drop_duplicates().head(40):
+        certs = trainer_certifications(sample_standing, tid)
+        mine = s[s["trainer_id"].eq(tid)]
+        held = ~mine["status"].eq("missing")
+        want = [cpr_badge(*cpr_state(r, c, x)) if h else ("", "") for r, c, x, h in
+                zip(mine["cpr_required"], mine["cpr_current"], mine["cpr_expires"], held, strict=True)]
+        assert list(zip(certs["cpr_value"], certs["cpr_detail"], strict=True)) == want
+        assert certs["Progress"].dropna().between(0, 100).all()  # a percent: what st.progress takes as an int
+
+
+# Reminders page -----------------------------------------------------------------------------------------------
+def test_draft_table_links_only_drafts_with_an_address_and_labels_name_each_draft():
+    d = pd.DataFrame({"trainer": ["Ana Silva", "Ben Okafor"], "subject": ["Due soon", "Act now"],
+                      "email": ["ana@example.test", ""], "mailto": ["mailto:ana@example.test?x", "mailto:?y"]},
+                     index=[3, 7])
+    table = draft_table(d)
+    assert table["write"].iloc[0] == "mailto:ana@example.test?x" and pd.isna(table["write"].iloc[1])
+    assert draft_labels(d) == {3: "Ana Silva — Due soon", 7: "Ben Okafor — Act now"}
+    assert set(TABLE_COLUMNS) - {"write"} <= set(DRAFT_COLUMNS)
+
+
 def test_trainer_choices_tell_namesakes_apart(small):
     t = pd.DataFrame({"trainer_id": ["1", "2", "3"], "trainer": ["Sam Lee", "Sam Lee", "Ana Silva"],
                       "club": ["Downtown", "Riverside", "Downtown"], "status": ["met", "met", "met"]})
@@ -323,7 +366,7 @@ def test_short_credential_labels():
 
 def test_the_engine_and_its_views_do_not_import_streamlit():
     code = ("import sys, cpd, cpd.views.escape, cpd.views.filters, cpd.views.rules, cpd.views.table, "
-            "cpd.views.team, cpd.views.trainer, cpd.views.upload, cpd.charts, cpd.samples, cpd.fmt; "
+            "cpd.views.team, cpd.views.trainer, cpd.views.upload, cpd.views.reminders, cpd.charts, cpd.samples, cpd.fmt; "
             "assert 'streamlit' not in sys.modules, 'cpd imported streamlit'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
 
