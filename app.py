@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import _shared
+from app_pages import _shared, _store
 from cpd import safety
 
 safety.assert_defusedxml()  # openpyxl must parse XML through defusedxml before any upload is opened
@@ -28,7 +28,9 @@ pages = [
     st.Page("app_pages/trainer.py", title="Trainer", icon=":material/person:", url_path="trainer"),
     st.Page("app_pages/reminders.py", title="Reminders", icon=":material/mail:", url_path="reminders"),
     st.Page("app_pages/rules.py", title="Rules", icon=":material/rule:", url_path="rules"),
+    st.Page("app_pages/history.py", title="History", icon=":material/history:", url_path="history"),
 ]
 page = st.navigation(pages)
 _shared.sidebar()
+_store.banner()  # a saved snapshot shown read-only, or the store's failure, above every page
 page.run()

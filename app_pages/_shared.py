@@ -78,9 +78,12 @@ def init_state() -> None:
     ss.setdefault(RULES, None)
     _memory.watch_session()  # ends this session's data once its tab has been gone for the disconnect TTL
     _memory.prune_widget_metadata()  # gone widgets' callbacks would keep earlier uploads alive
+    from app_pages import _store  # the store's session logic (it imports this module)
+
+    _store.on_start()  # once per session: the team's rules; the latest snapshot when nothing is uploaded
     if os.environ.get("RECERT_DEMO") == "1" and not ss.get("_demo_done"):
         ss["_demo_done"] = True
-        if not ss[FILES]:
+        if not ss[FILES] and not _store.viewing():
             load_sample()
 
 
@@ -302,6 +305,10 @@ def load(as_of: date, window: int, date_order: str) -> Loaded:
     out = Loaded(catalogue=cat, names=filters.credential_labels(cat), rules_error=rules_error)
     notice = [ss[_NOTICE]] if ss.get(_NOTICE) else []
     out.problems = list(notice)
+    from app_pages import _store
+
+    if _store.viewing():  # a saved snapshot, read-only, instead of the files
+        return _store.load_snapshot(out, as_of, window)
     if not files:
         return out
     overrides = ss.get(OVERRIDES) or {}
@@ -310,6 +317,8 @@ def load(as_of: date, window: int, date_order: str) -> Loaded:
     roster, crashed = _remember(_ROSTERS, read_key, lambda: _read(files, cat, date_order, overrides), size=1)
     if fresh:  # the read's own peak (cell grids, parsing) is freed now: give it back to the system
         _memory.release(collect=False)
+        if _store.apply_saved_corrections(roster):  # saved corrections for these headers: read with them
+            return load(as_of, window, date_order)
 
     def compute() -> cpd.Standing | str:
         try:

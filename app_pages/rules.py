@@ -5,7 +5,7 @@ import logging
 import streamlit as st
 
 import cpd
-from app_pages import _shared
+from app_pages import _shared, _store
 from cpd.catalogue import MAX_RULES_BYTES, RANGES, check_rules_size, rules_text_from_bytes
 from cpd.views import rules
 from cpd.views.escape import md_escape
@@ -26,8 +26,12 @@ st.markdown("The renewal rules of each credential: credits required per cycle, w
 if loaded.rules_error:
     st.error(f"Your rules could not be used, so the bundled rules apply: {md_escape(loaded.rules_error)}",
              icon=":material/error:")
-elif ss.get(_shared.RULES):
-    st.info("Your edited rules are in force for this session.", icon=":material/edit_note:")
+elif ss.get(_shared.RULES) and _store.viewing() is None:
+    st.info("The team's saved rules are in force." if ss[_shared.RULES] == _store.team_rules_text() else
+            "Your edited rules are in force for this session.", icon=":material/edit_note:")
+if _store.viewing() is not None:
+    st.info("These are the rules saved with the snapshot shown; editing is off until you go back to your files.",
+            icon=":material/history:")
 
 gen = ss.setdefault(GEN, 0)
 table = rules.rules_table(cat)
@@ -125,12 +129,17 @@ in_force = ss.get(_shared.RULES)
 
 b1, b2, b3 = st.columns([1, 1, 2])
 b1.button("Apply to this session", on_click=apply_rules, type="primary", icon=":material/check:",
-          disabled=pending_text == in_force)
+          disabled=pending_text == in_force or _store.viewing() is not None)
 b2.button("Back to the bundled rules", on_click=reset_rules, icon=":material/restart_alt:", disabled=not in_force)
 with b3:
     st.download_button("Download these rules (YAML)", data=cat.to_yaml, file_name="recert-rules.yaml",
                        mime="application/x-yaml", icon=":material/download:", on_click="ignore",
                        help="The rules in force, in the bundled format: use with --rules or upload it here later.")
+st.button("Save as the team's rules", on_click=_store.save_team_rules, icon=":material/groups:",
+          disabled=_store.viewing() is not None or (in_force or "") == (_store.team_rules_text() or ""),
+          help="Saved in the team's store: every new session starts with the rules in force now.")
+if ss.get("_rules_saved"):
+    st.success(ss.pop("_rules_saved"), icon=":material/check_circle:")
 if pending:
     with st.expander(f"Your changes to the bundled rules ({len(pending)} credential{'s' if len(pending) != 1 else ''})"):
         st.code(pending_text, language="yaml")

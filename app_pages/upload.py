@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import _shared
+from app_pages import _shared, _store
 from cpd.export import rejected_csv as rejected_rows_csv
 from cpd.fmt import capitalised
 from cpd.views import upload
@@ -10,6 +10,7 @@ from cpd.views.escape import md_escape
 
 ss = st.session_state
 loaded = _shared.current()
+viewing = _store.viewing_info()  # a saved snapshot shown read-only: no upload, no save
 
 st.title("Recert")
 st.markdown("Drop in the spreadsheets you already keep — rosters, certification lists, training matrices, "
@@ -19,23 +20,29 @@ left, right = st.columns([3, 1], vertical_alignment="center")
 with left:
     # .xls and .xlsb are let through so they get Recert's sentence (save as .xlsx), not the uploader's refusal.
     st.file_uploader("Upload spreadsheets", type=list(_shared.UPLOAD_TYPES), accept_multiple_files=True,
-                     key=_shared.uploader_key(), on_change=_shared.on_upload,
+                     key=_shared.uploader_key(), on_change=_shared.on_upload, disabled=viewing is not None,
                      help=f"{_shared.ACCEPTED_SENTENCE} Several files at once, up to {_shared.SESSION_MB} MB "
                           "together: Recert matches people across them. Files are kept only for this browser "
-                          "session and never saved.")
+                          "session, and saved only when you press Save as snapshot.")
 with right:
     st.button("Try it with sample data", on_click=_shared.load_sample, icon=":material/science:", type="primary",
-              width="stretch", help="Three made-up files for a three-club gym, dated so every status shows.")
+              width="stretch", disabled=viewing is not None,
+              help="Three made-up files for a three-club gym, dated so every status shows.")
     if ss.get(_shared.FILES):
-        st.button("Remove all files", on_click=_shared.clear_files, icon=":material/delete:", width="stretch")
+        st.button("Remove all files", on_click=_shared.clear_files, icon=":material/delete:", width="stretch",
+                  disabled=viewing is not None)
 
 files = ss.get(_shared.FILES) or []
-if files:
+if viewing is not None:
+    st.caption("Saved files: " + ", ".join(md_escape(name) for name in viewing.files))
+elif files:
     origin = "Sample data" if ss.get(_shared.ORIGIN) == "sample" else "Loaded"
     st.caption(f"{origin}: " + ", ".join(md_escape(name) for name, _, _ in files))
 
 for sentence in loaded.problems:
     st.error(md_escape(sentence), icon=":material/error:")
+if _store.corrections_notice():
+    st.info(md_escape(_store.corrections_notice()), icon=":material/auto_fix_high:")
 
 standing = loaded.standing
 if standing is None:
@@ -57,6 +64,7 @@ if len(per_file) > 1:
     st.dataframe(per_file.rename(columns={"file": "File"}), hide_index=True, width="content")
 
 st.page_link("app_pages/team.py", label="See the team's standing", icon=":material/arrow_forward:")
+_store.save_form(standing)  # Save as snapshot (as-of, label, note) and what was saved
 
 main_warnings, duplicates = upload.group_warnings(standing.warnings)
 if standing.warnings:
@@ -128,7 +136,8 @@ for i, m in enumerate(standing.mappings):
             })
         b1, b2, _ = st.columns([1, 1, 3])
         b1.button("Apply mapping", key=f"{key}_apply", on_click=_shared.apply_mapping, args=(key, m), type="primary",
-                  icon=":material/refresh:", disabled=not upload.overrides_from_edit(m, edited))
-        if (m.file, m.sheet) in overrides_now:
+                  icon=":material/refresh:",
+                  disabled=viewing is not None or not upload.overrides_from_edit(m, edited))
+        if (m.file, m.sheet) in overrides_now and viewing is None:
             b2.button("Undo my corrections", key=f"{key}_reset", on_click=_shared.reset_mapping,
                       args=(m.file, m.sheet))
