@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", required=True, help="REPORT.xlsx")
     c = sub.add_parser("calendar", parents=[common], help="write an iCalendar file of deadlines")
     c.add_argument("--out", required=True, help="DEADLINES.ics")
+    from .access_cli import add_commands
+
+    add_commands(sub)  # grant, revoke, access (issue 14)
     return parser
 
 
@@ -151,6 +154,10 @@ def _clean(text: object) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from .access_cli import COMMANDS, run
+
+    if args.command in COMMANDS:
+        return run(args)
     try:
         safety.assert_defusedxml()  # openpyxl must parse XML through defusedxml before any file is opened
     except RuntimeError as exc:
