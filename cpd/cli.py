@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from . import analyse, safety
+from . import analyse, safety, store_cli
 from .asof import AS_OF_MAX, AS_OF_MIN, AS_OF_RANGE
 from .errors import RecertError
 from .fmt import number, status_label
@@ -56,24 +56,36 @@ def build_parser() -> argparse.ArgumentParser:
                                      "from the staff spreadsheets you already keep.")
     sub = parser.add_subparsers(dest="command", required=True)
     common = _Parser(add_help=False)
-    common.add_argument("files", nargs="+", metavar="FILE", help="xlsx, xlsm or csv/tsv files")
+    common.add_argument("files", nargs="*", metavar="FILE", help="xlsx, xlsm or csv/tsv files")
     common.add_argument("--as-of", type=_as_of, default=None,
                         help=f"date to compute standing for, {AS_OF_RANGE} (default today)")
-    common.add_argument("--window", type=_window, default=90, help="risk window in days (default 90)")
+    common.add_argument("--window", type=_window, default=None,
+                        help="risk window in days (default 90, or the snapshot's)")
     common.add_argument("--date-order", choices=("auto", "mdy", "dmy"), default="auto",
                         help="order of a date column whose every value reads both ways, like 03/04/2027 "
                              "(each column is first decided by its own unambiguous dates; auto: month first, "
                              "with a warning)")
     common.add_argument("--rules", default=None, help="a rules file that overrides or adds credentials by id")
-    p = sub.add_parser("standing", parents=[common], help="print every certification's standing")
+    store_cli.add_db(common)
+    saved = _Parser(add_help=False, parents=[common])
+    saved.add_argument("--snapshot", default=None, metavar="ID|latest",
+                       help="a saved snapshot instead of files (the same output as its files gave)")
+    p = sub.add_parser("standing", parents=[saved], help="print every certification's standing")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    r = sub.add_parser("report", parents=[common], help="write the Excel compliance report")
+    r = sub.add_parser("report", parents=[saved], help="write the Excel compliance report")
     r.add_argument("--out", required=True, help="REPORT.xlsx")
-    c = sub.add_parser("calendar", parents=[common], help="write an iCalendar file of deadlines")
+    c = sub.add_parser("calendar", parents=[saved], help="write an iCalendar file of deadlines")
     c.add_argument("--out", required=True, help="DEADLINES.ics")
     from .access_cli import add_commands
 
     add_commands(sub)  # grant, revoke, access (issue 14)
+    from . import history_cli
+
+    history_cli.add_commands(sub, as_of_type=_as_of)  # diff (issue 13)
+    store_cli.add_commands(sub, common)  # import, snapshots (issue 13)
+    from .remind import cli as remind_cli
+
+    remind_cli.add_command(sub, as_of_type=_as_of, db=store_cli.add_db)  # remind (issue 15)
     return parser
 
 
@@ -158,20 +170,35 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command in COMMANDS:
         return run(args)
+    if args.command == "remind":
+        from .remind.cli import run as remind
+
+        return remind(args)
+    if args.command == "diff":
+        from . import history_cli
+
+        return history_cli.run(args, clean=_clean)
+    store_cli.check_usage(parser, args)
     try:
         safety.assert_defusedxml()  # openpyxl must parse XML through defusedxml before any file is opened
     except RuntimeError as exc:
         print(_clean(exc), file=sys.stderr)
         return 1
     try:
-        sources = distinct_names([_read(f, args.files) for f in args.files])
-        # Parsing starts now in background threads; the rules and pandas load meanwhile.
-        with Reading(sources) as reading:
-            from .catalogue import load_catalogue
+        if args.command in store_cli.COMMANDS:
+            return store_cli.run(args, _read)
+        if args.snapshot:
+            st, catalogue = store_cli.standing_of_snapshot(args)
+        else:
+            sources = distinct_names([_read(f, args.files) for f in args.files])
+            # Parsing starts now in background threads; the rules and pandas load meanwhile.
+            with Reading(sources) as reading:
+                from .catalogue import load_catalogue
 
-            catalogue = load_catalogue(args.rules)
-            as_of = args.as_of or date.today()
-            st = analyse(reading, as_of=as_of, window=args.window, date_order=args.date_order, catalogue=catalogue)
+                catalogue = load_catalogue(args.rules)
+                as_of = args.as_of or date.today()
+                window = 90 if args.window is None else args.window
+                st = analyse(reading, as_of=as_of, window=window, date_order=args.date_order, catalogue=catalogue)
         if args.command == "standing":
             from .export import standings_csv, to_json
 
