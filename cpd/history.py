@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .model import STATUSES, TRAINER_STATUSES, Standing
@@ -125,6 +126,15 @@ DIFF_LISTS = ("joined", "left", "renewed", "newly_lapsed", "newly_at_risk", "cre
               "certifications_added", "certifications_dropped")
 
 
+def _isin(values: pd.Series, pool: Iterable[Any]) -> np.ndarray:
+    """``values.isin(pool)`` by factorising both together: pandas' own isin on text converts the pool one value
+    at a time (a 10,000-trainer chain's ids took 0.1 s per call)."""
+    pool = pd.Series(list(pool) if not isinstance(pool, pd.Series) else pool, dtype=object)
+    both = pd.concat([pool, values.astype(object)], ignore_index=True)
+    codes, _ = pd.factorize(both)
+    return np.isin(codes[len(pool):], codes[:len(pool)])
+
+
 def _sorted(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """People in name order (case-insensitive), then credential: a stable order for tables and JSON."""
     if frame.empty:
@@ -154,12 +164,13 @@ def _certs(st: Standing) -> pd.DataFrame:
 def diff(before: Standing, after: Standing) -> Diff:
     """What changed from ``before`` to ``after`` (see ``Diff``); the caller judges both at the same as-of."""
     pb, pa = _people(before), _people(after)
-    joined = pa[~pa["trainer_id"].isin(pb["trainer_id"])]
-    left = pb[~pb["trainer_id"].isin(pa["trainer_id"])]
-    both_people = pa.loc[pa["trainer_id"].isin(pb["trainer_id"]), "trainer_id"]
+    was_there = _isin(pa["trainer_id"], pb["trainer_id"])
+    joined = pa[~was_there]
+    left = pb[~_isin(pb["trainer_id"], pa["trainer_id"])]
+    both_people = pa.loc[was_there, "trainer_id"]
 
     cb, ca = _certs(before), _certs(after)
-    cb, ca = cb[cb["trainer_id"].isin(both_people)], ca[ca["trainer_id"].isin(both_people)]
+    cb, ca = cb[_isin(cb["trainer_id"], both_people)], ca[_isin(ca["trainer_id"], both_people)]
     m = ca.merge(cb, on=["trainer_id", "credential"], how="outer", suffixes=("", "_from"), indicator=True)
     on_both = m["_merge"].eq("both")
     later = m["expires"] > m["expires_from"]
@@ -167,8 +178,8 @@ def diff(before: Standing, after: Standing) -> Diff:
     m = m.rename(columns={"status_from": "from_status"})
     renewed = m[on_both & (later | dated_now)].rename(columns={"expires_from": "from_expires",
                                                                "expires": "to_expires"})
-    was_lapsed = m["from_status"].isin(LAPSED)
-    newly_lapsed = m[on_both & m["status"].isin(LAPSED) & ~was_lapsed]
+    was_lapsed = _isin(m["from_status"], LAPSED)
+    newly_lapsed = m[on_both & _isin(m["status"], LAPSED) & ~was_lapsed]
     newly_at_risk = m[on_both & m["status"].eq("at_risk") & m["from_status"].ne("at_risk")]
     same_cycle = on_both & (m["expires"].eq(m["expires_from"]) | (m["expires"].isna() & m["expires_from"].isna()))
     gained = (m["earned"] - m["earned_from"]).round(6)
