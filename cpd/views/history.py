@@ -82,7 +82,8 @@ def diff_counts(d: Diff) -> list[tuple[str, int, str]]:
 
 
 def _credential(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.Series:
-    return frame["credential"].map(dict(names)).fillna(frame["credential_name"]).fillna(frame["credential"])
+    named = frame["credential"].astype(object).map(dict(names)).astype(object)
+    return named.fillna(frame["credential_name"].astype(object)).fillna(frame["credential"].astype(object))
 
 
 def _status(values: pd.Series) -> pd.Series:
