@@ -4,7 +4,7 @@ import importlib
 
 import streamlit as st
 
-from app_pages import _shared
+from app_pages import _remind, _shared
 from cpd.fmt import DAY_COLUMN
 from cpd.views import reminders as reminders_view
 from cpd.views.escape import md_escape
@@ -30,6 +30,7 @@ st.caption("Drafts only: nothing is sent. Open one in your mail program, check i
 if drafts.empty:
     st.success("Nobody needs a reminder: every certification shown is on track or met.",
                icon=":material/check_circle:")
+    _remind.section(view)  # what Recert sent, and sending now (issue 15)
     st.stop()
 
 st.download_button("Download all drafts (CSV)", data=lambda: reminders.drafts_csv(view, sign_off=sign_off),
@@ -57,3 +58,5 @@ if row["email"]:
     st.link_button("Open in my mail program", row["mailto"], icon=":material/send:")
 else:
     st.caption(f"No valid email on file for {md_escape(row['trainer'])}: copy the text above.")
+
+_remind.section(view)  # what Recert sent, and sending now (issue 15)
