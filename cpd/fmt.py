@@ -10,6 +10,7 @@ for machines and stay ISO.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import unicodedata
@@ -85,7 +86,8 @@ def day(value: Any) -> str:
     """A date as a manager writes it, unambiguous in every locale: "1 Jun 2026" (no leading zero); "" when
     there is none (None, NaN, NaT, NA).
 
-    Accepts a date, datetime, Timestamp, numpy datetime64 or ISO text; an aware time is read in its own zone.
+    Accepts a date, datetime, Timestamp, numpy datetime64 or ISO text; an aware time is read in its own zone. A
+    date or datetime of any year is written as it is (a file's "1 Jan 1900" or year-5 typo is quoted back).
     """
     if value is None or pd.isna(value):
         return ""
@@ -97,8 +99,8 @@ def day(value: Any) -> str:
 
 @functools.lru_cache(maxsize=DAY_CACHE)
 def _day(value: Any, _kind: type | None, _zone: Any) -> str:
-    ts = pd.Timestamp(value)
-    return f"{ts.day} {ts:%b %Y}"
+    d = value if isinstance(value, dt.date) else pd.Timestamp(value)  # a Timestamp is a datetime too
+    return f"{d.day} {d:%b} {d.year}"
 
 
 def status_label(status: object) -> str:

@@ -39,6 +39,7 @@ BERLIN = timezone(timedelta(hours=2))
     (datetime(2026, 12, 31, 23, 59), "31 Dec 2026"), (np.datetime64("2026-02-04"), "4 Feb 2026"),
     ("2026-06-01", "1 Jun 2026"), (datetime(2026, 6, 1, 23, 0, tzinfo=UTC), "1 Jun 2026"),
     (datetime(2026, 6, 1, 23, 0, tzinfo=UTC).astimezone(BERLIN), "2 Jun 2026"),
+    (date(1900, 1, 1), "1 Jan 1900"), (date(5, 3, 9), "9 Mar 5"), (datetime(1500, 7, 4, 12), "4 Jul 1500"),
     (None, ""), (pd.NaT, ""), (pd.NA, ""), (float("nan"), ""), (np.datetime64("NaT"), ""),
 ])
 def test_day_is_day_without_leading_zero_short_month_and_year_and_empty_without_a_date(value, text):

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..distinct import Distinct
+from ..fmt import day as fmt_day
 from .context import Rows, SheetContext
 from .notes import EXAMPLES_KEPT, Tally
 from .values import DateColumn, parse_dates
@@ -34,7 +35,7 @@ _OLD_YEAR = re.compile(r"(?<!\d)(1[0-5]\d\d|16[0-6]\d|167[0-7])(?!\d)")  # 1000-
 
 def day(ts: object) -> str:
     """1 Jun 2025."""
-    return f"{ts.day} {ts:%b %Y}" if isinstance(ts, pd.Timestamp) and not pd.isna(ts) else str(ts)
+    return fmt_day(ts) if isinstance(ts, pd.Timestamp) and not pd.isna(ts) else str(ts)
 
 
 def too_early(values: pd.Series, cells: pd.Series | Distinct | None = None, bad: pd.Series | None = None
@@ -94,7 +95,7 @@ WHAT = {"expires": "expiry date", "issued": "issued date", "cpr_expires": "CPR/A
 
 def _as_written(cells: pd.Series) -> pd.Series:
     """A date cell as "1 Jan 1900" (any year), text as written."""
-    return cells.map(lambda v: f"{v.day} {v:%b} {v.year}" if isinstance(v, dt.date) else " ".join(str(v).split()))
+    return cells.map(lambda v: fmt_day(v) if isinstance(v, dt.date) else " ".join(str(v).split()))
 
 
 def check_range(rows: Rows, column: str, idx: int, parsed: DateColumn, what: str, *, keep_far: bool = False
