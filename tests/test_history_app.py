@@ -30,8 +30,9 @@ S5,Ed Fox,Riverside,NASM-CPT,2027-09-30,2.0
 """
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def db(tmp_path, monkeypatch) -> str:
+    """Every test's own SQLite file (a test may point RECERT_DATABASE_URL elsewhere after this)."""
     url = f"sqlite:///{tmp_path / 'recert.db'}"
     monkeypatch.setenv("RECERT_DATABASE_URL", url)
     monkeypatch.delenv("RECERT_DEMO", raising=False)
@@ -76,14 +77,14 @@ def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_history_without_snapshots_says_how_to_save_one(db):
+def test_history_without_snapshots_says_how_to_save_one():
     at = _start()
     at.switch_page("app_pages/history.py").run()
     _ok(at)
     assert any("No snapshots saved yet" in t for t in _texts(at.info))
 
 
-def test_save_twice_then_a_changed_roster_shows_the_diff_and_the_trend(db):
+def test_save_twice_then_a_changed_roster_shows_the_diff_and_the_trend():
     at = _start()
     _upload_and_save(at, "roster.csv", MARCH, date(2026, 3, 1), "March")
     assert any(t.startswith("Saved as snapshot “March” of 1 Mar 2026 on ") for t in _texts(at.success))
@@ -108,7 +109,7 @@ def test_save_twice_then_a_changed_roster_shows_the_diff_and_the_trend(db):
     assert joined.to_dict("records") == [{"Trainer": "Ed Fox", "Club": "Riverside"}]
 
 
-def test_an_old_snapshot_opens_read_only_on_every_page_and_can_be_deleted(db):
+def test_an_old_snapshot_opens_read_only_on_every_page_and_can_be_deleted():
     at = _start()
     _upload_and_save(at, "roster.csv", MARCH, date(2026, 3, 1), "March")
     _upload_and_save(at, "roster-april.csv", APRIL, date(2026, 4, 1), "April")
@@ -140,7 +141,7 @@ def test_an_old_snapshot_opens_read_only_on_every_page_and_can_be_deleted(db):
     assert not any(t.startswith(banner) for t in _texts(at.info))  # the open one was deleted: back to the files
 
 
-def test_a_new_session_opens_on_the_latest_snapshot(db):
+def test_a_new_session_opens_on_the_latest_snapshot():
     at = _start()
     _upload_and_save(at, "roster.csv", MARCH, date(2026, 3, 1), "March")
     _upload_and_save(at, "roster-april.csv", APRIL, date(2026, 4, 1), "April")
@@ -171,7 +172,7 @@ def test_a_store_that_cannot_be_opened_is_one_sentence_and_files_still_work(tmp_
     assert _metrics(_ok(at))["Trainers"] == "4"
 
 
-def test_rules_saved_as_the_teams_load_in_a_new_session(db):
+def test_rules_saved_as_the_teams_load_in_a_new_session():
     at = _start()
     at.switch_page("app_pages/rules.py").run()
     assert _button(at, "Save as the team's rules").disabled  # the bundled rules are in force
@@ -184,3 +185,46 @@ def test_rules_saved_as_the_teams_load_in_a_new_session(db):
     assert fresh.session_state["_rules_text"] == "credentials:\n- id: nasm_cpt\n  required_credits: 3\n"
     fresh.switch_page("app_pages/rules.py").run()
     assert "The team's saved rules are in force." in _texts(_ok(fresh).info)
+
+
+CLUBS_MARCH = b"""Staff ID,Name,Home gym,Certification,Expiration
+S1,Ana Silva,Downtown,NASM-CPT,2026-06-30
+S2,Bo Chen,Riverside,ACE CPT,2026-09-20
+"""
+CLUBS_APRIL = b"""Staff ID,Name,Home gym,Certification,Expiration
+S1,Ana Silva,Downtown,NASM-CPT,2028-06-30
+S3,Cy Diaz,Northgate,ACE CPT,2027-09-20
+"""
+
+
+def test_column_corrections_saved_with_a_snapshot_apply_to_next_months_export_of_that_layout():
+    at = _start()
+    at.date_input(key="as_of").set_value(date(2026, 3, 1)).run()
+    at.file_uploader(key="uploader").set_value([("roster.csv", CLUBS_MARCH, "text/csv")]).run()
+    at.session_state["_overrides"] = {("roster.csv", ""): {"Home gym": ""}}  # 'Home gym' is not the club here
+    at.run()
+    _button(at, "Save as snapshot").click().run()
+    _ok(at)
+    assert not any("Column corrections saved" in t for t in _texts(at.info))  # these are this session's own
+
+    at.file_uploader(key="uploader").set_value([("roster-2026-04.csv", CLUBS_APRIL, "text/csv")]).run()
+    _ok(at)
+    assert at.session_state["_overrides"] == {("roster-2026-04.csv", ""): {"Home gym": ""}}
+    notice = [t for t in _texts(at.info) if t.startswith("Column corrections saved with an earlier upload")]
+    assert notice == ["Column corrections saved with an earlier upload of the same layout were applied to "
+                      "roster-2026-04.csv: check them under How each file was read."]
+    at.switch_page("app_pages/team.py").run()
+    assert set(_ok(at).session_state["_loaded"].standing.trainers["club"].fillna("")) == {""}
+
+
+def test_another_layout_gets_no_saved_corrections():
+    at = _start()
+    at.date_input(key="as_of").set_value(date(2026, 3, 1)).run()
+    at.file_uploader(key="uploader").set_value([("roster.csv", CLUBS_MARCH, "text/csv")]).run()
+    at.session_state["_overrides"] = {("roster.csv", ""): {"Home gym": ""}}
+    at.run()
+    _button(at, "Save as snapshot").click().run()
+    at.file_uploader(key="uploader").set_value([("staff.csv", MARCH, "text/csv")]).run()  # other headers
+    _ok(at)
+    assert at.session_state["_overrides"] == {}
+    assert not any("Column corrections saved" in t for t in _texts(at.info))
