@@ -6,6 +6,7 @@ import pytest
 
 from cpd import Source, analyse
 from cpd.samples import DEFAULT_ANCHOR, SAMPLE_WINDOW, build_sample
+from tests.pg import pg_cluster, pg_url  # noqa: F401 (fixtures: a throw-away PostgreSQL 15 for the store's tests)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ test, dropped afterwards).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import secrets
 import shutil
@@ -87,10 +88,8 @@ class Cluster:
     def stop(self) -> None:
         if self.running:
             self.running = False
-            try:
+            with contextlib.suppress(Exception):
                 self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"])
-            except Exception:
-                pass
         shutil.rmtree(self.root, ignore_errors=True)
 
 

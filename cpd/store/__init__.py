@@ -439,8 +439,8 @@ class Store:
             old["pos"] = np.concatenate([np.arange(n) for _, n, _ in known])
             old = old.drop_duplicates(["a", "b"])
             found = new.merge(old, on=["a", "b"], how="left", sort=False)
-            block = found["block"].to_numpy(dtype="float64")
-            pos = found["pos"].to_numpy(dtype="float64")
+            block = found["block"].to_numpy(dtype="float64", copy=True)
+            pos = found["pos"].to_numpy(dtype="float64", copy=True)
         else:
             block = np.full(len(new), np.nan)
             pos = np.full(len(new), np.nan)
