@@ -313,8 +313,7 @@ def compare(before: Any, after: Any, *, as_of: date | None = None) -> Diff:
 def diff_text(d: Diff, *, before: str, after: str, clean: Any = str) -> str:
     """``recert diff``'s table: a line per change under a heading per list (``clean`` makes file text safe for
     a terminal)."""
-    from .fmt import number
-    from .model import STATUS_LABELS
+    from .fmt import number, status_label
 
     def when(v: Any) -> str:
         return "no date" if pd.isna(v) else pd.Timestamp(v).date().isoformat()
@@ -326,10 +325,10 @@ def diff_text(d: Diff, *, before: str, after: str, clean: Any = str) -> str:
         "renewed": lambda r: f"{clean(r.trainer)}: {clean(r.credential)} {when(r.from_expires)} -> "
                              f"{when(r.to_expires)}",
         "newly_lapsed": lambda r: f"{clean(r.trainer)}: {clean(r.credential)} "
-                                  f"{STATUS_LABELS.get(r.from_status, r.from_status)} -> {STATUS_LABELS.get(r.status, r.status)}",
+                                  f"{status_label(r.from_status)} -> {status_label(r.status)}",
         "credits_added": lambda r: f"{clean(r.trainer)}: {clean(r.credential)} +{number(r.credits)} {clean(r.unit)}",
         "certifications_added": lambda r: f"{clean(r.trainer)}: {clean(r.credential)}, expires {when(r.expires)} "
-                                          f"({STATUS_LABELS.get(r.status, r.status)})",
+                                          f"({status_label(r.status)})",
     }
     describe["newly_at_risk"] = describe["newly_lapsed"]
     describe["certifications_dropped"] = describe["certifications_added"]

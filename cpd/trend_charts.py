@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import fmt
 from .charts import _base, _empty
 from .model import STATUS_COLOURS, STATUS_LABELS, TRAINER_STATUSES
 from .views.escape import plot_text, plot_texts, plot_unescape
@@ -30,7 +31,7 @@ def snapshot_labels(trend: pd.DataFrame) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for day in trend["as_of"]:
-        text = f"{day.day} {day:%b %Y}"
+        text = fmt.day(day)
         seen[text] = seen.get(text, 0) + 1
         out.append(text if seen[text] == 1 else f"{text} ({seen[text]})")
     return out
