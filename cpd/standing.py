@@ -1,7 +1,11 @@
 """Credit standing per certification and compliance per trainer, exactly as shared/domain/standing.md says.
 
 Pure and vectorised: a Roster, a Catalogue, ``as_of`` and the risk window in; a Standing out. Nothing here
-reads the clock, a file or a rule value from code.
+reads the clock, a file or a rule value from code. ``compute_standing`` reads as the spec's steps, one function
+each: the cycle window (``cycle_windows``), which unit an activity means (``resolve_units``), which
+certifications it counts toward (``pair_activities``), the credits from the log, the roster row and the CPR/AED
+card (``log_credits``, ``flat_credits``, ``cpr_credit``), the status (``certification_status``), the reasons and
+the trainers.
 """
 
 from __future__ import annotations
