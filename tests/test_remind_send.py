@@ -280,3 +280,20 @@ def test_the_mailer_only_ever_connects_to_the_configured_host(tmp_path, monkeypa
     with SmtpServer(tmp_path) as server, Mailer(smtp_settings(server.env())):
         pass
     assert seen == [("127.0.0.1", server.port)]
+
+
+def test_on_postgresql_two_concurrent_runs_then_a_third_send_each_message_once(tmp_path, pg_url):
+    make_log(pg_url)
+    ctx = multiprocessing.get_context("spawn")
+    n = 8
+    with SmtpServer(tmp_path) as server:
+        start = ctx.Event()
+        procs = [ctx.Process(target=_child, args=(pg_url, server.env(), n, start)) for _ in range(2)]
+        for p in procs:
+            p.start()
+        start.set()
+        for p in procs:
+            p.join(120)
+        assert [p.exitcode for p in procs] == [0, 0]
+        assert run(roster(n), make_log(pg_url), server.env()).sent == 0
+    assert sorted(r.rcpt_tos[0] for r in server.received) == sorted(f"t{i}@example.com" for i in range(n))

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 
 from cpd.store import open_store
 from cpd.store.sent import SentLog, reminder_log
-from tests.pg import pg_cluster, pg_url  # noqa: F401 - fixtures
 
 K1 = ("t1", "nasm_cpt", -30, date(2026, 7, 1))
 K2 = ("t1", "cpr", -7, date(2026, 6, 8))
