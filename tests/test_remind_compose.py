@@ -99,6 +99,24 @@ def test_the_direct_subject_line_is_what_the_email_package_writes(subject):
     assert subject_header(subject) == _header("Subject", header_text(subject))
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ana.silva@example.com", "ana.silva@example.com"),
+    ("  Ana.Silva+cpd@Club-1.example.co.uk ", "Ana.Silva+cpd@Club-1.example.co.uk"),
+    ("ivan@xn--80ak6aa92e.xn--p1ai", "ivan@xn--80ak6aa92e.xn--p1ai"),  # an IDN domain in its ASCII form
+    ("o'brien@example.ie", "o'brien@example.ie"),
+])
+def test_plain_addresses_are_accepted(text, expected):
+    assert parse_address(text) == expected
+
+
+@pytest.mark.parametrize("text", ["ana@localhost", "ana@example.c0m", "ana@-example.com", "ana..silva@example.com",
+                                  ".ana@example.com", "ana@[127.0.0.1]", '"ana silva"@example.com', "ana@example.com.",
+                                  "ana@@example.com", "ana@exa mple.com", "mailto:ana@example.com"])
+def test_unusual_or_broken_addresses_are_refused(text):
+    with pytest.raises(AddressProblem):
+        parse_address(text)
+
+
 @given(st.text(max_size=300))
 def test_parse_address_returns_one_plain_address_or_a_reason(text):
     try:
