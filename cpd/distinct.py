@@ -7,7 +7,7 @@ what keeps reading and standing vectorised. Shared by ingest (every parser) and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,3 +57,13 @@ def map_unique(values: pd.Series | Distinct, fn: Callable[[object], object]) -> 
     """``values.map(fn)`` evaluating ``fn`` once per distinct value."""
     d = Distinct.of(values)
     return d.spread(pd.Series([fn(v) for v in d.uniques], dtype=object))
+
+
+def combined_codes(columns: Iterable[pd.Series | np.ndarray], start: np.ndarray) -> np.ndarray:
+    """One integer per distinct combination of the columns' values, row by row, numbered in order of first
+    appearance; ``start`` (one integer per row, zeros for none) is a first key. Missing values are a value."""
+    code = start.astype(np.int64)
+    for values in columns:
+        c, u = pd.factorize(values, use_na_sentinel=False)  # codes 0.., never -1
+        code, _ = pd.factorize(code * (len(u) + 1) + c)  # re-coded each time, so it never overflows
+    return code

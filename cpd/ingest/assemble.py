@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import ledger
-from ..distinct import map_unique
+from ..distinct import combined_codes, map_unique
 from ..model import (
     ACTIVITY_COLUMNS,
     CERTIFICATION_COLUMNS,
@@ -39,10 +39,8 @@ def _distinct_rows(obs: pd.DataFrame, accepted: np.ndarray) -> tuple[np.ndarray,
     """(first row of each distinct observation, each row's observation number), in order of first appearance."""
     if not len(obs):
         return np.array([], dtype=int), np.array([], dtype=int)
-    code = accepted.astype(np.int64)
-    for col in ("file", "local_id", "name", "club", "role", "email"):
-        c, u = pd.factorize(obs[col].to_numpy(dtype=object), use_na_sentinel=False)  # codes 0.., never -1
-        code, _ = pd.factorize(code * (len(u) + 1) + c)  # re-coded each time, so it never overflows
+    code = combined_codes((obs[col].to_numpy(dtype=object) for col in ("file", "local_id", "name", "club", "role",
+                                                                        "email")), accepted)
     first = pd.Series(code).drop_duplicates().index.to_numpy()  # codes number observations by first appearance
     return first, code
 
@@ -350,11 +348,8 @@ def _set_types(certs: pd.DataFrame, cpr: pd.DataFrame, acts: pd.DataFrame) -> No
 
 def _codes(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
     """One integer per distinct combination of ``columns``, numbered in order of first appearance."""
-    code = np.zeros(len(frame), dtype=np.int64)
-    for col in columns:  # the column as it is (Arrow text factorises without making Python strings)
-        c, u = pd.factorize(frame[col], use_na_sentinel=False)
-        code, _ = pd.factorize(code * (len(u) + 1) + c)  # re-coded each time, so it never overflows
-    return code
+    # The column as it is: Arrow text factorises without making Python strings.
+    return combined_codes((frame[col] for col in columns), np.zeros(len(frame), dtype=np.int64))
 
 
 def _listed_twice(certs: pd.DataFrame, group: np.ndarray, sizes: np.ndarray, trainers: pd.DataFrame) -> list[str]:
@@ -402,10 +397,7 @@ def _repeated_activities(acts: pd.DataFrame) -> np.ndarray:
             map_unique(acts["course"].astype(object), _same_text).to_numpy(dtype=object),
             map_unique(acts["provider"].astype(object), _same_text).to_numpy(dtype=object),
             acts["amount"].to_numpy(dtype=float), unit]
-    code = np.zeros(n, dtype=np.int64)
-    for k in keys:
-        c, u = pd.factorize(k, use_na_sentinel=False)
-        code, _ = pd.factorize(code * (len(u) + 1) + c)  # re-coded each time, so it never overflows
+    code = combined_codes(keys, np.zeros(n, dtype=np.int64))
     first = np.empty(int(code.max()) + 1, dtype=np.int64)
     first[code[::-1]] = np.arange(n - 1, -1, -1)  # each activity's first row
     origin = first[code]
