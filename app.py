@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import _shared, _store
+from app_pages import _access, _shared, _store
 from cpd import safety
 
 safety.assert_defusedxml()  # openpyxl must parse XML through defusedxml before any upload is opened
@@ -20,17 +20,27 @@ safety.assert_defusedxml()  # openpyxl must parse XML through defusedxml before 
 # (The :material/...: icons of pages and buttons are drawn with the font Streamlit serves itself.)
 ICON = Path(__file__).resolve().parent / "assets" / "recert-icon.svg"
 st.set_page_config(page_title="Recert", page_icon=str(ICON), layout="wide", initial_sidebar_state="expanded")
+# Sign-in (issue 14): the sign-in page, a sentence without a grant, or the bind check; then this person's scope.
+scope = _access.gate()
 _shared.init_state()
 
 pages = [
-    st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload", default=True),
-    st.Page("app_pages/team.py", title="Team", icon=":material/groups:", url_path="team"),
+    st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload",
+            default=scope.admin),
+    st.Page("app_pages/team.py", title="Team", icon=":material/groups:", url_path="team", default=not scope.admin),
     st.Page("app_pages/trainer.py", title="Trainer", icon=":material/person:", url_path="trainer"),
     st.Page("app_pages/reminders.py", title="Reminders", icon=":material/mail:", url_path="reminders"),
     st.Page("app_pages/rules.py", title="Rules", icon=":material/rule:", url_path="rules"),
     st.Page("app_pages/history.py", title="History", icon=":material/history:", url_path="history"),
 ]
-page = st.navigation(pages)
+if _access.auth_configured():
+    pages.append(st.Page("app_pages/access.py", title="Access", icon=":material/admin_panel_settings:",
+                         url_path="access"))
+page = st.navigation([p for p in pages if scope.admin or p.url_path not in _access.ADMIN_ONLY])
 _shared.sidebar()
-_store.banner()  # a saved snapshot shown read-only, or the store's failure, above every page
+_access.sidebar()
+if scope.admin:
+    _store.banner()  # a saved snapshot shown read-only, or the store's failure, above every page
+else:
+    _access.viewing_caption()
 page.run()

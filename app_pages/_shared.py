@@ -308,7 +308,7 @@ def load(as_of: date, window: int, date_order: str) -> Loaded:
     from app_pages import _store
 
     if _store.viewing():  # a saved snapshot, read-only, instead of the files
-        return _store.load_snapshot(out, as_of, window)
+        return scoped(_store.load_snapshot(out, as_of, window))
     if not files:
         return out
     overrides = ss.get(OVERRIDES) or {}
@@ -340,6 +340,20 @@ def load(as_of: date, window: int, date_order: str) -> Loaded:
     if len(result.trainers) or len(result.ledger):
         out.standing = result
         out.key = (read_key, as_of, window)
+    return scoped(out)
+
+
+def scoped(out: Loaded) -> Loaded:
+    """THE place access applies (issue 14): the standing every page, chart, filter option and download reads is
+    narrowed to the signed-in person's clubs (``cpd.access.narrow``; every club without sign-in). The scope is
+    part of the key, so values derived from the standing (filter options) never outlive a change of grant."""
+    from app_pages import _access
+    from cpd.access import narrow
+
+    if out.standing is not None:
+        scope = _access.current()
+        out.standing = narrow(out.standing, scope)
+        out.key = (*out.key, scope.role, scope.clubs)
     return out
 
 
@@ -412,6 +426,12 @@ def page(title: str) -> tuple[Loaded, cpd.Standing]:
 
 def no_data_yet() -> None:
     """The empty state of the pages that need data: say what to do, offer the sample."""
+    from app_pages import _access
+
+    if not _access.is_admin():  # managers and viewers read what an admin saved
+        st.info("No snapshot has been saved yet: an admin saves the rosters, then your clubs show here.",
+                icon=":material/hourglass_empty:")
+        return
     st.info("No spreadsheets loaded yet. Upload your rosters, certification lists or CE logs on the Upload page, "
             "or try Recert with sample data.", icon=":material/upload_file:")
     c1, c2 = st.columns([1, 3])
@@ -452,8 +472,10 @@ def export_buttons(view: cpd.Standing, cat: cpd.Catalogue, *, key: str) -> None:
     for col, (label, module, build, name, mime, icon) in zip(cols, specs, strict=True):
         with col:
             if export_available(module):
-                st.download_button(label, data=build, file_name=name, mime=mime, icon=icon, key=f"{key}_{module}",
-                                   on_click="ignore", width="stretch")
+                from app_pages import _access
+
+                st.download_button(label, data=_access.audited(build, name), file_name=name, mime=mime, icon=icon,
+                                   key=f"{key}_{module}", on_click="ignore", width="stretch")
             else:
                 st.download_button(label, data=b"", file_name=name, disabled=True, icon=icon, key=f"{key}_{module}",
                                    width="stretch")

@@ -4,7 +4,7 @@ import importlib
 
 import streamlit as st
 
-from app_pages import _remind, _shared
+from app_pages import _access, _remind, _shared
 from cpd.fmt import DAY_COLUMN
 from cpd.views import reminders as reminders_view
 from cpd.views.escape import md_escape
@@ -33,8 +33,10 @@ if drafts.empty:
     _remind.section(view)  # what Recert sent, and sending now (issue 15)
     st.stop()
 
-st.download_button("Download all drafts (CSV)", data=lambda: reminders.drafts_csv(view, sign_off=sign_off),
-                   file_name=f"recert-reminders-{view.as_of.isoformat()}.csv", mime="text/csv",
+drafts_name = f"recert-reminders-{view.as_of.isoformat()}.csv"
+st.download_button("Download all drafts (CSV)",
+                   data=_access.audited(lambda: reminders.drafts_csv(view, sign_off=sign_off), drafts_name),
+                   file_name=drafts_name, mime="text/csv",
                    icon=":material/download:", on_click="ignore")
 
 table = reminders_view.draft_table(drafts)
