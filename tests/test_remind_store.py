@@ -111,3 +111,15 @@ def test_two_processes_claiming_the_same_keys_get_each_key_once(url):
         p.join(60)
     both = got["run-0"] + got["run-1"]
     assert sorted(both) == sorted(keys) and len(both) == len(set(both))
+
+
+def test_a_batch_claims_each_message_whole_or_not_at_all(log):
+    K3 = ("t2", "ace_cpt", -7, date(2026, 6, 8))
+    assert claim(log, [K2], "other")
+    got = log.claim_many([([K1], "trainer", "a@example.com", "s"), ([K3, K2], "trainer", "b@example.com", "s"),
+                          ([K3], "trainer", "b@example.com", "s")], run_id="run-a", now=NOW)
+    assert got == [True, False, True]  # the second rolled back alone: K3 was free for the third
+    mine = sorted((e.trainer_id, e.item) for e in log.entries() if e.status == "pending")
+    assert mine == [("t1", "cpr"), ("t1", "nasm_cpt"), ("t2", "ace_cpt")]
+    log.mark_failed([K1, K3], run_id="run-a", reason="not sent: the SMTP server closed the connection")
+    assert sorted(e.status for e in log.entries()) == ["failed", "failed", "pending"]

@@ -27,9 +27,18 @@ class Log(Protocol):
     def claim(self, keys: Sequence[LogKey], *, kind: str, recipient: str, subject: str, run_id: str,
               now: datetime | None = None) -> bool: ...
 
+    def claim_many(self, messages: Sequence[tuple[Sequence[LogKey], str, str, str]], *, run_id: str,
+                   now: datetime | None = None) -> list[bool]: ...
+
     def mark_sent(self, keys: Iterable[LogKey], *, run_id: str, now: datetime | None = None) -> None: ...
 
     def mark_failed(self, keys: Iterable[LogKey], *, run_id: str, reason: str) -> None: ...
+
+
+# Messages claimed per transaction: claims are committed in batches (one commit each) and marked sent one by one
+# (a crash after the server accepted a message re-sends at most that one; the rest of a batch was not sent, and
+# its pending claims are retried after ``retry_pending_after``).
+CLAIM_BATCH = 50
 
 
 @dataclass
@@ -73,6 +82,13 @@ def _failed(summary: Summary, m: Outgoing, reason: str) -> None:
     summary.failed.append({"to": m.to, "reason": clean(reason)})
 
 
+def _give_up(log: Log, summary: Summary, messages: Sequence[Outgoing], run: str, reason: str) -> None:
+    """Record these claimed messages as not sent (one transaction) and list them in the summary."""
+    log.mark_failed([k for m in messages for k in m.keys], run_id=run, reason=reason)
+    for m in messages:
+        _failed(summary, m, reason)
+
+
 def send_all(plan: Plan, *, log: Log, smtp: SmtpSettings, settings: RemindSettings, run_id: str | None = None,
              mailer: Callable[[SmtpSettings], Mailer] = Mailer, now: Callable[[], datetime] | None = None) -> Summary:
     """Send the plan's messages through one connection, claiming each in ``log`` first (see the module doc)."""
@@ -89,30 +105,30 @@ def send_all(plan: Plan, *, log: Log, smtp: SmtpSettings, settings: RemindSettin
     except ConnectionLost as exc:
         lost, m_out = str(exc), None
     try:
-        for m in plan.messages:
-            if not log.claim(m.keys, kind=m.kind, recipient=m.to, subject=m.subject, run_id=run, now=clock()):
-                summary.claimed_elsewhere += 1
-                continue
-            if lost is not None or m_out is None:
-                log.mark_failed(m.keys, run_id=run, reason=f"not sent: {lost}")
-                _failed(summary, m, f"not sent: {lost}")
-                continue
-            try:
-                m_out.send(to_bytes(m, sender=smtp.sender, sender_name=settings.from_name), m.to)
-            except MessageRefused as exc:
-                log.mark_failed(m.keys, run_id=run, reason=str(exc))
-                _failed(summary, m, str(exc))
-                continue
-            except ConnectionLost as exc:
-                lost = f"{exc}" if str(exc).startswith("Cannot") else f"the connection was lost ({exc})"
-                log.mark_failed(m.keys, run_id=run, reason=lost)
-                _failed(summary, m, lost)
-                continue
-            log.mark_sent(m.keys, run_id=run, now=clock())
-            if m.kind == "digest":
-                summary.digests += 1
-            else:
-                summary.sent += 1
+        for at in range(0, len(plan.messages), CLAIM_BATCH):
+            batch = plan.messages[at: at + CLAIM_BATCH]
+            claimed = log.claim_many([(m.keys, m.kind, m.to, m.subject) for m in batch], run_id=run, now=clock())
+            summary.claimed_elsewhere += claimed.count(False)
+            mine = [m for m, ok in zip(batch, claimed, strict=True) if ok]
+            for i, m in enumerate(mine):
+                if lost is not None or m_out is None:
+                    _give_up(log, summary, mine[i:], run, f"not sent: {lost}")
+                    break
+                try:
+                    m_out.send(to_bytes(m, sender=smtp.sender, sender_name=settings.from_name), m.to)
+                except MessageRefused as exc:
+                    log.mark_failed(m.keys, run_id=run, reason=str(exc))
+                    _failed(summary, m, str(exc))
+                    continue
+                except ConnectionLost as exc:
+                    lost = f"{exc}" if str(exc).startswith("Cannot") else f"the connection was lost ({exc})"
+                    _give_up(log, summary, [m], run, lost)
+                    continue
+                log.mark_sent(m.keys, run_id=run, now=clock())
+                if m.kind == "digest":
+                    summary.digests += 1
+                else:
+                    summary.sent += 1
     finally:
         if m_out is not None:
             m_out.close()
