@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# Set up and run every test: lint, unit/property tests, AppTest pages and real-Chromium browser tests.
+# Set up and run every test: lint, unit/property tests, AppTest pages and real-Chromium browser tests (CI).
+# Usage: scripts/test.sh [--fast] [pytest arguments]
+#   --fast  the fast lane while working: lint and the unit and property tests, without the browser, AppTest,
+#           fresh-process (CLI, LibreOffice, servers) and slow tests (marks set in tests/conftest.py); no apt
+#           installs, and setup only when .venv is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+fast=0
+if [ "${1:-}" = "--fast" ]; then fast=1; shift; fi
 # Real clients for the tests: Debian's chromium (browser tests) and LibreOffice Calc (opens the Excel report).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+if [ "$fast" = 1 ]; then missing=(); fi  # the fast lane uses neither
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing ${missing[*]} for the real-client tests..."
@@ -16,6 +23,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "Cannot install ${missing[*]} here: the tests that need them will be skipped." >&2
   fi
 fi
-bash scripts/setup.sh dev
+if [ "$fast" = 0 ] || [ ! -x .venv/bin/python ]; then bash scripts/setup.sh dev; fi
 .venv/bin/python -m ruff check .
+# .venv/bin/python -m ruff format --check .
+if [ "$fast" = 1 ]; then
+  exec .venv/bin/python -m pytest -n 2 -m "not browser and not apptest and not process and not slow" "$@"
+fi
 .venv/bin/python -m pytest -n 2 "$@"
