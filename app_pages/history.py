@@ -84,7 +84,7 @@ else:
             st.caption(f"From {md_escape(view.snapshot_name(by_id[from_id]))} to "
                        f"{md_escape(view.snapshot_name(by_id[to_id]))}, both judged as of {day(as_of)}{scope}.")
             counts = view.diff_counts(d)
-            cols = st.columns(len(counts))
+            cols = st.columns(4) + st.columns(4)  # two rows: the labels stay whole
             for col, (label, n, help_) in zip(cols, counts, strict=True):
                 col.metric(label, f"{n:,}", help=help_, border=True)
             if d.empty:
