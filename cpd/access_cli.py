@@ -13,6 +13,8 @@ import json
 import sys
 from typing import Any
 
+from .fmt import terminal
+
 COMMANDS = ("grant", "revoke", "access")
 
 
@@ -41,10 +43,6 @@ def _who() -> str:
         return "cli"
 
 
-def _clean(text: object) -> str:
-    return "".join(ch if ch.isprintable() else "?" for ch in str(text))
-
-
 def run(args: argparse.Namespace) -> int:
     """Run one of COMMANDS; the sentence of any failure on stderr."""
     from .access import AccessError, Grant, grant_warnings
@@ -58,21 +56,21 @@ def run(args: argparse.Namespace) -> int:
     try:
         new = Grant.make(args.email, args.role, args.club, args.group) if args.command == "grant" else None
     except AccessError as exc:
-        print(_clean(exc), file=sys.stderr)
+        print(terminal(exc), file=sys.stderr)
         return 2
     try:
         with open_store(getattr(args, "db", None)) as store:
             if args.command == "grant":
                 stored.grant(store, new, by=_who())
                 for said in grant_warnings(new, stored.known_clubs(store)) if new.clubs else ():
-                    print(f"warning: {_clean(said)}", file=sys.stderr)
+                    print(f"warning: {terminal(said)}", file=sys.stderr)
                 who = f"group {new.group}" if new.group else new.email
-                print(_clean(f"{who} is now {'an' if new.role == 'admin' else 'a'} {new.role}"
+                print(terminal(f"{who} is now {'an' if new.role == 'admin' else 'a'} {new.role}"
                              + (f" of {', '.join(new.clubs)}." if new.clubs else " (every club).")))
             elif args.command == "revoke":
                 gone = stored.revoke(store, args.email, group=args.group, by=_who())
                 who = f"group {args.group}" if args.group else args.email
-                print(_clean(f"{who}'s access was revoked." if gone else f"{who} had no grant; nothing changed."))
+                print(terminal(f"{who}'s access was revoked." if gone else f"{who} had no grant; nothing changed."))
             else:
                 rows = stored.grants(store)
                 if args.format == "json":
@@ -82,12 +80,12 @@ def run(args: argparse.Namespace) -> int:
                 else:
                     lines = [(f"group {g.group}" if g.group else g.email, g.role,
                               ", ".join(g.clubs) if g.clubs else "every club") for g in rows]
-                    width = max((len(_clean(w)) for w, _, _ in lines), default=0)
+                    width = max((len(terminal(w)) for w, _, _ in lines), default=0)
                     for who, role, clubs in lines:
-                        print(f"{_clean(who):<{width}}  {role:<7}  {_clean(clubs)}")
+                        print(f"{terminal(who):<{width}}  {role:<7}  {terminal(clubs)}")
                     if not rows:
                         print("No one has access yet: recert grant EMAIL --role admin gives the first admin.")
         return 0
     except RecertError as exc:
-        print(_clean(exc), file=sys.stderr)
+        print(terminal(exc), file=sys.stderr)
         return 1

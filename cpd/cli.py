@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 from . import analyse, safety, store_cli
 from .asof import AS_OF_MAX, AS_OF_MIN, AS_OF_RANGE
 from .errors import RecertError
-from .fmt import number, status_label
+from .fmt import number, status_label, terminal
 from .ingest import Reading, distinct_names
 from .model import Source
 
@@ -28,7 +28,7 @@ def _as_of(text: str) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{_clean(text)}' is not a date in the form YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"'{terminal(text)}' is not a date in the form YYYY-MM-DD") from None
     if not AS_OF_MIN <= day <= AS_OF_MAX:
         raise argparse.ArgumentTypeError(f"{day.isoformat()} is out of range: the as-of date must be {AS_OF_RANGE}")
     return day
@@ -38,7 +38,7 @@ def _window(text: str) -> int:
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{_clean(text)}' is not a whole number of days") from None
+        raise argparse.ArgumentTypeError(f"'{terminal(text)}' is not a whole number of days") from None
     if n < 0 or n > 3650:
         raise argparse.ArgumentTypeError("the window must be between 0 and 3650 days")
     return n
@@ -48,7 +48,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with the user's words in its messages made safe for a terminal (a file name can hold ESC)."""
 
     def error(self, message: str) -> NoReturn:
-        super().error(_clean(message))
+        super().error(terminal(message))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,7 +116,7 @@ def table(st: Standing, *, width: int | None = None) -> str:
         credits = "—" if r.earned != r.earned or r.required != r.required else (
             f"{number(r.earned)}/{number(r.required)} {r.unit}")
         cpr = "—" if r.cpr_current is None or r.cpr_current is pd.NA else ("ok" if r.cpr_current else "MISSING")
-        rows.append([_clean(x) for x in (status_label(r.status), r.trainer, r.club,
+        rows.append([terminal(x) for x in (status_label(r.status), r.trainer, r.club,
                      r.credential_name or r.credential,
                      r.expires.date().isoformat() if pd.notna(r.expires) else "no date",  # marked expired, no date
                      "" if pd.isna(r.days_left) else r.days_left, credits, cpr,
@@ -139,28 +139,22 @@ def table(st: Standing, *, width: int | None = None) -> str:
     for m in st.mappings:
         where = m.file + (f", sheet '{m.sheet}'" if m.sheet else "")
         if m.layout == "skipped":
-            lines.append(f"  {_clean(where)}: not used ({_clean(m.note)})")
+            lines.append(f"  {terminal(where)}: not used ({terminal(m.note)})")
             continue
         used = ", ".join(f"{h} -> {f}" for h, f in m.columns.items())
         ignored = f"; ignored: {', '.join(m.ignored)}" if m.ignored else ""
-        lines.append(f"  {_clean(where)}: {_clean(LAYOUT_NAMES.get(m.layout, m.layout))}, header on row {m.header_row}, "
-                     f"{m.rows_read} rows; used: {_clean(used)}{_clean(ignored)}")
+        lines.append(f"  {terminal(where)}: {terminal(LAYOUT_NAMES.get(m.layout, m.layout))}, header on row {m.header_row}, "
+                     f"{m.rows_read} rows; used: {terminal(used)}{terminal(ignored)}")
     lines.append(f"Rows read {c['rows_read']}: {c['accepted']} accepted, {c['rejected']} rejected, {c['blank']} blank.")
     rej = st.rejected
     for f, sh, row, col, why, who in zip(rej["file"], rej["sheet"], rej["row"], rej["column"], rej["reason"],
                                          rej["trainer"] if "trainer" in rej else [""] * len(rej), strict=True):
         where = (f"{f}" + (f", sheet {sh}" if sh else "") + f", row {row}" + (f", column {col}" if col else "")
                  + (f", trainer {who}" if isinstance(who, str) and who else ""))
-        lines.append(f"  rejected: {_clean(where)}: {_clean(why)}")
+        lines.append(f"  rejected: {terminal(where)}: {terminal(why)}")
     for w in st.warnings:
-        lines.append(f"  note: {_clean(w)}")
+        lines.append(f"  note: {terminal(w)}")
     return "\n".join(lines) + "\n"
-
-
-def _clean(text: object) -> str:
-    """Input text shown in a terminal: control characters (escape sequences) become visible, never run."""
-    s = "" if text is None else str(text)
-    return "".join(ch if ch.isprintable() else "?" for ch in s)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,12 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "diff":
         from . import history_cli
 
-        return history_cli.run(args, clean=_clean)
+        return history_cli.run(args, clean=terminal)
     store_cli.check_usage(parser, args)
     try:
         safety.assert_defusedxml()  # openpyxl must parse XML through defusedxml before any file is opened
     except RuntimeError as exc:
-        print(_clean(exc), file=sys.stderr)
+        print(terminal(exc), file=sys.stderr)
         return 1
     try:
         if args.command in store_cli.COMMANDS:
@@ -208,15 +202,15 @@ def main(argv: list[str] | None = None) -> int:
             from .report import write_report
 
             Path(args.out).write_bytes(write_report(st, catalogue))
-            print(f"Wrote {_clean(args.out)}: {len(st.standings)} certifications of {len(st.trainers)} trainers.")
+            print(f"Wrote {terminal(args.out)}: {len(st.standings)} certifications of {len(st.trainers)} trainers.")
         elif args.command == "calendar":
             from .calendar import write_calendar
 
             Path(args.out).write_bytes(write_calendar(st))
-            print(f"Wrote {_clean(args.out)}.")
+            print(f"Wrote {terminal(args.out)}.")
         return 0
     except RecertError as exc:
-        print(_clean(exc), file=sys.stderr)
+        print(terminal(exc), file=sys.stderr)
         return 1
     except MemoryError:
         print("The input is too large to process on this machine.", file=sys.stderr)

@@ -47,6 +47,12 @@ def text(value: object) -> str:
     return "" if missing(value) else str(value)
 
 
+def terminal(value: object) -> str:
+    """Text for a terminal: every character that is not printable (an escape sequence, a line break, a bell)
+    shows as "?", so file text can never move the cursor, recolour the screen or forge a line; "" for None."""
+    return "".join(ch if ch.isprintable() else "?" for ch in ("" if value is None else str(value)))
+
+
 def capitalised(sentence: str) -> str:
     """The first letter upper-cased, the rest as written ("no card on file" -> "No card on file"; "NASM CPT: ..."
     keeps its capitals, which ``str.capitalize`` would lower)."""

@@ -75,7 +75,7 @@ def run(args: argparse.Namespace, read: Any) -> int:
                     "compliant": i.compliant} for i in infos]
             sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
         else:
-            from .cli import _clean
+            from .fmt import terminal as _clean
 
             if not infos:
                 print("No snapshot saved yet: recert import FILE... saves one.")
