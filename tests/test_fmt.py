@@ -90,3 +90,10 @@ def test_status_label_is_the_label_or_the_code_as_it_is(status, label):
 ])
 def test_capitalised_upper_cases_the_first_letter_only(sentence, text):
     assert fmt.capitalised(sentence) == text
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    ("Ana\x1b[31mSilva", "Ana?[31mSilva"), ("a\nb\tc", "a?b?c"), ("Zoë", "Zoë"), (None, ""), (3, "3"),
+])
+def test_terminal_shows_every_unprintable_character_as_a_question_mark(value, text):
+    assert fmt.terminal(value) == text
