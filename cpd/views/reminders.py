@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..wording import count
+
 TABLE_COLUMNS = ("trainer", "club", "email", "subject", "deadline", "write")  # in the order the page shows them
 
 
@@ -26,8 +28,8 @@ SENT_STATUS = {"sent": "Sent", "pending": "Sending", "failed": "Not sent (goes o
 def step_text(step: int) -> str:
     """A schedule step as a manager says it: "30 days before", "on the day", "14 days after (grace)"."""
     if step < 0:
-        return f"{-step} day{'s' if step != -1 else ''} before"
-    return "on the day" if step == 0 else f"{step} day{'s' if step != 1 else ''} after (grace)"
+        return f"{count(-step, 'day')} before"
+    return "on the day" if step == 0 else f"{count(step, 'day')} after (grace)"
 
 
 def sent_table(entries: list, trainers: pd.DataFrame, labels: dict[tuple[str, str], str]) -> pd.DataFrame:
