@@ -9,9 +9,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..fmt import day, number
+from ..fmt import day, number, status_label
 from ..history import Diff
-from ..model import STATUS_LABELS, TRAINER_STATUSES
+from ..model import TRAINER_STATUSES
 from .filters import NO_CLUB
 
 # The lists of a Diff as the page names them, with what each means.
@@ -87,7 +87,7 @@ def _credential(frame: pd.DataFrame, names: Mapping[str, str]) -> pd.Series:
 
 
 def _status(values: pd.Series) -> pd.Series:
-    return values.map(STATUS_LABELS).fillna(values)
+    return values.map(status_label)
 
 
 def _days(values: pd.Series) -> list[str]:
