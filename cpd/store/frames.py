@@ -33,6 +33,7 @@ from pandas.util import hash_array
 # Columns that say where a row sits (and counters derived from it), not what it says: kept per snapshot.
 POSITIONAL = ("file", "row", "cert_key", "activity_id")
 FRAMES = ("trainers", "certifications", "activities", "cpr_cards", "ledger")
+BLOCK_FORMAT = 1  # the block codec's version, written in every block
 
 _dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=True, separators=(",", ":"), check_circular=False).encode
 _dumps_ascii = json.JSONEncoder(ensure_ascii=True, allow_nan=True, separators=(",", ":"), check_circular=False).encode
@@ -208,23 +209,41 @@ def digests(frame: str, df: pd.DataFrame) -> np.ndarray:
 
 
 # Blocks: the stored rows of one save, columnar ---------------------------------------------------------------
+def _text_mask(values: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(type, values), dtype=object, count=len(values)) == str  # noqa: E721 (vectorised)
+
+
+def _encode_column(s: pd.Series) -> tuple[str, list[bytes]]:
+    """(kind, buffers) of one content column:
+    - "raw": numbers, booleans, dates: the array's bytes;
+    - "codes": text (a ``str`` column, or an object column of text only, or of tuples of text only): the distinct
+      values as JSON and an int32 code per row (-1: missing, in a ``str`` column), so repeated text (clubs,
+      courses, units) is stored and decoded once;
+    - "json": anything else, each value tagged (``_enc``) where JSON cannot tell types apart."""
+    if _is_raw(s.dtype):
+        return "raw", [np.ascontiguousarray(s.to_numpy()).tobytes()]
+    if isinstance(s.dtype, pd.StringDtype):
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        return "codes", [_dumps(list(uniques)).encode("utf-8", "surrogatepass"), codes.astype("<i4").tobytes()]
+    if s.dtype == np.dtype(object):
+        values = s.to_numpy(dtype=object)
+        text = _text_mask(values)
+        if text.all() or _text_tuples(values.tolist()):
+            codes, uniques = pd.factorize(values, use_na_sentinel=False)
+            as_json = [u if type(u) is str else list(u) for u in uniques]
+            return "codes", [_dumps(as_json).encode("utf-8", "surrogatepass"), codes.astype("<i4").tobytes()]
+    return "json", [_dumps(_objects(s)).encode("utf-8", "surrogatepass")]
+
+
 def encode_block(df: pd.DataFrame) -> bytes:
-    """Content columns of ``df`` (all its rows) as one compressed blob: raw bytes for numbers and dates,
-    JSON for text and objects."""
+    """Content columns of ``df`` (all its rows) as one compressed blob (see ``_encode_column``)."""
     header: list[list[Any]] = []
     buffers: list[bytes] = []
     for c, dt in schema_of(df):
-        s = df[c]
-        if _is_raw(s.dtype):
-            b = np.ascontiguousarray(s.to_numpy()).tobytes()
-            header.append([c, dt, "raw", len(b)])
-        else:
-            values = _objects(s) if dt != "object" or not _text_tuples(vals := s.tolist()) else None
-            kind = "json" if values is not None else "tuples"
-            b = _dumps(values if values is not None else [list(v) for v in vals]).encode("utf-8", "surrogatepass")
-            header.append([c, dt, kind, len(b)])
-        buffers.append(b)
-    head = _dumps({"n": len(df), "columns": header}).encode("utf-8", "surrogatepass")
+        kind, bufs = _encode_column(df[c])
+        header.append([c, dt, kind, [len(b) for b in bufs]])
+        buffers.extend(bufs)
+    head = _dumps({"v": BLOCK_FORMAT, "n": len(df), "columns": header}).encode("utf-8", "surrogatepass")
     return zlib.compress(struct.pack("<I", len(head)) + head + b"".join(buffers), 1)
 
 
@@ -233,19 +252,29 @@ def decode_block(blob: bytes) -> tuple[int, dict[str, Any]]:
     raw = zlib.decompress(blob)
     (hl,) = struct.unpack_from("<I", raw)
     head = json.loads(raw[4:4 + hl].decode("utf-8", "surrogatepass"))
+    if head.get("v") != BLOCK_FORMAT:  # a later format must come with a migration that rewrites the blocks
+        raise ValueError(f"a stored block of format {head.get('v')} (this version reads {BLOCK_FORMAT})")
     pos = 4 + hl
     cols: dict[str, Any] = {}
-    for name, dt, kind, length in head["columns"]:
-        chunk = raw[pos:pos + length]
-        pos += length
+    for name, dt, kind, lengths in head["columns"]:
+        chunks = []
+        for length in lengths:
+            chunks.append(raw[pos:pos + length])
+            pos += length
         dtype = pd.api.types.pandas_dtype(dt)
         if kind == "raw":
-            cols[name] = np.frombuffer(chunk, dtype=dtype).copy()
-        elif kind == "tuples":
-            values = json.loads(chunk.decode("utf-8", "surrogatepass"))
-            cols[name] = np.fromiter(map(tuple, values), dtype=object, count=len(values))
+            cols[name] = np.frombuffer(chunks[0], dtype=dtype).copy()
+        elif kind == "codes":
+            uniques = json.loads(chunks[0].decode("utf-8", "surrogatepass"))
+            codes = np.frombuffer(chunks[1], dtype="<i4").astype(np.intp)
+            if isinstance(dtype, pd.StringDtype):
+                cols[name] = pd.array(uniques, dtype=dtype).take(codes, allow_fill=True)
+            else:
+                u = np.fromiter((x if type(x) is str else tuple(x) for x in uniques), dtype=object,
+                                count=len(uniques))
+                cols[name] = u.take(codes)
         else:
-            cols[name] = _restore(json.loads(chunk.decode("utf-8", "surrogatepass")), dtype)
+            cols[name] = _restore(json.loads(chunks[0].decode("utf-8", "surrogatepass")), dtype)
     return head["n"], cols
 
 
