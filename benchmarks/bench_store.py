@@ -88,7 +88,7 @@ class Backend:
             return sum(conn.execute(sa.text(f"SELECT pg_total_relation_size('{t}')")).scalar() for t in TABLES)
 
 
-def run(kind: str, roster, sources, summary, catalogue, months: int, runs: int, folder: Path) -> None:
+def run(kind: str, roster, summary, catalogue, months: int, runs: int, folder: Path) -> None:
     b = Backend(kind, folder)
     first = []
     for k in range(runs):
@@ -141,7 +141,7 @@ def main() -> None:
           f"snapshots, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory(prefix="recert-bench-") as tmp:
         for kind in args.backends:
-            run(kind, roster, sources, summary, catalogue, args.months, args.runs, Path(tmp))
+            run(kind, roster, summary, catalogue, args.months, args.runs, Path(tmp))
 
 
 if __name__ == "__main__":

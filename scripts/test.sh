@@ -12,6 +12,8 @@ if [ "${1:-}" = "--fast" ]; then fast=1; shift; fi
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+# PostgreSQL 15 for the store's tests (tests/pg.py runs a throw-away cluster; without it those tests FAIL).
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
 if [ "$fast" = 1 ]; then missing=(); fi  # the fast lane uses neither
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
