@@ -33,8 +33,16 @@ by_id = {i.id: i for i in infos}
 clubs = list(ss.get("f_clubs") or [])
 
 # Trend ------------------------------------------------------------------------------------------------------------
-trend = history.trend(infos)
-club_trend = history.club_trend(infos)
+def trend_figures() -> tuple:
+    trend = history.trend(infos)
+    club_trend = history.club_trend(infos)
+    return (trend_charts.compliance_over_time(trend, club_trend, chosen=clubs),
+            trend_charts.statuses_over_time(view.trend_of_clubs(club_trend, trend, clubs)))
+
+
+# The figures of these snapshots and clubs, from the session's cache (a rerun does not rebuild them).
+compliance_fig, status_fig = _shared._remember("_trend_figures", (tuple(i.id for i in infos), tuple(clubs)),
+                                               trend_figures, size=2, derived=False)
 
 
 def on_trend_click() -> None:
@@ -49,13 +57,12 @@ st.caption(f"{len(infos)} snapshot{'s' if len(infos) != 1 else ''}, each at its 
 left, right = st.columns(2, gap="large")
 with left:
     st.markdown("**Trainers compliant**")
-    st.plotly_chart(trend_charts.compliance_over_time(trend, club_trend, chosen=clubs), key="trend_chart",
+    st.plotly_chart(compliance_fig, key="trend_chart",
                     on_select=on_trend_click, selection_mode=("points",), config=_shared.PLOTLY_CONFIG)
     st.caption("The dark line is every trainer; click a club's line to show only that club.")
 with right:
     st.markdown("**Trainers by status**")
-    st.plotly_chart(trend_charts.statuses_over_time(view.trend_of_clubs(club_trend, trend, clubs)),
-                    key="status_trend_chart", config=_shared.PLOTLY_CONFIG)
+    st.plotly_chart(status_fig, key="status_trend_chart", config=_shared.PLOTLY_CONFIG)
     st.caption("Each trainer counted once, at their most urgent certification's status.")
 
 # What changed ------------------------------------------------------------------------------------------------------
