@@ -130,7 +130,10 @@ def viewing_info() -> Any | None:
 
 def snapshot(sid: str) -> Any | None:
     """A saved snapshot (roster, rules, window) from this session's small cache, or from the store."""
-    return _shared._remember(_SNAPSHOTS, sid, lambda: call(lambda s: s.load(sid), None), size=2, derived=False)
+    found = _shared._remember(_SNAPSHOTS, sid, lambda: call(lambda s: s.load(sid), None), size=2, derived=False)
+    if found is None:  # a failure is not remembered: the next run tries again
+        st.session_state.get(_SNAPSHOTS, {}).pop(sid, None)
+    return found
 
 
 def catalogue_of(snap: Any) -> tuple[cpd.Catalogue, str]:
@@ -199,7 +202,12 @@ def on_start() -> None:
 def delete_snapshot(sid: str) -> None:
     """Button callback (after the confirmation): delete one snapshot; leave it first when it is open."""
     ss = st.session_state
+    from app_pages import _access
+
+    if not _access.is_admin():  # issue 14: only admins change what is saved
+        return
     if call(lambda s: (s.delete(sid), True)[1], False):
+        _access.audit("snapshot_deleted", sid)
         if viewing() == sid:
             close_snapshot()
         ss.pop(_SNAPSHOTS, None)
@@ -240,11 +248,17 @@ def set_retention(widget: str, key: str) -> None:
 def apply_retention_now() -> None:
     """History page button: apply the retention setting to the saved snapshots now."""
     keep_last, keep_days = retention()
+    from app_pages import _access
+
+    if not _access.is_admin():  # issue 14: only admins delete snapshots
+        return
     if not (keep_last or keep_days):
         st.session_state["_history_notice"] = "Every snapshot is kept (both settings are 0)."
         return
     gone = call(lambda s: s.apply_retention(keep_last=keep_last, keep_days=keep_days, today=date.today()), None)
     if gone is not None:
+        for sid in gone:
+            _access.audit("snapshot_deleted", f"{sid} (retention)")
         st.session_state["_history_notice"] = (f"{len(gone)} snapshot{'s' if len(gone) != 1 else ''} deleted by "
                                                "the retention setting." if gone else "No snapshot was due for "
                                                "deletion.")
@@ -266,7 +280,9 @@ def save_snapshot() -> None:
     ss = st.session_state
     loaded = _shared.current()
     files = ss.get(_shared.FILES) or []
-    if loaded.standing is None or not files or viewing():
+    from app_pages import _access
+
+    if loaded.standing is None or not files or viewing() or not _access.is_admin():  # issue 14: admins save
         return
     as_of = ss.get(save_as_of_key(loaded.standing.as_of)) or loaded.standing.as_of
     roster = _roster()
@@ -292,7 +308,11 @@ def save_snapshot() -> None:
     if result is None:
         return
     info, created = result
+    from app_pages import _access
     from cpd.views import history as view
+
+    if created:
+        _access.audit("snapshot_saved", f"{info.id} {info.label}".strip())
 
     ss.setdefault(SAVED, {})[files_key()] = view.saved_sentence(info, created)
     infos(refresh=True)
@@ -314,7 +334,12 @@ def saved_sentence() -> str:
 def save_team_rules() -> None:
     """Rules page callback: the rules in force in this session become the team's rules."""
     text = st.session_state.get(_shared.RULES)
+    from app_pages import _access
+
+    if not _access.is_admin():  # issue 14: only admins change the team's rules
+        return
     if call(lambda s: (s.save_team_rules(text or BUNDLED_RULES), True)[1], False):
+        _access.audit("rules_saved", "bundled rules" if not text else f"{len(text)} characters")
         st.session_state[TEAM_RULES] = text or None
         st.session_state["_rules_saved"] = ("Saved as the team's rules: every new session starts with them."
                                             if text else "The team's rules are now the bundled rules.")
@@ -349,7 +374,11 @@ def changes(from_id: str, to_id: str, as_of: date) -> history.Diff | None:
         earlier = snapshot_standing(from_id, as_of, window)
         return None if later is None or earlier is None else history.diff(earlier, later)
 
-    return _shared._remember(_DIFFS, (from_id, to_id, as_of), make, size=2, derived=False)
+    key = (from_id, to_id, as_of)
+    found = _shared._remember(_DIFFS, key, make, size=2, derived=False)
+    if found is None:  # a failure is not remembered: the next run tries again
+        st.session_state.get(_DIFFS, {}).pop(key, None)
+    return found
 
 
 def banner() -> None:
