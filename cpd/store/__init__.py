@@ -167,8 +167,10 @@ settings = sa.Table(
 
 # Opening ----------------------------------------------------------------------------------------------------------
 def project_dir() -> Path:
-    """The folder holding app.py (the project), where ``data/recert.db`` lives by default."""
-    return Path(__file__).resolve().parents[2]
+    """The folder holding app.py (the project), where ``data/recert.db`` lives by default (the current folder
+    when the engine is installed apart from the app)."""
+    here = Path(__file__).resolve().parents[2]
+    return here if (here / "app.py").exists() else Path.cwd()
 
 
 def default_url() -> str:
