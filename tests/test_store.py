@@ -370,3 +370,12 @@ def test_two_saves_at_once_both_land(db_url, sample_files, catalogue):
 def test_notices_keep_their_kind():
     w = Notice("hidden", "a hidden sheet")
     assert fr.decode_value(json.loads(json.dumps(fr.encode_value(w)))).kind == "hidden"
+
+
+def test_default_database_is_the_environment_url_else_data_recert_db_beside_app(monkeypatch):
+    from cpd.store import default_url
+
+    monkeypatch.setenv("RECERT_DATABASE_URL", "postgresql+psycopg://recert@db.example/recert")
+    assert default_url() == "postgresql+psycopg://recert@db.example/recert"
+    monkeypatch.delenv("RECERT_DATABASE_URL")
+    assert default_url() == f"sqlite:///{Path(__file__).resolve().parents[1] / 'data' / 'recert.db'}"
