@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -119,6 +119,7 @@ class Scope:
     role: str
     clubs: frozenset[str] | None = None
     email: str = ""
+    shown: tuple[str, ...] = field(default=(), compare=False)  # the clubs as granted, for people to read
 
     @property
     def admin(self) -> bool:
@@ -136,7 +137,7 @@ class Scope:
         """The scope in words, for the audit log and the page caption."""
         if self.clubs is None:
             return "all clubs"
-        return ", ".join(sorted(self.clubs))
+        return ", ".join(self.shown) if self.shown else ", ".join(sorted(self.clubs))
 
 
 EVERYTHING = Scope("admin", None)  # the single-user local tool, and the CLI run by whoever owns the files
@@ -161,7 +162,8 @@ def scope_for(email: str, groups: Iterable[str] | None, grants: Iterable[Grant])
 def _scope_of(role: str, grants: list[Grant], email: str) -> Scope:
     if role == "admin":
         return Scope("admin", None, email)
-    return Scope(role, frozenset(club_key(c) for g in grants for c in g.clubs if club_key(c)), email)
+    shown = {club_key(c): c for g in grants for c in g.clubs if club_key(c)}
+    return Scope(role, frozenset(shown), email, tuple(sorted(shown.values(), key=str.casefold)))
 
 
 def _names(col: pd.Series) -> pd.Series:

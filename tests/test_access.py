@@ -44,6 +44,7 @@ def test_scope_for_a_granted_person_is_their_grant(email, groups, role, clubs):
     scope = scope_for(email, groups, GRANTS)
     assert scope is not None
     assert (scope.role, scope.clubs) == (role, None if clubs is None else frozenset(clubs))
+    assert scope.label().casefold() == ("all clubs" if clubs is None else ", ".join(sorted(clubs)))
     assert scope.read_only == (role == "viewer") and scope.admin == (role == "admin")
 
 

@@ -206,7 +206,7 @@ def test_sign_ins_are_audited_once_per_session(db):
     at.run()
     with open_store(db) as s:
         log = [e for e in stored.audit_log(s) if e.action == "signed_in"]
-    assert [(e.who, e.scope) for e in log] == [(VIEW, "riverside")]
+    assert [(e.who, e.scope) for e in log] == [(VIEW, "Riverside")]
 
 
 def test_without_auth_the_local_tool_says_so(monkeypatch, tmp_path):
@@ -237,3 +237,16 @@ def test_without_auth_a_network_address_refuses_with_one_sentence(monkeypatch, t
         assert not at.title and not at.sidebar.date_input
     else:
         assert not at.error and at.title[0].value == "Recert"  # the Upload page
+
+
+def test_an_admin_saving_the_team_rules_is_audited(db):
+    at = _app(_signed(ADMIN))
+    at.button(key="close_snapshot").click().run()  # back to (no) files: saving rules is offered
+    at.session_state["_rules_text"] = cpd.load_catalogue().to_yaml()  # rules in force that differ from the team's
+    at.switch_page("app_pages/rules.py").run()
+    save = next(b for b in at.button if b.label == "Save as the team's rules")
+    save.click().run()
+    assert not at.exception
+    with open_store(db) as s:
+        log = [(e.who, e.action) for e in stored.audit_log(s)]
+    assert (ADMIN, "rules_saved") in log
