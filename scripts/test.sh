@@ -14,7 +14,7 @@ missing=()
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 # PostgreSQL 15 for the store's tests (tests/pg.py runs a throw-away cluster; without it those tests FAIL).
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
-if [ "$fast" = 1 ]; then missing=(); fi  # the fast lane uses neither
+if [ "$fast" = 1 ]; then missing=(); fi  # the fast lane needs none of them
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing ${missing[*]} for the real-client tests..."
