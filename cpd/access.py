@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 from cpd.errors import RecertError
@@ -47,7 +48,7 @@ def club_key(club: object) -> str:
     """How clubs compare: case-insensitive, white space collapsed; missing is ''."""
     if club is None or (isinstance(club, float) and club != club):
         return ""
-    return _SPACE.sub(" ", str(club)).strip().casefold()
+    return " ".join(str(club).split()).casefold()
 
 
 def email_key(email: object) -> str:
@@ -167,7 +168,11 @@ def _scope_of(role: str, grants: list[Grant], email: str) -> Scope:
 
 
 def _names(col: pd.Series) -> pd.Series:
-    return col.astype(object).map(club_key)
+    """``club_key`` of every value, worked out once per distinct value."""
+    values = col.to_numpy(dtype=object)
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    keys = np.array([club_key(v) for v in uniq] + [""], dtype=object)  # code -1 (missing) -> ""
+    return pd.Series(keys[codes], index=col.index, dtype=object)
 
 
 def narrow(standing: Standing, scope: Scope) -> Standing:
@@ -175,7 +180,8 @@ def narrow(standing: Standing, scope: Scope) -> Standing:
     if scope.clubs is None:
         return standing
     t = standing.trainers
-    inside = _names(t["club"]).isin(scope.clubs) & _names(t["club"]).ne("")
+    clubs = _names(t["club"])
+    inside = clubs.isin(scope.clubs) & clubs.ne("")
     ids = set(t.loc[inside, "trainer_id"])
     seen = set(_names(t.loc[inside, "trainer"]))
     unseen = set(_names(t.loc[~inside, "trainer"]))

@@ -201,3 +201,12 @@ def test_narrow_partitions_trainers_by_club(rows, clubs):
         assert set(df["trainer_id"]) <= set(out.trainers["trainer_id"])
     outside = set(st.trainers.loc[~keys.isin(clubs), "trainer"].str.casefold())
     assert not set(out.ledger["trainer"].str.casefold()) & outside
+
+
+@pytest.mark.parametrize("value", ["  Down  TOWN ", None, float("nan"), "Ünïcode\u00a0Club", "STRASSE", "ß", 3,
+                                   "a\tb\nc", ""])
+def test_club_key_is_the_same_one_value_at_a_time_and_for_a_column(value):
+    from cpd.access import _names
+
+    column = pd.Series(["x", value, "x"], dtype=object)
+    assert list(_names(column)) == ["x", club_key(value), "x"]
