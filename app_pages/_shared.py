@@ -9,8 +9,6 @@ a filter only slices the standing (``cpd.views.filters.filter_standing``).
 from __future__ import annotations
 
 import hashlib
-import importlib
-import importlib.util
 import logging
 import os
 from collections import OrderedDict
@@ -439,21 +437,17 @@ def no_data_yet() -> None:
     c2.button("Try it with sample data", on_click=load_sample, key="sample_empty", icon=":material/science:")
 
 
-def export_available(module: str) -> bool:
-    """True when ``cpd.<module>`` exists (the report, calendar and reminders arrived after the dashboard)."""
-    try:
-        return importlib.util.find_spec(f"cpd.{module}") is not None
-    except ImportError:
-        return False
-
-
 def export_buttons(view: cpd.Standing, cat: cpd.Catalogue, *, key: str) -> None:
     """Excel report, CSV and calendar of what is shown; each file is built only when clicked."""
     def report() -> bytes:
-        return importlib.import_module("cpd.report").write_report(view, cat)
+        from cpd.report import write_report  # openpyxl/XlsxWriter load when a report is asked for
+
+        return write_report(view, cat)
 
     def calendar() -> bytes:
-        return importlib.import_module("cpd.calendar").write_calendar(view)
+        from cpd.calendar import write_calendar
+
+        return write_calendar(view)
 
     def csv() -> str:
         from cpd.export import standings_csv
@@ -469,14 +463,9 @@ def export_buttons(view: cpd.Standing, cat: cpd.Catalogue, *, key: str) -> None:
         ("Calendar of expiries", "calendar", calendar, f"recert-expiries-{stamp}.ics", "text/calendar",
          ":material/calendar_month:"),
     ]
+    from app_pages import _access
+
     for col, (label, module, build, name, mime, icon) in zip(cols, specs, strict=True):
         with col:
-            if export_available(module):
-                from app_pages import _access
-
-                st.download_button(label, data=_access.audited(build, name), file_name=name, mime=mime, icon=icon,
-                                   key=f"{key}_{module}", on_click="ignore", width="stretch")
-            else:
-                st.download_button(label, data=b"", file_name=name, disabled=True, icon=icon, key=f"{key}_{module}",
-                                   width="stretch")
-                st.caption("Not available in this version yet.")
+            st.download_button(label, data=_access.audited(build, name), file_name=name, mime=mime, icon=icon,
+                               key=f"{key}_{module}", on_click="ignore", width="stretch")

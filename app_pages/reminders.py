@@ -1,10 +1,9 @@
 """Reminders: a drafted message for each trainer who has something to do, ready for the manager's mail program."""
 
-import importlib
-
 import streamlit as st
 
 from app_pages import _access, _remind, _shared
+from cpd import reminders
 from cpd.fmt import DAY_COLUMN
 from cpd.views import reminders as reminders_view
 from cpd.views.escape import md_escape
@@ -12,11 +11,6 @@ from cpd.views.escape import md_escape
 ss = st.session_state
 
 loaded, view = _shared.page("Reminders")
-if not _shared.export_available("reminders"):
-    st.info("Reminder drafts are not available in this version yet.", icon=":material/mail:")
-    st.stop()
-
-reminders = importlib.import_module("cpd.reminders")
 sign_off = st.text_input("Sign the messages as", key="sign_off", placeholder="e.g. Sam, Fitness Manager",
                          max_chars=80)
 try:

@@ -29,7 +29,7 @@ _LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left"
 ROW_PX = 28  # height per bar of a horizontal chart: labels stay readable however many clubs there are
 
 
-def _base(fig: go.Figure, *, height: int, title: str | None = None) -> go.Figure:
+def base_layout(fig: go.Figure, *, height: int, title: str | None = None) -> go.Figure:
     # A title sits above the legend, which sits above the plot: give each its own band so they never overlap.
     fig.update_layout(height=height + (44 if title else 0), margin={"l": 8, "r": 8, "t": 100 if title else 56, "b": 8},
                       font=FONT, legend=_LEGEND, bargap=0.25, hoverlabel={"namelength": -1},
@@ -40,13 +40,13 @@ def _base(fig: go.Figure, *, height: int, title: str | None = None) -> go.Figure
     return fig
 
 
-def _empty(message: str, height: int = 240) -> go.Figure:
+def empty_figure(message: str, height: int = 240) -> go.Figure:
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
                        font={"size": 14, "color": "#6e7781"})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return _base(fig, height=height)
+    return base_layout(fig, height=height)
 
 
 def status_counts(st: Standing, by: str) -> pd.DataFrame:
@@ -97,7 +97,7 @@ def status_by_club(st: Standing, *, top: int = 25) -> go.Figure:
     Each bar carries its club in ``customdata`` so a click turns into a filter (``views.filters.club_from_selection``).
     """
     if st.standings.empty:
-        return _empty("No certifications match the filters.")
+        return empty_figure("No certifications match the filters.")
     tab = _worst_first(status_counts(st, "club"))
     n = len(tab)
     title = None
@@ -105,16 +105,16 @@ def status_by_club(st: Standing, *, top: int = 25) -> go.Figure:
         tab = tab.head(top)
         title = f"The {top} clubs (of {n}) with the most lapsed and at-risk certifications"
     fig = _stacked_h(tab, axis_title="Certifications", customdata=True)
-    return _base(fig, height=max(340, 110 + ROW_PX * len(tab)), title=title)
+    return base_layout(fig, height=max(340, 110 + ROW_PX * len(tab)), title=title)
 
 
 def status_by_body(st: Standing) -> go.Figure:
     """Certifications per certifying body, stacked by status."""
     if st.standings.empty:
-        return _empty("No certifications match the filters.")
+        return empty_figure("No certifications match the filters.")
     tab = _worst_first(status_counts(st, "body"))
     fig = _stacked_h(tab, axis_title="Certifications", customdata=False)
-    return _base(fig, height=max(260, 110 + ROW_PX * len(tab)))
+    return base_layout(fig, height=max(260, 110 + ROW_PX * len(tab)))
 
 
 def expiry_months(st: Standing, *, months: int = 12) -> pd.DataFrame:
@@ -142,11 +142,11 @@ def expiries_by_month(st: Standing, *, months: int = 12) -> go.Figure:
                     legendgroup=status, customdata=[f"{p:%B %Y}" for p in tab.index],
                     hovertemplate="%{customdata}<br>" + STATUS_LABELS[status] + ": %{y}<extra></extra>")
     if not fig.data:
-        return _empty(f"Nothing expires in the next {months} months.")
+        return empty_figure(f"Nothing expires in the next {months} months.")
     fig.update_layout(barmode="stack")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels, title=None, tickangle=0)
     fig.update_yaxes(title="Certifications expiring", rangemode="tozero", automargin=True)
-    return _base(fig, height=340)
+    return base_layout(fig, height=340)
 
 
 PROGRESS_ORDER = ("at_risk", "grace", "behind")
@@ -181,7 +181,7 @@ def credit_progress(st: Standing, *, top: int = 20, names: Mapping[str, str] | N
     """
     p = progress_frame(st, top=top, names=names)
     if p.empty:
-        return _empty("No renewable certification is short of credits.")
+        return empty_figure("No renewable certification is short of credits.")
     p = p.assign(label=plot_texts(p["label"]), credits=plot_texts(p["credits"]))  # names and units are file text
     order = p["label"].tolist()
     fig = go.Figure()
@@ -204,18 +204,17 @@ def credit_progress(st: Standing, *, top: int = 20, names: Mapping[str, str] | N
                      automargin=True)
     fig.update_xaxes(range=[0, 104], tickvals=[0, 25, 50, 75, 100], ticksuffix="%",
                      title="Share of the required credits earned")
-    return _base(fig, height=max(260, 110 + ROW_PX * len(p)))
+    return base_layout(fig, height=max(260, 110 + ROW_PX * len(p)))
 
 
 def credit_timeline(st: Standing, trainer_id: str, cert_key: str, *, title: str = "") -> go.Figure:
     """Cumulative credits across one certification's cycle against the steady pace to the requirement."""
     s = st.standings
-    key_col = "cert_key" if "cert_key" in s else "credential"
-    row = s[s["trainer_id"].eq(trainer_id) & s[key_col].eq(cert_key)]
+    row = s[s["trainer_id"].eq(trainer_id) & s["cert_key"].eq(cert_key)]
     tl = trainer_timeline(st, trainer_id)
     tl = tl[tl["cert_key"].eq(cert_key)]
     if row.empty or tl.empty:
-        return _empty("No credit requirement to chart for this certification.", height=200)
+        return empty_figure("No credit requirement to chart for this certification.", height=200)
     r = row.iloc[0]
     status, unit, title = str(r["status"]), plot_text(r["unit"] or "credits"), plot_text(title) if title else None
     start, end, required = pd.Timestamp(r["cycle_start"]), pd.Timestamp(r["expires"]), float(r["required"])
@@ -245,4 +244,4 @@ def credit_timeline(st: Standing, trainer_id: str, cert_key: str, *, title: str 
                       annotation_text="as of", annotation_position="top left")
     fig.update_xaxes(title=None, range=[start - pd.Timedelta(days=10), end + pd.Timedelta(days=10)])
     fig.update_yaxes(title=unit, rangemode="tozero")
-    return _base(fig, height=300, title=title)
+    return base_layout(fig, height=300, title=title)

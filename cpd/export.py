@@ -221,7 +221,7 @@ _EXACT_BELOW = 1e15
 _JSON_RAW = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
-def _escape_invisible(doc: str) -> str:
+def escape_invisible(doc: str) -> str:
     """The document with DEL, C1, bidi and line-separator characters as \\uXXXX escapes: the same JSON value.
 
     Outside strings JSON is ASCII, so every such character is inside a string, where the escape means itself.
@@ -237,10 +237,10 @@ def to_json(st: Standing) -> str:
     """
     numbers = st.standings[["required", "earned", "remaining"]].apply(pd.to_numeric, errors="coerce").abs()
     if len(numbers) and bool((numbers >= _EXACT_BELOW).any().any()):
-        return _escape_invisible(json.dumps(to_json_dict(st), ensure_ascii=False, allow_nan=False))
+        return escape_invisible(json.dumps(to_json_dict(st), ensure_ascii=False, allow_nan=False))
     head, tail = _head_tail(st)
     dump = functools.partial(json.dumps, ensure_ascii=False, allow_nan=False)
-    return _escape_invisible("".join((dump(head)[:-1], ', "standings": ', _records(_standing_columns(st)),
+    return escape_invisible("".join((dump(head)[:-1], ', "standings": ', _records(_standing_columns(st)),
                                       ', "trainers": ', _records(_trainer_columns(st)), ", ", dump(tail)[1:])))
 
 

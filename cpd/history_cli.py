@@ -45,7 +45,7 @@ def run(args: argparse.Namespace, *, clean: Any = str) -> int:
     """Compare and print; ``clean`` makes text from files safe for a terminal (the CLI's cleaner)."""
     from . import history
     from .errors import RecertError
-    from .export import _escape_invisible
+    from .export import escape_invisible
     from .fmt import day
     from .store import open_store
 
@@ -60,7 +60,7 @@ def run(args: argparse.Namespace, *, clean: Any = str) -> int:
         d = history.compare(before, after, as_of=args.as_of)
         if args.format == "json":
             doc = history.diff_json(d, from_id=before.info.id, to_id=after.info.id)
-            sys.stdout.write(_escape_invisible(json.dumps(doc, ensure_ascii=False, allow_nan=False)) + "\n")
+            sys.stdout.write(escape_invisible(json.dumps(doc, ensure_ascii=False, allow_nan=False)) + "\n")
         else:
             def name(info: Any) -> str:
                 return f"{info.id} ({day(info.as_of)}{', ' + info.label if info.label else ''})"

@@ -75,15 +75,15 @@ def run(args: argparse.Namespace, read: Any) -> int:
                     "compliant": i.compliant} for i in infos]
             sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
         else:
-            from .fmt import terminal as _clean
+            from .fmt import terminal
 
             if not infos:
                 print("No snapshot saved yet: recert import FILE... saves one.")
             for i in infos:
-                label = f" '{_clean(i.label)}'" if i.label else ""
+                label = f" '{terminal(i.label)}'" if i.label else ""
                 print(f"{i.id}  as of {i.as_of.isoformat()}{label}: {i.compliant} of {i.trainers} trainers "
                       f"compliant; saved {i.saved_at.isoformat(timespec='minutes')} from "
-                      f"{_clean(', '.join(i.files))}")
+                      f"{terminal(', '.join(i.files))}")
         return 0
     # import: read exactly as ``standing`` does, then save
     from .catalogue import load_catalogue, read_rules_file

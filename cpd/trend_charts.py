@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import fmt
-from .charts import _base, _empty
+from .charts import base_layout, empty_figure
 from .model import STATUS_COLOURS, STATUS_LABELS, TRAINER_STATUSES
 from .views.escape import plot_text, plot_texts, plot_unescape
 from .views.filters import NO_CLUB
@@ -64,7 +64,7 @@ def compliance_over_time(trend: pd.DataFrame, clubs: pd.DataFrame | None = None,
     (``clubs_to_draw``). Each club point carries its club in ``customdata[0]`` so a click becomes the club
     filter (``club_from_trend_selection``); the overall line carries none."""
     if trend.empty:
-        return _empty("No snapshots saved yet.")
+        return empty_figure("No snapshots saved yet.")
     labels = snapshot_labels(trend)
     by_id = dict(zip(trend["snapshot"], labels, strict=True))
     fig = go.Figure()
@@ -91,14 +91,14 @@ def compliance_over_time(trend: pd.DataFrame, clubs: pd.DataFrame | None = None,
     _axis(fig, labels, "Trainers compliant")
     fig.update_yaxes(range=[0, 104], tickvals=[0, 25, 50, 75, 100], ticksuffix="%")
     fig.update_layout(hovermode="closest")
-    return _base(fig, height=360)
+    return base_layout(fig, height=360)
 
 
 def statuses_over_time(trend: pd.DataFrame) -> go.Figure:
     """Trainers by their worst status at each snapshot, stacked (worst at the bottom, in the status colours)."""
     known = trend.dropna(subset=list(TRAINER_STATUSES), how="all") if not trend.empty else trend
     if known.empty:
-        return _empty("No snapshots saved yet.")
+        return empty_figure("No snapshots saved yet.")
     labels = snapshot_labels(trend)
     keep = trend.index.isin(known.index)
     xs = [lab for lab, k in zip(labels, keep, strict=True) if k]
@@ -112,7 +112,7 @@ def statuses_over_time(trend: pd.DataFrame) -> go.Figure:
     fig.update_layout(barmode="stack")
     _axis(fig, labels, "Trainers")
     fig.update_yaxes(rangemode="tozero")
-    return _base(fig, height=360)
+    return base_layout(fig, height=360)
 
 
 def club_from_trend_selection(selection_event: Any) -> list[str]:

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from ..errors import RecertError
-from ..fmt import clean
+from ..fmt import clean, terminal
 
 COMMAND = "remind"
 
@@ -40,12 +40,8 @@ def add_command(sub: Any, *, as_of_type: Callable[[str], date], db: Callable[[ar
 
 
 def _usage(message: object) -> int:
-    print(f"recert remind: {_terminal(message)}", file=sys.stderr)
+    print(f"recert remind: {terminal(message)}", file=sys.stderr)
     return 2
-
-
-def _terminal(text: object) -> str:
-    return "".join(ch if ch.isprintable() else "?" for ch in str(text))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         return _run(args, settings=settings, options=options, only=only, smtp=smtp)
     except RecertError as exc:
-        print(_terminal(exc), file=sys.stderr)
+        print(terminal(exc), file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 0
@@ -133,9 +129,9 @@ def _report(summary: Any, fmt: str) -> None:
     if summary.failed:
         reasons = list(dict.fromkeys(f["reason"].removeprefix("not sent: ") for f in summary.failed))
         more = f" ({len(reasons) - 1} other reason(s) in the summary)" if len(reasons) > 1 else ""
-        print(f"{_terminal(reasons[0])}{more} {len(summary.failed)} message(s) were not sent; they go out on the "
+        print(f"{terminal(reasons[0])}{more} {len(summary.failed)} message(s) were not sent; they go out on the "
               "next run.", file=sys.stderr)
 
 
 def _terminal_lines(lines: list[str]) -> str:
-    return "".join(_terminal(x) + "\n" for x in lines)
+    return "".join(terminal(x) + "\n" for x in lines)

@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..calendar import event_uid, write_calendar
 from ..fmt import clean, day, number
-from ..model import Standing
+from ..model import LAPSED, Standing
 from ..reminders import first_name
 from ..wording import credits_needed, quantity
 from .schedule import CPR_ITEM, LogKey, Reminder
@@ -41,7 +41,6 @@ MAX_ADDRESS = 254
 MAX_SUBJECT = 200
 _DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 _DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})")
-LAPSED = ("expired", "grace")
 
 
 class AddressProblem(ValueError):

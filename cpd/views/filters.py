@@ -67,12 +67,7 @@ def filter_standing(
         keep_t &= with_cert
     trainers = t[keep_t].reset_index(drop=True)
     ids = set(trainers["trainer_id"])
-    keys = set(standings["cert_key"]) if "cert_key" in standings else None
-    contrib = st.contributions
-    if keys is not None and "cert_key" in contrib:
-        contrib = contrib[contrib["cert_key"].isin(keys)]
-    else:
-        contrib = contrib[contrib["trainer_id"].isin(ids)]
+    contrib = st.contributions[st.contributions["cert_key"].isin(set(standings["cert_key"]))]
     return replace(
         st,
         standings=standings,

@@ -8,11 +8,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..attention import attention_frame
-from ..model import Standing
+from ..model import LAPSED, Standing
 from ..wording import count
 from .table import display_frame
-
-LAPSED = ("grace", "expired")  # the "Lapsed" headline counts these
 
 
 @dataclass(frozen=True)

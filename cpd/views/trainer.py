@@ -33,7 +33,7 @@ def trainer_certifications(st: Standing, trainer_id: str, names: Mapping[str, st
     out["Remaining"] = s["remaining"].to_numpy()
     out["Unit"] = s["unit"].to_numpy()
     out["status"] = s["status"].to_numpy()
-    out["cert_key"] = s["cert_key"].to_numpy() if "cert_key" in s else s["credential"].to_numpy()
+    out["cert_key"] = s["cert_key"].to_numpy()
     out["reasons"] = s["reasons"].to_numpy()
     badges = [cpr_badge(*state) for state in cpr_states(s)]
     out["cpr_value"] = [value for value, _ in badges]
@@ -81,14 +81,13 @@ def trainer_timeline(st: Standing, trainer_id: str) -> pd.DataFrame:
     s = st.standings[st.standings["trainer_id"].eq(trainer_id) & st.standings["known"]
                      & st.standings["required"].notna() & st.standings["cycle_start"].notna()]
     c = st.contributions
-    key_col = "cert_key" if "cert_key" in c and "cert_key" in s else "credential"
     c = c[c["trainer_id"].eq(trainer_id)].merge(st.activities[["activity_id", "date"]], on="activity_id", how="left")
     rows: list[dict[str, Any]] = []
     T = pd.Timestamp(st.as_of)
-    for key, cred, start, expires, earned in zip(s[key_col], s["credential"], s["cycle_start"], s["expires"],
+    for key, cred, start, expires, earned in zip(s["cert_key"], s["credential"], s["cycle_start"], s["expires"],
                                                  s["earned"], strict=True):
         rows.append({"cert_key": key, "credential": cred, "date": start, "cumulative": 0.0, "kind": "start"})
-        mine = c[c[key_col].eq(key)].sort_values("date", kind="stable")
+        mine = c[c["cert_key"].eq(key)].sort_values("date", kind="stable")
         total = 0.0
         for d, credits in zip(mine["date"], mine["credits"], strict=True):
             total += float(credits)
