@@ -10,6 +10,8 @@ Rules (table-tested in tests/test_access.py):
   clubs listed; *viewer* sees the clubs listed, read only.
 - clubs compare case-insensitively with runs of white space as one space ("  downtown " is "Downtown").
 - a trainer with no club on file is visible to admins only (no manager's club can claim them).
+- a trainer at two clubs (``Standing.memberships``) is in the scope of either club's people, and shows to them at
+  their club (the first of the trainer's clubs in scope): another club's name never reaches their pages.
 - ledger rows (one per source row) carry the trainer's name as written, not an id or a club: an *accepted* row is
   kept when that name (compared like clubs) is the name of a trainer in scope and of no trainer out of scope.
   Rejected and blank rows are for admins only: a rejected row never became part of a trainer, so nothing says
@@ -31,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from cpd.errors import RecertError
-from cpd.model import Standing
+from cpd.model import MEMBERSHIP_COLUMNS, Standing, memberships_of
 
 ROLES = ("admin", "manager", "viewer")  # widest first
 EMAIL_CHARS = 320
@@ -180,24 +182,31 @@ def narrow(standing: Standing, scope: Scope) -> Standing:
     if scope.clubs is None:
         return standing
     t = standing.trainers
-    clubs = _names(t["club"])
-    inside = clubs.isin(scope.clubs) & clubs.ne("")
-    ids = set(t.loc[inside, "trainer_id"])
+    m = memberships_of(standing)
+    m_in = m[_names(m["club"]).isin(scope.clubs).to_numpy()].drop_duplicates("trainer_id")
+    club_of = pd.Series(m_in["club"].to_numpy(dtype=object), index=pd.Index(m_in["trainer_id"], dtype=object))
+    inside = t["trainer_id"].isin(club_of.index)
+    ids = set(club_of.index)
     seen = set(_names(t.loc[inside, "trainer"]))
     unseen = set(_names(t.loc[~inside, "trainer"]))
     names = _names(standing.ledger["trainer"])
     ledger_keep = names.isin(seen - unseen) & names.ne("") & standing.ledger["fate"].eq("accepted")
 
     def by_id(df: pd.DataFrame) -> pd.DataFrame:
-        return df[df["trainer_id"].isin(ids)].reset_index(drop=True)
+        out = df[df["trainer_id"].isin(ids)].reset_index(drop=True)
+        if "club" in out:  # the club in scope, never the trainer's other club
+            out["club"] = pd.Series(club_of.reindex(out["trainer_id"].to_numpy(dtype=object)).to_numpy(),
+                                    index=out.index, dtype=out["club"].dtype)
+        return out
 
     return replace(
         standing,
         standings=by_id(standing.standings),
-        trainers=t[inside].reset_index(drop=True),
+        trainers=by_id(t),
         activities=by_id(standing.activities),
         contributions=by_id(standing.contributions),
         cpr_cards=by_id(standing.cpr_cards),
+        memberships=m[_names(m["club"]).isin(scope.clubs).to_numpy()][MEMBERSHIP_COLUMNS].reset_index(drop=True),
         ledger=standing.ledger[ledger_keep].reset_index(drop=True),
         mappings=(),
         warnings=(),

@@ -128,6 +128,10 @@ class SheetMapping:
 
 # Column contracts -----------------------------------------------------------------------------------------
 TRAINER_COLUMNS = ["trainer_id", "trainer", "club", "role", "email"]
+# Every club a trainer works at (one row per trainer and club, the primary club ``trainers.club`` first): a
+# trainer listed at two clubs is in both clubs' scope (cpd.access.narrow). ``trainers.club`` stays the one club
+# shown and counted for everyone who sees every club.
+MEMBERSHIP_COLUMNS = ["trainer_id", "club"]
 CERTIFICATION_COLUMNS = [
     "cert_key",  # unique per certification row across files
     "trainer_id",
@@ -213,6 +217,9 @@ class Roster:
     unreadable: tuple[str, ...] = ()  # one sentence per file that could not be read (app mode)
     # Trainers who appear in a file that has a CE log: with no rows there they have earned 0, not "unknown".
     ce_logged: frozenset[str] = frozenset()
+    # MEMBERSHIP_COLUMNS; None: one club per trainer, its ``trainers.club`` (a snapshot saved before trainers
+    # could have two clubs, a Roster built by hand). Read it through ``memberships_of``.
+    memberships: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -231,6 +238,7 @@ class Standing:
     rules_version: str
     cpr_cards: pd.DataFrame  # CARD_RESULT_COLUMNS: every CPR/AED card on file
     unreadable: tuple[str, ...] = ()
+    memberships: pd.DataFrame | None = None  # as in Roster: read it through ``memberships_of``
 
     @property
     def counts(self) -> dict[str, int]:
@@ -246,6 +254,20 @@ class Standing:
         cols = ["file", "sheet", "row", "trainer", "column", "reason"] if "trainer" in rej else \
             ["file", "sheet", "row", "column", "reason"]
         return rej[cols].reset_index(drop=True)
+
+
+def memberships_of(frames: Roster | Standing) -> pd.DataFrame:
+    """Every (trainer_id, club) of the trainers in ``frames``: its memberships, or each trainer's ``club`` when
+    it has none; rows of trainers no longer in ``frames.trainers`` are left out."""
+    import pandas as pd
+
+    t = frames.trainers
+    m = frames.memberships
+    if m is None:
+        m = t.loc[t["club"].fillna("").astype(str).str.strip().ne(""), MEMBERSHIP_COLUMNS]
+    else:
+        m = m[m["trainer_id"].isin(t["trainer_id"])]
+    return pd.DataFrame({c: m[c].to_numpy(dtype=object) for c in MEMBERSHIP_COLUMNS}, columns=MEMBERSHIP_COLUMNS)
 
 
 class ContractError(RuntimeError):
@@ -268,7 +290,8 @@ def check_roster(roster: Roster) -> None:
                       "certifications": (roster.certifications, CERTIFICATION_COLUMNS),
                       "activities": (roster.activities, ACTIVITY_COLUMNS),
                       "cpr_cards": (roster.cpr_cards, CPR_COLUMNS),
-                      "ledger": (roster.ledger, LEDGER_COLUMNS)})
+                      "ledger": (roster.ledger, LEDGER_COLUMNS),
+                      **_memberships(roster)})
 
 
 def check_standing(standing: Standing) -> None:
@@ -278,4 +301,9 @@ def check_standing(standing: Standing) -> None:
                         "activities": (standing.activities, ACTIVITY_COLUMNS),
                         "contributions": (standing.contributions, CONTRIBUTION_COLUMNS),
                         "ledger": (standing.ledger, LEDGER_COLUMNS),
-                        "cpr_cards": (standing.cpr_cards, CARD_RESULT_COLUMNS)})
+                        "cpr_cards": (standing.cpr_cards, CARD_RESULT_COLUMNS),
+                        **_memberships(standing)})
+
+
+def _memberships(frames: Roster | Standing) -> dict[str, tuple[pd.DataFrame, list[str]]]:
+    return {} if frames.memberships is None else {"memberships": (frames.memberships, MEMBERSHIP_COLUMNS)}

@@ -191,15 +191,17 @@ def test_narrow_drops_ledger_rows_whose_name_is_also_out_of_scope():
                           hs.sampled_from(["NASM CPT", "ACE CPT", "bogus"]),
                           hs.sampled_from(["2027-01-01", "2026-06-20", "soon"])), min_size=1, max_size=12),
        hs.sets(hs.sampled_from(["north", "south", "west"]), min_size=1))
-def test_narrow_partitions_trainers_by_club(rows, clubs):
+def test_narrow_keeps_exactly_the_trainers_with_a_club_in_scope(rows, clubs):
     files = {"r.csv": csv_bytes([["Name", "Club", "Certification", "Expires"], *[list(r) for r in rows]])}
     st = run(files, as_of=AS_OF)
     out = narrow(st, Scope("viewer", frozenset(clubs)))
-    keys = st.trainers["club"].map(club_key)
-    assert set(out.trainers["trainer_id"]) == set(st.trainers.loc[keys.isin(clubs), "trainer_id"])
+    m = st.memberships  # a trainer whose rows name two clubs is at both
+    ids_in = set(m.loc[m["club"].map(club_key).isin(clubs), "trainer_id"])
+    assert set(out.trainers["trainer_id"]) == ids_in
+    assert set(out.trainers["club"].map(club_key)) <= clubs
     for df in (out.standings, out.cpr_cards, out.activities, out.contributions):
         assert set(df["trainer_id"]) <= set(out.trainers["trainer_id"])
-    outside = set(st.trainers.loc[~keys.isin(clubs), "trainer"].str.casefold())
+    outside = set(st.trainers.loc[~st.trainers["trainer_id"].isin(ids_in), "trainer"].str.casefold())
     assert not set(out.ledger["trainer"].str.casefold()) & outside
 
 

@@ -3,6 +3,14 @@
 A trainer is the same person when their names match ignoring case, accents and spaces ("Ana Silva" and
 "ana silva "). Rows that give only a staff id are resolved through the staff sheet of the same file first,
 then through any file where that id is unambiguous; otherwise they are rejected, never guessed.
+
+A trainer listed at two clubs (two rows with different clubs, or one cell naming both) belongs to both
+(``Roster.memberships``; ``club`` is the first one, shown and counted for people who see every club). A club cell
+is split only when every part is a club that some row of the files names on its own: "Downtown / Riverside",
+"Downtown, Riverside", "Downtown & Riverside", "Downtown; Riverside", "Downtown + Riverside", "Downtown |
+Riverside" and "Downtown and Riverside" are two clubs when rows say "Downtown" and "Riverside" alone, and one club
+otherwise ("24/7 Fitness", "Smith & Jones Gym"): a club name may hold any of these separators, and a cell that is
+not split can only hide a trainer from a manager, never show one to the wrong one.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from ..model import (
     CERTIFICATION_COLUMNS,
     CPR_COLUMNS,
     LEDGER_COLUMNS,
+    MEMBERSHIP_COLUMNS,
     TRAINER_COLUMNS,
     Roster,
 )
@@ -96,7 +105,7 @@ def assemble(results: list[SheetResult], *, unreadable: tuple[str, ...] = ()) ->
     _resolve_people(people)
     rows.person_of[people.rid] = people.person.to_numpy(dtype=object)[people.code]
     _reject_unresolved(rows, people)
-    trainers_out, id_of = _trainers(people, rows.fate)
+    trainers_out, id_of, memberships = _trainers(people, rows.fate)
     attach = _Attach(rows, id_of)
     certs = _certifications(attach([(i, r.certs) for i, r in enumerate(rows.used)], CERTIFICATION_COLUMNS),
                             trainers_out, warnings)
@@ -108,7 +117,33 @@ def assemble(results: list[SheetResult], *, unreadable: tuple[str, ...] = ()) ->
     return Roster(trainers=trainers_out, certifications=certs.reset_index(drop=True), activities=acts,
                   cpr_cards=cpr.reset_index(drop=True), ledger=rows.ledger.reset_index(drop=True)[LEDGER_COLUMNS],
                   mappings=tuple(r.mapping for r in results), warnings=cap(warnings),
-                  unreadable=unreadable, ce_logged=ce_logged)
+                  unreadable=unreadable, ce_logged=ce_logged, memberships=memberships)
+
+
+_CLUB_SEPARATOR = re.compile(r"\s*(?:[/;,&+|]|\s\band\s)\s*", re.IGNORECASE)
+
+
+def _club_key(club: object) -> str:
+    return " ".join(str(club or "").split()).casefold()
+
+
+def club_parts(cell: object, known: frozenset[str]) -> tuple[str, ...]:
+    """The clubs one club cell names: its parts when it has two or more and every part's key (case and white
+    space ignored) is in ``known``, else the cell itself (trimmed); () for an empty cell."""
+    text = " ".join(str(cell or "").split())
+    if not text:
+        return ()
+    parts = [p for p in _CLUB_SEPARATOR.split(text) if p]
+    if len(parts) >= 2 and all(_club_key(p) in known for p in parts):
+        return tuple(dict.fromkeys(parts))
+    return (text,)
+
+
+def split_clubs(cells: pd.Series) -> pd.Series:
+    """``club_parts`` of every cell, the known clubs being the cells themselves (worked out once per distinct
+    cell)."""
+    known = frozenset(_club_key(c) for c in pd.unique(cells.to_numpy(dtype=object)) if _club_key(c))
+    return map_unique(cells, lambda c: club_parts(c, known))
 
 
 @dataclass
@@ -237,19 +272,22 @@ def _reject_unresolved(rows: _SourceRows, p: _People) -> None:
                       for i in ids[pos]])
 
 
-def _trainers(p: _People, fate: np.ndarray) -> tuple[pd.DataFrame, pd.Series]:
+def _trainers(p: _People, fate: np.ndarray) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
     """One trainer per person, details from the first row that gives them: (TRAINER_COLUMNS frame, each
-    person's trainer id)."""
+    person's trainer id, MEMBERSHIP_COLUMNS frame: every club of every trainer, its ``club`` first)."""
     obs = p.obs
     ok_obs = ((fate[obs["_rid"].to_numpy(dtype=int)] == "accepted") & (p.person.to_numpy(dtype=object) != "")
               if len(obs) else np.array([], bool))
     if not ok_obs.any():
-        return pd.DataFrame(columns=TRAINER_COLUMNS), pd.Series(dtype=object)
+        return (pd.DataFrame(columns=TRAINER_COLUMNS), pd.Series(dtype=object),
+                pd.DataFrame(columns=MEMBERSHIP_COLUMNS, dtype=object))
     raw = p.raw_lid.to_numpy(dtype=object)
     shown = np.where(raw != "", raw, p.lid.to_numpy(dtype=object))[ok_obs]  # the id as the file wrote it
     o = obs[ok_obs].assign(person=p.person[ok_obs], local_id=pd.Series(
         np.where(shown == "", None, shown), index=obs.index[ok_obs], dtype=object), name_key=p.name_key[ok_obs])
     o["_order"] = np.arange(len(o))
+    parts = split_clubs(o["club"])
+    o["club"] = pd.Series([c[0] if c else "" for c in parts.tolist()], index=o.index, dtype=object)
     # Prefer a spelling with capitals ("Ana Silva" over "ana silva").
     o["_lower"] = map_unique(o["name"], lambda v: (not v) or v == v.lower()).astype(bool)
     details = {c: pd.Series(np.where(v == "", None, v), index=o.index, dtype=object)  # "" is missing for first()
@@ -270,7 +308,26 @@ def _trainers(p: _People, fate: np.ndarray) -> tuple[pd.DataFrame, pd.Series]:
         trainers.loc[dup_ids, "trainer_id"] = [
             f"{tid}-{stable_id(k)[2:6]}" for k, tid in
             zip(trainers.loc[dup_ids, "name_key"], trainers.loc[dup_ids, "trainer_id"], strict=True)]
-    return trainers[TRAINER_COLUMNS].reset_index(drop=True), trainers["trainer_id"]
+    return trainers[TRAINER_COLUMNS].reset_index(drop=True), trainers["trainer_id"], _memberships(o, parts, trainers)
+
+
+def _memberships(o: pd.DataFrame, parts: pd.Series, trainers: pd.DataFrame) -> pd.DataFrame:
+    """Every club of every trainer, once each (clubs compared ignoring case and white space): the trainer's
+    ``club`` first, then the others in the order the rows name them."""
+    each = pd.DataFrame({"person": o["person"].to_numpy(dtype=object), "clubs": parts.to_numpy(dtype=object),
+                         "_order": o["_order"].to_numpy()}).explode("clubs").dropna(subset=["clubs"])
+    each = each[each["clubs"].ne("")]
+    primary = pd.DataFrame({"person": trainers.index.to_numpy(dtype=object),
+                            "clubs": trainers["club"].to_numpy(dtype=object), "_order": -1})
+    allc = pd.concat([primary[primary["clubs"].ne("")], each], ignore_index=True)
+    allc["_key"] = map_unique(allc["clubs"], _club_key)
+    allc = allc.sort_values("_order", kind="stable").drop_duplicates(["person", "_key"])
+    rank = pd.Series(np.arange(len(trainers)), index=trainers.index)
+    allc["_t"] = rank.reindex(allc["person"].to_numpy()).to_numpy()
+    allc = allc.sort_values(["_t", "_order"], kind="stable")
+    ids = trainers["trainer_id"].reindex(allc["person"].to_numpy()).to_numpy(dtype=object)
+    return pd.DataFrame({"trainer_id": ids, "club": allc["clubs"].to_numpy(dtype=object)},
+                        columns=MEMBERSHIP_COLUMNS).reset_index(drop=True)
 
 
 class _Attach:

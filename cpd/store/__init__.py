@@ -398,7 +398,8 @@ class Store:
         if summary is None:
             summary = _summarise(roster, rules_text, as_of, window)
         # Everything that needs no database is done before the write lock is taken.
-        split = {name: _split(name, getattr(roster, name)) for name in frames.FRAMES}
+        split = {name: _split(name, getattr(roster, name)) for name in frames.FRAMES
+                 if getattr(roster, name) is not None}
         meta = frames.pack_json_doc({
             "mappings": [_mapping_doc(m) for m in roster.mappings],
             "warnings": [frames.encode_value(w) for w in roster.warnings],
@@ -517,18 +518,19 @@ class Store:
                 for b in conn.execute(sa.select(blocks.c.id, blocks.c.content)
                                       .where(blocks.c.id.in_(wanted[chunk:chunk + 500]))):
                     content[b.id] = frames.decode_block(b.content)
-        missing = [name for name in frames.FRAMES if name not in layouts]
+        missing = [name for name in frames.REQUIRED_FRAMES if name not in layouts]
         if missing:
             raise StoreError(f"Snapshot {row.id} is incomplete in the database (no {missing[0]}).")
         built = {name: frames.assemble(layouts[name], [content[b] for b in layouts[name].doc["blocks"]])
-                 for name in frames.FRAMES}
+                 for name in frames.FRAMES if name in layouts}
         meta = frames.unpack_json_doc(row.roster_meta)
         roster = Roster(
             trainers=built["trainers"], certifications=built["certifications"], activities=built["activities"],
             cpr_cards=built["cpr_cards"], ledger=built["ledger"],
             mappings=tuple(_mapping_of(m) for m in meta["mappings"]),
             warnings=tuple(frames.decode_value(w) for w in meta["warnings"]),
-            unreadable=tuple(meta["unreadable"]), ce_logged=frozenset(meta["ce_logged"]))
+            unreadable=tuple(meta["unreadable"]), ce_logged=frozenset(meta["ce_logged"]),
+            memberships=built.get("memberships"))
         return Snapshot(info=_info_of(row, names), roster=roster, overrides=_overrides_of(row.overrides),
                         rules_text=row.rules_text, window=int(row.window_days), date_order=row.date_order,
                         rules_version=row.rules_version)

@@ -32,7 +32,10 @@ from pandas.util import hash_array
 
 # Columns that say where a row sits (and counters derived from it), not what it says: kept per snapshot.
 POSITIONAL = ("file", "row", "cert_key", "activity_id")
-FRAMES = ("trainers", "certifications", "activities", "cpr_cards", "ledger")
+FRAMES = ("trainers", "certifications", "activities", "cpr_cards", "ledger", "memberships")
+# Every snapshot has these; ``memberships`` (a trainer's clubs) is stored when the Roster has it and is None in a
+# snapshot saved before it existed (each trainer's club then: ``cpd.model.memberships_of``).
+REQUIRED_FRAMES = FRAMES[:5]
 BLOCK_FORMAT = 1  # the block codec's version, written in every block
 
 _dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=True, separators=(",", ":"), check_circular=False).encode
@@ -247,8 +250,33 @@ def encode_block(df: pd.DataFrame) -> bytes:
     return zlib.compress(struct.pack("<I", len(head)) + head + b"".join(buffers), 1)
 
 
+@dataclass(frozen=True)
+class _Coded:
+    """A decoded text column still as its distinct values and a code per row (-1: missing): ``assemble`` joins
+    a frame's blocks and picks its rows on the codes, then builds one string array (an Arrow string array is
+    slow to build and to concatenate, and a block holds rows that a snapshot may not use)."""
+
+    uniques: list[Any]
+    codes: np.ndarray
+    dtype: Any
+
+    def array(self) -> Any:
+        return pd.array(self.uniques, dtype=self.dtype).take(self.codes, allow_fill=True)
+
+
+def _join_coded(parts: Sequence[_Coded], ref: np.ndarray, dtype: Any) -> Any:
+    """The rows ``ref`` of the coded columns laid end to end, as one array of ``dtype``."""
+    uniques: list[Any] = []
+    codes = []
+    for p in parts:
+        codes.append(np.where(p.codes >= 0, p.codes + len(uniques), -1))
+        uniques.extend(p.uniques)
+    every = codes[0] if len(codes) == 1 else np.concatenate(codes)
+    return pd.array(uniques, dtype=dtype).take(every.take(ref), allow_fill=True)
+
+
 def decode_block(blob: bytes) -> tuple[int, dict[str, Any]]:
-    """(rows, {column: array}) of a block."""
+    """(rows, {column: array, or a text column's ``_Coded`` values}) of a block."""
     raw = zlib.decompress(blob)
     (hl,) = struct.unpack_from("<I", raw)
     head = json.loads(raw[4:4 + hl].decode("utf-8", "surrogatepass"))
@@ -267,8 +295,8 @@ def decode_block(blob: bytes) -> tuple[int, dict[str, Any]]:
         elif kind == "codes":
             uniques = json.loads(chunks[0].decode("utf-8", "surrogatepass"))
             codes = np.frombuffer(chunks[1], dtype="<i4").astype(np.intp)
-            if isinstance(dtype, pd.StringDtype):
-                cols[name] = pd.array(uniques, dtype=dtype).take(codes, allow_fill=True)
+            if isinstance(dtype, pd.StringDtype):  # made into an array once per frame, by ``assemble``
+                cols[name] = _Coded(uniques, codes, dtype)
             else:
                 u = np.fromiter((x if type(x) is str else tuple(x) for x in uniques), dtype=object,
                                 count=len(uniques))
@@ -349,6 +377,10 @@ def assemble(layout: Layout, blocks: Sequence[tuple[int, dict[str, Any]]]) -> pd
             data[c] = _uncolumn(doc["positional"][c], dt)
             continue
         parts = [cols[c] for _, cols in blocks]
+        if parts and all(type(p) is _Coded for p in parts):
+            data[c] = _join_coded(parts, ref, dt)
+            continue
+        parts = [p.array() if type(p) is _Coded else p for p in parts]
         if not parts:
             data[c] = pd.array([], dtype=dt) if not isinstance(dt, np.dtype) else np.array([], dtype=dt)
             continue
