@@ -113,7 +113,7 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
                         activities=acts.reset_index(drop=True), contributions=contrib.reset_index(drop=True),
                         ledger=ledger, mappings=roster.mappings, warnings=tuple(dict.fromkeys(warnings)),
                         rules_version=catalogue.version, cpr_cards=_cards(roster.cpr_cards, roster.trainers, T),
-                        unreadable=roster.unreadable)
+                        unreadable=roster.unreadable, memberships=roster.memberships)
     check_standing(standing)
     return standing
 
