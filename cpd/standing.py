@@ -40,6 +40,8 @@ from .wording import quantity, singular
 STATUS_RANK = {s: i for i, s in enumerate(TRAINER_STATUSES)}
 # Reasons write a few numbers per certification, from a few hundred distinct values: each is written once.
 _number = lru_cache(maxsize=65536)(fmt.number)
+# A chain's reasons repeat a few hundred amounts and units over ~27k certifications: each phrase made once.
+_quantity = lru_cache(maxsize=65536)(quantity)
 
 
 def rules_frame(catalogue: Catalogue) -> pd.DataFrame:
@@ -367,21 +369,21 @@ def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T:
                      "renewable with a late fee, but not valid to work until renewed")
         if known and info and has_req:
             in_hours = singular(unit) == "hour"
-            hours = f" ({quantity(rem * hpu, 'hour')})" if math.isfinite(hpu) and rem > 0 and not in_hours else ""
+            hours = f" ({_quantity(rem * hpu, 'hour')})" if math.isfinite(hpu) and rem > 0 and not in_hours else ""
             if earned >= req:
-                r.append(f"credits met: {_number(earned)} of {quantity(req, unit)}")
+                r.append(f"credits met: {_number(earned)} of {_quantity(req, unit)}")
             elif status in ("at_risk", "behind", "on_track"):
                 lead = f"expires in {days} day{'s' if days != 1 else ''} ({E})" if status == "at_risk" else f"renewal due {E}"
-                r.append(f"{lead}: needs {quantity(rem, unit, more=True)}{hours} ({_number(earned)} of {_number(req)} earned)")
+                r.append(f"{lead}: needs {_quantity(rem, unit, more=True)}{hours} ({_number(earned)} of {_number(req)} earned)")
                 if status == "behind":
                     r.append(f"behind pace: {round(100 * earned / req) if req else 100}% of the credits earned with "
                              f"{round(100 * elapsed)}% of the cycle gone")
             else:
-                r.append(f"{_number(earned)} of {quantity(req, unit)} were earned in the cycle")
+                r.append(f"{_number(earned)} of {_quantity(req, unit)} were earned in the cycle")
         elif status == "at_risk":
             r.append(f"expires in {days} day{'s' if days != 1 else ''} ({E})")
         if key in uncountable_keys:
-            r.append(f"{quantity(uncountable[key], 'hour')} could not be counted: {body or name} gives no hours per "
+            r.append(f"{_quantity(uncountable[key], 'hour')} could not be counted: {body or name} gives no hours per "
                      f"{singular(unit)}")
         if cpr_req and status != "expired":
             if cpr == "none":

@@ -18,6 +18,7 @@ type this codec does not know raises ``TypeError`` instead of being stored appro
 
 from __future__ import annotations
 
+import functools
 import json
 import struct
 import zlib
@@ -43,6 +44,7 @@ _dumps_ascii = json.JSONEncoder(ensure_ascii=True, allow_nan=True, separators=("
 _NAT = np.iinfo(np.int64).min
 _KEYS = ("recert-store-k1.", "recert-store-k2.")  # hash keys: 16 characters each
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+_dtype = functools.lru_cache(maxsize=256)(pd.api.types.pandas_dtype)  # a dtype's name to the dtype, once
 
 
 # Values -------------------------------------------------------------------------------------------------------
@@ -289,7 +291,7 @@ def decode_block(blob: bytes) -> tuple[int, dict[str, Any]]:
         for length in lengths:
             chunks.append(raw[pos:pos + length])
             pos += length
-        dtype = pd.api.types.pandas_dtype(dt)
+        dtype = _dtype(dt)
         if kind == "raw":
             cols[name] = np.frombuffer(chunks[0], dtype=dtype).copy()
         elif kind == "codes":
@@ -369,7 +371,7 @@ def assemble(layout: Layout, blocks: Sequence[tuple[int, dict[str, Any]]]) -> pd
     """The frame back: the blocks' rows (in ``layout.doc['blocks']`` order) taken by ``layout.ref``."""
     doc = layout.doc
     columns, n = doc["columns"], doc["n"]
-    dtypes = [pd.api.types.pandas_dtype(d) for d in doc["dtypes"]]
+    dtypes = [_dtype(d) for d in doc["dtypes"]]
     ref = layout.ref
     data: dict[str, Any] = {}
     for c, dt in zip(columns, dtypes, strict=True):
@@ -395,8 +397,8 @@ def assemble(layout: Layout, blocks: Sequence[tuple[int, dict[str, Any]]]) -> pd
         index: pd.Index = pd.RangeIndex(n)
     else:
         ix = doc["index"]
-        index = pd.Index(_uncolumn(ix, pd.api.types.pandas_dtype(ix["dtype"])), name=_dec(ix["name"]),
-                         dtype=pd.api.types.pandas_dtype(ix["dtype"]))
+        index = pd.Index(_uncolumn(ix, _dtype(ix["dtype"])), name=_dec(ix["name"]),
+                         dtype=_dtype(ix["dtype"]))
     if not columns:
         return pd.DataFrame(index=index)
     return pd.DataFrame({c: pd.Series(data[c], index=index, dtype=dt, copy=False)
