@@ -372,9 +372,14 @@ def changes(from_id: str, to_id: str, as_of: date) -> history.Diff | None:
         window = int(after.window)
         later = snapshot_standing(to_id, as_of, window)
         earlier = snapshot_standing(from_id, as_of, window)
-        return None if later is None or earlier is None else history.diff(earlier, later)
+        if later is None or earlier is None:
+            return None
+        return history.scoped_diff(earlier, later, scope)  # issue 14: only the clubs in scope
 
-    key = (from_id, to_id, as_of)
+    from app_pages import _access
+
+    scope = _access.current()
+    key = (from_id, to_id, as_of, scope.role, scope.clubs)
     found = _shared._remember(_DIFFS, key, make, size=2, derived=False)
     if found is None:  # a failure is not remembered: the next run tries again
         st.session_state.get(_DIFFS, {}).pop(key, None)

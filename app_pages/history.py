@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import _shared, _store
+from app_pages import _access, _shared, _store
 from cpd import history, trend_charts
 from cpd.fmt import day
 from cpd.views import history as view
@@ -10,6 +10,26 @@ from cpd.views.escape import md_escape
 
 ss = st.session_state
 loaded = _shared.current()
+_SCOPED = "_history_scoped_infos"
+
+
+def _scoped_infos(infos: list, access) -> list:
+    """The snapshots' infos as ``access`` sees them (``history.scoped_info``: each snapshot's standing narrowed and
+    summarised again), remembered for this session per snapshot and scope; a snapshot that cannot be read is
+    left out."""
+    memo = ss.setdefault(_SCOPED, {})
+    out = []
+    for info in infos:
+        key = (info.id, access.role, access.clubs)
+        if key not in memo:
+            snap = _store.snapshot(info.id)
+            standing = None if snap is None else _store.snapshot_standing(info.id, info.as_of, int(snap.window))
+            if standing is None:
+                continue
+            memo[key] = history.scoped_info(info, standing, access)
+        out.append(memo[key])
+    return out
+
 
 st.title("History")
 st.markdown("Every snapshot saved from the Upload page (or with `recert import`): how compliance moved, and what "
@@ -29,6 +49,12 @@ if not infos:
     st.page_link("app_pages/upload.py", label="Go to Upload", icon=":material/upload:")
     st.stop()
 
+access = _access.current()
+if not access.all_clubs:  # a manager or viewer: every figure of their clubs only (issue 14)
+    infos = _scoped_infos(infos, access)
+    if not infos:
+        st.warning("The saved snapshots could not be read.", icon=":material/warning:")
+        st.stop()
 by_id = {i.id: i for i in infos}
 clubs = list(ss.get("f_clubs") or [])
 
@@ -106,7 +132,8 @@ else:
 # The snapshots -----------------------------------------------------------------------------------------------------
 st.subheader("Saved snapshots")
 table = view.snapshots_table(infos)
-st.dataframe(table, hide_index=True, width="stretch", column_order=[c for c in table.columns if c != "snapshot"],
+hidden = {"snapshot"} if access.admin else {"snapshot", "Files", "Note"}  # file names may name other clubs
+st.dataframe(table, hide_index=True, width="stretch", column_order=[c for c in table.columns if c not in hidden],
              column_config={"As of": st.column_config.DateColumn(format="D MMM YYYY"),
                             "Saved": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm"),
                             "Compliant": st.column_config.NumberColumn(format="%.1f%%"),
@@ -117,6 +144,8 @@ b1, b2, _ = st.columns([1, 1, 2])
 b1.button("Open as it was", key="open_snapshot", on_click=_store.open_snapshot, args=(pick,),
           icon=":material/history:", type="primary", disabled=_store.viewing() == pick,
           help="Every page shows this snapshot, read-only, at its own as-of date.")
+if not access.admin:  # deleting snapshots and keeping fewer are an admin's
+    st.stop()
 confirm = b2.checkbox("Delete…", key=f"confirm_delete_{pick}", help="Tick to delete this snapshot.")
 if confirm:
     st.warning(f"Delete the snapshot {md_escape(view.snapshot_name(by_id[pick]))}? Its files, standing and "

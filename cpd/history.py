@@ -8,12 +8,15 @@ never needs to know what a status is, and these are tested on literal standings 
 - ``diff``: ``recert diff``'s lists (interfaces.md, "The store"), for two standings judged at the same as-of,
   so a change means the data changed, not the clock.
 - ``trend`` / ``club_trend``: the stored summaries as frames, one row per snapshot (per club).
+- ``scoped_info`` / ``scoped_diff``: the same for a manager or viewer, from their clubs' rows only. The stored
+  summaries cannot give it (a trainer at two of their clubs is in both clubs' counts, and the overall figures
+  hold every club), so each snapshot's standing is narrowed (``cpd.access.narrow``) and summarised again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -337,3 +340,23 @@ def diff_text(d: Diff, *, before: str, after: str, clean: Any = str) -> str:
         lines.append(f"{name.replace('_', ' ').capitalize()} ({len(frame)})" + (":" if len(frame) else ""))
         lines.extend(f"  {describe[name](r)}" for r in frame.itertuples(index=False))
     return "\n".join(lines) + "\n"
+
+
+def scoped_info(info: Any, standing: Standing, scope: Any) -> Any:
+    """A snapshot's info (``cpd.store.SnapshotInfo``) as ``scope`` sees it: the summary, trainers and compliant
+    of their clubs only (``standing``: the snapshot's own, at its as-of, window and rules), each trainer counted
+    once; no file names and no note (they may name other clubs). Every club: ``info`` unchanged."""
+    from .access import narrow
+
+    if scope.all_clubs:
+        return info
+    summary = summarise(narrow(standing, scope))
+    return replace(info, summary=summary, trainers=int(summary["trainers"]), compliant=int(summary["compliant"]),
+                   files=(), note="")
+
+
+def scoped_diff(before: Standing, after: Standing, scope: Any) -> Diff:
+    """``diff`` of the two standings narrowed to ``scope``: who joined, left or changed among their clubs."""
+    from .access import narrow
+
+    return diff(narrow(before, scope), narrow(after, scope))

@@ -140,3 +140,28 @@ def test_a_roster_without_memberships_loads_without_them_and_derives_each_traine
         back = store.load(info.id).roster
     assert back.memberships is None
     pd.testing.assert_frame_equal(memberships_of(back), memberships_of(roster), check_exact=True)
+
+
+@pytest.mark.parametrize(("clubs", "trainers", "per_club"), [
+    ({"downtown", "riverside"}, 3, {"Downtown": 2, "Riverside": 1}),  # Cy once, at the first club of theirs
+    ({"riverside"}, 2, {"Riverside": 2}),
+    ({"uptown"}, 1, {"Uptown": 1}),
+])
+def test_scoped_history_summary_counts_a_two_club_trainer_once_at_a_club_in_scope(clubs, trainers, per_club):
+    from datetime import datetime
+
+    from cpd.history import scoped_diff, scoped_info, summarise
+    from cpd.store import SnapshotInfo
+
+    st = run(TWO, as_of=AS_OF)
+    whole = summarise(st)
+    info = SnapshotInfo("s1", "June", "from Uptown HR", AS_OF, datetime(2026, 6, 1), ("uptown.csv",),
+                        whole["trainers"], whole["compliant"], whole)
+    scope = Scope("viewer", frozenset(clubs))
+    seen = scoped_info(info, st, scope)
+    assert (seen.trainers, seen.summary["trainers"]) == (trainers, trainers)
+    assert {c: v["trainers"] for c, v in seen.summary["clubs"].items()} == per_club
+    assert (seen.files, seen.note, seen.label) == ((), "", "June")
+    assert scoped_info(info, st, Scope("admin", None)) is info
+    joined = scoped_diff(run({"r.csv": csv_bytes([HEAD, *OTHERS])}, as_of=AS_OF), st, scope).joined
+    assert set(joined["trainer"]) == ({"Cy Park"} if clubs & {"downtown", "riverside"} else {"Di Wu"})
