@@ -22,14 +22,20 @@ from playwright import sync_api
 
 import cpd
 from cpd.access import Grant
+from cpd.model import memberships_of
 from cpd.samples import build_sample
 from cpd.store import access as stored
 from cpd.store import open_store
+from tests.helpers import csv_bytes
 from tests.oidc import app_with_sign_in, provider, sign_in, write_secrets
 from tests.serve import CHROMIUM, IDLE, ROOT, free_port, launch
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 AS_OF = date(2026, 6, 1)
+MARCH = date(2026, 3, 1)
+# A trainer at two clubs (one cell): in the Downtown manager's and the Riverside viewer's scope, each at theirs.
+TWO_CLUB = cpd.Source("two-clubs.csv", csv_bytes([["Name", "Club", "Certification", "Expires"],
+                                                  ["Zed Quill", "Downtown / Riverside", "NASM CPT", "2026-06-20"]]))
 ADMIN, DT, NG, VIEW, STRANGER = ("boss@example.com", "dt.manager@example.com", "ng.manager@example.com",
                                  "river.viewer@example.com", "stranger@example.com")
 
@@ -44,10 +50,12 @@ def world(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("access")
     url = f"sqlite:///{tmp / 'recert.db'}"
     cat = cpd.load_catalogue()
-    sources = [cpd.Source(n, d) for n, d in build_sample(AS_OF).items()]
+    sources = [cpd.Source(n, d) for n, d in build_sample(AS_OF).items()] + [TWO_CLUB]
     roster = cpd.read_sources(sources, catalogue=cat, on_error="collect")
     standing = cpd.compute_standing(roster, cat, as_of=AS_OF)
+    march = [cpd.Source(n, d) for n, d in build_sample(MARCH).items()]  # History: a trend and a diff
     with open_store(url) as s:
+        s.save(cpd.read_sources(march, catalogue=cat, on_error="collect"), march, as_of=MARCH, label="March")
         s.save(roster, sources, as_of=AS_OF, label="June")
         for g in (Grant.make(ADMIN, "admin"), Grant.make(DT, "manager", ["Downtown"]),
                   Grant.make(NG, "manager", ["Northgate"]), Grant.make(VIEW, "viewer", ["Riverside"])):
@@ -89,9 +97,14 @@ def _shot(page, name: str) -> None:
 
 
 def _values(standing: cpd.Standing, clubs: set[str], *, inside: bool) -> dict[str, list[str]]:
-    t = standing.trainers
-    rows = t[t["club"].isin(clubs) == inside]
-    return {col: [v for v in rows[col] if v] for col in ("trainer", "trainer_id", "email", "club")}
+    """Names, ids, emails and clubs of the trainers with a club in ``clubs`` (inside) or with none (outside);
+    a trainer at two clubs is inside either, and the clubs outside are every other club."""
+    t, m = standing.trainers, memberships_of(standing)
+    ids = set(m.loc[m["club"].isin(clubs), "trainer_id"])
+    rows = t[t["trainer_id"].isin(ids) == inside]
+    out = {col: [v for v in rows[col] if v] for col in ("trainer", "trainer_id", "email")}
+    out["club"] = sorted({c for c in m["club"] if (c in clubs) == inside})
+    return out
 
 
 def _forms(value: str) -> list[bytes]:
@@ -134,9 +147,9 @@ def test_manager_sees_and_downloads_only_their_club(world):
     ctx, page = _context(world)
     sign_in(page, app, DT)
     nav = page.get_by_test_id("stSidebarNav").inner_text()
-    assert "Team" in nav and "Upload" not in nav and "Access" not in nav and "History" not in nav
+    assert "Team" in nav and "Upload" not in nav and "Access" not in nav and "History" in nav
     received = b""
-    for path in ("team", "trainer", "reminders"):
+    for path in ("team", "trainer", "reminders", "history"):
         seen = _visit(page, app, path)
         assert not page.get_by_test_id("stException").count(), path
         assert not _leaks(seen, others), (path, _leaks(seen, others)[:5])
@@ -159,6 +172,7 @@ def test_manager_sees_and_downloads_only_their_club(world):
         assert any(v.encode() in text for v in mine["trainer"]), name  # the control: their own people are there
     frames = b"\n".join(page.frames_in)
     assert frames and not _leaks(frames, others), _leaks(frames, others)[:5]
+    assert b"Zed Quill" in frames  # the control: their trainer at two clubs is theirs too
     assert sum(v.encode() in frames for v in mine["trainer"]) >= len(mine["trainer"]) // 2  # control
     with open_store(world["db"]) as s:
         log = [(e.who, e.action, e.what) for e in stored.audit_log(s)]
@@ -194,8 +208,11 @@ def test_viewer_reads_only_and_signs_out(world):
     nav = page.get_by_test_id("stSidebarNav").inner_text()
     assert "Team" in nav and "Upload" not in nav and "Rules" not in nav
     assert "read only" in page.get_by_test_id("stSidebar").inner_text()
-    seen = _visit(page, app, "team")
-    assert not _leaks(seen + b"\n".join(page.frames_in), _values(standing, {"Riverside"}, inside=False))
+    seen = _visit(page, app, "team") + _visit(page, app, "history")
+    blob = seen + b"\n".join(page.frames_in)
+    assert not _leaks(blob, _values(standing, {"Riverside"}, inside=False))
+    assert b"Zed Quill" in blob  # the control: the trainer at Downtown and Riverside is at Riverside too
+    assert not page.get_by_role("checkbox", name="Delete").count()  # read only: History has no delete
     _shot(page, "viewer-team")
     page.get_by_role("button", name="Sign out").click()
     # Streamlit clears its cookie and sends the browser to the provider's end-session page (RP-initiated logout)
