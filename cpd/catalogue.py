@@ -148,7 +148,8 @@ class Catalogue:
         """The credential a bare body name means (ACE -> ace_cpt)."""
         members = [c for c in self.credentials.values() if c.body == body]
         mains = [c for c in members if c.main]
-        return (mains or members or [None])[0]
+        return (mains or members)[0] if members else None
+
 
     def body_of(self, text: str) -> str | None:
         """Body code for a name as written ("nasm", "Red Cross") or None."""

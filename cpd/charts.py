@@ -216,7 +216,7 @@ def credit_timeline(st: Standing, trainer_id: str, cert_key: str, *, title: str 
     if row.empty or tl.empty:
         return empty_figure("No credit requirement to chart for this certification.", height=200)
     r = row.iloc[0]
-    status, unit, title = str(r["status"]), plot_text(r["unit"] or "credits"), plot_text(title) if title else None
+    status, unit, heading = str(r["status"]), plot_text(r["unit"] or "credits"), plot_text(title) if title else None
     start, end, required = pd.Timestamp(r["cycle_start"]), pd.Timestamp(r["expires"]), float(r["required"])
     fig = go.Figure()
     fig.add_scatter(x=[start, end], y=[0, required], mode="lines", name="Steady pace to the requirement",
@@ -244,4 +244,5 @@ def credit_timeline(st: Standing, trainer_id: str, cert_key: str, *, title: str 
                       annotation_text="as of", annotation_position="top left")
     fig.update_xaxes(title=None, range=[start - pd.Timedelta(days=10), end + pd.Timedelta(days=10)])
     fig.update_yaxes(title=unit, rangemode="tozero")
-    return base_layout(fig, height=300, title=title)
+    return base_layout(fig, height=300, title=heading)
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,8 @@ class Distinct:
         uniques = np.asarray(uniques, dtype=object)
         if len(codes) and codes.min() < 0:
             codes = np.where(codes < 0, len(uniques), codes)
-            uniques = np.append(uniques, None)
+            uniques = np.append(uniques, np.array([None], dtype=object))
+
         return cls(codes, pd.Series(uniques, dtype=object), values.index)
 
     def __len__(self) -> int:
@@ -53,7 +55,8 @@ class Distinct:
         return pd.Series(result.to_numpy()[self.codes], index=self.index, dtype=result.dtype)
 
 
-def map_unique(values: pd.Series | Distinct, fn: Callable[[object], object]) -> pd.Series:
+def map_unique(values: pd.Series | Distinct, fn: Callable[[Any], object]) -> pd.Series:
+
     """``values.map(fn)`` evaluating ``fn`` once per distinct value."""
     d = Distinct.of(values)
     return d.spread(pd.Series([fn(v) for v in d.uniques], dtype=object))

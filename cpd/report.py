@@ -555,7 +555,7 @@ def _rules_data(catalogue: Catalogue, used: pd.Series) -> list[list[Any]]:
 
 def _files_data(st: Standing) -> list[list[Any]]:
     m = st.mappings
-    columns = [[x.file for x in m], [x.sheet or None for x in m], [x.layout for x in m],
+    columns: list[list[Any]] = [[x.file for x in m], [x.sheet or None for x in m], [x.layout for x in m],
                [None if x.header_row is None else float(x.header_row) for x in m], [float(x.rows_read) for x in m],
                [", ".join(f"{h} → {f}" for h, f in x.columns.items()) or None for x in m],
                [", ".join(x.ignored) or None for x in m],
@@ -649,8 +649,10 @@ def _summary(wb: xlsxwriter.Workbook, ws: Worksheet, styles: _Styles, st: Standi
     n = min(len(clubs), CHART_CLUBS)
     cols = [Column("Club", "text", 30), Column("Trainers", "int", 10), Column("Compliant", "int", 11),
             Column("Compliance", "pct", 12)] + [Column(status_label(x), "int", 10) for x in TRAINER_STATUSES]
-    data = [_texts(clubs["club"]), _numbers(clubs["trainers"]), _numbers(clubs["compliant"]),
-            _numbers(clubs["compliance"])] + [_numbers(clubs[x]) for x in TRAINER_STATUSES]
+    data: list[list[Any]] = [_texts(clubs["club"]), _numbers(clubs["trainers"]), _numbers(clubs["compliant"]),
+                             _numbers(clubs["compliance"]), *(_numbers(clubs[x]) for x in TRAINER_STATUSES)]
+
+
     chart_height = max(300, 110 + 22 * n)
     r = max(r + 2, CHART_ROW + math.ceil(chart_height / ROW_PIXELS) + 1)
     ws.write_string(r, 0, "Compliance by club (least compliant first)", styles.section)

@@ -921,8 +921,9 @@ def sheet_extent(data: bytes, entry: _Entry) -> tuple[int, int, tuple[int, ...]]
         # before refusing, ask the exact scan, which skips them too.
     xml = b"".join(_inflate(data, entry))
     rows, cols = _exact_extent(xml)
-    hidden = sorted(_hidden_rows(xml)) if b"hidden" in xml else []
-    return rows, cols, tuple(hidden)
+    found = sorted(_hidden_rows(xml)) if b"hidden" in xml else []
+    return rows, cols, tuple(found)
+
 
 
 def _sheet_parts(name: str, data: bytes, names: dict[str, _Entry], workbook_xml: bytes) -> dict[str, str]:

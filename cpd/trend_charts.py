@@ -79,7 +79,9 @@ def compliance_over_time(trend: pd.DataFrame, clubs: pd.DataFrame | None = None,
         clubs = clubs.assign(club=clubs["club"].mask(clubs["club"].eq(""), NO_CLUB))
     drawn = clubs_to_draw(clubs, chosen, top=top) if clubs is not None else []
     for i, club in enumerate(drawn):
-        rows = clubs[clubs["club"].eq(club) & clubs["snapshot"].isin(by_id)]
+        assert clubs is not None  # nothing is drawn without clubs
+        rows = clubs[
+clubs["club"].eq(club) & clubs["snapshot"].isin(by_id)]
         shown = key = plot_text(club)
         fig.add_scatter(x=[by_id[s] for s in rows["snapshot"]], y=rows["compliance"].tolist(), mode="lines+markers",
                         name=shown, line={"color": CLUB_COLOURS[i % len(CLUB_COLOURS)], "width": 2},

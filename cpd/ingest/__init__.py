@@ -105,7 +105,8 @@ def _read(reading: Reading, catalogue: Catalogue, date_order: str,
                          f"Checking the rows of {where}{of}")
                 override = (overrides or {}).get((grid.file, grid.sheet))
                 done.append(read_sheet(grid, catalogue=catalogue, date_order=date_order, override=override))
-                grid = None  # the loop variable would keep the last sheet's cells alive while the files are put together
+                del grid  # the loop variable would keep the last sheet's cells alive while the files are put together
+
         except UnreadableFile as exc:
             if on_error == "raise":
                 raise

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar, overload
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,8 @@ from ..text import tidy
 from .grid import Grid
 from .header import FIELD_LABELS, HeaderGuess, header_date_order
 from .values import DateColumn, parse_dates, text_column
+
+_Dates = TypeVar("_Dates", bound=DateColumn)
 
 PEOPLE_COLUMNS = ["file", "sheet", "row", "local_id", "name", "club", "role", "email"]
 
@@ -173,8 +176,16 @@ class Rows:
         i = self.ctx.cols.get(field_name)
         return self.empty() if i is None else text_column(self.dist(i))
 
+    @overload
+    def dates(self, field_name: str, idx: int | None = None, head: str | None = None) -> DateColumn: ...
+
+    @overload
+    def dates(self, field_name: str, idx: int | None = None, head: str | None = None, *,
+              parse: Callable[..., _Dates]) -> _Dates: ...
+
     def dates(self, field_name: str, idx: int | None = None, head: str | None = None,
               parse: Callable[..., DateColumn] = parse_dates) -> DateColumn:
+
         """A date column parsed once, its day/month order decided from its own values (noted for the mapping);
         ``parse`` reads the cells (a training matrix's, with words around its dates, use parse_expiry_cells)."""
         ctx = self.ctx

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import cast
 
 import python_calamine as pc
 
@@ -35,7 +36,7 @@ class Grid:
 
     file: str
     sheet: str
-    rows: list[list[object]]
+    rows: Sequence[Sequence[object]]
     row_numbers: Sequence[int]  # a range for a sheet (rows are contiguous), the Excel row of each csv record
     hidden: bool = False
     date1904: bool = False
@@ -143,9 +144,11 @@ class Grids:
         return len(self._opened.result())
 
     def __iter__(self) -> Iterator[Grid]:
-        sheets = self._opened.result()
+        # The same list, not a copy: its slots are emptied as the sheets are handed out.
+        sheets = cast("list[Future[Grid] | None]", self._opened.result())
         for k in range(len(sheets)):
             sheet, sheets[k] = sheets[k], None  # the future would keep every sheet's cells alive until the end
+            assert sheet is not None  # each slot is read once
             yield sheet.result()
 
 
@@ -279,8 +282,9 @@ def _header_merges(sheet: pc.CalamineSheet, start_row: int) -> tuple[tuple[int, 
         ranges = sheet.merged_cell_ranges or ()
     except (pc.CalamineError, ValueError, AttributeError):
         return ()
-    out = []
+    out: list[tuple[int, int, int, int]] = []
     for (r0, c0), (r1, c1) in ranges:
+
         if start_row <= r0 <= start_row + HEADER_SCAN and len(out) < MERGES_KEPT:
             out.append((r0, c0, r1, c1))
     return tuple(out)

@@ -325,7 +325,12 @@ def _card_columns(ctx: SheetContext, rows: Rows) -> list[tuple[str, DateColumn]]
         if cc.is_cpr and not cc.credits:
             head = tidy(cc.header)
             parsed = rows.dates("", idx=cc.index, head=head)
-            rows.reject(parsed.bad, head, lambda idx, i=cc.index, p=parsed: _not_a_date(rows.frame[i][idx], p))
+
+            def why(idx: pd.Index, i: int = cc.index, p: DateColumn = parsed) -> pd.Series:
+                return _not_a_date(rows.frame[i][idx], p)
+
+            rows.reject(parsed.bad, head, why)
+
             check_range(rows, head, cc.index, parsed, "CPR/AED expiry")
             out.append((head, parsed))
     return out

@@ -71,7 +71,7 @@ def beyond(values: pd.Series | Distinct, parsed: pd.Series, bad: pd.Series) -> p
     bad_codes[d.codes[bad.to_numpy()]] = True
     far = np.zeros(len(uniques), dtype=bool)
     texts: dict[int, str] = {}
-    for k in np.flatnonzero(bad_codes):
+    for k in np.flatnonzero(bad_codes).tolist():
         v = uniques.iloc[k]
         if isinstance(v, dt.date):
             far[k] = v.year > LAST_DATE.year
@@ -204,7 +204,8 @@ def as_of_warnings(certs: pd.DataFrame, as_of: pd.Timestamp) -> list[str]:
     return out
 
 
-def _years(n: object) -> str:
+def _years(n: float) -> str:
+
     y = float(n)
     return f"{y:g} year{'s' if y != 1 else ''}"
 

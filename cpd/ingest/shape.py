@@ -9,6 +9,7 @@ cells in use, never its width.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,7 +48,7 @@ def column_letters(index: int) -> str:
     return safety.col_letters(index + 1)
 
 
-def shape(rows: list[list[object]], *, text: bool, file: str = "") -> Shaped:
+def shape(rows: Sequence[Sequence[object]], *, text: bool, file: str = "") -> Shaped:
     """The columns of ``rows`` that hold a value anywhere (at most ``MAX_COLUMNS``), as one object array.
 
     Rows may be ragged (csv records): short ones are padded with "". A cell holds a value unless it is "",
@@ -59,7 +60,7 @@ def shape(rows: list[list[object]], *, text: bool, file: str = "") -> Shaped:
     groups = _groups(widths)
     width = int(widths.max()) if n else 0
     used = np.zeros(width, dtype=bool)
-    kept_blocks: list[tuple[np.ndarray | slice, np.ndarray]] = []
+    kept_blocks: list[tuple[np.ndarray | slice, np.ndarray | None]] = []
     budget = _KEEP_CELLS
     for w, part in _parts(groups):
         block = _block(rows, part, w)
@@ -76,17 +77,17 @@ def shape(rows: list[list[object]], *, text: bool, file: str = "") -> Shaped:
         raise UnreadableFile(TOO_MANY_CELLS_MESSAGE.format(rows=n, cols=len(columns), cells=n * len(columns),
                                                            limit=MAX_CELLS), file=file or None)
     if len(kept_blocks) == 1 and len(columns) == width:
-        part, block = kept_blocks[0]
-        if block is not None and isinstance(part, slice) and part == slice(0, n):
-            return Shaped(cells=block, columns=columns, in_use=len(in_use))  # every row, every column: the sheet
+        part, kept = kept_blocks[0]
+        if kept is not None and isinstance(part, slice) and part == slice(0, n):
+            return Shaped(cells=kept, columns=columns, in_use=len(in_use))  # every row, every column: the sheet
     cells = np.full((n, len(columns)), "", dtype=object)
     if len(columns):
-        for (part, block), (w, _) in zip(kept_blocks, _parts(groups), strict=True):
+        for (part, kept), (w, _) in zip(kept_blocks, _parts(groups), strict=True):
             take = columns[: int(np.searchsorted(columns, w))]  # kept columns this block reaches
             if not len(take):
                 continue
-            if block is None:
-                block = _block(rows, part, w)
+            block = kept if kept is not None else _block(rows, part, w)
+
             for j, c in enumerate(take):  # column by column: no temporary copy of the block
                 cells[part, j] = block[:, c]
     return Shaped(cells=cells, columns=columns, in_use=len(in_use))
@@ -101,8 +102,9 @@ def _groups(widths: np.ndarray) -> list[tuple[int, np.ndarray | slice]]:
     order = np.argsort(widths, kind="stable")
     ordered = widths[order]
     cuts = np.flatnonzero(np.diff(ordered)) + 1
-    out = []
+    out: list[tuple[int, np.ndarray | slice]] = []
     for idx in np.split(order, cuts):
+
         w = int(widths[idx[0]])
         if w:
             out.append((w, idx))
@@ -121,7 +123,7 @@ def _parts(groups: list[tuple[int, np.ndarray | slice]]):
                 yield w, rows[start : start + step]
 
 
-def _block(rows: list[list[object]], part: np.ndarray | slice, w: int) -> np.ndarray:
+def _block(rows: Sequence[Sequence[object]], part: np.ndarray | slice, w: int) -> np.ndarray:
     """Rows of one width as a (k, w) object array."""
     chosen = rows[part] if isinstance(part, slice) else [rows[i] for i in part]
     return np.fromiter(itertools.chain.from_iterable(chosen), dtype=object, count=len(chosen) * w).reshape(-1, w)

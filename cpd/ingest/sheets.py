@@ -9,7 +9,7 @@ vectorised masks; the first failed check of a row is its reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,14 +106,15 @@ def _read_cells(grid: Grid, cells: np.ndarray, catalogue: Catalogue, date_order:
     rows.warnings[:0] = [Notice("hidden", line) for line in columns.hidden_note(ctx, parts.columns)]
 
     used = set(guess.fields) | {c.index for c in guess.credential_columns}
-    columns = {tidy(header[i]): f for i, f in guess.fields.items()}
-    columns.update({tidy(c.header): (f"credits:{c.credential}" if c.credits else f"credential:{c.credential}")
-                    for c in guess.credential_columns})
-    columns.update(parts.columns)
+    mapped = {tidy(header[i]): f for i, f in guess.fields.items()}
+    mapped.update({tidy(c.header): (f"credits:{c.credential}" if c.credits else f"credential:{c.credential}")
+                   for c in guess.credential_columns})
+    mapped.update(parts.columns)
     ignored = tuple(h for i in range(len(header)) if i not in used and (h := tidy(header[i]))
                     and h not in parts.columns)
     result = SheetResult(mapping=SheetMapping(file=grid.file, sheet=grid.sheet, layout=layout, header_row=header_row,
-                                              columns=columns, ignored=ignored, date_orders=rows.date_orders,
+                                              columns=mapped, ignored=ignored, date_orders=rows.date_orders,
+
                                               rows_read=len(rows)),
                          ledger=_ledger(ctx, rows, who), people=who.people, certs=parts.certs, cpr=parts.cpr,
                          activities=parts.activities, warnings=rows.warnings, layout=layout,
@@ -262,7 +263,7 @@ def _layout(fields: set[str], creds: tuple[CredentialColumn, ...]) -> str | None
     return None
 
 
-def _needs_note(header: list[object]) -> str:
+def _needs_note(header: Sequence[object]) -> str:
     found = ", ".join(f"'{tidy(h)}'" for h in header if str(h).strip()) or "no headers"
     return (f"found {found}; Recert needs a trainer name (or staff id) plus either a certification and an "
             "expiry date, credential columns of expiry dates, or an activity date and an amount")

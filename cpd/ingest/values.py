@@ -220,9 +220,9 @@ class AmountColumn:
     unit_text: pd.Series  # str as written ("" when none)
     bad: pd.Series  # bool: non-blank but not an amount
     why: pd.Series  # str: reason for bad cells
-    bodies: pd.Series | None = None  # object: tuple of body codes named in the cell
-    both: pd.Series | None = None  # bool: the cell stated credits and hours
-    named: pd.Series | None = None  # bool: the cell named a body (``bodies`` not empty), worked per distinct value
+    bodies: pd.Series  # object: tuple of body codes named in the cell
+    both: pd.Series  # bool: the cell stated credits and hours
+    named: pd.Series  # bool: the cell named a body (``bodies`` not empty), worked per distinct value
 
 
 @dataclass(frozen=True)
@@ -350,8 +350,10 @@ def _parse_amounts(values: pd.Series, catalogue=None) -> AmountColumn:
         both[at] = [a.both for a in parsed]
     bad = ~blank & vals.isna()
     why[bad & why.eq("")] = "not a number"
+    named_bodies = pd.Series(bodies, index=s.index, dtype=object)
     return AmountColumn(values=vals, kinds=kinds, unit_text=unit_text, bad=bad, why=why,
-                        bodies=pd.Series(bodies, index=s.index, dtype=object), both=pd.Series(both, index=s.index))
+                        bodies=named_bodies, both=pd.Series(both, index=s.index),
+                        named=named_bodies.map(len).gt(0))
 
 
 def prefer_hours(amounts: AmountColumn, hours: AmountColumn) -> AmountColumn:
@@ -359,15 +361,13 @@ def prefer_hours(amounts: AmountColumn, hours: AmountColumn) -> AmountColumn:
     exports give them): where the hours cell has a value it wins, as hours mean the same at every body
     (standing.md rule 5); elsewhere the credits cell stands. A bad credits cell beside good hours is no loss."""
     has = hours.values.notna()
-    none = pd.Series(False, index=has.index)
-    hours_named = has & (hours.named if hours.named is not None else none)  # "5 hrs (NASM)" names its body
+    hours_named = has & hours.named  # "5 hrs (NASM)" names its body
     return AmountColumn(
         values=amounts.values.where(~has, hours.values), kinds=amounts.kinds.where(~has, "hours"),
         unit_text=amounts.unit_text.where(~has, hours.unit_text.where(hours.unit_text.ne(""), "hours")),
         bad=amounts.bad & ~has, why=amounts.why.where(~has, ""),
         bodies=amounts.bodies.where(~hours_named, hours.bodies),
-        both=(amounts.both if amounts.both is not None else none) | has,
-        named=(amounts.named if amounts.named is not None else none) | hours_named)
+        both=amounts.both | has, named=amounts.named | hours_named)
 
 
 def _tidy_cell(v: object) -> str:
@@ -420,8 +420,9 @@ class ExpiryColumn(DateColumn):
     "no"), not held yet ("pending", "booked", "in progress"), blank, or text that is none of these (``bad``).
     """
 
-    state: pd.Series | None = None  # object: EXPIRY_DATE | EXPIRED | NOT_HELD | NOT_YET | NO_CELL | NOT_READ
-    said: pd.Series | None = None  # str: the cell's words for EXPIRED / NOT_YET cells, as written ("booked")
+    state: pd.Series  # object: EXPIRY_DATE | EXPIRED | NOT_HELD | NOT_YET | NO_CELL | NOT_READ
+    said: pd.Series  # str: the cell's words for EXPIRED / NOT_YET cells, as written ("booked")
+
 
 
 def _plain(text: str) -> str:
@@ -476,7 +477,8 @@ def parse_amounts(values: pd.Series | Distinct, catalogue=None) -> AmountColumn:
     a = _parse_amounts(d.uniques, catalogue)
     return AmountColumn(values=d.spread(a.values), kinds=d.spread(a.kinds), unit_text=d.spread(a.unit_text),
                         bad=d.spread(a.bad), why=d.spread(a.why), bodies=d.spread(a.bodies),
-                        both=d.spread(a.both).astype(bool), named=d.spread(a.bodies.map(len).gt(0)).astype(bool))
+                        both=d.spread(a.both).astype(bool), named=d.spread(a.named).astype(bool))
+
 
 
 def text_column(values: pd.Series | Distinct) -> pd.Series:

@@ -265,8 +265,9 @@ def digest_message(club: str, to: str, entries: list[tuple[str, str, list[str]]]
     counts = {g: len({w for gg, w, _ in entries if gg == g}) for g in ("Lapsed", "At risk", "Behind")}
     summary = ", ".join(f"{n} {g.lower()}" for g, n in counts.items() if n)
     text = [f"Certifications at {name} as of {day(as_of)}: {summary}.", ""]
-    sections = []
+    sections: list[tuple[str, list[tuple[str, list[str]]]]] = []
     for group in ("Lapsed", "At risk", "Behind"):
+
         rows = [(w, ls) for g, w, ls in entries if g == group]
         if not rows:
             continue

@@ -90,7 +90,7 @@ def _day(x: object) -> date | None:
     if x is None or x is pd.NaT:
         return None
     try:
-        ts = pd.Timestamp(x)  # type: ignore[arg-type]
+        ts = pd.Timestamp(x)
     except (TypeError, ValueError):
         return None
     return None if pd.isna(ts) else ts.date()

@@ -91,7 +91,9 @@ def parse_settings(data: bytes, *, name: str = "the settings file") -> RemindSet
         if not isinstance(value, dict):
             raise SettingsError(f"'{section}' in {name} must be a [section].")
         keys = _KNOWN[section]
-        for key in value if keys is not None else ():
+        if keys is None:  # a section whose keys are not fixed
+            continue
+        for key in value:
             if key not in keys:
                 raise SettingsError(f"{name} has an unknown setting '{section}.{clean(key)[:60]}'.")
     sched = doc.get("schedule", {})
@@ -174,7 +176,8 @@ def manager_addresses(clubs: Iterable[str], *, settings: RemindSettings = Remind
             wanted.setdefault(club_key(club), []).append(addr)
     out: dict[str, tuple[str, ...]] = {}
     for club in dict.fromkeys(clubs):
-        addrs = wanted.get(club_key(club))
-        if addrs:
-            out[club] = tuple(dict.fromkeys(a.strip() for a in addrs if a.strip()))
+        named = wanted.get(club_key(club))
+        if named:
+            out[club] = tuple(dict.fromkeys(a.strip() for a in named if a.strip()))
+
     return out

@@ -95,7 +95,7 @@ class _Keys:
         self.keys = keys
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, tuple) and len(key) == 4 and stored_key(key) in self.keys  # type: ignore[arg-type]
+        return isinstance(key, tuple) and len(key) == 4 and stored_key(key) in self.keys
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -228,7 +228,8 @@ class SentLog:
         if trainer_ids is not None:
             q = q.where(t.trainer_id.in_([_fit(str(x)) for x in trainer_ids]))
         with self.engine.connect() as conn:
-            return [LogEntry(*row) for row in conn.execute(q.limit(limit))]
+            return [LogEntry(**row._mapping) for row in conn.execute(q.limit(limit))]  # columns named as the fields
+
 
 
 class _Taken(Exception):
