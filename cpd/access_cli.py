@@ -63,7 +63,6 @@ def run(args: argparse.Namespace) -> int:
             if args.command == "grant":
                 assert new is not None  # made above for "grant"
                 stored.grant(store, new, by=_who())
-
                 for said in grant_warnings(new, stored.known_clubs(store)) if new.clubs else ():
                     print(f"warning: {terminal(said)}", file=sys.stderr)
                 who = f"group {new.group}" if new.group else new.email

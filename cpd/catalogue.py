@@ -150,7 +150,6 @@ class Catalogue:
         mains = [c for c in members if c.main]
         return (mains or members)[0] if members else None
 
-
     def body_of(self, text: str) -> str | None:
         """Body code for a name as written ("nasm", "Red Cross") or None."""
         key = fold(text)

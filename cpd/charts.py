@@ -245,4 +245,3 @@ def credit_timeline(st: Standing, trainer_id: str, cert_key: str, *, title: str 
     fig.update_xaxes(title=None, range=[start - pd.Timedelta(days=10), end + pd.Timedelta(days=10)])
     fig.update_yaxes(title=unit, rangemode="tozero")
     return base_layout(fig, height=300, title=heading)
-

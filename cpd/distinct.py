@@ -38,7 +38,6 @@ class Distinct:
         if len(codes) and codes.min() < 0:
             codes = np.where(codes < 0, len(uniques), codes)
             uniques = np.append(uniques, np.array([None], dtype=object))
-
         return cls(codes, pd.Series(uniques, dtype=object), values.index)
 
     def __len__(self) -> int:
@@ -56,7 +55,6 @@ class Distinct:
 
 
 def map_unique(values: pd.Series | Distinct, fn: Callable[[Any], object]) -> pd.Series:
-
     """``values.map(fn)`` evaluating ``fn`` once per distinct value."""
     d = Distinct.of(values)
     return d.spread(pd.Series([fn(v) for v in d.uniques], dtype=object))

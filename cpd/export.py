@@ -262,7 +262,6 @@ def standings_csv(st: Standing) -> str:
             cols[col] = ["" if n is None else n for n in _numbers(s[col])]
         elif col == "cpr_current":
             cols[col] = ["" if b is None else "yes" if b else "no" for b in _bools(s[col])]
-
         elif col == "reasons":
             cols[col] = ["; ".join(map(str, v)) if isinstance(v, list | tuple) else fmt.text(v) for v in s[col].tolist()]
         else:

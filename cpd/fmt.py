@@ -100,7 +100,6 @@ def day(value: Any) -> str:
     kind: type = type(value)  # declared: mypy takes type[Any] for unhashable
     try:  # the type and zone are part of the key: equal instants in two zones can fall on two days
         return _day(value, kind, getattr(value, "tzinfo", None))
-
     except TypeError:  # unhashable: not worth remembering
         return _day.__wrapped__(value, None, None)
 

@@ -131,7 +131,6 @@ def _why(exc: BaseException) -> str:
         said = exc.smtp_error  # bytes from the server; str when raised with a message of our own
         said = said.decode("utf-8", "replace") if isinstance(said, bytes) else said
         return f"the SMTP server answered {exc.smtp_code} {clean(said)}"
-
     if isinstance(exc, TimeoutError | socket.timeout):
         return "the SMTP server did not answer in time"
     if isinstance(exc, socket.gaierror):

@@ -651,8 +651,6 @@ def _summary(wb: xlsxwriter.Workbook, ws: Worksheet, styles: _Styles, st: Standi
             Column("Compliance", "pct", 12)] + [Column(status_label(x), "int", 10) for x in TRAINER_STATUSES]
     data: list[list[Any]] = [_texts(clubs["club"]), _numbers(clubs["trainers"]), _numbers(clubs["compliant"]),
                              _numbers(clubs["compliance"]), *(_numbers(clubs[x]) for x in TRAINER_STATUSES)]
-
-
     chart_height = max(300, 110 + 22 * n)
     r = max(r + 2, CHART_ROW + math.ceil(chart_height / ROW_PIXELS) + 1)
     ws.write_string(r, 0, "Compliance by club (least compliant first)", styles.section)

@@ -925,7 +925,6 @@ def sheet_extent(data: bytes, entry: _Entry) -> tuple[int, int, tuple[int, ...]]
     return rows, cols, tuple(found)
 
 
-
 def _sheet_parts(name: str, data: bytes, names: dict[str, _Entry], workbook_xml: bytes) -> dict[str, str]:
     """Sheet part path -> sheet name, resolving each ``<sheet r:id>`` the ways calamine may resolve it.
 

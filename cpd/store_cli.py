@@ -107,7 +107,6 @@ def run(args: argparse.Namespace, read: Any) -> int:
         saved = {"snapshot": info.id, "label": info.label, "as_of": info.as_of.isoformat(), "created": created,
                  "counts": st.counts}
         sys.stdout.write(json.dumps(saved, ensure_ascii=False) + "\n")
-
     elif created:
         print(f"Saved snapshot {info.id} as of {info.as_of.isoformat()}: {info.compliant} of {info.trainers} "
               f"trainers compliant; {st.counts['rows_read']} rows read.")

@@ -106,7 +106,6 @@ def _read(reading: Reading, catalogue: Catalogue, date_order: str,
                 override = (overrides or {}).get((grid.file, grid.sheet))
                 done.append(read_sheet(grid, catalogue=catalogue, date_order=date_order, override=override))
                 del grid  # the loop variable would keep the last sheet's cells alive while the files are put together
-
         except UnreadableFile as exc:
             if on_error == "raise":
                 raise

@@ -185,7 +185,6 @@ class Rows:
 
     def dates(self, field_name: str, idx: int | None = None, head: str | None = None,
               parse: Callable[..., DateColumn] = parse_dates) -> DateColumn:
-
         """A date column parsed once, its day/month order decided from its own values (noted for the mapping);
         ``parse`` reads the cells (a training matrix's, with words around its dates, use parse_expiry_cells)."""
         ctx = self.ctx

@@ -284,7 +284,6 @@ def _header_merges(sheet: pc.CalamineSheet, start_row: int) -> tuple[tuple[int, 
         return ()
     out: list[tuple[int, int, int, int]] = []
     for (r0, c0), (r1, c1) in ranges:
-
         if start_row <= r0 <= start_row + HEADER_SCAN and len(out) < MERGES_KEPT:
             out.append((r0, c0, r1, c1))
     return tuple(out)

@@ -330,7 +330,6 @@ def _card_columns(ctx: SheetContext, rows: Rows) -> list[tuple[str, DateColumn]]
                 return _not_a_date(rows.frame[i][idx], p)
 
             rows.reject(parsed.bad, head, why)
-
             check_range(rows, head, cc.index, parsed, "CPR/AED expiry")
             out.append((head, parsed))
     return out

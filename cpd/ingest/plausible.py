@@ -205,7 +205,6 @@ def as_of_warnings(certs: pd.DataFrame, as_of: pd.Timestamp) -> list[str]:
 
 
 def _years(n: float) -> str:
-
     y = float(n)
     return f"{y:g} year{'s' if y != 1 else ''}"
 

@@ -87,7 +87,6 @@ def shape(rows: Sequence[Sequence[object]], *, text: bool, file: str = "") -> Sh
             if not len(take):
                 continue
             block = kept if kept is not None else _block(rows, part, w)
-
             for j, c in enumerate(take):  # column by column: no temporary copy of the block
                 cells[part, j] = block[:, c]
     return Shaped(cells=cells, columns=columns, in_use=len(in_use))
@@ -104,7 +103,6 @@ def _groups(widths: np.ndarray) -> list[tuple[int, np.ndarray | slice]]:
     cuts = np.flatnonzero(np.diff(ordered)) + 1
     out: list[tuple[int, np.ndarray | slice]] = []
     for idx in np.split(order, cuts):
-
         w = int(widths[idx[0]])
         if w:
             out.append((w, idx))

@@ -114,7 +114,6 @@ def _read_cells(grid: Grid, cells: np.ndarray, catalogue: Catalogue, date_order:
                     and h not in parts.columns)
     result = SheetResult(mapping=SheetMapping(file=grid.file, sheet=grid.sheet, layout=layout, header_row=header_row,
                                               columns=mapped, ignored=ignored, date_orders=rows.date_orders,
-
                                               rows_read=len(rows)),
                          ledger=_ledger(ctx, rows, who), people=who.people, certs=parts.certs, cpr=parts.cpr,
                          activities=parts.activities, warnings=rows.warnings, layout=layout,

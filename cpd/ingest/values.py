@@ -424,7 +424,6 @@ class ExpiryColumn(DateColumn):
     said: pd.Series  # str: the cell's words for EXPIRED / NOT_YET cells, as written ("booked")
 
 
-
 def _plain(text: str) -> str:
     """Lower case, accents off, spaces folded: how the words of a matrix cell are compared."""
     s = unicodedata.normalize("NFKD", text)
@@ -478,7 +477,6 @@ def parse_amounts(values: pd.Series | Distinct, catalogue=None) -> AmountColumn:
     return AmountColumn(values=d.spread(a.values), kinds=d.spread(a.kinds), unit_text=d.spread(a.unit_text),
                         bad=d.spread(a.bad), why=d.spread(a.why), bodies=d.spread(a.bodies),
                         both=d.spread(a.both).astype(bool), named=d.spread(a.named).astype(bool))
-
 
 
 def text_column(values: pd.Series | Distinct) -> pd.Series:

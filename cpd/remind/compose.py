@@ -267,7 +267,6 @@ def digest_message(club: str, to: str, entries: list[tuple[str, str, list[str]]]
     text = [f"Certifications at {name} as of {day(as_of)}: {summary}.", ""]
     sections: list[tuple[str, list[tuple[str, list[str]]]]] = []
     for group in ("Lapsed", "At risk", "Behind"):
-
         rows = [(w, ls) for g, w, ls in entries if g == group]
         if not rows:
             continue

@@ -179,5 +179,4 @@ def manager_addresses(clubs: Iterable[str], *, settings: RemindSettings = Remind
         named = wanted.get(club_key(club))
         if named:
             out[club] = tuple(dict.fromkeys(a.strip() for a in named if a.strip()))
-
     return out

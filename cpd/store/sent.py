@@ -231,6 +231,5 @@ class SentLog:
             return [LogEntry(**row._mapping) for row in conn.execute(q.limit(limit))]  # columns named as the fields
 
 
-
 class _Taken(Exception):
     """A key of the message is another run's: roll the whole claim back."""
