@@ -335,15 +335,48 @@ def layout_of(df: pd.DataFrame) -> dict[str, Any]:
 
 
 def _column(s: pd.Series) -> dict[str, Any]:
+    """A positional column (or the index) in the layout: whole numbers as int64 deltas ("delta_bin"), text as
+    its distinct values and int32 codes ("uniques", "codes_bin"; -1: missing), the arrays in the layout's binary
+    body (``pack_layout``), so a 10k chain's row numbers and file names are not ~375k JSON items to parse on
+    every load. Layouts saved before keep "delta"/"values" lists in the JSON, and are read as they are."""
     if isinstance(s.dtype, np.dtype) and s.dtype.kind in "iu":
-        return {"delta": np.diff(s.to_numpy().astype("i8"), prepend=0).tolist()}
+        return {"delta_bin": _narrow(np.diff(s.to_numpy().astype("i8"), prepend=0))}
     if _is_raw(s.dtype):
         ints = s.to_numpy().view("i8") if s.dtype.kind in "mM" else s.to_numpy()
         return {"raw": ints.tolist()}
+    text = None
+    if isinstance(s.dtype, pd.StringDtype):
+        text = pd.factorize(s, use_na_sentinel=True)
+    elif s.dtype == np.dtype(object) and _text_mask(s.to_numpy(dtype=object)).all():
+        text = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=False)
+    if text is not None and 2 * len(text[1]) <= len(s):  # repeated text (file names); distinct text as values
+        return {"uniques": list(text[1]), "codes_bin": _narrow(text[0])}
     return {"values": _objects(s)}
 
 
+_BINARY = {"delta_bin": "<i8", "codes_bin": "<i4"}  # the widest each can be ("dt" in the entry: as stored)
+
+
+def _narrow(deltas: np.ndarray) -> np.ndarray:
+    """Deltas in the smallest little-endian int that holds them (row numbers mostly step by 1: they compress
+    better as one byte than as eight)."""
+    for dt in ("<i1", "<i2", "<i4"):
+        info = np.iinfo(dt)
+        if not len(deltas) or (deltas.min() >= info.min and deltas.max() <= info.max):
+            return deltas.astype(dt)
+    return deltas.astype("<i8")
+
+
 def _uncolumn(p: dict[str, Any], dtype: Any) -> Any:
+    if "delta_bin" in p:
+        return np.cumsum(p["delta_bin"].astype("i8")).astype(dtype)
+    if "codes_bin" in p:
+        codes = p["codes_bin"].astype(np.intp)
+        if isinstance(dtype, pd.StringDtype):
+            return pd.array(p["uniques"], dtype=dtype).take(codes, allow_fill=True)
+        uniques = np.empty(len(p["uniques"]), dtype=object)
+        uniques[:] = p["uniques"]
+        return uniques.take(codes)
     if "delta" in p:
         return np.cumsum(np.array(p["delta"], dtype="i8")).astype(dtype)
     if "raw" in p:
@@ -353,17 +386,43 @@ def _uncolumn(p: dict[str, Any], dtype: Any) -> Any:
     return _restore(p["values"], dtype)
 
 
+def _columns_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The layout's column entries that may hold arrays: positional columns, then the index."""
+    return [*doc["positional"].values(), *([doc["index"]] if doc.get("index") else [])]
+
+
 def pack_layout(doc: dict[str, Any], ref: np.ndarray) -> bytes:
+    """The layout as JSON, then the row refs' deltas (int64), then the columns' arrays; "ref_bytes" and each
+    array's [offset, bytes] (after the refs) in the JSON say where."""
+    body = [np.diff(np.asarray(ref, dtype="i8"), prepend=0).astype("<i8").tobytes()]
+    doc = {**doc, "positional": {c: dict(p) for c, p in doc["positional"].items()},
+           "index": dict(doc["index"]) if doc.get("index") else doc.get("index"), "ref_bytes": len(body[0])}
+    at = 0
+    for entry in _columns_of(doc):
+        for key in _BINARY:
+            if key in entry:
+                arr = np.asarray(entry[key])
+                arr = arr if arr.dtype.kind == "i" else arr.astype(_BINARY[key])
+                data = np.ascontiguousarray(arr.astype(arr.dtype.newbyteorder("<"))).tobytes()
+                entry[key] = [at, len(data), arr.dtype.newbyteorder("<").str]
+                body.append(data)
+                at += len(data)
     head = _dumps(doc).encode("utf-8", "surrogatepass")
-    body = np.diff(np.asarray(ref, dtype="i8"), prepend=0).astype("<i8").tobytes()
-    return zlib.compress(struct.pack("<I", len(head)) + head + body, 6)
+    return zlib.compress(struct.pack("<I", len(head)) + head + b"".join(body), 6)
 
 
 def unpack_layout(blob: bytes) -> Layout:
     raw = zlib.decompress(blob)
     (hl,) = struct.unpack_from("<I", raw)
     doc = json.loads(raw[4:4 + hl].decode("utf-8", "surrogatepass"))
-    ref = np.cumsum(np.frombuffer(raw[4 + hl:], dtype="<i8"))
+    start = 4 + hl
+    end = start + doc["ref_bytes"] if "ref_bytes" in doc else len(raw)  # layouts saved before: refs to the end
+    ref = np.cumsum(np.frombuffer(raw, dtype="<i8", offset=start, count=(end - start) // 8))
+    for entry in _columns_of(doc):
+        for key in _BINARY:
+            if key in entry:
+                offset, size, stored = entry[key]
+                entry[key] = np.frombuffer(raw, dtype=stored, offset=end + offset, count=size // np.dtype(stored).itemsize)
     return Layout(doc, ref)
 
 
