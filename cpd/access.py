@@ -185,8 +185,8 @@ def narrow(standing: Standing, scope: Scope) -> Standing:
     m = memberships_of(standing)
     m_in = m[_names(m["club"]).isin(scope.clubs).to_numpy()].drop_duplicates("trainer_id")
     club_of = pd.Series(m_in["club"].to_numpy(dtype=object), index=pd.Index(m_in["trainer_id"], dtype=object))
-    inside = t["trainer_id"].isin(club_of.index)
     ids = set(club_of.index)
+    inside = t["trainer_id"].isin(ids)  # a set: an Index here is compared value by value on Arrow strings
     seen = set(_names(t.loc[inside, "trainer"]))
     unseen = set(_names(t.loc[~inside, "trainer"]))
     names = _names(standing.ledger["trainer"])

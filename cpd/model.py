@@ -266,8 +266,10 @@ def memberships_of(frames: Roster | Standing) -> pd.DataFrame:
     if m is None:
         m = t.loc[t["club"].fillna("").astype(str).str.strip().ne(""), MEMBERSHIP_COLUMNS]
     else:
-        m = m[m["trainer_id"].isin(t["trainer_id"])]
-    return pd.DataFrame({c: m[c].to_numpy(dtype=object) for c in MEMBERSHIP_COLUMNS}, columns=MEMBERSHIP_COLUMNS)
+        ids = t["trainer_id"].to_numpy(dtype=object)  # object arrays: Arrow's isin converts value by value
+        m = m[pd.Index(m["trainer_id"].to_numpy(dtype=object), dtype=object).isin(ids)]
+    return pd.DataFrame({c: pd.Series(m[c].to_numpy(dtype=object), dtype=object) for c in MEMBERSHIP_COLUMNS},
+                        columns=MEMBERSHIP_COLUMNS)  # object, like the trainers' ids: Arrow's isin is slow
 
 
 class ContractError(RuntimeError):

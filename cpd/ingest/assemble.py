@@ -326,8 +326,9 @@ def _memberships(o: pd.DataFrame, parts: pd.Series, trainers: pd.DataFrame) -> p
     allc["_t"] = rank.reindex(allc["person"].to_numpy()).to_numpy()
     allc = allc.sort_values(["_t", "_order"], kind="stable")
     ids = trainers["trainer_id"].reindex(allc["person"].to_numpy()).to_numpy(dtype=object)
-    return pd.DataFrame({"trainer_id": ids, "club": allc["clubs"].to_numpy(dtype=object)},
-                        columns=MEMBERSHIP_COLUMNS).reset_index(drop=True)
+    return pd.DataFrame({"trainer_id": pd.Series(ids, dtype=object),  # object dtype, like the trainers' ids
+                         "club": pd.Series(allc["clubs"].to_numpy(dtype=object), dtype=object)},
+                        columns=MEMBERSHIP_COLUMNS)
 
 
 class _Attach:
