@@ -30,6 +30,8 @@ if [ "$fast" = 0 ] || [ ! -x .venv/bin/python ]; then bash scripts/setup.sh dev;
 # .venv/bin/python -m ruff format --check .
 # .venv/bin/python -m mypy
 if [ "$fast" = 1 ]; then
-  RECERT_FAST_LANE=1 exec .venv/bin/python -m pytest -n 2 -m "not browser and not apptest and not process and not slow" "$@"
+  # tests/browser/ holds only browser tests: not collecting it spares each worker importing Playwright
+  RECERT_FAST_LANE=1 exec .venv/bin/python -m pytest -n 2 --ignore=tests/browser \
+    -m "not browser and not apptest and not process and not slow" "$@"
 fi
 .venv/bin/python -m pytest -n 2 "$@"
