@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import inspect
 import os
+import shutil
+import tempfile
 import types
 
 import pytest
@@ -21,6 +24,13 @@ settings.load_profile("recert")
 # examples, its own @settings included (see pytest_collection_modifyitems); the full run keeps each test's count.
 FAST_LANE = os.environ.get("RECERT_FAST_LANE") == "1"
 FAST_MAX_EXAMPLES = 10
+
+# Every test (and every process a test starts) gets a throw-away store, never the project's data/recert.db nor a
+# database a developer's RECERT_DATABASE_URL names: a snapshot saved there would make the app open on it. Tests
+# that need their own database set RECERT_DATABASE_URL themselves (monkeypatch, a subprocess env).
+_STORE_DIR = tempfile.mkdtemp(prefix="recert-tests-")
+os.environ["RECERT_DATABASE_URL"] = f"sqlite:///{os.path.join(_STORE_DIR, 'recert.db')}"
+atexit.register(shutil.rmtree, _STORE_DIR, True)
 
 
 @pytest.fixture(scope="session")
