@@ -454,9 +454,11 @@ class Store:
             rows_idx = np.flatnonzero(missing)[first]
             content = df.iloc[rows_idx].reset_index(drop=True)
             stored = np.ascontiguousarray(digs[rows_idx]).astype("<u8").tobytes()
-            bid = conn.execute(blocks.insert().values(
+            key = conn.execute(blocks.insert().values(
                 frame=name, schema_digest=schema_digest, rows=len(rows_idx), digests=stored,
-                content=frames.encode_block(content))).inserted_primary_key[0]
+                content=frames.encode_block(content))).inserted_primary_key
+            assert key is not None  # a single-row insert always reports its key
+            bid = key[0]
             codes = fresh.groupby(["a", "b"], sort=False).ngroup().to_numpy()  # first-seen order = block order
             block[missing] = bid
             pos[missing] = codes
