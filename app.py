@@ -25,17 +25,27 @@ scope = _access.gate()
 _shared.init_state()
 
 pages = [
-    st.Page("app_pages/upload.py", title="Upload", icon=":material/upload_file:", url_path="upload",
-            default=scope.admin),
-    st.Page("app_pages/team.py", title="Team", icon=":material/groups:", url_path="team", default=not scope.admin),
+    st.Page(
+        "app_pages/upload.py",
+        title="Upload",
+        icon=":material/upload_file:",
+        url_path="upload",
+        default=scope.admin,
+    ),
+    st.Page(
+        "app_pages/team.py", title="Team", icon=":material/groups:", url_path="team", default=not scope.admin
+    ),
     st.Page("app_pages/trainer.py", title="Trainer", icon=":material/person:", url_path="trainer"),
     st.Page("app_pages/reminders.py", title="Reminders", icon=":material/mail:", url_path="reminders"),
     st.Page("app_pages/rules.py", title="Rules", icon=":material/rule:", url_path="rules"),
     st.Page("app_pages/history.py", title="History", icon=":material/history:", url_path="history"),
 ]
 if _access.auth_configured():
-    pages.append(st.Page("app_pages/access.py", title="Access", icon=":material/admin_panel_settings:",
-                         url_path="access"))
+    pages.append(
+        st.Page(
+            "app_pages/access.py", title="Access", icon=":material/admin_panel_settings:", url_path="access"
+        )
+    )
 page = st.navigation([p for p in pages if scope.admin or p.url_path not in _access.ADMIN_ONLY])
 _shared.sidebar()
 _access.sidebar()

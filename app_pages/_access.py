@@ -66,8 +66,9 @@ def refuse_unsafe_bind() -> None:
     from streamlit import config
 
     address = config.get_option("server.address")  # the effective value: config.toml, --server.address, env
-    said = view.unsafe_bind_sentence(address, auth=auth_configured(),
-                                     override=os.environ.get(view.OVERRIDE_ENV))
+    said = view.unsafe_bind_sentence(
+        address, auth=auth_configured(), override=os.environ.get(view.OVERRIDE_ENV)
+    )
     if said:
         if said not in _warned:
             _warned.add(said)
@@ -106,8 +107,11 @@ def _provider_problem() -> str:
     """One sentence when the provider's metadata cannot be fetched (checked at most every PROVIDER_TTL s)."""
     try:
         auth = st.secrets["auth"]
-        url = str(auth.get("server_metadata_url") or next(
-            (v.get("server_metadata_url") for v in auth.values() if hasattr(v, "get")), "") or "")
+        url = str(
+            auth.get("server_metadata_url")
+            or next((v.get("server_metadata_url") for v in auth.values() if hasattr(v, "get")), "")
+            or ""
+        )
     except Exception:  # noqa: BLE001
         return ""
     if not url:
@@ -123,8 +127,10 @@ def _provider_problem() -> str:
             r.read(1)
     except Exception:  # noqa: BLE001 - any failure: the sign-in service is not there
         host = urllib.parse.urlsplit(url).hostname or "the provider"
-        said = (f"The sign-in service ({host}) cannot be reached right now, so nobody can sign in: try again in a "
-                "few minutes, or tell whoever runs Recert.")
+        said = (
+            f"The sign-in service ({host}) cannot be reached right now, so nobody can sign in: try again in a "
+            "few minutes, or tell whoever runs Recert."
+        )
     with _lock:
         _providers[url] = (now, said)
     return said
@@ -135,8 +141,10 @@ def _login() -> None:
         st.login()
     except Exception as exc:  # noqa: BLE001 - a misconfigured [auth] section: a sentence, not a traceback
         log.error("sign-in could not start: %s", type(exc).__name__)
-        st.session_state["_login_problem"] = ("Sign-in is not set up correctly on this server "
-                                              f"({type(exc).__name__}); tell whoever runs Recert.")
+        st.session_state["_login_problem"] = (
+            "Sign-in is not set up correctly on this server "
+            f"({type(exc).__name__}); tell whoever runs Recert."
+        )
 
 
 def sign_in_page() -> None:
@@ -191,8 +199,13 @@ def gate() -> Scope:
         ss.pop(SCOPE, None)
         from app_pages import _store as store_page
 
-        st.error(md_escape("Recert cannot check who may see what right now: "
-                           + (store_page.problem() or "the database cannot be reached.")), icon=":material/error:")
+        st.error(
+            md_escape(
+                "Recert cannot check who may see what right now: "
+                + (store_page.problem() or "the database cannot be reached.")
+            ),
+            icon=":material/error:",
+        )
         sign_out_button(main=True)
         st.stop()
     try:
@@ -200,15 +213,19 @@ def gate() -> Scope:
     except Exception as exc:  # noqa: BLE001 - a failing database: no data, one sentence
         ss.pop(SCOPE, None)
         log.warning("grants could not be read: %s", type(exc).__name__)
-        st.error("Recert cannot check who may see what right now; try again in a minute.", icon=":material/error:")
+        st.error(
+            "Recert cannot check who may see what right now; try again in a minute.", icon=":material/error:"
+        )
         sign_out_button(main=True)
         st.stop()
     if scope is None:
         ss.pop(SCOPE, None)
         admins = [g.email for g in grants(store) if g.role == "admin" and g.email]
         st.title("Recert")
-        st.info(md_escape(view.no_grant_sentence(email, admins, os.environ.get(CONTACT_ENV, ""))),
-                icon=":material/lock:")
+        st.info(
+            md_escape(view.no_grant_sentence(email, admins, os.environ.get(CONTACT_ENV, ""))),
+            icon=":material/lock:",
+        )
         sign_out_button(main=True)
         st.stop()
     previous = ss.get(SCOPE)
@@ -223,7 +240,9 @@ def gate() -> Scope:
 
 def sign_out_button(*, main: bool = False) -> None:
     where = st if main else st.sidebar
-    where.button("Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out_main" if main else "sign_out")
+    where.button(
+        "Sign out", on_click=st.logout, icon=":material/logout:", key="sign_out_main" if main else "sign_out"
+    )
 
 
 def sidebar() -> None:

@@ -48,9 +48,11 @@ _OBJECT_SAMPLE = 256  # elements sampled to estimate an object column's size
 
 
 def files_too_large_sentence(total: int) -> str:
-    return (f"These files add up to {total / MB:.1f} MB, more than the {SESSION_FILE_BYTES / MB:.0f} MB Recert "
-            "holds for one browser session, so they were not read: upload fewer or smaller files (delete the "
-            "sheets and rows Recert does not need).")
+    return (
+        f"These files add up to {total / MB:.1f} MB, more than the {SESSION_FILE_BYTES / MB:.0f} MB Recert "
+        "holds for one browser session, so they were not read: upload fewer or smaller files (delete the "
+        "sheets and rows Recert does not need)."
+    )
 
 
 # --------------------------------------------------------------------------------------------- sizes
@@ -75,11 +77,13 @@ def approx_bytes(obj: Any, _seen: set[int] | None = None, _depth: int = 0) -> in
     if isinstance(obj, (bytes, bytearray, memoryview, str)):
         return sys.getsizeof(obj)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return sys.getsizeof(obj) + sum(approx_bytes(getattr(obj, f.name), seen, _depth + 1)
-                                        for f in dataclasses.fields(obj))
+        return sys.getsizeof(obj) + sum(
+            approx_bytes(getattr(obj, f.name), seen, _depth + 1) for f in dataclasses.fields(obj)
+        )
     if isinstance(obj, dict):
-        return sys.getsizeof(obj) + sum(approx_bytes(k, seen, _depth + 1) + approx_bytes(v, seen, _depth + 1)
-                                        for k, v in obj.items())
+        return sys.getsizeof(obj) + sum(
+            approx_bytes(k, seen, _depth + 1) + approx_bytes(v, seen, _depth + 1) for k, v in obj.items()
+        )
     if isinstance(obj, (list, tuple, set, frozenset)):
         return sys.getsizeof(obj) + sum(approx_bytes(v, seen, _depth + 1) for v in obj)
     return sys.getsizeof(obj)
@@ -194,7 +198,10 @@ def _internals(safe: Any) -> tuple[Any, Any, dict, dict, dict] | None:
     widgets = getattr(state, "_new_widget_state", None)
     old, lock = getattr(state, "_old_state", None), getattr(safe, "_lock", None)
     metadata, states = getattr(widgets, "widget_metadata", None), getattr(widgets, "states", None)
-    if not (isinstance(metadata, dict) and isinstance(states, dict) and isinstance(old, dict)) or lock is None:
+    if (
+        not (isinstance(metadata, dict) and isinstance(states, dict) and isinstance(old, dict))
+        or lock is None
+    ):
         return None
     return state, lock, metadata, states, old
 

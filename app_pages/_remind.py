@@ -31,8 +31,10 @@ def _is_admin() -> bool:
 def section(view) -> None:
     """Render the "Sent by Recert" table and, where allowed, the send button."""
     if not _store.configured():
-        st.caption("With a saved store and SMTP settings, `recert remind` sends these by itself on a schedule "
-                   "(see the README).")
+        st.caption(
+            "With a saved store and SMTP settings, `recert remind` sends these by itself on a schedule "
+            "(see the README)."
+        )
         return
     from cpd.store.sent import SentLog
 
@@ -42,19 +44,32 @@ def section(view) -> None:
             st.warning(md_escape(_store.problem()), icon=":material/database:")
         return
     s = view.standings
-    labels = {(str(t), str(c)): str(n) for t, c, n in zip(s["trainer_id"], s["credential"], s["credential_name"],
-                                                         strict=True)}
+    labels = {
+        (str(t), str(c)): str(n)
+        for t, c, n in zip(s["trainer_id"], s["credential"], s["credential_name"], strict=True)
+    }
     table = reminders_view.sent_table(entries, view.trainers, labels)
     st.subheader("Sent by Recert")
     if table.empty:
         st.caption("Nothing has been sent to the trainers shown yet.")
     else:
-        st.dataframe(table, hide_index=True, width="stretch", key="sent_log",
-                     column_config={"trainer": "Trainer", "club": "Club", "what": "Certification",
-                                    "step": "Reminder", "status": "Status", "to": "To", "reason": "Why not sent",
-                                    "deadline": st.column_config.DateColumn("Deadline", format=DAY_COLUMN),
-                                    "when": st.column_config.DatetimeColumn("When (UTC)",
-                                                                            format="D MMM YYYY, HH:mm")})
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            key="sent_log",
+            column_config={
+                "trainer": "Trainer",
+                "club": "Club",
+                "what": "Certification",
+                "step": "Reminder",
+                "status": "Status",
+                "to": "To",
+                "reason": "Why not sent",
+                "deadline": st.column_config.DateColumn("Deadline", format=DAY_COLUMN),
+                "when": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY, HH:mm"),
+            },
+        )
     from cpd.mail import smtp_configured
 
     if smtp_configured() and _is_admin():
@@ -73,8 +88,12 @@ def _send(view) -> None:
         st.caption("Sending uses today's date: set the as-of date to today to send the reminders due now.")
         return
     if not ss.get(CONFIRM):
-        st.button("Send the due ones now…", key="remind_start", icon=":material/send:",
-                  on_click=lambda: ss.__setitem__(CONFIRM, True))
+        st.button(
+            "Send the due ones now…",
+            key="remind_start",
+            icon=":material/send:",
+            on_click=lambda: ss.__setitem__(CONFIRM, True),
+        )
         return
     try:
         settings = load_settings()
@@ -84,8 +103,11 @@ def _send(view) -> None:
         return
 
     def plan_of(store):
-        managers = manager_addresses(view.trainers["club"].dropna().astype(str).tolist(), settings=settings,
-                                     grants=_manager_grants(store))
+        managers = manager_addresses(
+            view.trainers["club"].dropna().astype(str).tolist(),
+            settings=settings,
+            grants=_manager_grants(store),
+        )
         log = SentLog(store.engine)
         return log, prepare(view, settings=settings, managers=managers, done=log.done())
 
@@ -95,12 +117,16 @@ def _send(view) -> None:
     log, plan = got
     trainers = sum(m.kind == "trainer" for m in plan.messages)
     if not plan.messages:
-        st.info("Nothing is due today: every reminder on the schedule has been sent.", icon=":material/done_all:")
+        st.info(
+            "Nothing is due today: every reminder on the schedule has been sent.", icon=":material/done_all:"
+        )
         ss.pop(CONFIRM, None)
         return
-    st.warning(f"Send {trainers} reminder(s) and {len(plan.messages) - trainers} digest(s) now through "
-               f"{md_escape(smtp.describe())}? {len(plan.skipped)} trainer(s) have no usable address.",
-               icon=":material/mail:")
+    st.warning(
+        f"Send {trainers} reminder(s) and {len(plan.messages) - trainers} digest(s) now through "
+        f"{md_escape(smtp.describe())}? {len(plan.skipped)} trainer(s) have no usable address.",
+        icon=":material/mail:",
+    )
     c1, c2 = st.columns(2)
     if c2.button("Cancel", key="remind_cancel"):
         ss.pop(CONFIRM, None)
@@ -113,7 +139,12 @@ def _send(view) -> None:
             return
         done = f"Sent {summary.sent} reminder(s) and {summary.digests} digest(s)."
         if summary.failed:
-            st.warning(md_escape(f"{done} {len(summary.failed)} could not be sent ({summary.failed[0]['reason']}); "
-                                 "they go out on the next run."), icon=":material/warning:")
+            st.warning(
+                md_escape(
+                    f"{done} {len(summary.failed)} could not be sent ({summary.failed[0]['reason']}); "
+                    "they go out on the next run."
+                ),
+                icon=":material/warning:",
+            )
         else:
             st.success(done, icon=":material/check_circle:")

@@ -38,20 +38,33 @@ TRAINER = "_trainer"  # last trainer opened on the Trainer page
 _ROSTERS = "_rosters"  # small LRU of read files
 _STANDINGS = "_standings"  # small LRU of standings
 _CATALOGUES = "_catalogues"
-_DERIVED = "_derived_stores"  # names of the _remember stores computed from the files (dropped when they change)
+_DERIVED = (
+    "_derived_stores"  # names of the _remember stores computed from the files (dropped when they change)
+)
 _NOTICE = "_files_notice"  # a sentence about files that were not taken (over the session's size limit)
 UPLOADER = "uploader"  # the uploader widget's key; "uploader_<n>" after it was emptied n times
-READ_TYPES = ("xlsx", "xlsm", "ods", "csv", "tsv", "txt")  # what Recert reads (by content; the name only filters)
+READ_TYPES = (
+    "xlsx",
+    "xlsm",
+    "ods",
+    "csv",
+    "tsv",
+    "txt",
+)  # what Recert reads (by content; the name only filters)
 ASK_TO_RESAVE = ("xls", "xlsb")  # accepted by the uploader so they get Recert's sentence: save as .xlsx
 UPLOAD_TYPES = READ_TYPES + ASK_TO_RESAVE
 SESSION_MB = _memory.SESSION_FILE_BYTES // _memory.MB
-ACCEPTED_SENTENCE = ("Recert reads .xlsx, .xlsm, .ods, .csv, .tsv and .txt files; old .xls and binary .xlsb "
-                     "workbooks need saving as .xlsx in Excel first.")
+ACCEPTED_SENTENCE = (
+    "Recert reads .xlsx, .xlsm, .ods, .csv, .tsv and .txt files; old .xls and binary .xlsb "
+    "workbooks need saving as .xlsx in Excel first."
+)
 _UPLOADER_GEN = "_uploader_gen"
 FILTER_KEYS = ("f_clubs", "f_roles", "f_bodies", "f_credentials", "f_statuses")
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False}  # the toolbar hid legends; zoom is off anyway
-GENERIC_FAILURE = ("could not be read because of an unexpected problem in Recert; the other files were read. "
-                   "Try saving it again as .xlsx or .csv.")
+GENERIC_FAILURE = (
+    "could not be read because of an unexpected problem in Recert; the other files were read. "
+    "Try saving it again as .xlsx or .csv."
+)
 
 
 @dataclass
@@ -186,8 +199,15 @@ def reset_mapping(file: str, sheet: str) -> None:
     st.session_state[OVERRIDES] = overrides
 
 
-def _remember(store: str, key: Any, make: Callable[[], Any], size: int = 3, *, derived: bool = True,
-              max_bytes: int | None = None) -> Any:
+def _remember(
+    store: str,
+    key: Any,
+    make: Callable[[], Any],
+    size: int = 3,
+    *,
+    derived: bool = True,
+    max_bytes: int | None = None,
+) -> Any:
     """A tiny per-session LRU: the last few results, so flipping a setting back is instant.
 
     Bounded by count (``size``) and by memory (``max_bytes``, default ``_memory.STORE_BYTES``, estimated; the
@@ -245,25 +265,44 @@ def _progress(files: list[tuple[str, bytes, str]]) -> Iterator[cpd.Progress | No
         slot.empty()
 
 
-def _read(files: list[tuple[str, bytes, str]], cat: cpd.Catalogue, date_order: str,
-          overrides: dict) -> tuple[cpd.Roster, tuple[str, ...]]:
+def _read(
+    files: list[tuple[str, bytes, str]], cat: cpd.Catalogue, date_order: str, overrides: dict
+) -> tuple[cpd.Roster, tuple[str, ...]]:
     """Read every file, logging counts and digests only (never names: staff data is personal)."""
     with _progress(files) as progress:
         roster, problems = _read_all(files, cat, date_order, overrides, progress)
     counts = roster.ledger["fate"].value_counts()
-    log.info("read %d file(s) sha256=%s rows=%d accepted=%d rejected=%d blank=%d unreadable=%d",
-             len(files), ",".join(d[:12] for *_, d in files), len(roster.ledger), counts.get("accepted", 0),
-             counts.get("rejected", 0), counts.get("blank", 0), len(problems) + len(roster.unreadable))
+    log.info(
+        "read %d file(s) sha256=%s rows=%d accepted=%d rejected=%d blank=%d unreadable=%d",
+        len(files),
+        ",".join(d[:12] for *_, d in files),
+        len(roster.ledger),
+        counts.get("accepted", 0),
+        counts.get("rejected", 0),
+        counts.get("blank", 0),
+        len(problems) + len(roster.unreadable),
+    )
     return roster, problems
 
 
-def _read_all(files: list[tuple[str, bytes, str]], cat: cpd.Catalogue, date_order: str,
-              overrides: dict, progress: cpd.Progress | None = None) -> tuple[cpd.Roster, tuple[str, ...]]:
+def _read_all(
+    files: list[tuple[str, bytes, str]],
+    cat: cpd.Catalogue,
+    date_order: str,
+    overrides: dict,
+    progress: cpd.Progress | None = None,
+) -> tuple[cpd.Roster, tuple[str, ...]]:
     """Read every file; one that breaks the reader is set aside with a sentence, never crashing the page."""
     sources = [cpd.Source(name, data) for name, data, _ in files]
     try:
-        return cpd.read_sources(sources, catalogue=cat, date_order=date_order, overrides=overrides,
-                                on_error="collect", progress=progress), ()
+        return cpd.read_sources(
+            sources,
+            catalogue=cat,
+            date_order=date_order,
+            overrides=overrides,
+            on_error="collect",
+            progress=progress,
+        ), ()
     except cpd.RecertError as exc:
         if len(sources) == 1:
             return _empty_roster(cat, date_order), (str(exc),)
@@ -273,15 +312,23 @@ def _read_all(files: list[tuple[str, bytes, str]], cat: cpd.Catalogue, date_orde
     good, bad = [], []
     for src in sources:
         try:
-            cpd.read_sources([src], catalogue=cat, date_order=date_order, overrides=overrides, on_error="collect")
+            cpd.read_sources(
+                [src], catalogue=cat, date_order=date_order, overrides=overrides, on_error="collect"
+            )
             good.append(src)
         except cpd.RecertError as exc:
             bad.append(str(exc))
         except Exception:  # noqa: BLE001
             bad.append(f"{src.name} {GENERIC_FAILURE}")
     try:
-        roster = cpd.read_sources(good, catalogue=cat, date_order=date_order, overrides=overrides,
-                                  on_error="collect", progress=progress)
+        roster = cpd.read_sources(
+            good,
+            catalogue=cat,
+            date_order=date_order,
+            overrides=overrides,
+            on_error="collect",
+            progress=progress,
+        )
     except Exception:  # noqa: BLE001 - the files only fail together: show none rather than crash
         return _empty_roster(cat, date_order), tuple(bad) + ("These files could not be read together.",)
     return roster, tuple(bad)
@@ -322,11 +369,17 @@ def load(as_of: date, window: int, date_order: str) -> Loaded:
         try:
             return cpd.compute_standing(roster, cat, as_of=as_of, window=window)
         except Exception:  # noqa: BLE001
-            log.exception("standing failed (session rules in force: %s)", bool(ss.get(RULES) and not rules_error))
-            if ss.get(RULES) and not rules_error:  # the session's own rules are in force: they, not the files, differ
-                return ("Recert could not work out the standing with the rules edited in this session; your files "
-                        "were read. Go back to the bundled rules on the Rules page, and please report those rules "
-                        "to us.")
+            log.exception(
+                "standing failed (session rules in force: %s)", bool(ss.get(RULES) and not rules_error)
+            )
+            if (
+                ss.get(RULES) and not rules_error
+            ):  # the session's own rules are in force: they, not the files, differ
+                return (
+                    "Recert could not work out the standing with the rules edited in this session; your files "
+                    "were read. Go back to the bundled rules on the Rules page, and please report those rules "
+                    "to us."
+                )
             return "Recert could not work out the standing for these files; please report this file to us."
 
     result = _remember(_STANDINGS, (read_key, as_of, window), compute, size=2)
@@ -367,36 +420,67 @@ def sidebar() -> Loaded:
     """Settings and filters, on every page; returns what the page shows."""
     with st.sidebar:
         st.header("Settings", divider="gray")
-        as_of = st.date_input("As of", value="today", key="as_of", format="YYYY-MM-DD", min_value=AS_OF_MIN,
-                              max_value=AS_OF_MAX,
-                              help="The date standing is worked out for. Change it to look ahead or back.")
-        window = st.number_input("Risk window (days)", min_value=0, max_value=730, value=90, step=15, key="window",
-                                 help="A certification expiring within this many days, not yet met, is at risk.")
+        as_of = st.date_input(
+            "As of",
+            value="today",
+            key="as_of",
+            format="YYYY-MM-DD",
+            min_value=AS_OF_MIN,
+            max_value=AS_OF_MAX,
+            help="The date standing is worked out for. Change it to look ahead or back.",
+        )
+        window = st.number_input(
+            "Risk window (days)",
+            min_value=0,
+            max_value=730,
+            value=90,
+            step=15,
+            key="window",
+            help="A certification expiring within this many days, not yet met, is at risk.",
+        )
         date_order = st.selectbox(
-            "Dates like 03/04/2026", ("auto", "mdy", "dmy"), key="date_order",
-            format_func={"auto": "Work it out per column", "mdy": "Month first (US: 3 April)",
-                         "dmy": "Day first (UK/EU: 4 March)"}.get,
-            help="How to read dates written with slashes when a column does not make it clear.")
+            "Dates like 03/04/2026",
+            ("auto", "mdy", "dmy"),
+            key="date_order",
+            format_func={
+                "auto": "Work it out per column",
+                "mdy": "Month first (US: 3 April)",
+                "dmy": "Day first (UK/EU: 4 March)",
+            }.get,
+            help="How to read dates written with slashes when a column does not make it clear.",
+        )
         loaded = load(as_of or date.today(), int(window), date_order)
         st.session_state["_loaded"] = loaded
         if loaded.standing is None:
             return loaded
-        opts = _remember("_options", loaded.key, lambda: filters.filter_options(loaded.standing, loaded.names))
+        opts = _remember(
+            "_options", loaded.key, lambda: filters.filter_options(loaded.standing, loaded.names)
+        )
         st.header("Filters", divider="gray")
-        for key, opt in zip(FILTER_KEYS, ("clubs", "roles", "bodies", "credentials", "statuses"), strict=True):
+        for key, opt in zip(
+            FILTER_KEYS, ("clubs", "roles", "bodies", "credentials", "statuses"), strict=True
+        ):
             _keep_valid(key, opts[opt])
         clubs = st.multiselect("Club", opts["clubs"], key="f_clubs", placeholder="All clubs")
         roles = st.multiselect("Role", opts["roles"], key="f_roles", placeholder="All roles")
         bodies = st.multiselect("Certifying body", opts["bodies"], key="f_bodies", placeholder="All bodies")
-        names = _remember("_cred_names", loaded.key,
-                          lambda: filters.credential_names(loaded.standing, loaded.names))
-        creds = st.multiselect("Credential", opts["credentials"], key="f_credentials", placeholder="All credentials",
-                               format_func=lambda c: names.get(c, c))
-        statuses = st.multiselect("Status", opts["statuses"], key="f_statuses", placeholder="All statuses",
-                                  format_func=status_label)
+        names = _remember(
+            "_cred_names", loaded.key, lambda: filters.credential_names(loaded.standing, loaded.names)
+        )
+        creds = st.multiselect(
+            "Credential",
+            opts["credentials"],
+            key="f_credentials",
+            placeholder="All credentials",
+            format_func=lambda c: names.get(c, c),
+        )
+        statuses = st.multiselect(
+            "Status", opts["statuses"], key="f_statuses", placeholder="All statuses", format_func=status_label
+        )
         loaded.filtered = any((clubs, roles, bodies, creds, statuses))
-        loaded.view = filters.filter_standing(loaded.standing, clubs=clubs, roles=roles, bodies=bodies,
-                                            credentials=creds, statuses=statuses)
+        loaded.view = filters.filter_standing(
+            loaded.standing, clubs=clubs, roles=roles, bodies=bodies, credentials=creds, statuses=statuses
+        )
         if loaded.filtered:
             st.button("Clear filters", on_click=clear_filters, icon=":material/filter_alt_off:")
     return loaded
@@ -427,11 +511,16 @@ def no_data_yet() -> None:
     from app_pages import _access
 
     if not _access.is_admin():  # managers and viewers read what an admin saved
-        st.info("No snapshot has been saved yet: an admin saves the rosters, then your clubs show here.",
-                icon=":material/hourglass_empty:")
+        st.info(
+            "No snapshot has been saved yet: an admin saves the rosters, then your clubs show here.",
+            icon=":material/hourglass_empty:",
+        )
         return
-    st.info("No spreadsheets loaded yet. Upload your rosters, certification lists or CE logs on the Upload page, "
-            "or try Recert with sample data.", icon=":material/upload_file:")
+    st.info(
+        "No spreadsheets loaded yet. Upload your rosters, certification lists or CE logs on the Upload page, "
+        "or try Recert with sample data.",
+        icon=":material/upload_file:",
+    )
     c1, c2 = st.columns([1, 3])
     c1.page_link("app_pages/upload.py", label="Go to Upload", icon=":material/upload:")
     c2.button("Try it with sample data", on_click=load_sample, key="sample_empty", icon=":material/science:")
@@ -439,6 +528,7 @@ def no_data_yet() -> None:
 
 def export_buttons(view: cpd.Standing, cat: cpd.Catalogue, *, key: str) -> None:
     """Excel report, CSV and calendar of what is shown; each file is built only when clicked."""
+
     def report() -> bytes:
         from cpd.report import write_report  # openpyxl/XlsxWriter load when a report is asked for
 
@@ -457,15 +547,35 @@ def export_buttons(view: cpd.Standing, cat: cpd.Catalogue, *, key: str) -> None:
     stamp = view.as_of.isoformat()
     cols = st.columns(3)
     specs = [
-        ("Excel report", "report", report, f"recert-report-{stamp}.xlsx",
-         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ":material/table_view:"),
+        (
+            "Excel report",
+            "report",
+            report,
+            f"recert-report-{stamp}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ":material/table_view:",
+        ),
         ("CSV of standings", "export", csv, f"recert-standings-{stamp}.csv", "text/csv", ":material/csv:"),
-        ("Calendar of expiries", "calendar", calendar, f"recert-expiries-{stamp}.ics", "text/calendar",
-         ":material/calendar_month:"),
+        (
+            "Calendar of expiries",
+            "calendar",
+            calendar,
+            f"recert-expiries-{stamp}.ics",
+            "text/calendar",
+            ":material/calendar_month:",
+        ),
     ]
     from app_pages import _access
 
     for col, (label, module, build, name, mime, icon) in zip(cols, specs, strict=True):
         with col:
-            st.download_button(label, data=_access.audited(build, name), file_name=name, mime=mime, icon=icon,
-                               key=f"{key}_{module}", on_click="ignore", width="stretch")
+            st.download_button(
+                label,
+                data=_access.audited(build, name),
+                file_name=name,
+                mime=mime,
+                icon=icon,
+                key=f"{key}_{module}",
+                on_click="ignore",
+                width="stretch",
+            )

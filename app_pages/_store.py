@@ -29,7 +29,9 @@ T = TypeVar("T")
 SNAPSHOT = "_snapshot"  # id of the saved snapshot shown read-only, absent when showing the uploaded files
 STORE_PROBLEM = "_store_problem"  # the last store failure's sentence
 SAVED = "_saved"  # {files key: sentence}: what "Save as snapshot" said for these files
-APPLIED = "_applied_corrections"  # {(file, sheet): sentence}: saved column corrections applied to a new upload
+APPLIED = (
+    "_applied_corrections"  # {(file, sheet): sentence}: saved column corrections applied to a new upload
+)
 KEEP_LAST, KEEP_DAYS = "_keep_last", "_keep_days"  # retention settings of this session (0: keep all)
 _SNAPSHOTS = "_snapshot_cache"  # loaded snapshots (bounded LRU)
 _DIFFS = "_diffs"
@@ -37,8 +39,10 @@ _INFOS = "_snapshot_infos"
 BUNDLED_RULES = "credentials: []\n"  # the team's rules when they are the bundled ones (no override)
 TEAM_RULES = "_team_rules"  # the team's saved rules text (None: the bundled rules), read at the session's start  # the list of snapshots, refreshed after a save or delete
 RETRY_SECONDS = 30  # a store that failed to open is tried again after this long, not on every rerun
-FAILED = ("The saved snapshots cannot be reached ({why}); Recert keeps working on the files you upload, "
-          "without saving.")
+FAILED = (
+    "The saved snapshots cannot be reached ({why}); Recert keeps working on the files you upload, "
+    "without saving."
+)
 
 
 def database_url() -> str:
@@ -130,7 +134,9 @@ def viewing_info() -> Any | None:
 
 def snapshot(sid: str) -> Any | None:
     """A saved snapshot (roster, rules, window) from this session's small cache, or from the store."""
-    found = _shared._remember(_SNAPSHOTS, sid, lambda: call(lambda s: s.load(sid), None), size=2, derived=False)
+    found = _shared._remember(
+        _SNAPSHOTS, sid, lambda: call(lambda s: s.load(sid), None), size=2, derived=False
+    )
     if found is None:  # a failure is not remembered: the next run tries again
         st.session_state.get(_SNAPSHOTS, {}).pop(sid, None)
     return found
@@ -155,8 +161,12 @@ def snapshot_standing(sid: str, as_of: date, window: int) -> cpd.Standing | None
     if snap is None:
         return None
     cat, _ = catalogue_of(snap)
-    return _shared._remember(_shared._STANDINGS, (("snapshot", sid), as_of, window),
-                             lambda: cpd.compute_standing(snap.roster, cat, as_of=as_of, window=window), size=2)
+    return _shared._remember(
+        _shared._STANDINGS,
+        (("snapshot", sid), as_of, window),
+        lambda: cpd.compute_standing(snap.roster, cat, as_of=as_of, window=window),
+        size=2,
+    )
 
 
 def open_snapshot(sid: str) -> None:
@@ -219,8 +229,11 @@ def delete_snapshot(sid: str) -> None:
 # Saving ----------------------------------------------------------------------------------------------------------
 def files_key() -> tuple:
     ss = st.session_state
-    return (tuple(d for *_, d in ss.get(_shared.FILES) or []), _shared._frozen(ss.get(_shared.OVERRIDES) or {}),
-            ss.get(_shared.RULES) or "")
+    return (
+        tuple(d for *_, d in ss.get(_shared.FILES) or []),
+        _shared._frozen(ss.get(_shared.OVERRIDES) or {}),
+        ss.get(_shared.RULES) or "",
+    )
 
 
 def retention() -> tuple[int | None, int | None]:
@@ -255,13 +268,17 @@ def apply_retention_now() -> None:
     if not (keep_last or keep_days):
         st.session_state["_history_notice"] = "Every snapshot is kept (both settings are 0)."
         return
-    gone = call(lambda s: s.apply_retention(keep_last=keep_last, keep_days=keep_days, today=date.today()), None)
+    gone = call(
+        lambda s: s.apply_retention(keep_last=keep_last, keep_days=keep_days, today=date.today()), None
+    )
     if gone is not None:
         for sid in gone:
             _access.audit("snapshot_deleted", f"{sid} (retention)")
-        st.session_state["_history_notice"] = (f"{len(gone)} snapshot{'s' if len(gone) != 1 else ''} deleted by "
-                                               "the retention setting." if gone else "No snapshot was due for "
-                                               "deletion.")
+        st.session_state["_history_notice"] = (
+            f"{len(gone)} snapshot{'s' if len(gone) != 1 else ''} deleted by the retention setting."
+            if gone
+            else "No snapshot was due for deletion."
+        )
         if viewing() in gone:
             close_snapshot()
         st.session_state.pop(_SNAPSHOTS, None)
@@ -294,10 +311,18 @@ def save_snapshot() -> None:
     sources = [cpd.Source(name, data) for name, data, _ in files]
 
     def save(s: Any) -> tuple[Any, bool]:
-        out = s.save(roster, sources, as_of=as_of, label=(ss.get("save_label") or "").strip(),
-                     note=(ss.get("save_note") or "").strip(), overrides=ss.get(_shared.OVERRIDES) or {},
-                     rules_text=ss.get(_shared.RULES), window=window, date_order=ss.get("date_order", "auto"),
-                     summary=summary)
+        out = s.save(
+            roster,
+            sources,
+            as_of=as_of,
+            label=(ss.get("save_label") or "").strip(),
+            note=(ss.get("save_note") or "").strip(),
+            overrides=ss.get(_shared.OVERRIDES) or {},
+            rules_text=ss.get(_shared.RULES),
+            window=window,
+            date_order=ss.get("date_order", "auto"),
+            summary=summary,
+        )
         save_corrections(s, roster, ss.get(_shared.OVERRIDES) or {})
         keep_last, keep_days = retention()
         if out[1] and (keep_last or keep_days):
@@ -341,8 +366,11 @@ def save_team_rules() -> None:
     if call(lambda s: (s.save_team_rules(text or BUNDLED_RULES), True)[1], False):
         _access.audit("rules_saved", "bundled rules" if not text else f"{len(text)} characters")
         st.session_state[TEAM_RULES] = text or None
-        st.session_state["_rules_saved"] = ("Saved as the team's rules: every new session starts with them."
-                                            if text else "The team's rules are now the bundled rules.")
+        st.session_state["_rules_saved"] = (
+            "Saved as the team's rules: every new session starts with them."
+            if text
+            else "The team's rules are now the bundled rules."
+        )
 
 
 def load_snapshot(out: _shared.Loaded, as_of: date, window: int) -> _shared.Loaded:
@@ -365,6 +393,7 @@ def load_snapshot(out: _shared.Loaded, as_of: date, window: int) -> _shared.Load
 def changes(from_id: str, to_id: str, as_of: date) -> history.Diff | None:
     """What changed between two saved snapshots, both judged at ``as_of`` with the later one's risk window
     (``history.compare``), from this session's cache."""
+
     def make() -> history.Diff | None:
         after = snapshot(to_id)
         if after is None or snapshot(from_id) is None:
@@ -396,8 +425,13 @@ def banner() -> None:
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.info(md_escape(view.viewing_sentence(info)), icon=":material/history:")
         files = st.session_state.get(_shared.FILES)
-        right.button("Back to my files" if files else "Upload files instead", key="close_snapshot",
-                     on_click=close_snapshot, icon=":material/undo:", width="stretch")
+        right.button(
+            "Back to my files" if files else "Upload files instead",
+            key="close_snapshot",
+            on_click=close_snapshot,
+            icon=":material/undo:",
+            width="stretch",
+        )
     st.session_state["_store_problem_shown"] = problem()
     if problem():
         st.warning(md_escape(problem()), icon=":material/warning:")
@@ -421,14 +455,25 @@ def save_form(standing: cpd.Standing) -> None:
     if said:
         st.success(md_escape(said), icon=":material/check_circle:")
     with st.form("save_snapshot"):
-        st.caption("Keep what was read from these files, with your column corrections and rules, so next month "
-                   "shows what changed. The same files saved twice are stored once.")
+        st.caption(
+            "Keep what was read from these files, with your column corrections and rules, so next month "
+            "shows what changed. The same files saved twice are stored once."
+        )
         c1, c2 = st.columns([1, 2])
-        c1.date_input("As of", value=standing.as_of, key=save_as_of_key(standing.as_of), format="YYYY-MM-DD", min_value=AS_OF_MIN,
-                      max_value=AS_OF_MAX, help="The date these files describe (usually the export's date).")
+        c1.date_input(
+            "As of",
+            value=standing.as_of,
+            key=save_as_of_key(standing.as_of),
+            format="YYYY-MM-DD",
+            min_value=AS_OF_MIN,
+            max_value=AS_OF_MAX,
+            help="The date these files describe (usually the export's date).",
+        )
         c2.text_input("Label", key="save_label", max_chars=200, placeholder="e.g. March HR export")
         st.text_area("Note", key="save_note", max_chars=2000, height=68, placeholder="Optional")
-        st.form_submit_button("Save as snapshot", on_click=save_snapshot, type="primary", icon=":material/save:")
+        st.form_submit_button(
+            "Save as snapshot", on_click=save_snapshot, type="primary", icon=":material/save:"
+        )
 
 
 def team_rules_text() -> str | None:
@@ -478,8 +523,11 @@ def apply_saved_corrections(roster: cpd.Roster) -> bool:
         return False
     ss[_shared.OVERRIDES] = {**overrides, **applied}
     where = [f"{file} · {sheet}" if sheet else file for file, sheet in applied]
-    ss[APPLIED] = (files_id, f"Column corrections saved with an earlier upload of the same layout were applied to "
-                             f"{', '.join(where)}: check them under How each file was read.")
+    ss[APPLIED] = (
+        files_id,
+        f"Column corrections saved with an earlier upload of the same layout were applied to "
+        f"{', '.join(where)}: check them under How each file was read.",
+    )
     return True
 
 

@@ -17,8 +17,15 @@ st.caption(f"As of {day(view.as_of)} · risk window {view.window} days · {scope
 # Headline -------------------------------------------------------------------------------------------------------
 cols = st.columns(5)
 for col, kpi in zip(cols, team.kpis(view).values(), strict=True):
-    col.metric(kpi.label, kpi.value, delta=kpi.detail or None, delta_color="off", delta_arrow="off",
-               help=kpi.help, border=True)
+    col.metric(
+        kpi.label,
+        kpi.value,
+        delta=kpi.detail or None,
+        delta_color="off",
+        delta_arrow="off",
+        help=kpi.help,
+        border=True,
+    )
 
 if view.standings.empty:
     st.info("No certifications match the filters.", icon=":material/filter_alt:")
@@ -36,8 +43,13 @@ def on_club_click() -> None:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Status by club")
-    st.plotly_chart(charts.status_by_club(view), key="club_chart", on_select=on_club_click,
-                    selection_mode=("points", "box"), config=_shared.PLOTLY_CONFIG)
+    st.plotly_chart(
+        charts.status_by_club(view),
+        key="club_chart",
+        on_select=on_club_click,
+        selection_mode=("points", "box"),
+        config=_shared.PLOTLY_CONFIG,
+    )
     st.caption("Click a club's bar to show only that club.")
 with right:
     st.subheader("Expiries over the next 12 months")
@@ -46,10 +58,13 @@ with right:
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Credit progress where it matters")
-    st.plotly_chart(charts.credit_progress(view, names=loaded.names), key="progress_chart",
-                    config=_shared.PLOTLY_CONFIG)
-    st.caption("Renewable certifications short of credits (up to 20): at risk first, then in grace, then behind "
-               "pace. The tick shows where a steady pace would be by now.")
+    st.plotly_chart(
+        charts.credit_progress(view, names=loaded.names), key="progress_chart", config=_shared.PLOTLY_CONFIG
+    )
+    st.caption(
+        "Renewable certifications short of credits (up to 20): at risk first, then in grace, then behind "
+        "pace. The tick shows where a steady pace would be by now."
+    )
 with right:
     st.subheader("Status by certifying body")
     st.plotly_chart(charts.status_by_body(view), key="body_chart", config=_shared.PLOTLY_CONFIG)
@@ -60,25 +75,51 @@ total = len(team.attention_rows(view))
 attention = team.needs_attention(view, loaded.names, limit=TABLE_ROWS)
 st.subheader(f"Needs attention ({total:,})")
 if attention.empty:
-    st.success("Nothing needs attention: every trainer shown holds a certification, each one on track or met "
-               "with its CPR/AED card in order.",
-               icon=":material/check_circle:")
+    st.success(
+        "Nothing needs attention: every trainer shown holds a certification, each one on track or met "
+        "with its CPR/AED card in order.",
+        icon=":material/check_circle:",
+    )
 else:
-    shown = f"The {len(attention):,} most urgent of {total:,} are listed; the Excel report has them all. " \
-        if total > len(attention) else ""
+    shown = (
+        f"The {len(attention):,} most urgent of {total:,} are listed; the Excel report has them all. "
+        if total > len(attention)
+        else ""
+    )
     st.caption(f"Most urgent first. {shown}Select a row to open that trainer.")
     event = st.dataframe(
-        attention, key="attention_table", hide_index=True, width="stretch", height=min(38 + 35 * len(attention), 560),
-        on_select="rerun", selection_mode="single-row",
-        column_order=["Trainer", "Club", "Certification", "Status", "Days left", "Progress", "What to do", "Expires",
-                      "Credits", "CPR/AED"],
+        attention,
+        key="attention_table",
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(attention), 560),
+        on_select="rerun",
+        selection_mode="single-row",
+        column_order=[
+            "Trainer",
+            "Club",
+            "Certification",
+            "Status",
+            "Days left",
+            "Progress",
+            "What to do",
+            "Expires",
+            "Credits",
+            "CPR/AED",
+        ],
         column_config={
             "Expires": st.column_config.DateColumn(format=DAY_COLUMN),
             "Days left": st.column_config.NumberColumn(format="%d", help="Negative: days since it expired"),
-            "Progress": st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100, width="small",
-                                                        help="Share of the required credits earned"),
+            "Progress": st.column_config.ProgressColumn(
+                format="%d%%",
+                min_value=0,
+                max_value=100,
+                width="small",
+                help="Share of the required credits earned",
+            ),
             "What to do": st.column_config.TextColumn(width="large"),
-        })
+        },
+    )
     picked = event.selection.rows if event else []
     if picked:
         ss[_shared.TRAINER] = attention["trainer_id"].iloc[picked[0]]

@@ -13,24 +13,43 @@ loaded = _shared.current()
 viewing = _store.viewing_info()  # a saved snapshot shown read-only: no upload, no save
 
 st.title("Recert")
-st.markdown("Drop in the spreadsheets you already keep — rosters, certification lists, training matrices, "
-            "CE logs — and see who is fine, who is at risk of lapsing and what to do about it.")
+st.markdown(
+    "Drop in the spreadsheets you already keep — rosters, certification lists, training matrices, "
+    "CE logs — and see who is fine, who is at risk of lapsing and what to do about it."
+)
 
 left, right = st.columns([3, 1], vertical_alignment="center")
 with left:
     # .xls and .xlsb are let through so they get Recert's sentence (save as .xlsx), not the uploader's refusal.
-    st.file_uploader("Upload spreadsheets", type=list(_shared.UPLOAD_TYPES), accept_multiple_files=True,
-                     key=_shared.uploader_key(), on_change=_shared.on_upload, disabled=viewing is not None,
-                     help=f"{_shared.ACCEPTED_SENTENCE} Several files at once, up to {_shared.SESSION_MB} MB "
-                          "together: Recert matches people across them. Files are kept only for this browser "
-                          "session, and saved only when you press Save as snapshot.")
+    st.file_uploader(
+        "Upload spreadsheets",
+        type=list(_shared.UPLOAD_TYPES),
+        accept_multiple_files=True,
+        key=_shared.uploader_key(),
+        on_change=_shared.on_upload,
+        disabled=viewing is not None,
+        help=f"{_shared.ACCEPTED_SENTENCE} Several files at once, up to {_shared.SESSION_MB} MB "
+        "together: Recert matches people across them. Files are kept only for this browser "
+        "session, and saved only when you press Save as snapshot.",
+    )
 with right:
-    st.button("Try it with sample data", on_click=_shared.load_sample, icon=":material/science:", type="primary",
-              width="stretch", disabled=viewing is not None,
-              help="Three made-up files for a three-club gym, dated so every status shows.")
+    st.button(
+        "Try it with sample data",
+        on_click=_shared.load_sample,
+        icon=":material/science:",
+        type="primary",
+        width="stretch",
+        disabled=viewing is not None,
+        help="Three made-up files for a three-club gym, dated so every status shows.",
+    )
     if ss.get(_shared.FILES):
-        st.button("Remove all files", on_click=_shared.clear_files, icon=":material/delete:", width="stretch",
-                  disabled=viewing is not None)
+        st.button(
+            "Remove all files",
+            on_click=_shared.clear_files,
+            icon=":material/delete:",
+            width="stretch",
+            disabled=viewing is not None,
+        )
 
 files = ss.get(_shared.FILES) or []
 if viewing is not None:
@@ -47,8 +66,11 @@ if _store.corrections_notice():
 standing = loaded.standing
 if standing is None:
     if not files:
-        st.info(_shared.ACCEPTED_SENTENCE + " It finds the header row and the columns by their names, whatever "
-                "order they are in.", icon=":material/info:")
+        st.info(
+            _shared.ACCEPTED_SENTENCE + " It finds the header row and the columns by their names, whatever "
+            "order they are in.",
+            icon=":material/info:",
+        )
     st.stop()
 
 counts = standing.counts
@@ -56,8 +78,12 @@ st.subheader("What was read")
 c = st.columns(4)
 c[0].metric("Rows read", f"{counts['rows_read']:,}", border=True)
 c[1].metric("Accepted", f"{counts['accepted']:,}", border=True)
-c[2].metric("Rejected", f"{counts['rejected']:,}", border=True,
-            help="Rows that could not be used: see the reasons below.")
+c[2].metric(
+    "Rejected",
+    f"{counts['rejected']:,}",
+    border=True,
+    help="Rows that could not be used: see the reasons below.",
+)
 c[3].metric("Blank", f"{counts['blank']:,}", border=True)
 per_file = upload.counts_by_file(standing)
 if len(per_file) > 1:
@@ -76,8 +102,10 @@ if standing.warnings:
         with st.expander(f"{len(rest)} more warnings"):
             st.dataframe({"Warning": rest}, hide_index=True, width="stretch")
     if duplicates:
-        with st.expander(f"{len(duplicates)} certifications appear in more than one row or file: the latest "
-                         "expiry was used for each"):
+        with st.expander(
+            f"{len(duplicates)} certifications appear in more than one row or file: the latest "
+            "expiry was used for each"
+        ):
             st.dataframe({"Listed more than once": duplicates}, hide_index=True, width="stretch")
 
 rejected = upload.rejected_table(standing)
@@ -87,24 +115,38 @@ if rejected.empty:
 else:
     if not rejected["Sheet"].str.strip().any():  # csv files have no sheets
         rejected = rejected.drop(columns="Sheet")
-    st.dataframe(rejected, hide_index=True, width="stretch",
-                 column_config={"File": st.column_config.TextColumn(width="medium"),
-                                "Sheet": st.column_config.TextColumn(width="small"),
-                                "Row": st.column_config.NumberColumn(format="%d", width="small"),
-                                "Trainer": st.column_config.TextColumn(width="medium"),
-                                "Column": st.column_config.TextColumn(width="small"),
-                                "Reason": st.column_config.TextColumn(width="large")})
+    st.dataframe(
+        rejected,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "File": st.column_config.TextColumn(width="medium"),
+            "Sheet": st.column_config.TextColumn(width="small"),
+            "Row": st.column_config.NumberColumn(format="%d", width="small"),
+            "Trainer": st.column_config.TextColumn(width="medium"),
+            "Column": st.column_config.TextColumn(width="small"),
+            "Reason": st.column_config.TextColumn(width="large"),
+        },
+    )
 
     def rejected_csv() -> str:
         return rejected_rows_csv(standing)
 
-    st.download_button("Download rejected rows (CSV)", data=rejected_csv, file_name="recert-rejected-rows.csv",
-                       mime="text/csv", icon=":material/download:", on_click="ignore")
+    st.download_button(
+        "Download rejected rows (CSV)",
+        data=rejected_csv,
+        file_name="recert-rejected-rows.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 # How each sheet was understood ---------------------------------------------------------------------------------
 st.subheader("How each file was read")
-st.caption("Check the column mapping. If a column was read wrongly, pick what it holds in **Read as** (or "
-           "**(ignored)** to leave it out) and press **Apply mapping**; Recert reads the file again.")
+st.caption(
+    "Check the column mapping. If a column was read wrongly, pick what it holds in **Read as** (or "
+    "**(ignored)** to leave it out) and press **Apply mapping**; Recert reads the file again."
+)
 options = upload.field_options(loaded.catalogue)
 overrides_now = ss.get(_shared.OVERRIDES) or {}
 
@@ -113,31 +155,50 @@ overrides_now = ss.get(_shared.OVERRIDES) or {}
 # function defined here would keep this page's globals (the whole standing) alive for the rest of the session.
 for i, m in enumerate(standing.mappings):
     layout = upload.layout_label(m)
-    unreadable_sheet = upload.sheet_needs_mapping(m)  # by the note's kind: empty, hidden and copies stay closed
+    unreadable_sheet = upload.sheet_needs_mapping(
+        m
+    )  # by the note's kind: empty, hidden and copies stay closed
     with st.expander(md_escape(f"{upload.sheet_title(m)} · {layout}"), expanded=unreadable_sheet):
         if m.layout == "skipped":
             st.write(md_escape(capitalised(m.note) if m.note else "This sheet was not read."))
             if not unreadable_sheet:
                 continue
-            st.caption("Type a column header exactly as written in the file and pick what it holds; "
-                       "Recert then reads the first row as the header.")
+            st.caption(
+                "Type a column header exactly as written in the file and pick what it holds; "
+                "Recert then reads the first row as the header."
+            )
         else:
             st.caption(f"Header on row {m.header_row} · {m.rows_read:,} rows below it")
         rows = upload.mapping_rows(m)
         key = f"mapping_{i}_{abs(hash((m.file, m.sheet, tuple(m.columns.items()), m.ignored))) % 10**8}"
         edited = st.data_editor(
-            rows, key=key, hide_index=True, width="stretch", num_rows="dynamic" if rows.empty else "fixed",
+            rows,
+            key=key,
+            hide_index=True,
+            width="stretch",
+            num_rows="dynamic" if rows.empty else "fixed",
             column_config={
                 "Column in file": st.column_config.TextColumn(disabled=not rows.empty),
                 "Read as": st.column_config.SelectboxColumn(
-                    options=options, required=False,
-                    format_func=lambda v: upload.field_label(v, loaded.names)),
+                    options=options, required=False, format_func=lambda v: upload.field_label(v, loaded.names)
+                ),
                 "Date order": st.column_config.TextColumn(disabled=True, help="How slashed dates were read"),
-            })
+            },
+        )
         b1, b2, _ = st.columns([1, 1, 3])
-        b1.button("Apply mapping", key=f"{key}_apply", on_click=_shared.apply_mapping, args=(key, m), type="primary",
-                  icon=":material/refresh:",
-                  disabled=viewing is not None or not upload.overrides_from_edit(m, edited))
+        b1.button(
+            "Apply mapping",
+            key=f"{key}_apply",
+            on_click=_shared.apply_mapping,
+            args=(key, m),
+            type="primary",
+            icon=":material/refresh:",
+            disabled=viewing is not None or not upload.overrides_from_edit(m, edited),
+        )
         if (m.file, m.sheet) in overrides_now and viewing is None:
-            b2.button("Undo my corrections", key=f"{key}_reset", on_click=_shared.reset_mapping,
-                      args=(m.file, m.sheet))
+            b2.button(
+                "Undo my corrections",
+                key=f"{key}_reset",
+                on_click=_shared.reset_mapping,
+                args=(m.file, m.sheet),
+            )

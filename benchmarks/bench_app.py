@@ -49,9 +49,11 @@ def main() -> None:
         at.multiselect(key="f_clubs").set_value([]).run()
         clears.append(time.perf_counter() - t)
     assert not at.exception, [e.value for e in at.exception]
-    print(f"{args.trainers:,} trainers: upload+read {upload:.2f} s, open Team {team:.2f} s, "
-          f"filter change median {statistics.median(changes):.2f} s (max {max(changes):.2f}), "
-          f"clear filter median {statistics.median(clears):.2f} s")
+    print(
+        f"{args.trainers:,} trainers: upload+read {upload:.2f} s, open Team {team:.2f} s, "
+        f"filter change median {statistics.median(changes):.2f} s (max {max(changes):.2f}), "
+        f"clear filter median {statistics.median(clears):.2f} s"
+    )
 
 
 if __name__ == "__main__":

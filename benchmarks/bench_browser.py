@@ -54,8 +54,9 @@ def main() -> None:
             page.get_by_test_id("stMetric").filter(has_text="Rows read").wait_for(timeout=180_000)
             upload = time.perf_counter() - t
             page.get_by_test_id("stSidebarNav").get_by_role("link", name="Team").click()
-            page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4",
-                                   timeout=120_000)
+            page.wait_for_function(
+                "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=120_000
+            )
             _idle(page)
             box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
             kpi = page.get_by_test_id("stMetric").first
@@ -74,8 +75,12 @@ def main() -> None:
                     page.keyboard.press("Backspace")
                 # No fixed sleeps inside the timing: the new KPI means the rerun has reached the page; then wait
                 # for the script to finish and for two frames.
-                page.wait_for_function("(b) => document.querySelector('[data-testid=stMetric]').innerText !== b",
-                                       arg=before, timeout=60_000, polling="raf")
+                page.wait_for_function(
+                    "(b) => document.querySelector('[data-testid=stMetric]').innerText !== b",
+                    arg=before,
+                    timeout=60_000,
+                    polling="raf",
+                )
                 page.wait_for_selector(IDLE, timeout=60_000)
                 page.evaluate(FRAMES)
                 times.append(time.perf_counter() - t)
@@ -84,9 +89,11 @@ def main() -> None:
             browser.close()
     finally:
         stop(proc)
-    print(f"{args.trainers:,} trainers in Chromium (as-of {AS_OF} data): upload+read {upload:.2f} s; filter change "
-          f"median {statistics.median(times):.2f} s, slowest {max(times):.2f} s over {len(times)} changes "
-          f"({', '.join(f'{x:.2f}' for x in times)})")
+    print(
+        f"{args.trainers:,} trainers in Chromium (as-of {AS_OF} data): upload+read {upload:.2f} s; filter change "
+        f"median {statistics.median(times):.2f} s, slowest {max(times):.2f} s over {len(times)} changes "
+        f"({', '.join(f'{x:.2f}' for x in times)})"
+    )
 
 
 if __name__ == "__main__":

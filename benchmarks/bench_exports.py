@@ -39,7 +39,9 @@ OLD_CODE = "251f684:tests/reference_exports.py"  # the exports before the speed-
 
 def old_code() -> types.ModuleType:
     """The old calendar and reminders module, loaded from git history (it imports today's cpd helpers)."""
-    src = subprocess.run(["git", "show", OLD_CODE], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    src = subprocess.run(
+        ["git", "show", OLD_CODE], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     module = types.ModuleType("reference_exports")
     exec(compile(src, OLD_CODE, "exec"), module.__dict__)
     return module
@@ -89,9 +91,12 @@ def bench_app(path: Path, runs: int) -> None:
         at.selectbox(key="draft_pick").set_value(i + 1).run()
         picks.append(time.perf_counter() - t)
     assert not at.exception, [e.value for e in at.exception]
-    print(f"Reminders page (AppTest, {n:,} drafts): open {first:.2f} s, sign-off change median "
-          f"{statistics.median(signs):.2f} s, read another draft median {statistics.median(picks):.2f} s  "
-          f"({load()})", flush=True)
+    print(
+        f"Reminders page (AppTest, {n:,} drafts): open {first:.2f} s, sign-off change median "
+        f"{statistics.median(signs):.2f} s, read another draft median {statistics.median(picks):.2f} s  "
+        f"({load()})",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -108,8 +113,11 @@ def main() -> None:
         return
     t = time.perf_counter()
     st = analyse([Source(path.name, path.read_bytes())], as_of=AS_OF, window=90)
-    print(f"{len(st.trainers):,} trainers, {len(st.standings):,} certification rows, read in "
-          f"{time.perf_counter() - t:.1f} s  ({load()})", flush=True)
+    print(
+        f"{len(st.trainers):,} trainers, {len(st.standings):,} certification rows, read in "
+        f"{time.perf_counter() - t:.1f} s  ({load()})",
+        flush=True,
+    )
     cat = load_catalogue()
     cases = {
         "drafts": lambda: drafts(st, sign_off="Sam"),
@@ -126,8 +134,10 @@ def main() -> None:
         runs = 1 if name == "old drafts" else args.runs
         wall, cpu, out = timed(fn, runs)
         size = f"{len(out):,} rows" if hasattr(out, "columns") else f"{len(out) / 1e6:.1f} MB"
-        print(f"{name.ljust(width)}  median {wall:6.2f} s wall, {cpu:6.2f} s CPU  (of {runs}; {size}; {load()})",
-              flush=True)
+        print(
+            f"{name.ljust(width)}  median {wall:6.2f} s wall, {cpu:6.2f} s CPU  (of {runs}; {size}; {load()})",
+            flush=True,
+        )
     if args.app:
         bench_app(path, args.runs)
 

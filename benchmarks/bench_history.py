@@ -73,8 +73,13 @@ def build(url: str, trainers: int, months: int) -> None:
                 roster = next_month(roster, k, rng)
             as_of = month_start(first, k)
             summary = history.summarise(compute_standing(roster, catalogue, as_of=as_of, window=90))
-            store.save(roster, [Source(f"chain-{as_of:%Y-%m}.xlsx", data + bytes([k]))], as_of=as_of,
-                       label=f"{as_of:%B %Y} export", summary=summary)
+            store.save(
+                roster,
+                [Source(f"chain-{as_of:%Y-%m}.xlsx", data + bytes([k]))],
+                as_of=as_of,
+                label=f"{as_of:%B %Y} export",
+                summary=summary,
+            )
     print(f"built {months} snapshots of {trainers:,} trainers in {time.perf_counter() - t:.0f} s")
 
 
@@ -92,19 +97,31 @@ def timed(fn, name: str = "") -> float:
 def page_runs(runs: int) -> dict[str, list[float]]:
     from streamlit.testing.v1 import AppTest
 
-    out: dict[str, list[float]] = {"start (latest snapshot)": [], "History page": [], "History again": [],
-                                   "History, another pair": []}
+    out: dict[str, list[float]] = {
+        "start (latest snapshot)": [],
+        "History page": [],
+        "History again": [],
+        "History, another pair": [],
+    }
     for _ in range(runs):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
         out["start (latest snapshot)"].append(timed(at.run, "start (latest snapshot)"))
         assert not at.exception, [e.value for e in at.exception]
-        out["History page"].append(timed(lambda: at.switch_page("app_pages/history.py").run(),  # noqa: B023
-                                         "History page"))
+        out["History page"].append(
+            timed(
+                lambda: at.switch_page("app_pages/history.py").run(),  # noqa: B023
+                "History page",
+            )
+        )
         assert not at.exception and len(at.metric) == 8, [e.value for e in at.exception]
         out["History again"].append(timed(at.run, "History again"))
         frm = at.selectbox(key="diff_from")
-        out["History, another pair"].append(timed(lambda: frm.select_index(0).run(),  # noqa: B023
-                                                  "History, another pair"))
+        out["History, another pair"].append(
+            timed(
+                lambda: frm.select_index(0).run(),  # noqa: B023
+                "History, another pair",
+            )
+        )
         assert not at.exception, [e.value for e in at.exception]
     return out
 
@@ -114,7 +131,9 @@ def main() -> None:
     ap.add_argument("--trainers", type=int, default=10_000)
     ap.add_argument("--months", type=int, default=24)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--db", default="", help="a database already built by this script (its snapshots are used)")
+    ap.add_argument(
+        "--db", default="", help="a database already built by this script (its snapshots are used)"
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = args.db or f"sqlite:///{Path(folder) / 'recert.db'}"
@@ -124,20 +143,29 @@ def main() -> None:
         os.environ.pop("RECERT_DEMO", None)
         with open_store(url) as store:
             infos = store.snapshots()
-            trend_s = statistics.median(timed(lambda: (history.trend(infos), history.club_trend(infos)))
-                                        for _ in range(args.runs))
+            trend_s = statistics.median(
+                timed(lambda: (history.trend(infos), history.club_trend(infos))) for _ in range(args.runs)
+            )
             catalogue = load_catalogue()
-            a, b = (compute_standing(store.load(i.id).roster, catalogue, as_of=infos[-1].as_of, window=90)
-                    for i in infos[-2:])
+            a, b = (
+                compute_standing(store.load(i.id).roster, catalogue, as_of=infos[-1].as_of, window=90)
+                for i in infos[-2:]
+            )
         diff_s = statistics.median(timed(lambda: history.diff(a, b)) for _ in range(args.runs))
         pages = page_runs(args.runs)
-    print(f"History benchmark: {args.months} monthly snapshots of {args.trainers:,} trainers; load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; medians of {args.runs}")
-    print(f"  in-process: trend + club trend over {len(infos)} summaries {trend_s * 1000:.0f} ms; "
-          f"diff of two standings {diff_s * 1000:.0f} ms")
+    print(
+        f"History benchmark: {args.months} monthly snapshots of {args.trainers:,} trainers; load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; medians of {args.runs}"
+    )
+    print(
+        f"  in-process: trend + club trend over {len(infos)} summaries {trend_s * 1000:.0f} ms; "
+        f"diff of two standings {diff_s * 1000:.0f} ms"
+    )
     for name, xs in pages.items():
-        print(f"  {name:<26} {statistics.median(xs):.2f} s wall, {statistics.median(CPU[name]):.2f} s CPU  "
-              f"(wall runs: {', '.join(f'{x:.2f}' for x in xs)})")
+        print(
+            f"  {name:<26} {statistics.median(xs):.2f} s wall, {statistics.median(CPU[name]):.2f} s CPU  "
+            f"(wall runs: {', '.join(f'{x:.2f}' for x in xs)})"
+        )
 
 
 if __name__ == "__main__":

@@ -48,8 +48,14 @@ def sheet_xlsxwriter(st: Standing, *, fast: bool) -> bytes:
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     ws = wb.add_worksheet("Standings", worksheet_class=TableSheet if fast else None)
-    write_table(ws, _Styles(wb), STANDING_SHEET_COLUMNS, _standing_data(st.standings),
-                st.standings["status"].tolist(), freeze_cols=1)
+    write_table(
+        ws,
+        _Styles(wb),
+        STANDING_SHEET_COLUMNS,
+        _standing_data(st.standings),
+        st.standings["status"].tolist(),
+        freeze_cols=1,
+    )
     wb.close()
     return buf.getvalue()
 
@@ -130,8 +136,10 @@ def main() -> None:
     args = ap.parse_args()
     t0 = time.perf_counter()
     st = chain_standing(args.trainers) if args.chain else synthetic_standing(args.trainers)
-    print(f"standing: {len(st.trainers):,} trainers, {len(st.standings):,} certification rows "
-          f"({'engine' if args.chain else 'synthetic'}, built in {time.perf_counter() - t0:.1f} s)")
+    print(
+        f"standing: {len(st.trainers):,} trainers, {len(st.standings):,} certification rows "
+        f"({'engine' if args.chain else 'synthetic'}, built in {time.perf_counter() - t0:.1f} s)"
+    )
     cat = load_catalogue()
     when = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     cases = {
@@ -144,7 +152,10 @@ def main() -> None:
     width = max(map(len, cases))
     for name, fn in cases.items():
         wall, cpu = median_time(fn, args.repeat)
-        print(f"{name.ljust(width)}  median {wall:6.2f} s wall, {cpu:6.2f} s CPU  (of {args.repeat})", flush=True)
+        print(
+            f"{name.ljust(width)}  median {wall:6.2f} s wall, {cpu:6.2f} s CPU  (of {args.repeat})",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -74,9 +74,18 @@ def upload(page, path: Path, *, replace: bool) -> None:
     idle(page)
 
 
-def session_run(paths: list[Path], *, replace: bool, watch: float, ttl: int | None = None,
-                env_extra: dict[str, str] | None = None, every: float = 5.0, log: Path | None = None,
-                on_sample=None, root: Path = ROOT) -> dict:
+def session_run(
+    paths: list[Path],
+    *,
+    replace: bool,
+    watch: float,
+    ttl: int | None = None,
+    env_extra: dict[str, str] | None = None,
+    every: float = 5.0,
+    log: Path | None = None,
+    on_sample=None,
+    root: Path = ROOT,
+) -> dict:
     """Upload each path in one browser session, close the browser, watch; returns the RSS samples (MB)."""
     from playwright.sync_api import sync_playwright
 
@@ -120,18 +129,26 @@ def main() -> None:
     ap.add_argument("--trainers", type=int, default=1000)
     ap.add_argument("--mode", choices=("replace", "add"), default="replace")
     ap.add_argument("--watch", type=float, default=180)
-    ap.add_argument("--ttl", type=int, default=None, help="server.disconnectedSessionTTL (default: config.toml)")
+    ap.add_argument(
+        "--ttl", type=int, default=None, help="server.disconnectedSessionTTL (default: config.toml)"
+    )
     ap.add_argument("--arena-max", type=int, default=None, help="MALLOC_ARENA_MAX for the server")
-    ap.add_argument("--root", type=Path, default=ROOT,
-                    help="the app to serve (e.g. `git archive HEAD` unpacked somewhere, to measure before a change)")
+    ap.add_argument(
+        "--root",
+        type=Path,
+        default=ROOT,
+        help="the app to serve (e.g. `git archive HEAD` unpacked somewhere, to measure before a change)",
+    )
     args = ap.parse_args()
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is not installed (apt-get install chromium)")
     paths = rosters(args.uploads, args.trainers)
     env = {"MALLOC_ARENA_MAX": str(args.arena_max)} if args.arena_max else None
-    print(f"{args.uploads} uploads of {args.trainers}-trainer chain workbooks "
-          f"({sum(p.stat().st_size for p in paths) / 1e6:.1f} MB in all), mode {args.mode}, "
-          f"ttl {args.ttl if args.ttl is not None else 'config'}, MALLOC_ARENA_MAX {args.arena_max or 'unset'}")
+    print(
+        f"{args.uploads} uploads of {args.trainers}-trainer chain workbooks "
+        f"({sum(p.stat().st_size for p in paths) / 1e6:.1f} MB in all), mode {args.mode}, "
+        f"ttl {args.ttl if args.ttl is not None else 'config'}, MALLOC_ARENA_MAX {args.arena_max or 'unset'}"
+    )
 
     def show(kind: str, sample: tuple) -> None:
         if kind == "upload":
@@ -139,12 +156,21 @@ def main() -> None:
         else:
             print(f"  closed +{sample[0]:5.0f} s: RSS {sample[1]:7.1f} MB", flush=True)
 
-    r = session_run(paths, replace=args.mode == "replace", watch=args.watch, ttl=args.ttl, env_extra=env,
-                    on_sample=show, root=args.root)
+    r = session_run(
+        paths,
+        replace=args.mode == "replace",
+        watch=args.watch,
+        ttl=args.ttl,
+        env_extra=env,
+        on_sample=show,
+        root=args.root,
+    )
     peak = max(s[2] for s in r["uploads"])
-    print(f"server started {r['started']:.0f} MB; page open {r['before']:.0f} MB; peak {peak:.0f} MB; "
-          f"after the last upload {r['uploads'][-1][2]:.0f} MB; {r['after_close'][-1][0]:.0f} s after the "
-          f"browser closed {r['after_close'][-1][1]:.0f} MB")
+    print(
+        f"server started {r['started']:.0f} MB; page open {r['before']:.0f} MB; peak {peak:.0f} MB; "
+        f"after the last upload {r['uploads'][-1][2]:.0f} MB; {r['after_close'][-1][0]:.0f} s after the "
+        f"browser closed {r['after_close'][-1][1]:.0f} MB"
+    )
     for m in r.get("messages", []):
         print(f"  shown: {m}")
 

@@ -85,7 +85,9 @@ class Backend:
         import sqlalchemy as sa
 
         with store.engine.connect() as conn:
-            return sum(conn.execute(sa.text(f"SELECT pg_total_relation_size('{t}')")).scalar() for t in TABLES)
+            return sum(
+                conn.execute(sa.text(f"SELECT pg_total_relation_size('{t}')")).scalar() for t in TABLES
+            )
 
 
 def run(kind: str, roster, summary, catalogue, months: int, runs: int, folder: Path) -> None:
@@ -94,8 +96,11 @@ def run(kind: str, roster, summary, catalogue, months: int, runs: int, folder: P
     for k in range(runs):
         url = b.fresh()
         with open_store(url) as store:
-            first.append(clock(lambda: store.save(roster, [Source(f"r{k}", bytes([k]))], as_of=AS_OF,
-                                                  summary=summary))[:2])
+            first.append(
+                clock(
+                    lambda: store.save(roster, [Source(f"r{k}", bytes([k]))], as_of=AS_OF, summary=summary)
+                )[:2]
+            )
     url = b.fresh()
     rng = np.random.default_rng(7)
     saves, r = [], roster
@@ -103,25 +108,31 @@ def run(kind: str, roster, summary, catalogue, months: int, runs: int, folder: P
         for m in range(months):
             if m:
                 r = next_month(r, m, rng)
-            w, c, _ = clock(lambda: store.save(r, [Source(f"chain-{m}.xlsx", bytes([m % 256, m // 256]))],
-                                               as_of=AS_OF, summary=summary))
+            w, c, _ = clock(
+                lambda: store.save(
+                    r, [Source(f"chain-{m}.xlsx", bytes([m % 256, m // 256]))], as_of=AS_OF, summary=summary
+                )
+            )
             saves.append((w, c))
             if m == 0:
                 one = b.size(url, store)
         total = b.size(url, store)
         loads = []
         for _ in range(runs):
+
             def load_and_standing():
                 snap = store.load("latest")
                 return compute_standing(snap.roster, catalogue, as_of=AS_OF, window=snap.window)
 
             loads.append(clock(load_and_standing)[:2])
-    print(f"{kind:<10} first save {med([x[0] for x in first]):.2f} s (cpu {med([x[1] for x in first]):.2f}); "
-          f"monthly save {med([x[0] for x in saves[1:]]) if months > 1 else float('nan'):.2f} s "
-          f"(cpu {med([x[1] for x in saves[1:]]) if months > 1 else float('nan'):.2f}); "
-          f"load + standing {med([x[0] for x in loads]):.2f} s (cpu {med([x[1] for x in loads]):.2f}); "
-          f"size 1 snapshot {one / 1e6:.1f} MB, {months} snapshots {total / 1e6:.1f} MB "
-          f"({total / one:.2f}x)")
+    print(
+        f"{kind:<10} first save {med([x[0] for x in first]):.2f} s (cpu {med([x[1] for x in first]):.2f}); "
+        f"monthly save {med([x[0] for x in saves[1:]]) if months > 1 else float('nan'):.2f} s "
+        f"(cpu {med([x[1] for x in saves[1:]]) if months > 1 else float('nan'):.2f}); "
+        f"load + standing {med([x[0] for x in loads]):.2f} s (cpu {med([x[1] for x in loads]):.2f}); "
+        f"size 1 snapshot {one / 1e6:.1f} MB, {months} snapshots {total / 1e6:.1f} MB "
+        f"({total / one:.2f}x)"
+    )
 
 
 def main() -> None:
@@ -129,16 +140,22 @@ def main() -> None:
     ap.add_argument("--trainers", type=int, default=10_000)
     ap.add_argument("--months", type=int, default=24)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"], choices=("sqlite", "postgresql"))
+    ap.add_argument(
+        "--backends", nargs="+", default=["sqlite", "postgresql"], choices=("sqlite", "postgresql")
+    )
     args = ap.parse_args()
     path = workbook(args.trainers)
     catalogue = load_catalogue()
     sources = [Source(path.name, path.read_bytes())]
     roster = read_sources(sources, catalogue=catalogue)
     summary = summarise(compute_standing(roster, catalogue, as_of=AS_OF, window=90))
-    rows = sum(len(getattr(roster, n)) for n in ("trainers", "certifications", "activities", "cpr_cards", "ledger"))
-    print(f"Store benchmark: {args.trainers:,} trainers ({rows:,} rows in all frames), {args.months} monthly "
-          f"snapshots, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    rows = sum(
+        len(getattr(roster, n)) for n in ("trainers", "certifications", "activities", "cpr_cards", "ledger")
+    )
+    print(
+        f"Store benchmark: {args.trainers:,} trainers ({rows:,} rows in all frames), {args.months} monthly "
+        f"snapshots, load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     with tempfile.TemporaryDirectory(prefix="recert-bench-") as tmp:
         for kind in args.backends:
             run(kind, roster, summary, catalogue, args.months, args.runs, Path(tmp))

@@ -67,10 +67,12 @@ def floor(data: bytes) -> int:
 
 def end_to_end(path: Path) -> tuple[float, int]:
     """Wall time and peak RSS (MB) of the CLI in a fresh process, as a cron job would run it."""
-    code = ("import resource, sys, time; t = time.perf_counter(); from cpd.cli import main; "
-            f"rc = main(['standing', {str(path)!r}, '--as-of', '{AS_OF}', '--format', 'json']); "
-            "sys.stdout.flush(); "
-            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")
+    code = (
+        "import resource, sys, time; t = time.perf_counter(); from cpd.cli import main; "
+        f"rc = main(['standing', {str(path)!r}, '--as-of', '{AS_OF}', '--format', 'json']); "
+        "sys.stdout.flush(); "
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)"
+    )
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     secs, rss_kb = r.stderr.strip().splitlines()[-1].split()
     json.loads(r.stdout)  # the output is the contract's JSON
@@ -80,8 +82,11 @@ def end_to_end(path: Path) -> tuple[float, int]:
 def process_start() -> float:
     """Interpreter + imports, paid once per CLI run; reported so the ratio can be read both ways."""
     code = "import time; t = time.perf_counter(); import cpd.cli; print(time.perf_counter() - t)"
-    return float(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                                check=True).stdout)
+    return float(
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+    )
 
 
 def naive(data: bytes) -> int:
@@ -92,7 +97,11 @@ def naive(data: bytes) -> int:
     sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
     certs = sheets["Certifications"]
     log = sheets["CE Log"]
-    head = [str(h) for h in log[2]] if log and log[0] and "Staff" not in str(log[0][0]) else [str(h) for h in log[0]]
+    head = (
+        [str(h) for h in log[2]]
+        if log and log[0] and "Staff" not in str(log[0][0])
+        else [str(h) for h in log[0]]
+    )
     start = [i for i, r in enumerate(log) if r and r[0] == head[0]][0] + 1
     ix = {h: i for i, h in enumerate(head)}
     earned: dict[object, float] = {}
@@ -111,11 +120,26 @@ def main() -> None:
     ap.add_argument("--no-naive", action="store_true")
     args = ap.parse_args()
     cat = load_catalogue()
-    print(f"# Recert benchmark — {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, as-of {AS_OF}; medians of {args.runs} runs (s)")
+    print(
+        f"# Recert benchmark — {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, as-of {AS_OF}; medians of {args.runs} runs (s)"
+    )
     print(f"process start + imports: {process_start():.2f} s")
-    head = ("trainers", "rows", "MB", "floor", "end-to-end", "ratio", "read", "map/validate", "standing", "json",
-            "report", "peak RSS MB", "naive openpyxl")
+    head = (
+        "trainers",
+        "rows",
+        "MB",
+        "floor",
+        "end-to-end",
+        "ratio",
+        "read",
+        "map/validate",
+        "standing",
+        "json",
+        "report",
+        "peak RSS MB",
+        "naive openpyxl",
+    )
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for n in args.sizes:
@@ -145,9 +169,21 @@ def main() -> None:
         except ImportError:
             report = "n/a"
         t_naive = "skipped" if args.no_naive else f"{timed(lambda d=data: naive(d), 1)[0]:.2f}"
-        cells = [f"{n:,}", f"{rows:,}", f"{len(data) / 2**20:.1f}", f"{t_floor:.2f}", f"{t_e2e:.2f}",
-                 f"{ratio:.2f}x", f"{t_read:.2f}", f"{t_map:.2f}", f"{t_stand:.2f}",
-                 f"{t_json:.2f}", report, f"{peak}", t_naive]
+        cells = [
+            f"{n:,}",
+            f"{rows:,}",
+            f"{len(data) / 2**20:.1f}",
+            f"{t_floor:.2f}",
+            f"{t_e2e:.2f}",
+            f"{ratio:.2f}x",
+            f"{t_read:.2f}",
+            f"{t_map:.2f}",
+            f"{t_stand:.2f}",
+            f"{t_json:.2f}",
+            report,
+            f"{peak}",
+            t_naive,
+        ]
         print("| " + " | ".join(cells) + " |", flush=True)
 
 

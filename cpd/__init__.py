@@ -18,9 +18,23 @@ if TYPE_CHECKING:
     from .standing import compute_standing
 
 __all__ = [
-    "STATUSES", "STATUS_COLOURS", "STATUS_LABELS", "Catalogue", "Credential", "Progress", "RecertError", "Roster",
-    "Reading", "RulesError", "Source", "Standing", "UnreadableFile", "analyse", "compute_standing",
-    "load_catalogue", "read_sources",
+    "STATUSES",
+    "STATUS_COLOURS",
+    "STATUS_LABELS",
+    "Catalogue",
+    "Credential",
+    "Progress",
+    "RecertError",
+    "Roster",
+    "Reading",
+    "RulesError",
+    "Source",
+    "Standing",
+    "UnreadableFile",
+    "analyse",
+    "compute_standing",
+    "load_catalogue",
+    "read_sources",
 ]
 
 
@@ -54,8 +68,14 @@ def analyse(
 
         catalogue = load_catalogue()
     cat = catalogue
-    roster = read_sources(sources, catalogue=cat, date_order=date_order, overrides=overrides, on_error=on_error,
-                          progress=progress)
+    roster = read_sources(
+        sources,
+        catalogue=cat,
+        date_order=date_order,
+        overrides=overrides,
+        on_error=on_error,
+        progress=progress,
+    )
     from .standing import compute_standing  # pandas: imported once the files are being read (see cli)
 
     return compute_standing(roster, cat, as_of=as_of, window=window)

@@ -61,10 +61,17 @@ def email_key(email: object) -> str:
 
 def check_email(email: str) -> str:
     key = email_key(email)
-    if not key or len(key) > EMAIL_CHARS or key.count("@") != 1 or key.startswith("@") or key.endswith("@") \
-            or _SPACE.search(key):
-        raise AccessError(f"'{str(email)[:80]}' is not an email address; grant access to an address like "
-                          "ana@example.com.")
+    if (
+        not key
+        or len(key) > EMAIL_CHARS
+        or key.count("@") != 1
+        or key.startswith("@")
+        or key.endswith("@")
+        or _SPACE.search(key)
+    ):
+        raise AccessError(
+            f"'{str(email)[:80]}' is not an email address; grant access to an address like ana@example.com."
+        )
     return key
 
 
@@ -83,8 +90,10 @@ def check_clubs(role: str, clubs: Iterable[str]) -> tuple[str, ...]:
         if not text:
             continue
         if len(text) > CLUB_CHARS:
-            raise AccessError(f"A club name is longer than {CLUB_CHARS} characters; use the club's name as the "
-                              "rosters write it.")
+            raise AccessError(
+                f"A club name is longer than {CLUB_CHARS} characters; use the club's name as the "
+                "rosters write it."
+            )
         out.setdefault(club_key(text), text)
     if len(out) > MAX_CLUBS:
         raise AccessError(f"A grant can list at most {MAX_CLUBS} clubs; make this person an admin instead.")
@@ -195,8 +204,11 @@ def narrow(standing: Standing, scope: Scope) -> Standing:
     def by_id(df: pd.DataFrame) -> pd.DataFrame:
         out = df[df["trainer_id"].isin(ids)].reset_index(drop=True)
         if "club" in out:  # the club in scope, never the trainer's other club
-            out["club"] = pd.Series(club_of.reindex(out["trainer_id"].to_numpy(dtype=object)).to_numpy(),
-                                    index=out.index, dtype=out["club"].dtype)
+            out["club"] = pd.Series(
+                club_of.reindex(out["trainer_id"].to_numpy(dtype=object)).to_numpy(),
+                index=out.index,
+                dtype=out["club"].dtype,
+            )
         return out
 
     return replace(
@@ -206,7 +218,9 @@ def narrow(standing: Standing, scope: Scope) -> Standing:
         activities=by_id(standing.activities),
         contributions=by_id(standing.contributions),
         cpr_cards=by_id(standing.cpr_cards),
-        memberships=m[_names(m["club"]).isin(scope.clubs).to_numpy()][MEMBERSHIP_COLUMNS].reset_index(drop=True),
+        memberships=m[_names(m["club"]).isin(scope.clubs).to_numpy()][MEMBERSHIP_COLUMNS].reset_index(
+            drop=True
+        ),
         ledger=standing.ledger[ledger_keep].reset_index(drop=True),
         mappings=(),
         warnings=(),
@@ -217,5 +231,8 @@ def narrow(standing: Standing, scope: Scope) -> Standing:
 def grant_warnings(grant: Grant, known_clubs: Iterable[str]) -> list[str]:
     """Sentences about clubs a grant names that no saved roster has (accepted: clubs come and go)."""
     known = {club_key(c) for c in known_clubs}
-    return [f"No roster has a club called '{c}' yet; the grant is kept and takes effect when one does."
-            for c in grant.clubs if club_key(c) not in known]
+    return [
+        f"No roster has a club called '{c}' yet; the grant is kept and takes effect when one does."
+        for c in grant.clubs
+        if club_key(c) not in known
+    ]

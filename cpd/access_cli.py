@@ -21,14 +21,23 @@ COMMANDS = ("grant", "revoke", "access")
 def add_commands(sub: Any) -> None:
     """The three subcommands on ``python -m cpd``'s subparsers."""
     db = argparse.ArgumentParser(add_help=False)
-    db.add_argument("--db", default=argparse.SUPPRESS, metavar="URL",
-                    help="the database (SQLAlchemy URL; default RECERT_DATABASE_URL or data/recert.db)")
+    db.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="the database (SQLAlchemy URL; default RECERT_DATABASE_URL or data/recert.db)",
+    )
     g = sub.add_parser("grant", parents=[db], help="give an email (or a provider group) a role and clubs")
     g.add_argument("email", nargs="?", default="", metavar="EMAIL")
     g.add_argument("--group", default="", help="grant to everyone whose groups claim holds this group")
     g.add_argument("--role", required=True, choices=("admin", "manager", "viewer"))
-    g.add_argument("--club", action="append", default=[], metavar="NAME",
-                   help="a club this manager or viewer sees (repeat for more; admins see every club)")
+    g.add_argument(
+        "--club",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a club this manager or viewer sees (repeat for more; admins see every club)",
+    )
     r = sub.add_parser("revoke", parents=[db], help="remove the grant of an email (or a provider group)")
     r.add_argument("email", nargs="?", default="", metavar="EMAIL")
     r.add_argument("--group", default="")
@@ -66,21 +75,42 @@ def run(args: argparse.Namespace) -> int:
                 for said in grant_warnings(new, stored.known_clubs(store)) if new.clubs else ():
                     print(f"warning: {terminal(said)}", file=sys.stderr)
                 who = f"group {new.group}" if new.group else new.email
-                print(terminal(f"{who} is now {'an' if new.role == 'admin' else 'a'} {new.role}"
-                             + (f" of {', '.join(new.clubs)}." if new.clubs else " (every club).")))
+                print(
+                    terminal(
+                        f"{who} is now {'an' if new.role == 'admin' else 'a'} {new.role}"
+                        + (f" of {', '.join(new.clubs)}." if new.clubs else " (every club).")
+                    )
+                )
             elif args.command == "revoke":
                 gone = stored.revoke(store, args.email, group=args.group, by=_who())
                 who = f"group {args.group}" if args.group else args.email
-                print(terminal(f"{who}'s access was revoked." if gone else f"{who} had no grant; nothing changed."))
+                print(
+                    terminal(
+                        f"{who}'s access was revoked." if gone else f"{who} had no grant; nothing changed."
+                    )
+                )
             else:
                 rows = stored.grants(store)
                 if args.format == "json":
-                    out = [{"email": g.email, "role": g.role, "clubs": list(g.clubs),
-                            **({"group": g.group} if g.group else {})} for g in rows]
+                    out = [
+                        {
+                            "email": g.email,
+                            "role": g.role,
+                            "clubs": list(g.clubs),
+                            **({"group": g.group} if g.group else {}),
+                        }
+                        for g in rows
+                    ]
                     sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=2) + "\n")
                 else:
-                    lines = [(f"group {g.group}" if g.group else g.email, g.role,
-                              ", ".join(g.clubs) if g.clubs else "every club") for g in rows]
+                    lines = [
+                        (
+                            f"group {g.group}" if g.group else g.email,
+                            g.role,
+                            ", ".join(g.clubs) if g.clubs else "every club",
+                        )
+                        for g in rows
+                    ]
                     width = max((len(terminal(w)) for w, _, _ in lines), default=0)
                     for who, role, clubs in lines:
                         print(f"{terminal(who):<{width}}  {role:<7}  {terminal(clubs)}")

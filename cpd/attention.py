@@ -18,11 +18,19 @@ ACTION_STATUSES = ("expired", "grace", "at_risk", "behind")
 # Priority groups: not valid to work today first (no certification, lapsed, no current CPR/AED card where it is
 # required), then deadlines inside the window, then a card that runs out before renewal.
 GROUP = {"missing": 0, "expired": 1, "grace": 2, "no_cpr": 3, "at_risk": 4, "behind": 5, "cpr_soon": 6}
-NO_CERTIFICATION = ("no certification on file: add the trainer's certification, or check how it is spelled in "
-                    "the files")
+NO_CERTIFICATION = (
+    "no certification on file: add the trainer's certification, or check how it is spelled in the files"
+)
 # cpr_state values: what the card means for this certification
-CPR_STATES = ("", "current", "current, runs out before renewal", "expired", "missing",
-              "expired (not required)", "missing (not required)")
+CPR_STATES = (
+    "",
+    "current",
+    "current, runs out before renewal",
+    "expired",
+    "missing",
+    "expired (not required)",
+    "missing (not required)",
+)
 
 
 def cpr_problems(st: Standing) -> tuple[pd.Series, pd.Series]:
@@ -59,23 +67,44 @@ def attention_frame(st: Standing) -> pd.DataFrame:
     keep = s["status"].isin(ACTION_STATUSES) | no_cpr | soon
     a = s[keep].assign(group=group[keep])
     a["cpr_state"] = np.select(
-        [~req[keep] & s.loc[keep, "cpr_current"].isna(), cur[keep] & soon[keep], cur[keep], exp[keep].notna()],
-        ["", "current, runs out before renewal", "current", "expired"], default="missing")
+        [
+            ~req[keep] & s.loc[keep, "cpr_current"].isna(),
+            cur[keep] & soon[keep],
+            cur[keep],
+            exp[keep].notna(),
+        ],
+        ["", "current, runs out before renewal", "current", "expired"],
+        default="missing",
+    )
     a.loc[~req[keep] & a["cpr_state"].isin(["expired", "missing"]), "cpr_state"] += " (not required)"
-    a["cpr_problem"] = np.select([no_cpr[keep] & exp[keep].notna(), no_cpr[keep], soon[keep]],
-                                 ["expired", "missing", "soon"], default="")
+    a["cpr_problem"] = np.select(
+        [no_cpr[keep] & exp[keep].notna(), no_cpr[keep], soon[keep]],
+        ["expired", "missing", "soon"],
+        default="",
+    )
     t = st.trainers
     missing = t[t["status"].eq("missing")]
     if len(missing):
-        extra = pd.DataFrame({
-            "trainer_id": missing["trainer_id"], "trainer": missing["trainer"], "club": missing["club"],
-            "role": missing["role"], "status": "missing", "group": float(GROUP["missing"]), "credential_name": "",
-            "known": False, "cpr_required": False, "cpr_current": pd.NA, "cpr_state": "", "cpr_problem": "",
-            "urgency": TRAINER_STATUSES.index("missing") * 100_000,
-            "reasons": [[NO_CERTIFICATION]] * len(missing)})
+        extra = pd.DataFrame(
+            {
+                "trainer_id": missing["trainer_id"],
+                "trainer": missing["trainer"],
+                "club": missing["club"],
+                "role": missing["role"],
+                "status": "missing",
+                "group": float(GROUP["missing"]),
+                "credential_name": "",
+                "known": False,
+                "cpr_required": False,
+                "cpr_current": pd.NA,
+                "cpr_state": "",
+                "cpr_problem": "",
+                "urgency": TRAINER_STATUSES.index("missing") * 100_000,
+                "reasons": [[NO_CERTIFICATION]] * len(missing),
+            }
+        )
         a = pd.concat([extra, a], ignore_index=True) if len(a) else extra
     a = a.reindex(columns=list(dict.fromkeys([*s.columns, "group", "cpr_state", "cpr_problem"])))
     a["email"] = a["trainer_id"].map(t.drop_duplicates("trainer_id").set_index("trainer_id")["email"])
     a = a.sort_values(["group", "days_left", "trainer", "credential"], kind="stable", na_position="first")
     return a.reset_index(drop=True)
-

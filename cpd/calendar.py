@@ -53,21 +53,29 @@ def cpr_sentence(row: Any, as_of: date) -> str:
     if pd.Timestamp(exp) < pd.Timestamp(as_of):
         return f"CPR/AED: expired on {day(exp)}" + (" (required)" if required else "") + "."
     before = pd.Timestamp(exp) < pd.Timestamp(row.expires)
-    return f"CPR/AED: current until {day(exp)}" + (", before this renewal: renew it too" if before and required
-                                                       else "") + "."
+    return (
+        f"CPR/AED: current until {day(exp)}"
+        + (", before this renewal: renew it too" if before and required else "")
+        + "."
+    )
 
 
 def _cert_description(r: Any, as_of: date, rules_version: str) -> str:
     who = clean(r.trainer) or clean(r.trainer_id)
     club = clean(r.club)
-    lines = [f"{who}{f' ({club})' if club else ''}: {clean(r.credential_name) or clean(r.credential)}"
-             + (f", certificate {clean(r.number)}" if clean(r.number) else "") + ".",
-             f"Valid through {day(r.expires)}: {_days_from(int(r.days_left), as_of)}.",
-             f"Status on {day(as_of)}: {status_label(r.status)}."]
+    lines = [
+        f"{who}{f' ({club})' if club else ''}: {clean(r.credential_name) or clean(r.credential)}"
+        + (f", certificate {clean(r.number)}" if clean(r.number) else "")
+        + ".",
+        f"Valid through {day(r.expires)}: {_days_from(int(r.days_left), as_of)}.",
+        f"Status on {day(as_of)}: {status_label(r.status)}.",
+    ]
     need = credits_needed(r.remaining, r.unit, r.hours_per_unit)
     earned, required = finite(r.earned), finite(r.required)
     if need and (finite(r.remaining) or 0) > 0:
-        lines.append(f"Still needed: {need}; {number(earned or 0)} of {quantity(required or 0, clean(r.unit))} earned.")
+        lines.append(
+            f"Still needed: {need}; {number(earned or 0)} of {quantity(required or 0, clean(r.unit))} earned."
+        )
     elif earned is not None and required is not None:
         lines.append(f"Credits complete: {number(earned)} of {quantity(required, clean(r.unit))}.")
     else:
@@ -78,17 +86,23 @@ def _cert_description(r: Any, as_of: date, rules_version: str) -> str:
     if reasons:
         lines.append("Notes:")
         lines.extend(f"- {x}" for x in reasons)
-    lines.append(f"Trainer ID {clean(r.trainer_id)}. Computed by Recert as of {day(as_of)} "
-                 f"(rules {clean(rules_version)}).")
+    lines.append(
+        f"Trainer ID {clean(r.trainer_id)}. Computed by Recert as of {day(as_of)} "
+        f"(rules {clean(rules_version)})."
+    )
     return "\n".join(lines)
 
 
 def _card_description(trainer: str, club: str, tid: str, exp: Any, needs: list[str], as_of: date) -> str:
-    lines = [f"{trainer}{f' ({club})' if club else ''}: CPR/AED card.",
-             f"Valid through {day(exp)}: {_days_from((pd.Timestamp(exp) - pd.Timestamp(as_of)).days, as_of)}."]
+    lines = [
+        f"{trainer}{f' ({club})' if club else ''}: CPR/AED card.",
+        f"Valid through {day(exp)}: {_days_from((pd.Timestamp(exp) - pd.Timestamp(as_of)).days, as_of)}.",
+    ]
     if needs:
-        lines.append("Required for: " + ", ".join(needs) + ". Without a current card these certifications are "
-                     "not met and the trainer is not compliant.")
+        lines.append(
+            "Required for: " + ", ".join(needs) + ". Without a current card these certifications are "
+            "not met and the trainer is not compliant."
+        )
     lines.append("Renew the card before this date and add the new card to the files.")
     lines.append(f"Trainer ID {tid}. Computed by Recert as of {day(as_of)}.")
     return "\n".join(lines)
@@ -97,8 +111,15 @@ def _card_description(trainer: str, club: str, tid: str, exp: Any, needs: list[s
 def _escape(text: str) -> str:
     """TEXT escaping as ``icalendar`` does it (RFC 5545 3.3.11), in its order: a literal backslash-N is a line
     break, then backslashes, semicolons and commas are escaped and every line break is written as ``\\n``."""
-    return (text.replace(r"\N", "\n").replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,")
-            .replace("\r\n", r"\n").replace("\n", r"\n").replace("\r", r"\n"))
+    return (
+        text.replace(r"\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", r"\;")
+        .replace(",", r"\,")
+        .replace("\r\n", r"\n")
+        .replace("\n", r"\n")
+        .replace("\r", r"\n")
+    )
 
 
 def _fold(line: str) -> bytes:
@@ -135,20 +156,35 @@ class _EventWriter:
         self.sequence = str(int(sequence))
         self.trigger = vDuration(timedelta(days=-alarm_days)).to_ical().decode()
 
-    def event(self, uid: str, summary: str, description: str, day: date, alarm_text: str,
-              categories: list[str]) -> bytes:
-        lines = ("BEGIN:VEVENT", f"SUMMARY:{_escape(summary)}", f"DTSTART;VALUE=DATE:{_ical_date(day)}",
-                 f"DTEND;VALUE=DATE:{_ical_date(day + timedelta(days=1))}", f"DTSTAMP:{self.stamp}",
-                 f"UID:{_escape(uid)}", f"SEQUENCE:{self.sequence}",
-                 "CATEGORIES:" + ",".join(_escape(c) for c in categories),
-                 f"DESCRIPTION:{_escape(description)}", f"LAST-MODIFIED:{self.stamp}",
-                 "TRANSP:TRANSPARENT",  # a deadline, not a meeting: it never blocks anyone's free time
-                 "BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{_escape(alarm_text)}", f"TRIGGER:{self.trigger}",
-                 "END:VALARM", "END:VEVENT", "")
+    def event(
+        self, uid: str, summary: str, description: str, day: date, alarm_text: str, categories: list[str]
+    ) -> bytes:
+        lines = (
+            "BEGIN:VEVENT",
+            f"SUMMARY:{_escape(summary)}",
+            f"DTSTART;VALUE=DATE:{_ical_date(day)}",
+            f"DTEND;VALUE=DATE:{_ical_date(day + timedelta(days=1))}",
+            f"DTSTAMP:{self.stamp}",
+            f"UID:{_escape(uid)}",
+            f"SEQUENCE:{self.sequence}",
+            "CATEGORIES:" + ",".join(_escape(c) for c in categories),
+            f"DESCRIPTION:{_escape(description)}",
+            f"LAST-MODIFIED:{self.stamp}",
+            "TRANSP:TRANSPARENT",  # a deadline, not a meeting: it never blocks anyone's free time
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            f"DESCRIPTION:{_escape(alarm_text)}",
+            f"TRIGGER:{self.trigger}",
+            "END:VALARM",
+            "END:VEVENT",
+            "",
+        )
         return b"\r\n".join(map(_fold, lines))
 
 
-def write_calendar(st: Standing, *, alarm_days: int | None = None, generated_at: datetime | None = None) -> bytes:
+def write_calendar(
+    st: Standing, *, alarm_days: int | None = None, generated_at: datetime | None = None
+) -> bytes:
     """The .ics bytes: certifications and CPR/AED cards expiring on or after as-of, with a reminder alarm
     ``alarm_days`` (default: the risk window) before each expiry."""
     days = st.window if alarm_days is None else int(alarm_days)
@@ -159,8 +195,12 @@ def write_calendar(st: Standing, *, alarm_days: int | None = None, generated_at:
     stamp = stamp.replace(microsecond=0)
     sequence = max(0, int((stamp - _SEQUENCE_EPOCH).total_seconds() // 60))
     T = pd.Timestamp(st.as_of)
-    cal = Calendar.new(prodid=PRODID, name="Recert deadlines", uid=event_uid("calendar", ""),
-                       description=f"Certification and CPR/AED expiry dates, as of {day(st.as_of)}.")
+    cal = Calendar.new(
+        prodid=PRODID,
+        name="Recert deadlines",
+        uid=event_uid("calendar", ""),
+        description=f"Certification and CPR/AED expiry dates, as of {day(st.as_of)}.",
+    )
     cal.add("CALSCALE", "GREGORIAN")
     cal.add("METHOD", "PUBLISH")
     head = cal.to_ical()
@@ -168,7 +208,7 @@ def write_calendar(st: Standing, *, alarm_days: int | None = None, generated_at:
     if not head.endswith(end):
         raise AssertionError("icalendar wrote an unexpected calendar header")
     writer = _EventWriter(stamp, sequence, days)
-    out = [head[:-len(end)]]
+    out = [head[: -len(end)]]
 
     s = st.standings
     upcoming = s[pd.to_datetime(s["expires"]) >= T]
@@ -178,11 +218,16 @@ def write_calendar(st: Standing, *, alarm_days: int | None = None, generated_at:
     for r in upcoming.itertuples(index=False):
         who = clean(r.trainer) or clean(r.trainer_id)
         cred = clean(r.credential_name) or clean(r.credential)
-        out.append(writer.event(
-            event_uid("cert", r.trainer_id, r.credential), f"{who}: {cred} expires",
-            _cert_description(r, st.as_of, st.rules_version), pd.Timestamp(r.expires).date(),
-            f"{who}: {cred} expires on {day(r.expires)}",
-            ["Recert", "Certification", status_label(r.status)]))
+        out.append(
+            writer.event(
+                event_uid("cert", r.trainer_id, r.credential),
+                f"{who}: {cred} expires",
+                _cert_description(r, st.as_of, st.rules_version),
+                pd.Timestamp(r.expires).date(),
+                f"{who}: {cred} expires on {day(r.expires)}",
+                ["Recert", "Certification", status_label(r.status)],
+            )
+        )
 
     cards = st.cpr_cards
     if len(cards):
@@ -192,12 +237,23 @@ def write_calendar(st: Standing, *, alarm_days: int | None = None, generated_at:
         needs_by = _required_names(s)
         for r in latest.itertuples(index=False):
             who = clean(r.trainer) or clean(r.trainer_id)
-            out.append(writer.event(
-                event_uid("cpr", r.trainer_id), f"{who}: CPR/AED card expires",
-                _card_description(who, clean(r.club), clean(r.trainer_id), r.expires,
-                                  needs_by.get(r.trainer_id, []), st.as_of),
-                pd.Timestamp(r.expires).date(), f"{who}: CPR/AED card expires on {day(r.expires)}",
-                ["Recert", "CPR/AED"]))
+            out.append(
+                writer.event(
+                    event_uid("cpr", r.trainer_id),
+                    f"{who}: CPR/AED card expires",
+                    _card_description(
+                        who,
+                        clean(r.club),
+                        clean(r.trainer_id),
+                        r.expires,
+                        needs_by.get(r.trainer_id, []),
+                        st.as_of,
+                    ),
+                    pd.Timestamp(r.expires).date(),
+                    f"{who}: CPR/AED card expires on {day(r.expires)}",
+                    ["Recert", "CPR/AED"],
+                )
+            )
     out.append(end)
     return b"".join(out)
 

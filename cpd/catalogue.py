@@ -62,14 +62,57 @@ _UNSAFE_SHORT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\
 _ID = re.compile(rf"[a-z0-9_]{{1,{MAX_ID_CHARS}}}")
 _CPR_WORDS = re.compile(r"\b(cpr|aed|bls|first aid|heartsaver|basic life support|resuscitation|hltaid\d*)\b")
 # Words that say nothing more than "the body's main credential" when written with a body name.
-_GENERIC = {"cpt", "pt", "personal", "trainer", "trainers", "training", "fitness", "professional", "main",
-            "primary", "card", "current", "renewal", "renew"}
+_GENERIC = {
+    "cpt",
+    "pt",
+    "personal",
+    "trainer",
+    "trainers",
+    "training",
+    "fitness",
+    "professional",
+    "main",
+    "primary",
+    "card",
+    "current",
+    "renewal",
+    "renew",
+}
 # Words that make a CPR-sounding name another qualification, not a CPR/AED card.
-_NOT_A_CARD = {"mental", "instructor", "instructors", "trainer", "lifeguard", "lifeguarding", "wilderness", "pals",
-               "acls", "course", "director"}
+_NOT_A_CARD = {
+    "mental",
+    "instructor",
+    "instructors",
+    "trainer",
+    "lifeguard",
+    "lifeguarding",
+    "wilderness",
+    "pals",
+    "acls",
+    "course",
+    "director",
+}
 # Words that say nothing about which credential is meant.
-_NOISE = {"certified", "certification", "cert", "certificate", "credential", "the", "of", "and", "in", "exp",
-          "expiry", "expires", "expiration", "date", "valid", "until", "level", "registered"}
+_NOISE = {
+    "certified",
+    "certification",
+    "cert",
+    "certificate",
+    "credential",
+    "the",
+    "of",
+    "and",
+    "in",
+    "exp",
+    "expiry",
+    "expires",
+    "expiration",
+    "date",
+    "valid",
+    "until",
+    "level",
+    "registered",
+}
 
 
 @dataclass(frozen=True)
@@ -237,8 +280,9 @@ class Catalogue:
                 found.append(code)
         return found
 
-    def with_overrides(self, entries: Iterable[Mapping[str, Any]], *, origin: str = "rules file",
-                       body_aliases: object = None) -> Catalogue:
+    def with_overrides(
+        self, entries: Iterable[Mapping[str, Any]], *, origin: str = "rules file", body_aliases: object = None
+    ) -> Catalogue:
         """A new catalogue where ``entries`` replace or add credentials by id (partial entries allowed) and
         ``body_aliases`` replace or add body spellings; every field and spelling is checked."""
         entries = list(entries)
@@ -250,12 +294,23 @@ class Catalogue:
             creds[cid] = _credential(merged, origin)
             touched.append(cid)
         if len(creds) > MAX_CREDENTIALS:
-            raise RulesError(f"The {origin} would make {len(creds):,} credentials; at most {MAX_CREDENTIALS:,} are "
-                             "allowed.")
+            raise RulesError(
+                f"The {origin} would make {len(creds):,} credentials; at most {MAX_CREDENTIALS:,} are "
+                "allowed."
+            )
         bodies = _body_aliases(body_aliases, origin)
-        version = f"{self.version}+{_digest((entries, bodies))}" if bodies else f"{self.version}+{_digest(entries)}"
-        cat = replace(self, credentials=creds, body_aliases={**self.body_aliases, **bodies}, version=version,
-                      _alias_index={}, _body_index={}, _match_cache={})
+        version = (
+            f"{self.version}+{_digest((entries, bodies))}" if bodies else f"{self.version}+{_digest(entries)}"
+        )
+        cat = replace(
+            self,
+            credentials=creds,
+            body_aliases={**self.body_aliases, **bodies},
+            version=version,
+            _alias_index={},
+            _body_index={},
+            _match_cache={},
+        )
         _check_spellings(cat, dict.fromkeys(touched), bodies, origin)
         return cat
 
@@ -265,9 +320,12 @@ class Catalogue:
 
     def to_yaml(self) -> str:
         """The catalogue in the bundled format (usable with ``--rules``)."""
-        doc = {"version": self.version, "credentials": self.to_rows(),
-               "definitions": [dict(d) for d in self.definitions],
-               "body_aliases": {k: list(v) for k, v in self.body_aliases.items()}}
+        doc = {
+            "version": self.version,
+            "credentials": self.to_rows(),
+            "definitions": [dict(d) for d in self.definitions],
+            "body_aliases": {k: list(v) for k, v in self.body_aliases.items()},
+        }
         return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110)
 
 
@@ -293,9 +351,21 @@ def _shown(v: object) -> str:
     if v is None or isinstance(v, bool):
         return {None: "null", True: "true", False: "false"}[v]
     if isinstance(v, int):
-        return str(v) if abs(v) < 10**15 else f"a number with {len(str(abs(v))) if v.bit_length() < 10_000 else 'thousands of'} digits"
+        return (
+            str(v)
+            if abs(v) < 10**15
+            else f"a number with {len(str(abs(v))) if v.bit_length() < 10_000 else 'thousands of'} digits"
+        )
     if isinstance(v, float):
-        return "infinity" if v == math.inf else "minus infinity" if v == -math.inf else "NaN" if v != v else f"{v:g}"
+        return (
+            "infinity"
+            if v == math.inf
+            else "minus infinity"
+            if v == -math.inf
+            else "NaN"
+            if v != v
+            else f"{v:g}"
+        )
     if isinstance(v, str):
         return repr(v if len(v) <= 40 else v[:37] + "...")
     if isinstance(v, Mapping):
@@ -336,8 +406,10 @@ def _text(v: object, label: str, limit: int) -> str | None:
     if len(v) > limit:
         raise RulesError(f"{label} is {len(v):,} characters long; at most {limit:,} are allowed.")
     if (_UNSAFE_SHORT if limit <= SHORT_TEXT else _UNSAFE_LONG).search(v):
-        raise RulesError(f"{label} holds a control character (a line break, escape or invisible direction mark "
-                         "where text belongs); write plain text.")
+        raise RulesError(
+            f"{label} holds a control character (a line break, escape or invisible direction mark "
+            "where text belongs); write plain text."
+        )
     return v
 
 
@@ -358,8 +430,10 @@ def _id_of(raw: object, origin: str) -> str:
     if cid is None or cid == "":
         raise RulesError(f"Every entry in the {origin} needs an id.")
     if not isinstance(cid, str) or not _ID.fullmatch(cid):
-        raise RulesError(f"In the {origin}, the id {_shown(cid)} must use lower-case letters, digits and _ only "
-                         f"(at most {MAX_ID_CHARS}).")
+        raise RulesError(
+            f"In the {origin}, the id {_shown(cid)} must use lower-case letters, digits and _ only "
+            f"(at most {MAX_ID_CHARS})."
+        )
     return cid
 
 
@@ -377,20 +451,23 @@ def _credential(raw: Mapping[str, Any], origin: str) -> Credential:
     kind = raw.get("kind") or "certification"
     if not isinstance(kind, str) or kind not in KINDS:
         raise RulesError(f"{where}.kind must be one of {', '.join(KINDS)}, not {_shown(kind)}.")
-    short = {k: _text(raw.get(k), f"{where}.{k}", SHORT_TEXT) for k in ("name", "credential", "body", "body_name",
-                                                                          "unit")}
+    short = {
+        k: _text(raw.get(k), f"{where}.{k}", SHORT_TEXT)
+        for k in ("name", "credential", "body", "body_name", "unit")
+    }
     long = {k: _text(raw.get(k), f"{where}.{k}", LONG_TEXT) for k in _LONG_FIELDS}
     name = short["name"] or short["credential"]
     body = short["body"]
-    if not (name or "").strip() or not (body or "").strip():
+    if name is None or body is None or not name.strip() or not body.strip():
         raise RulesError(f"{where} needs a name and a body.")
     nums = {k: _number(raw, k, where) for k in RANGES}
     if kind == "certification" and nums["cycle_years"] is None:
         raise RulesError(f"{where} needs cycle_years.")
     req, cpr_credit = nums["required_credits"], nums["cpr_counts_credits"]
     if req is not None and cpr_credit is not None and cpr_credit > req:
-        raise RulesError(f"{where}.cpr_counts_credits ({cpr_credit:g}) cannot be more than its required_credits "
-                         f"({req:g}).")
+        raise RulesError(
+            f"{where}.cpr_counts_credits ({cpr_credit:g}) cannot be more than its required_credits ({req:g})."
+        )
     for flag in ("cpr_required", "main"):
         v = raw.get(flag)
         if v is not None and not isinstance(v, bool):
@@ -398,21 +475,39 @@ def _credential(raw: Mapping[str, Any], origin: str) -> Credential:
     carry = raw.get("carryover")
     if isinstance(carry, str):
         _text(carry, f"{where}.carryover", LONG_TEXT)
-    elif carry is not None and not isinstance(carry, bool) and not (
-            isinstance(carry, int | float) and _in_range(carry, 0, RANGES["required_credits"][1])):
-        raise RulesError(f"{where}.carryover must be true, false, text or a number of credits, not {_shown(carry)}.")
+    elif (
+        carry is not None
+        and not isinstance(carry, bool)
+        and not (isinstance(carry, int | float) and _in_range(carry, 0, RANGES["required_credits"][1]))
+    ):
+        raise RulesError(
+            f"{where}.carryover must be true, false, text or a number of credits, not {_shown(carry)}."
+        )
     aliases = _texts(raw.get("aliases"), f"{where}.aliases", MAX_ALIASES, SHORT_TEXT)
     sources = _texts(raw.get("sources"), f"{where}.sources", MAX_SOURCES, LONG_TEXT)
     return Credential(
-        id=cid, kind=kind, body=body, name=name, body_name=short["body_name"] or body,  # type: ignore[arg-type]
-        aliases=aliases, main=bool(raw.get("main") or False),
-        cycle_years=nums["cycle_years"], required_credits=req,
-        unit=short["unit"], unit_note=long["unit_note"], hours_per_unit=nums["hours_per_unit"],
-        cpr_required=raw.get("cpr_required"), cpr_counts_credits=cpr_credit,
+        id=cid,
+        kind=kind,
+        body=body,
+        name=name,
+        body_name=short["body_name"] or body,
+        aliases=aliases,
+        main=bool(raw.get("main") or False),
+        cycle_years=nums["cycle_years"],
+        required_credits=req,
+        unit=short["unit"],
+        unit_note=long["unit_note"],
+        hours_per_unit=nums["hours_per_unit"],
+        cpr_required=raw.get("cpr_required"),
+        cpr_counts_credits=cpr_credit,
         grace_days=None if nums["grace_days"] is None else int(nums["grace_days"]),
-        carryover=carry, lifetime_option=long["lifetime_option"], fee=long["fee"],
-        category_rules=long["category_rules"], notes=long["notes"],
-        confidence=_confidence(raw.get("confidence"), where), sources=sources,
+        carryover=carry,
+        lifetime_option=long["lifetime_option"],
+        fee=long["fee"],
+        category_rules=long["category_rules"],
+        notes=long["notes"],
+        confidence=_confidence(raw.get("confidence"), where),
+        sources=sources,
     )
 
 
@@ -424,7 +519,9 @@ def _confidence(v: object, where: str) -> dict[str, str]:
     if v is None:
         return {}
     if not isinstance(v, Mapping):
-        raise RulesError(f"{where}.confidence must be a mapping such as {{cycle: C, credits: I}}, not {_shown(v)}.")
+        raise RulesError(
+            f"{where}.confidence must be a mapping such as {{cycle: C, credits: I}}, not {_shown(v)}."
+        )
     if len(v) > MAX_CONFIDENCE:
         raise RulesError(f"{where}.confidence has {len(v):,} entries; at most {MAX_CONFIDENCE} are allowed.")
     out: dict[str, str] = {}
@@ -440,17 +537,22 @@ def _body_aliases(v: object, origin: str) -> dict[str, tuple[str, ...]]:
     if v is None:
         return {}
     if not isinstance(v, Mapping):
-        raise RulesError(f"In the {origin}, body_aliases must map each body code to a list of spellings, "
-                         f"not {_shown(v)}.")
+        raise RulesError(
+            f"In the {origin}, body_aliases must map each body code to a list of spellings, not {_shown(v)}."
+        )
     if len(v) > MAX_BODIES:
-        raise RulesError(f"In the {origin}, body_aliases lists {len(v):,} bodies; at most {MAX_BODIES} are allowed.")
+        raise RulesError(
+            f"In the {origin}, body_aliases lists {len(v):,} bodies; at most {MAX_BODIES} are allowed."
+        )
     out: dict[str, tuple[str, ...]] = {}
     for code, spellings in v.items():
         if not isinstance(code, str) or not code.strip() or len(code) > SHORT_TEXT:
-            raise RulesError(f"In the {origin}, body_aliases has a body code that is not a short text: "
-                             f"{_shown(code)}.")
-        out[code] = _texts(spellings, f"In the {origin}, body_aliases.{_one_line(code[:40])}", MAX_BODY_SPELLINGS,
-                           SHORT_TEXT)
+            raise RulesError(
+                f"In the {origin}, body_aliases has a body code that is not a short text: {_shown(code)}."
+            )
+        out[code] = _texts(
+            spellings, f"In the {origin}, body_aliases.{_one_line(code[:40])}", MAX_BODY_SPELLINGS, SHORT_TEXT
+        )
     return out
 
 
@@ -492,16 +594,22 @@ def _check_spellings(cat: Catalogue, cred_ids: Iterable[str], bodies: Iterable[s
                 raise RulesError(f"{label} {why}.")
             others = sorted(cred_owner.get(key, set()) - {cid})
             if others:
-                raise RulesError(f"{label} is also a spelling of {others[0]}: each spelling must single out one "
-                                 "credential.")
+                raise RulesError(
+                    f"{label} is also a spelling of {others[0]}: each spelling must single out one "
+                    "credential."
+                )
             named = body_owner.get(key, set())
             foreign = sorted(named - {c.body})
             if foreign:
-                raise RulesError(f"{label} is the name of the body {_one_line(foreign[0][:40])}, not of "
-                                 f"{_one_line(c.body[:40])}.")
+                raise RulesError(
+                    f"{label} is the name of the body {_one_line(foreign[0][:40])}, not of "
+                    f"{_one_line(c.body[:40])}."
+                )
             if named and main is not None and main.id != cid:
-                raise RulesError(f"{label} names the body {_one_line(c.body[:40])}, which means its main credential "
-                                 f"{main.id}.")
+                raise RulesError(
+                    f"{label} names the body {_one_line(c.body[:40])}, which means its main credential "
+                    f"{main.id}."
+                )
     for code in bodies:
         for s in (code, *cat.body_aliases.get(code, ())):
             key = fold(s)
@@ -526,8 +634,10 @@ _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.or
 def check_rules_size(size: int, name: str) -> None:
     """Refuse a rules file by its size alone, before its bytes are read or decoded."""
     if size > MAX_RULES_BYTES:
-        raise RulesError(f"The rules file {name} is larger than {MAX_RULES_BYTES // 1024} KB; a rules file lists "
-                         "renewal rules (a few dozen KB), so this is not one.")
+        raise RulesError(
+            f"The rules file {name} is larger than {MAX_RULES_BYTES // 1024} KB; a rules file lists "
+            "renewal rules (a few dozen KB), so this is not one."
+        )
 
 
 def rules_text_from_bytes(data: bytes, name: str) -> str:
@@ -546,7 +656,9 @@ def read_rules_file(path: str | Path) -> str:
         with p.open("rb") as fh:
             data = fh.read(MAX_RULES_BYTES + 1)
     except OSError as exc:
-        raise RulesError(f"The rules file {p.name} cannot be read ({exc.strerror or 'unreadable'}).") from None
+        raise RulesError(
+            f"The rules file {p.name} cannot be read ({exc.strerror or 'unreadable'})."
+        ) from None
     return rules_text_from_bytes(data, p.name)
 
 
@@ -567,8 +679,10 @@ def _scan(text: str, origin: str) -> None:
     except UnicodeError:  # a lone surrogate: not text that came from a UTF-8 file
         raise RulesError(f"The {origin} is not valid UTF-8 text.") from None
     if too_big:
-        raise RulesError(f"The {origin} is larger than {MAX_RULES_BYTES // 1024} KB; a rules file lists renewal "
-                         "rules (a few dozen KB), so this is not one.")
+        raise RulesError(
+            f"The {origin} is larger than {MAX_RULES_BYTES // 1024} KB; a rules file lists renewal "
+            "rules (a few dozen KB), so this is not one."
+        )
     loader = _LOADER(text)
     nodes = depth = 0
     try:
@@ -579,28 +693,41 @@ def _scan(text: str, origin: str) -> None:
             if not isinstance(ev, yaml.NodeEvent):
                 continue
             if ev.anchor is not None:  # an anchor (&a) or an alias (*a)
-                raise RulesError(f"The {origin} uses YAML anchors or aliases (& or *){_near(ev)}; Recert does not "
-                                 "accept them: write each value out in full.")
+                raise RulesError(
+                    f"The {origin} uses YAML anchors or aliases (& or *){_near(ev)}; Recert does not "
+                    "accept them: write each value out in full."
+                )
             if getattr(ev, "tag", None) is not None:
-                raise RulesError(f"The {origin} uses a YAML tag{_near(ev)}; write plain values (text, numbers, "
-                                 "true/false) instead.")
+                raise RulesError(
+                    f"The {origin} uses a YAML tag{_near(ev)}; write plain values (text, numbers, "
+                    "true/false) instead."
+                )
             nodes += 1
             if nodes > MAX_NODES:
-                raise RulesError(f"The {origin} holds more than {MAX_NODES:,} values; a rules file lists renewal "
-                                 "rules, so this is not one.")
+                raise RulesError(
+                    f"The {origin} holds more than {MAX_NODES:,} values; a rules file lists renewal "
+                    "rules, so this is not one."
+                )
             if isinstance(ev, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise RulesError(f"The {origin} is nested more than {MAX_DEPTH} levels deep{_near(ev)} (the "
-                                     "bundled rules need 4).")
+                    raise RulesError(
+                        f"The {origin} is nested more than {MAX_DEPTH} levels deep{_near(ev)} (the "
+                        "bundled rules need 4)."
+                    )
             elif isinstance(ev, yaml.ScalarEvent) and ev.implicit[0]:  # a plain (unquoted) value
                 if ev.value == "<<":
-                    raise RulesError(f"The {origin} uses a YAML merge key (<<){_near(ev)}; write each value out "
-                                     "in full.")
-                if (len(ev.value) > MAX_NUMBER_CHARS
-                        and _RESOLVER.resolve(yaml.ScalarNode, ev.value, (True, False)) in _NUMBER_TAGS):
-                    raise RulesError(f"The {origin} holds a number {len(ev.value):,} characters long{_near(ev)}; "
-                                     "no rule value needs more than a few digits.")
+                    raise RulesError(
+                        f"The {origin} uses a YAML merge key (<<){_near(ev)}; write each value out in full."
+                    )
+                if (
+                    len(ev.value) > MAX_NUMBER_CHARS
+                    and _RESOLVER.resolve(yaml.ScalarNode, ev.value, (True, False)) in _NUMBER_TAGS
+                ):
+                    raise RulesError(
+                        f"The {origin} holds a number {len(ev.value):,} characters long{_near(ev)}; "
+                        "no rule value needs more than a few digits."
+                    )
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" near line {mark.line + 1}" if mark else ""
@@ -619,25 +746,33 @@ def _parse_document(text: str, origin: str) -> dict[str, Any]:
         where = f" near line {mark.line + 1}" if mark else ""
         raise RulesError(f"The {origin} is not valid YAML{where}.") from None
     except (ValueError, OverflowError, UnicodeError):  # e.g. a date such as 2026-13-45
-        raise RulesError(f"The {origin} holds a value Recert cannot read (a date or number out of range?).") from None
+        raise RulesError(
+            f"The {origin} holds a value Recert cannot read (a date or number out of range?)."
+        ) from None
     if isinstance(doc, list):  # a bare list of credentials, as in the seed file
         doc = {"credentials": doc}
     if not isinstance(doc, dict) or not isinstance(doc.get("credentials"), list):
         raise RulesError(f"The {origin} must hold a list named 'credentials'.")
     unknown = [k for k in doc if k not in _TOP_LEVEL]
     if unknown:
-        raise RulesError(f"The {origin} has a top-level entry Recert does not know: {_shown(unknown[0])} (it reads "
-                         f"{', '.join(_TOP_LEVEL)}).")
+        raise RulesError(
+            f"The {origin} has a top-level entry Recert does not know: {_shown(unknown[0])} (it reads "
+            f"{', '.join(_TOP_LEVEL)})."
+        )
     if len(doc["credentials"]) > MAX_CREDENTIALS:
-        raise RulesError(f"The {origin} lists {len(doc['credentials']):,} credentials; at most {MAX_CREDENTIALS:,} "
-                         "are allowed.")
+        raise RulesError(
+            f"The {origin} lists {len(doc['credentials']):,} credentials; at most {MAX_CREDENTIALS:,} "
+            "are allowed."
+        )
     if not all(isinstance(e, Mapping) for e in doc["credentials"]):
         raise RulesError(f"Every entry under 'credentials' in the {origin} must be a mapping with an id.")
     return doc
 
 
 @lru_cache(maxsize=1)
-def _bundled() -> tuple[dict[str, Credential], dict[str, tuple[str, ...]], str, tuple[Mapping[str, Any], ...]]:
+def _bundled() -> tuple[
+    dict[str, Credential], dict[str, tuple[str, ...]], str, tuple[Mapping[str, Any], ...]
+]:
     """The bundled catalogue's parts, validated exactly as a rules file is (parsed once per process)."""
     text = resources.files("cpd").joinpath("credentials.yaml").read_text(encoding="utf-8")
     origin = "bundled catalogue"
@@ -658,7 +793,9 @@ def _bundled() -> tuple[dict[str, Credential], dict[str, tuple[str, ...]], str, 
 def load_catalogue(rules: str | Path | None = None, *, rules_text: str | None = None) -> Catalogue:
     """The bundled catalogue, optionally overridden by a rules file (path) or rules text (from the app)."""
     creds, aliases, version, definitions = _bundled()
-    cat = Catalogue(credentials=dict(creds), body_aliases=dict(aliases), version=version, definitions=definitions)
+    cat = Catalogue(
+        credentials=dict(creds), body_aliases=dict(aliases), version=version, definitions=definitions
+    )
     if rules is None and rules_text is None:
         return cat
     if rules is not None:

@@ -24,17 +24,40 @@ from .views.filters import NO_BODY, NO_CLUB
 from .views.trainer import trainer_timeline
 
 FONT = {"family": "Source Sans, sans-serif", "size": 13}
-_LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0, "title": None,
-           "traceorder": "normal"}
+_LEGEND = {
+    "orientation": "h",
+    "yanchor": "bottom",
+    "y": 1.02,
+    "xanchor": "left",
+    "x": 0,
+    "title": None,
+    "traceorder": "normal",
+}
 ROW_PX = 28  # height per bar of a horizontal chart: labels stay readable however many clubs there are
 
 
 def base_layout(fig: go.Figure, *, height: int, title: str | None = None) -> go.Figure:
     # A title sits above the legend, which sits above the plot: give each its own band so they never overlap.
-    fig.update_layout(height=height + (44 if title else 0), margin={"l": 8, "r": 8, "t": 100 if title else 56, "b": 8},
-                      font=FONT, legend=_LEGEND, bargap=0.25, hoverlabel={"namelength": -1},
-                      title={"text": title, "x": 0, "xref": "container", "y": 1, "yref": "container",
-                             "yanchor": "top", "pad": {"t": 8, "l": 8}, "font": {"size": 14}} if title else None)
+    fig.update_layout(
+        height=height + (44 if title else 0),
+        margin={"l": 8, "r": 8, "t": 100 if title else 56, "b": 8},
+        font=FONT,
+        legend=_LEGEND,
+        bargap=0.25,
+        hoverlabel={"namelength": -1},
+        title={
+            "text": title,
+            "x": 0,
+            "xref": "container",
+            "y": 1,
+            "yref": "container",
+            "yanchor": "top",
+            "pad": {"t": 8, "l": 8},
+            "font": {"size": 14},
+        }
+        if title
+        else None,
+    )
     fig.update_xaxes(fixedrange=True)  # no accidental zooming: these are counts to read, not data to explore
     fig.update_yaxes(fixedrange=True)
     return fig
@@ -42,8 +65,15 @@ def base_layout(fig: go.Figure, *, height: int, title: str | None = None) -> go.
 
 def empty_figure(message: str, height: int = 240) -> go.Figure:
     fig = go.Figure()
-    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
-                       font={"size": 14, "color": "#6e7781"})
+    fig.add_annotation(
+        text=message,
+        showarrow=False,
+        x=0.5,
+        y=0.5,
+        xref="paper",
+        yref="paper",
+        font={"size": 14, "color": "#6e7781"},
+    )
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return base_layout(fig, height=height)
@@ -70,23 +100,35 @@ def _stacked_h(tab: pd.DataFrame, *, axis_title: str, customdata: bool) -> go.Fi
         if not counts.any():
             continue
         fig.add_bar(
-            y=order, x=counts.tolist(), orientation="h", name=STATUS_LABELS[status],
-            marker_color=STATUS_COLOURS[status], legendgroup=status,
+            y=order,
+            x=counts.tolist(),
+            orientation="h",
+            name=STATUS_LABELS[status],
+            marker_color=STATUS_COLOURS[status],
+            legendgroup=status,
             customdata=order if customdata else None,
             hovertemplate="%{y}<br>" + STATUS_LABELS[status] + ": %{x}<extra></extra>",
         )
     fig.update_layout(barmode="stack")
     # type="category": a club called "2024" or "2026-01-01" must not turn the axis into numbers or dates.
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1], title=None,
-                     automargin=True)
+    fig.update_yaxes(
+        type="category", categoryorder="array", categoryarray=order[::-1], title=None, automargin=True
+    )
     fig.update_xaxes(title=axis_title, rangemode="tozero", automargin=True)
     return fig
 
 
 def _worst_first(tab: pd.DataFrame) -> pd.DataFrame:
     """Rows ordered by lapsed, then at-risk certifications, then size: where the problems are comes first."""
-    score = pd.DataFrame({"lapsed": tab["expired"] + tab["grace"], "risk": tab["at_risk"] + tab["behind"],
-                          "total": tab.sum(axis=1), "name": tab.index.str.casefold()}, index=tab.index)
+    score = pd.DataFrame(
+        {
+            "lapsed": tab["expired"] + tab["grace"],
+            "risk": tab["at_risk"] + tab["behind"],
+            "total": tab.sum(axis=1),
+            "name": tab.index.str.casefold(),
+        },
+        index=tab.index,
+    )
     keys = score.sort_values(["lapsed", "risk", "total", "name"], ascending=[False, False, False, True]).index
     return tab.loc[keys]
 
@@ -138,9 +180,15 @@ def expiries_by_month(st: Standing, *, months: int = 12) -> go.Figure:
         counts = tab[status]
         if not counts.any():
             continue
-        fig.add_bar(x=labels, y=counts.tolist(), name=STATUS_LABELS[status], marker_color=STATUS_COLOURS[status],
-                    legendgroup=status, customdata=[f"{p:%B %Y}" for p in tab.index],
-                    hovertemplate="%{customdata}<br>" + STATUS_LABELS[status] + ": %{y}<extra></extra>")
+        fig.add_bar(
+            x=labels,
+            y=counts.tolist(),
+            name=STATUS_LABELS[status],
+            marker_color=STATUS_COLOURS[status],
+            legendgroup=status,
+            customdata=[f"{p:%B %Y}" for p in tab.index],
+            hovertemplate="%{customdata}<br>" + STATUS_LABELS[status] + ": %{y}<extra></extra>",
+        )
     if not fig.data:
         return empty_figure(f"Nothing expires in the next {months} months.")
     fig.update_layout(barmode="stack")
@@ -156,8 +204,13 @@ def progress_frame(st: Standing, *, top: int = 20, names: Mapping[str, str] | No
     """The ``top`` renewable certifications short of credits: at risk first (still valid, deadline soonest), then
     in grace (lapsed but renewable), then behind pace, each soonest deadline first."""
     s = st.standings
-    rows = s[s["status"].isin(PROGRESS_ORDER) & s["required"].notna() & s["earned"].notna()
-             & s["required"].gt(0) & s["earned"].lt(s["required"])]
+    rows = s[
+        s["status"].isin(PROGRESS_ORDER)
+        & s["required"].notna()
+        & s["earned"].notna()
+        & s["required"].gt(0)
+        & s["earned"].lt(s["required"])
+    ]
     rank = rows["status"].map({x: i for i, x in enumerate(PROGRESS_ORDER)})
     rows = rows.assign(_rank=rank).sort_values(["_rank", "days_left", "trainer"], kind="stable").head(top)
     cred = rows["credential"].map(dict(names)) if names else pd.Series(index=rows.index, dtype=object)
@@ -165,13 +218,19 @@ def progress_frame(st: Standing, *, top: int = 20, names: Mapping[str, str] | No
     label = rows["trainer"].astype(str) + " · " + cred
     dup = label.duplicated(keep=False)
     label = label.where(~dup, label + " (" + rows["club"].astype(str) + ")")
-    return pd.DataFrame({
-        "label": label, "status": rows["status"], "progress": (rows["progress"] * 100).round(1),
-        "pace": (rows["elapsed"] * 100).round(1),
-        "credits": [f"{number(e)} of {number(r)} {u}" for e, r, u in zip(rows["earned"], rows["required"], rows["unit"],
-                                                                  strict=True)],
-        "days_left": rows["days_left"].astype(int),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "label": label,
+            "status": rows["status"],
+            "progress": (rows["progress"] * 100).round(1),
+            "pace": (rows["elapsed"] * 100).round(1),
+            "credits": [
+                f"{number(e)} of {number(r)} {u}"
+                for e, r, u in zip(rows["earned"], rows["required"], rows["unit"], strict=True)
+            ],
+            "days_left": rows["days_left"].astype(int),
+        }
+    ).reset_index(drop=True)
 
 
 def credit_progress(st: Standing, *, top: int = 20, names: Mapping[str, str] | None = None) -> go.Figure:
@@ -182,28 +241,47 @@ def credit_progress(st: Standing, *, top: int = 20, names: Mapping[str, str] | N
     p = progress_frame(st, top=top, names=names)
     if p.empty:
         return empty_figure("No renewable certification is short of credits.")
-    p = p.assign(label=plot_texts(p["label"]), credits=plot_texts(p["credits"]))  # names and units are file text
+    p = p.assign(
+        label=plot_texts(p["label"]), credits=plot_texts(p["credits"])
+    )  # names and units are file text
     order = p["label"].tolist()
     fig = go.Figure()
     for status in STATUSES:
         part = p[p["status"].eq(status)]
         if part.empty:
             continue
-        fig.add_bar(y=part["label"], x=part["progress"], orientation="h", name=STATUS_LABELS[status],
-                    marker_color=STATUS_COLOURS[status], legendgroup=status,
-                    text=part["credits"], insidetextanchor="start", cliponaxis=False,
-                    textposition=["inside" if x >= 25 else "outside" for x in part["progress"]],
-                    customdata=part[["credits", "days_left"]].to_numpy(),
-                    hovertemplate="%{y}<br>%{customdata[0]} (%{x:.0f}%)<br>%{customdata[1]} days left"
-                                  "<extra></extra>")
-    fig.add_scatter(y=p["label"], x=p["pace"], mode="markers", name="Steady pace by now",
-                    marker={"symbol": "line-ns-open", "size": 18, "line": {"width": 3}, "color": "#24292f"},
-                    hovertemplate="%{y}<br>steady pace: %{x:.0f}% by now<extra></extra>")
+        fig.add_bar(
+            y=part["label"],
+            x=part["progress"],
+            orientation="h",
+            name=STATUS_LABELS[status],
+            marker_color=STATUS_COLOURS[status],
+            legendgroup=status,
+            text=part["credits"],
+            insidetextanchor="start",
+            cliponaxis=False,
+            textposition=["inside" if x >= 25 else "outside" for x in part["progress"]],
+            customdata=part[["credits", "days_left"]].to_numpy(),
+            hovertemplate="%{y}<br>%{customdata[0]} (%{x:.0f}%)<br>%{customdata[1]} days left<extra></extra>",
+        )
+    fig.add_scatter(
+        y=p["label"],
+        x=p["pace"],
+        mode="markers",
+        name="Steady pace by now",
+        marker={"symbol": "line-ns-open", "size": 18, "line": {"width": 3}, "color": "#24292f"},
+        hovertemplate="%{y}<br>steady pace: %{x:.0f}% by now<extra></extra>",
+    )
     fig.update_layout(barmode="overlay")
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order[::-1], title=None,
-                     automargin=True)
-    fig.update_xaxes(range=[0, 104], tickvals=[0, 25, 50, 75, 100], ticksuffix="%",
-                     title="Share of the required credits earned")
+    fig.update_yaxes(
+        type="category", categoryorder="array", categoryarray=order[::-1], title=None, automargin=True
+    )
+    fig.update_xaxes(
+        range=[0, 104],
+        tickvals=[0, 25, 50, 75, 100],
+        ticksuffix="%",
+        title="Share of the required credits earned",
+    )
     return base_layout(fig, height=max(260, 110 + ROW_PX * len(p)))
 
 
@@ -216,12 +294,22 @@ def credit_timeline(st: Standing, trainer_id: str, cert_key: str, *, title: str 
     if row.empty or tl.empty:
         return empty_figure("No credit requirement to chart for this certification.", height=200)
     r = row.iloc[0]
-    status, unit, heading = str(r["status"]), plot_text(r["unit"] or "credits"), plot_text(title) if title else None
+    status, unit, heading = (
+        str(r["status"]),
+        plot_text(r["unit"] or "credits"),
+        plot_text(title) if title else None,
+    )
     start, end, required = pd.Timestamp(r["cycle_start"]), pd.Timestamp(r["expires"]), float(r["required"])
     fig = go.Figure()
-    fig.add_scatter(x=[start, end], y=[0, required], mode="lines", name="Steady pace to the requirement",
-                    line={"dash": "dash", "color": "#6e7781", "width": 2}, customdata=[unit] * 2,
-                    hovertemplate=f"%{{x|{DAY_PLOTLY}}}: %{{y:.2f}} %{{customdata}} on a steady pace<extra></extra>")
+    fig.add_scatter(
+        x=[start, end],
+        y=[0, required],
+        mode="lines",
+        name="Steady pace to the requirement",
+        line={"dash": "dash", "color": "#6e7781", "width": 2},
+        customdata=[unit] * 2,
+        hovertemplate=f"%{{x|{DAY_PLOTLY}}}: %{{y:.2f}} %{{customdata}} on a steady pace<extra></extra>",
+    )
     colour = STATUS_COLOURS.get(status, "#1f6feb")
     dated = tl[tl["kind"].ne("now")]
     now = tl[tl["kind"].eq("now")]
@@ -230,18 +318,37 @@ def credit_timeline(st: Standing, trainer_id: str, cert_key: str, *, title: str 
         # The CE log as steps, carried flat to "now" so the gap to the pace line reads at a glance.
         xs = list(dated["date"]) + list(now["date"][:1])
         ys = list(dated["cumulative"]) + [logged] * min(1, len(now))
-        fig.add_scatter(x=xs, y=ys, mode="lines+markers", name="Credits earned (CE log)",
-                        line={"shape": "hv", "color": colour, "width": 3}, marker={"size": 7},
-                        customdata=[unit] * len(xs), hovertemplate=f"%{{x|{DAY_PLOTLY}}}: %{{y:.2f}} %{{customdata}}<extra></extra>")
-    if len(now) and (float(now["cumulative"].iloc[0]) > logged + 1e-9 or not (dated["kind"] == "activity").any()):
+        fig.add_scatter(
+            x=xs,
+            y=ys,
+            mode="lines+markers",
+            name="Credits earned (CE log)",
+            line={"shape": "hv", "color": colour, "width": 3},
+            marker={"size": 7},
+            customdata=[unit] * len(xs),
+            hovertemplate=f"%{{x|{DAY_PLOTLY}}}: %{{y:.2f}} %{{customdata}}<extra></extra>",
+        )
+    if len(now) and (
+        float(now["cumulative"].iloc[0]) > logged + 1e-9 or not (dated["kind"] == "activity").any()
+    ):
         # Credits with no date of their own (a roster's total, CPR/AED credit): one point at as-of, not a line.
-        fig.add_scatter(x=now["date"], y=now["cumulative"], mode="markers", name="Credits on record (undated)",
-                        marker={"size": 12, "color": colour, "symbol": "diamond"}, customdata=[unit] * len(now),
-                        hovertemplate=f"%{{y:.2f}} %{{customdata}} on record as of %{{x|{DAY_PLOTLY}}}<extra></extra>")
+        fig.add_scatter(
+            x=now["date"],
+            y=now["cumulative"],
+            mode="markers",
+            name="Credits on record (undated)",
+            marker={"size": 12, "color": colour, "symbol": "diamond"},
+            customdata=[unit] * len(now),
+            hovertemplate=f"%{{y:.2f}} %{{customdata}} on record as of %{{x|{DAY_PLOTLY}}}<extra></extra>",
+        )
     as_of = pd.Timestamp(st.as_of)
     if start <= as_of <= end:
-        fig.add_vline(x=as_of.to_pydatetime().timestamp() * 1000, line={"color": "#1f6feb", "width": 1, "dash": "dot"},
-                      annotation_text="as of", annotation_position="top left")
+        fig.add_vline(
+            x=as_of.to_pydatetime().timestamp() * 1000,
+            line={"color": "#1f6feb", "width": 1, "dash": "dot"},
+            annotation_text="as of",
+            annotation_position="top left",
+        )
     fig.update_xaxes(title=None, range=[start - pd.Timedelta(days=10), end + pd.Timedelta(days=10)])
     fig.update_yaxes(title=unit, rangemode="tozero")
     return base_layout(fig, height=300, title=heading)

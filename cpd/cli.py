@@ -19,8 +19,12 @@ from .model import Source
 if TYPE_CHECKING:
     from .model import Standing
 
-LAYOUT_NAMES = {"certifications": "roster of certifications", "matrix": "training matrix", "staff": "staff list",
-                "ce_log": "CE log"}
+LAYOUT_NAMES = {
+    "certifications": "roster of certifications",
+    "matrix": "training matrix",
+    "staff": "staff list",
+    "ce_log": "CE log",
+}
 
 
 def _as_of(text: str) -> date:
@@ -30,7 +34,9 @@ def _as_of(text: str) -> date:
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{terminal(text)}' is not a date in the form YYYY-MM-DD") from None
     if not AS_OF_MIN <= day <= AS_OF_MAX:
-        raise argparse.ArgumentTypeError(f"{day.isoformat()} is out of range: the as-of date must be {AS_OF_RANGE}")
+        raise argparse.ArgumentTypeError(
+            f"{day.isoformat()} is out of range: the as-of date must be {AS_OF_RANGE}"
+        )
     return day
 
 
@@ -52,24 +58,39 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m cpd", description="Recert: trainers' certification standing "
-                                     "from the staff spreadsheets you already keep.")
+    parser = _Parser(
+        prog="python -m cpd",
+        description="Recert: trainers' certification standing from the staff spreadsheets you already keep.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     common = _Parser(add_help=False)
     common.add_argument("files", nargs="*", metavar="FILE", help="xlsx, xlsm or csv/tsv files")
-    common.add_argument("--as-of", type=_as_of, default=None,
-                        help=f"date to compute standing for, {AS_OF_RANGE} (default today)")
-    common.add_argument("--window", type=_window, default=None,
-                        help="risk window in days (default 90, or the snapshot's)")
-    common.add_argument("--date-order", choices=("auto", "mdy", "dmy"), default="auto",
-                        help="order of a date column whose every value reads both ways, like 03/04/2027 "
-                             "(each column is first decided by its own unambiguous dates; auto: month first, "
-                             "with a warning)")
+    common.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=None,
+        help=f"date to compute standing for, {AS_OF_RANGE} (default today)",
+    )
+    common.add_argument(
+        "--window", type=_window, default=None, help="risk window in days (default 90, or the snapshot's)"
+    )
+    common.add_argument(
+        "--date-order",
+        choices=("auto", "mdy", "dmy"),
+        default="auto",
+        help="order of a date column whose every value reads both ways, like 03/04/2027 "
+        "(each column is first decided by its own unambiguous dates; auto: month first, "
+        "with a warning)",
+    )
     common.add_argument("--rules", default=None, help="a rules file that overrides or adds credentials by id")
     store_cli.add_db(common)
     saved = _Parser(add_help=False, parents=[common])
-    saved.add_argument("--snapshot", default=None, metavar="ID|latest",
-                       help="a saved snapshot instead of files (the same output as its files gave)")
+    saved.add_argument(
+        "--snapshot",
+        default=None,
+        metavar="ID|latest",
+        help="a saved snapshot instead of files (the same output as its files gave)",
+    )
     p = sub.add_parser("standing", parents=[saved], help="print every certification's standing")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     r = sub.add_parser("report", parents=[saved], help="write the Excel compliance report")
@@ -113,14 +134,32 @@ def table(st: Standing, *, width: int | None = None) -> str:
     heads = ["Status", "Trainer", "Club", "Credential", "Expires", "Days", "Credits", "CPR/AED", "What to do"]
     rows = []
     for r in s.itertuples(index=False):
-        credits = "—" if r.earned != r.earned or r.required != r.required else (
-            f"{number(r.earned)}/{number(r.required)} {r.unit}")
-        cpr = "—" if r.cpr_current is None or r.cpr_current is pd.NA else ("ok" if r.cpr_current else "MISSING")
-        rows.append([terminal(x) for x in (status_label(r.status), r.trainer, r.club,
-                     r.credential_name or r.credential,
-                     r.expires.date().isoformat() if pd.notna(r.expires) else "no date",  # marked expired, no date
-                     "" if pd.isna(r.days_left) else r.days_left, credits, cpr,
-                     "; ".join(r.reasons))])
+        credits = (
+            "—"
+            if r.earned != r.earned or r.required != r.required
+            else (f"{number(r.earned)}/{number(r.required)} {r.unit}")
+        )
+        cpr = (
+            "—" if r.cpr_current is None or r.cpr_current is pd.NA else ("ok" if r.cpr_current else "MISSING")
+        )
+        rows.append(
+            [
+                terminal(x)
+                for x in (
+                    status_label(r.status),
+                    r.trainer,
+                    r.club,
+                    r.credential_name or r.credential,
+                    r.expires.date().isoformat()
+                    if pd.notna(r.expires)
+                    else "no date",  # marked expired, no date
+                    "" if pd.isna(r.days_left) else r.days_left,
+                    credits,
+                    cpr,
+                    "; ".join(r.reasons),
+                )
+            ]
+        )
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(heads[:-1])]
     fixed = sum(widths) + 2 * len(widths)
     last = max(20, width - fixed)
@@ -132,8 +171,11 @@ def table(st: Standing, *, width: int | None = None) -> str:
     c = st.counts
     t = st.trainers
     compliant = int(t["compliant"].sum())
-    lines.insert(0, f"Recert standing as of {st.as_of.isoformat()} (risk window {st.window} days): "
-                    f"{compliant} of {len(t)} trainers compliant.\n")
+    lines.insert(
+        0,
+        f"Recert standing as of {st.as_of.isoformat()} (risk window {st.window} days): "
+        f"{compliant} of {len(t)} trainers compliant.\n",
+    )
     lines.append("")
     lines.append("Files read:")
     for m in st.mappings:
@@ -143,14 +185,30 @@ def table(st: Standing, *, width: int | None = None) -> str:
             continue
         used = ", ".join(f"{h} -> {f}" for h, f in m.columns.items())
         ignored = f"; ignored: {', '.join(m.ignored)}" if m.ignored else ""
-        lines.append(f"  {terminal(where)}: {terminal(LAYOUT_NAMES.get(m.layout, m.layout))}, header on row {m.header_row}, "
-                     f"{m.rows_read} rows; used: {terminal(used)}{terminal(ignored)}")
-    lines.append(f"Rows read {c['rows_read']}: {c['accepted']} accepted, {c['rejected']} rejected, {c['blank']} blank.")
+        lines.append(
+            f"  {terminal(where)}: {terminal(LAYOUT_NAMES.get(m.layout, m.layout))}, header on row {m.header_row}, "
+            f"{m.rows_read} rows; used: {terminal(used)}{terminal(ignored)}"
+        )
+    lines.append(
+        f"Rows read {c['rows_read']}: {c['accepted']} accepted, {c['rejected']} rejected, {c['blank']} blank."
+    )
     rej = st.rejected
-    for f, sh, row, col, why, who in zip(rej["file"], rej["sheet"], rej["row"], rej["column"], rej["reason"],
-                                         rej["trainer"] if "trainer" in rej else [""] * len(rej), strict=True):
-        where = (f"{f}" + (f", sheet {sh}" if sh else "") + f", row {row}" + (f", column {col}" if col else "")
-                 + (f", trainer {who}" if isinstance(who, str) and who else ""))
+    for f, sh, row, col, why, who in zip(
+        rej["file"],
+        rej["sheet"],
+        rej["row"],
+        rej["column"],
+        rej["reason"],
+        rej["trainer"] if "trainer" in rej else [""] * len(rej),
+        strict=True,
+    ):
+        where = (
+            f"{f}"
+            + (f", sheet {sh}" if sh else "")
+            + f", row {row}"
+            + (f", column {col}" if col else "")
+            + (f", trainer {who}" if isinstance(who, str) and who else "")
+        )
         lines.append(f"  rejected: {terminal(where)}: {terminal(why)}")
     for w in st.warnings:
         lines.append(f"  note: {terminal(w)}")
@@ -192,7 +250,9 @@ def main(argv: list[str] | None = None) -> int:
                 catalogue = load_catalogue(args.rules)
                 as_of = args.as_of or date.today()
                 window = 90 if args.window is None else args.window
-                st = analyse(reading, as_of=as_of, window=window, date_order=args.date_order, catalogue=catalogue)
+                st = analyse(
+                    reading, as_of=as_of, window=window, date_order=args.date_order, catalogue=catalogue
+                )
         if args.command == "standing":
             from .export import standings_csv, to_json
 
@@ -202,7 +262,9 @@ def main(argv: list[str] | None = None) -> int:
             from .report import write_report
 
             Path(args.out).write_bytes(write_report(st, catalogue))
-            print(f"Wrote {terminal(args.out)}: {len(st.standings)} certifications of {len(st.trainers)} trainers.")
+            print(
+                f"Wrote {terminal(args.out)}: {len(st.standings)} certifications of {len(st.trainers)} trainers."
+            )
         elif args.command == "calendar":
             from .calendar import write_calendar
 
@@ -221,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Cannot write the output: {exc.strerror}.", file=sys.stderr)
         return 1
     except Exception as exc:  # a bug: still one sentence, never a traceback
-        print(f"Recert could not process the input because of an internal error ({type(exc).__name__}); "
-              "please report it with the file.", file=sys.stderr)
+        print(
+            f"Recert could not process the input because of an internal error ({type(exc).__name__}); "
+            "please report it with the file.",
+            file=sys.stderr,
+        )
         return 1

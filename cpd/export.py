@@ -21,9 +21,26 @@ from .model import Standing, warning_kind
 # starting so are neutralised here, the Excel report writes such text with a quote prefix (``cpd.report``).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
-CSV_COLUMNS = ["trainer", "trainer_id", "club", "role", "credential", "credential_name", "body", "number",
-               "expires", "days_left", "status", "required", "earned", "remaining", "unit", "cpr_current",
-               "cpr_expires", "reasons"]
+CSV_COLUMNS = [
+    "trainer",
+    "trainer_id",
+    "club",
+    "role",
+    "credential",
+    "credential_name",
+    "body",
+    "number",
+    "expires",
+    "days_left",
+    "status",
+    "required",
+    "earned",
+    "remaining",
+    "unit",
+    "cpr_current",
+    "cpr_expires",
+    "reasons",
+]
 
 
 def neutralise(value: Any) -> Any:
@@ -49,7 +66,7 @@ CSV_SEPARATORS = ",;\t|"
 # A cell start that would run: a formula character, after any spaces or quotes (which a reader may drop). The
 # characters are FORMULA_START's; its tab and line breaks never reach a cell (``plain_text``).
 _FORMULA_CHARS = re.escape("".join(c for c in FORMULA_START if c not in "\t\r\n"))
-_CELL_START = re.compile(f"(^|[{re.escape(CSV_SEPARATORS)}\n])(?=(?:[^\\S\n]|\")*[{_FORMULA_CHARS}])")
+_CELL_START = re.compile(f'(^|[{re.escape(CSV_SEPARATORS)}\n])(?=(?:[^\\S\n]|")*[{_FORMULA_CHARS}])')
 
 
 def _replace_control(m: re.Match[str]) -> str:
@@ -97,7 +114,9 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, multiline
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\r\n").writerow([csv_text(h) for h in header])
     w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
-    seen: dict[tuple[str, bool], str] = {}  # a club or a reason repeats on many rows: worked out once per call
+    seen: dict[
+        tuple[str, bool], str
+    ] = {}  # a club or a reason repeats on many rows: worked out once per call
 
     def cell(i: int, v: Any) -> Any:
         if not isinstance(v, str):
@@ -146,24 +165,55 @@ def _bools(col: pd.Series) -> list[bool | None]:
     return b.astype(object).where(b.notna(), None).tolist()
 
 
-_STANDING_KEYS = ("trainer", "trainer_id", "club", "credential", "credential_name", "expires", "required", "earned",
-                  "remaining", "unit", "days_left", "cpr_current", "status", "reasons")
+_STANDING_KEYS = (
+    "trainer",
+    "trainer_id",
+    "club",
+    "credential",
+    "credential_name",
+    "expires",
+    "required",
+    "earned",
+    "remaining",
+    "unit",
+    "days_left",
+    "cpr_current",
+    "status",
+    "reasons",
+)
 
 
 def _standing_columns(st: Standing) -> dict[str, list[Any]]:
     """The JSON contract's standing fields as plain Python columns (missing values None)."""
     s = st.standings
-    cols = (_texts(s["trainer"]), _texts(s["trainer_id"]), _texts(s["club"]), _texts(s["credential"]),
-            _texts(s["credential_name"]), _dates(s["expires"]), _numbers(s["required"]), _numbers(s["earned"]),
-            _numbers(s["remaining"]), _texts(s["unit"].replace("", None)), _days(s["days_left"]),
-            _bools(s["cpr_current"]), _texts(s["status"]), s["reasons"].tolist())
+    cols = (
+        _texts(s["trainer"]),
+        _texts(s["trainer_id"]),
+        _texts(s["club"]),
+        _texts(s["credential"]),
+        _texts(s["credential_name"]),
+        _dates(s["expires"]),
+        _numbers(s["required"]),
+        _numbers(s["earned"]),
+        _numbers(s["remaining"]),
+        _texts(s["unit"].replace("", None)),
+        _days(s["days_left"]),
+        _bools(s["cpr_current"]),
+        _texts(s["status"]),
+        s["reasons"].tolist(),
+    )
     return dict(zip(_STANDING_KEYS, cols, strict=True))
 
 
 def _trainer_columns(st: Standing) -> dict[str, list[Any]]:
     t = st.trainers
-    return {"trainer": _texts(t["trainer"]), "trainer_id": _texts(t["trainer_id"]), "club": _texts(t["club"]),
-            "compliant": [bool(ok) for ok in t["compliant"].tolist()], "status": t["status"].astype(object).tolist()}
+    return {
+        "trainer": _texts(t["trainer"]),
+        "trainer_id": _texts(t["trainer_id"]),
+        "club": _texts(t["club"]),
+        "compliant": [bool(ok) for ok in t["compliant"].tolist()],
+        "status": t["status"].astype(object).tolist(),
+    }
 
 
 def standing_rows(st: Standing) -> list[dict[str, Any]]:
@@ -174,19 +224,43 @@ def standing_rows(st: Standing) -> list[dict[str, Any]]:
 
 def _head_tail(st: Standing) -> tuple[dict[str, Any], dict[str, Any]]:
     """The document's small parts, before and after the two big arrays (standings, trainers)."""
-    head = {"as_of": st.as_of.isoformat(), "window": st.window, "rules_version": st.rules_version,
-            "counts": st.counts}
+    head = {
+        "as_of": st.as_of.isoformat(),
+        "window": st.window,
+        "rules_version": st.rules_version,
+        "counts": st.counts,
+    }
     tail = {
-        "rejected": [{"file": _opt(f), "sheet": _opt(sh), "row": int(r), "trainer": _opt(who) or None,
-                      "column": _opt(col), "reason": _opt(why)} for f, sh, r, who, col, why in _rejected(st)],
+        "rejected": [
+            {
+                "file": _opt(f),
+                "sheet": _opt(sh),
+                "row": int(r),
+                "trainer": _opt(who) or None,
+                "column": _opt(col),
+                "reason": _opt(why),
+            }
+            for f, sh, r, who, col, why in _rejected(st)
+        ],
         "warnings": [str(w) for w in st.warnings],
         # Extensions (interfaces.md allows extending): each warning's kind (model.WARNING_KINDS, in the order of
         # "warnings"), how each sheet was read (with its note's kind), and files that could not be read.
         "warning_kinds": [warning_kind(w) for w in st.warnings],
-        "files": [{"file": m.file, "sheet": m.sheet, "layout": m.layout, "header_row": m.header_row,
-                   "rows_read": m.rows_read, "columns": dict(m.columns), "ignored": list(m.ignored),
-                   "date_orders": dict(m.date_orders), "note": m.note, "note_kind": m.note_kind}
-                  for m in st.mappings],
+        "files": [
+            {
+                "file": m.file,
+                "sheet": m.sheet,
+                "layout": m.layout,
+                "header_row": m.header_row,
+                "rows_read": m.rows_read,
+                "columns": dict(m.columns),
+                "ignored": list(m.ignored),
+                "date_orders": dict(m.date_orders),
+                "note": m.note,
+                "note_kind": m.note_kind,
+            }
+            for m in st.mappings
+        ],
         "unreadable": list(st.unreadable),
     }
     return head, tail
@@ -240,8 +314,19 @@ def to_json(st: Standing) -> str:
         return escape_invisible(json.dumps(to_json_dict(st), ensure_ascii=False, allow_nan=False))
     head, tail = _head_tail(st)
     dump = functools.partial(json.dumps, ensure_ascii=False, allow_nan=False)
-    return escape_invisible("".join((dump(head)[:-1], ', "standings": ', _records(_standing_columns(st)),
-                                      ', "trainers": ', _records(_trainer_columns(st)), ", ", dump(tail)[1:])))
+    return escape_invisible(
+        "".join(
+            (
+                dump(head)[:-1],
+                ', "standings": ',
+                _records(_standing_columns(st)),
+                ', "trainers": ',
+                _records(_trainer_columns(st)),
+                ", ",
+                dump(tail)[1:],
+            )
+        )
+    )
 
 
 def standings_csv(st: Standing) -> str:
@@ -263,7 +348,10 @@ def standings_csv(st: Standing) -> str:
         elif col == "cpr_current":
             cols[col] = ["" if b is None else "yes" if b else "no" for b in _bools(s[col])]
         elif col == "reasons":
-            cols[col] = ["; ".join(map(str, v)) if isinstance(v, list | tuple) else fmt.text(v) for v in s[col].tolist()]
+            cols[col] = [
+                "; ".join(map(str, v)) if isinstance(v, list | tuple) else fmt.text(v)
+                for v in s[col].tolist()
+            ]
         else:
             cols[col] = [fmt.text(v) for v in s[col].tolist()]
     return write_csv(CSV_COLUMNS, zip(*cols.values(), strict=True))
@@ -285,9 +373,14 @@ def rejected_csv(st: Standing) -> str:
     r = st.rejected
     sheets = r["sheet"].fillna("").astype(str)
     who = r["trainer"] if "trainer" in r else pd.Series("", index=r.index, dtype=object)
-    cols = {"File": r["file"].map(fmt.text).tolist(), "Sheet": sheets.tolist(),
-            "Row": r["row"].astype(int).tolist(), "Trainer": who.fillna("").map(fmt.text).tolist(),
-            "Column": r["column"].map(fmt.text).tolist(), "Reason": r["reason"].map(fmt.text).tolist()}
+    cols = {
+        "File": r["file"].map(fmt.text).tolist(),
+        "Sheet": sheets.tolist(),
+        "Row": r["row"].astype(int).tolist(),
+        "Trainer": who.fillna("").map(fmt.text).tolist(),
+        "Column": r["column"].map(fmt.text).tolist(),
+        "Reason": r["reason"].map(fmt.text).tolist(),
+    }
     if not sheets.str.strip().any():  # csv files have no sheets
         del cols["Sheet"]
     return write_csv(list(cols), zip(*cols.values(), strict=True))

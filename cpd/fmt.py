@@ -39,7 +39,9 @@ def finite(x: object) -> float | None:
 
 def missing(value: object) -> bool:
     """Whether a cell holds nothing: None, NA, NaT or a float NaN (text, even empty, is something)."""
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+    return (
+        value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def text(value: object) -> str:

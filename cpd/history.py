@@ -30,8 +30,24 @@ MAX_CLUBS = 1000  # clubs kept in a summary (the most trainers first); a real ch
 LAPSED = ("grace", "expired")
 
 JOINED_COLUMNS = ["trainer", "trainer_id", "club"]
-RENEWED_COLUMNS = ["trainer", "trainer_id", "club", "credential", "credential_name", "from_expires", "to_expires"]
-STATUS_CHANGE_COLUMNS = ["trainer", "trainer_id", "club", "credential", "credential_name", "from_status", "status"]
+RENEWED_COLUMNS = [
+    "trainer",
+    "trainer_id",
+    "club",
+    "credential",
+    "credential_name",
+    "from_expires",
+    "to_expires",
+]
+STATUS_CHANGE_COLUMNS = [
+    "trainer",
+    "trainer_id",
+    "club",
+    "credential",
+    "credential_name",
+    "from_status",
+    "status",
+]
 CREDITS_COLUMNS = ["trainer", "trainer_id", "club", "credential", "credential_name", "credits", "unit"]
 CERT_CHANGE_COLUMNS = ["trainer", "trainer_id", "club", "credential", "credential_name", "expires", "status"]
 
@@ -68,8 +84,9 @@ def summarise(standing: Standing) -> dict[str, Any]:
         "statuses": _counts(by_status, TRAINER_STATUSES),
         "certifications": _counts(cert_status, STATUSES),
     }
-    per_club = pd.DataFrame({"trainers": t_club.value_counts(),
-                             "compliant": t["compliant"].astype(bool).groupby(t_club).sum()}).fillna(0)
+    per_club = pd.DataFrame(
+        {"trainers": t_club.value_counts(), "compliant": t["compliant"].astype(bool).groupby(t_club).sum()}
+    ).fillna(0)
     per_club = per_club.sort_values("trainers", ascending=False, kind="stable")
     left_out = max(0, len(per_club) - MAX_CLUBS)
     per_club = per_club.head(MAX_CLUBS)
@@ -81,7 +98,9 @@ def summarise(standing: Standing) -> dict[str, Any]:
         row_t = t_tab.loc[club] if club in t_tab.index else pd.Series(dtype=int)
         row_s = s_tab.loc[club] if club in s_tab.index else pd.Series(dtype=int)
         clubs[str(club)] = {  # only the statuses present: a chain's summary stays a few kilobytes
-            "trainers": n, "compliant": ok, "compliance": _compliance(ok, n),
+            "trainers": n,
+            "compliant": ok,
+            "compliance": _compliance(ok, n),
             "statuses": {k: v for k, v in _counts(row_t, TRAINER_STATUSES).items() if v},
             "certifications": {k: v for k, v in _counts(row_s, STATUSES).items() if v},
         }
@@ -125,8 +144,16 @@ class Diff:
         return not any(self.counts.values())
 
 
-DIFF_LISTS = ("joined", "left", "renewed", "newly_lapsed", "newly_at_risk", "credits_added",
-              "certifications_added", "certifications_dropped")
+DIFF_LISTS = (
+    "joined",
+    "left",
+    "renewed",
+    "newly_lapsed",
+    "newly_at_risk",
+    "credits_added",
+    "certifications_added",
+    "certifications_dropped",
+)
 
 
 def _isin(values: pd.Series, pool: Iterable[Any]) -> np.ndarray:
@@ -135,7 +162,7 @@ def _isin(values: pd.Series, pool: Iterable[Any]) -> np.ndarray:
     pooled = pd.Series(list(pool) if not isinstance(pool, pd.Series) else pool, dtype=object)
     both = pd.concat([pooled, values.astype(object)], ignore_index=True)
     codes, _ = pd.factorize(both)
-    return np.isin(codes[len(pooled):], codes[:len(pooled)])
+    return np.isin(codes[len(pooled) :], codes[: len(pooled)])
 
 
 def _sorted(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -155,13 +182,27 @@ def _people(st: Standing) -> pd.DataFrame:
 
 def _certs(st: Standing) -> pd.DataFrame:
     """One row per (trainer_id, credential): the latest expiry when a certification is listed twice."""
-    s = st.standings[["trainer_id", "trainer", "club", "credential", "credential_name", "expires", "status",
-                      "earned", "unit"]]
+    s = st.standings[
+        [
+            "trainer_id",
+            "trainer",
+            "club",
+            "credential",
+            "credential_name",
+            "expires",
+            "status",
+            "earned",
+            "unit",
+        ]
+    ]
     s = s.sort_values("expires", na_position="first", kind="stable")
     s = s.drop_duplicates(["trainer_id", "credential"], keep="last")
     # Keys as text on both sides: an empty standing's columns have no type to agree on.
-    return s.assign(trainer_id=s["trainer_id"].astype(str), credential=s["credential"].astype(str),
-                    club=s["club"].fillna("").astype(str))
+    return s.assign(
+        trainer_id=s["trainer_id"].astype(str),
+        credential=s["credential"].astype(str),
+        club=s["club"].fillna("").astype(str),
+    )
 
 
 def diff(before: Standing, after: Standing) -> Diff:
@@ -179,15 +220,20 @@ def diff(before: Standing, after: Standing) -> Diff:
     later = m["expires"] > m["expires_from"]
     dated_now = m["expires_from"].isna() & m["expires"].notna()  # "expired" with no date, now with a date
     m = m.rename(columns={"status_from": "from_status"})
-    renewed = m[on_both & (later | dated_now)].rename(columns={"expires_from": "from_expires",
-                                                               "expires": "to_expires"})
+    renewed = m[on_both & (later | dated_now)].rename(
+        columns={"expires_from": "from_expires", "expires": "to_expires"}
+    )
     was_lapsed = _isin(m["from_status"], LAPSED)
     newly_lapsed = m[on_both & _isin(m["status"], LAPSED) & ~was_lapsed]
     newly_at_risk = m[on_both & m["status"].eq("at_risk") & m["from_status"].ne("at_risk")]
-    same_cycle = on_both & (m["expires"].eq(m["expires_from"]) | (m["expires"].isna() & m["expires_from"].isna()))
+    same_cycle = on_both & (
+        m["expires"].eq(m["expires_from"]) | (m["expires"].isna() & m["expires_from"].isna())
+    )
     gained = (m["earned"] - m["earned_from"]).round(6)
     earned_more = same_cycle & gained.gt(0)
-    credits = m[earned_more].assign(credits=gained[earned_more])  # an empty frame would take a whole Series' index
+    credits = m[earned_more].assign(
+        credits=gained[earned_more]
+    )  # an empty frame would take a whole Series' index
     added = m[m["_merge"].eq("left_only")]
     dropped = m[m["_merge"].eq("right_only")].copy()
     for col in ("trainer", "club", "credential_name", "expires", "status"):
@@ -236,22 +282,46 @@ def diff_json(d: Diff, *, from_id: str, to_id: str) -> dict[str, Any]:
         "as_of": d.as_of.isoformat(),
         "joined": _records(d.joined, who),
         "left": _records(d.left, who),
-        "renewed": _records(d.renewed, {"trainer": "trainer", "credential": "credential",
-                                        "from_expires": "from_expires", "to_expires": "to_expires"}),
+        "renewed": _records(
+            d.renewed,
+            {
+                "trainer": "trainer",
+                "credential": "credential",
+                "from_expires": "from_expires",
+                "to_expires": "to_expires",
+            },
+        ),
         "newly_lapsed": _records(d.newly_lapsed, change),
         "newly_at_risk": _records(d.newly_at_risk, change),
-        "credits_added": _records(d.credits_added, {"trainer": "trainer", "credential": "credential",
-                                                    "credits": "credits"}),
+        "credits_added": _records(
+            d.credits_added, {"trainer": "trainer", "credential": "credential", "credits": "credits"}
+        ),
         "certifications_added": _records(d.certifications_added, cert),
         "certifications_dropped": _records(d.certifications_dropped, cert),
     }
 
 
 # Trend -----------------------------------------------------------------------------------------------------------
-TREND_COLUMNS = ["snapshot", "label", "as_of", "saved_at", "trainers", "compliant", "compliance",
-                 *TRAINER_STATUSES]
-CLUB_TREND_COLUMNS = ["snapshot", "label", "as_of", "club", "trainers", "compliant", "compliance",
-                      *TRAINER_STATUSES]
+TREND_COLUMNS = [
+    "snapshot",
+    "label",
+    "as_of",
+    "saved_at",
+    "trainers",
+    "compliant",
+    "compliance",
+    *TRAINER_STATUSES,
+]
+CLUB_TREND_COLUMNS = [
+    "snapshot",
+    "label",
+    "as_of",
+    "club",
+    "trainers",
+    "compliant",
+    "compliance",
+    *TRAINER_STATUSES,
+]
 
 
 def _summary(info: Any) -> Mapping[str, Any]:
@@ -267,10 +337,18 @@ def trend(infos: Iterable[Any]) -> pd.DataFrame:
         summary = _summary(info)
         statuses = summary.get("statuses") or {}
         trainers, compliant = int(info.trainers), int(info.compliant)
-        rows.append({"snapshot": info.id, "label": info.label, "as_of": pd.Timestamp(info.as_of),
-                     "saved_at": pd.Timestamp(info.saved_at), "trainers": trainers, "compliant": compliant,
-                     "compliance": _compliance(compliant, trainers),
-                     **{s: statuses.get(s) for s in TRAINER_STATUSES}})
+        rows.append(
+            {
+                "snapshot": info.id,
+                "label": info.label,
+                "as_of": pd.Timestamp(info.as_of),
+                "saved_at": pd.Timestamp(info.saved_at),
+                "trainers": trainers,
+                "compliant": compliant,
+                "compliance": _compliance(compliant, trainers),
+                **{s: statuses.get(s) for s in TRAINER_STATUSES},
+            }
+        )
     frame = pd.DataFrame(rows, columns=TREND_COLUMNS)
     frame["compliance"] = frame["compliance"].astype(float)
     for s in TRAINER_STATUSES:
@@ -285,9 +363,18 @@ def club_trend(infos: Iterable[Any]) -> pd.DataFrame:
         for club, c in (_summary(info).get("clubs") or {}).items():
             statuses = c.get("statuses") or {}
             n, ok = int(c.get("trainers", 0)), int(c.get("compliant", 0))
-            rows.append({"snapshot": info.id, "label": info.label, "as_of": pd.Timestamp(info.as_of), "club": club,
-                         "trainers": n, "compliant": ok, "compliance": _compliance(ok, n),
-                         **{s: int(statuses.get(s, 0)) for s in TRAINER_STATUSES}})
+            rows.append(
+                {
+                    "snapshot": info.id,
+                    "label": info.label,
+                    "as_of": pd.Timestamp(info.as_of),
+                    "club": club,
+                    "trainers": n,
+                    "compliant": ok,
+                    "compliance": _compliance(ok, n),
+                    **{s: int(statuses.get(s, 0)) for s in TRAINER_STATUSES},
+                }
+            )
     frame = pd.DataFrame(rows, columns=CLUB_TREND_COLUMNS)
     frame["compliance"] = frame["compliance"].astype(float)
     return frame
@@ -301,16 +388,22 @@ def snapshot_standing(snapshot: Any, *, as_of: date | None = None, window: int |
     from .standing import compute_standing
 
     catalogue = load_catalogue(rules_text=snapshot.rules_text) if snapshot.rules_text else load_catalogue()
-    return compute_standing(snapshot.roster, catalogue, as_of=as_of or snapshot.info.as_of,
-                            window=snapshot.window if window is None else window)
+    return compute_standing(
+        snapshot.roster,
+        catalogue,
+        as_of=as_of or snapshot.info.as_of,
+        window=snapshot.window if window is None else window,
+    )
 
 
 def compare(before: Any, after: Any, *, as_of: date | None = None) -> Diff:
     """What changed between two stored snapshots, both judged at ``as_of`` (default: the later one's as-of) and
     with the later one's risk window, each with the rules saved with it."""
     day = as_of or after.info.as_of
-    return diff(snapshot_standing(before, as_of=day, window=after.window),
-                snapshot_standing(after, as_of=day, window=after.window))
+    return diff(
+        snapshot_standing(before, as_of=day, window=after.window),
+        snapshot_standing(after, as_of=day, window=after.window),
+    )
 
 
 def diff_text(d: Diff, *, before: str, after: str, clean: Any = str) -> str:
@@ -325,13 +418,19 @@ def diff_text(d: Diff, *, before: str, after: str, clean: Any = str) -> str:
     describe = {
         "joined": lambda r: f"{clean(r.trainer)} ({clean(r.trainer_id)}), {clean(r.club) or 'no club'}",
         "left": lambda r: f"{clean(r.trainer)} ({clean(r.trainer_id)}), {clean(r.club) or 'no club'}",
-        "renewed": lambda r: f"{clean(r.trainer)}: {clean(r.credential)} {when(r.from_expires)} -> "
-                             f"{when(r.to_expires)}",
-        "newly_lapsed": lambda r: f"{clean(r.trainer)}: {clean(r.credential)} "
-                                  f"{status_label(r.from_status)} -> {status_label(r.status)}",
-        "credits_added": lambda r: f"{clean(r.trainer)}: {clean(r.credential)} +{number(r.credits)} {clean(r.unit)}",
-        "certifications_added": lambda r: f"{clean(r.trainer)}: {clean(r.credential)}, expires {when(r.expires)} "
-                                          f"({status_label(r.status)})",
+        "renewed": lambda r: (
+            f"{clean(r.trainer)}: {clean(r.credential)} {when(r.from_expires)} -> {when(r.to_expires)}"
+        ),
+        "newly_lapsed": lambda r: (
+            f"{clean(r.trainer)}: {clean(r.credential)} "
+            f"{status_label(r.from_status)} -> {status_label(r.status)}"
+        ),
+        "credits_added": lambda r: (
+            f"{clean(r.trainer)}: {clean(r.credential)} +{number(r.credits)} {clean(r.unit)}"
+        ),
+        "certifications_added": lambda r: (
+            f"{clean(r.trainer)}: {clean(r.credential)}, expires {when(r.expires)} ({status_label(r.status)})"
+        ),
     }
     describe["newly_at_risk"] = describe["newly_lapsed"]
     describe["certifications_dropped"] = describe["certifications_added"]
@@ -351,8 +450,14 @@ def scoped_info(info: Any, standing: Standing, scope: Any) -> Any:
     if scope.all_clubs:
         return info
     summary = summarise(narrow(standing, scope))
-    return replace(info, summary=summary, trainers=int(summary["trainers"]), compliant=int(summary["compliant"]),
-                   files=(), note="")
+    return replace(
+        info,
+        summary=summary,
+        trainers=int(summary["trainers"]),
+        compliant=int(summary["compliant"]),
+        files=(),
+        note="",
+    )
 
 
 def scoped_diff(before: Standing, after: Standing, scope: Any) -> Diff:

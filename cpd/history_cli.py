@@ -19,13 +19,25 @@ COMMANDS = ("diff",)
 def add_commands(sub: Any, *, as_of_type: Any) -> None:
     """``diff`` on ``python -m cpd``'s subparsers (``as_of_type``: the CLI's checked date parser)."""
     d = sub.add_parser("diff", help="what changed between two saved snapshots (default: the latest two)")
-    d.add_argument("refs", nargs="*", metavar="SNAPSHOT",
-                   help="FROM and TO: snapshot ids or 'latest' (recert snapshots lists them)")
-    d.add_argument("--as-of", type=as_of_type, default=None,
-                   help="judge both snapshots at this date, YYYY-MM-DD (default: TO's as-of date)")
+    d.add_argument(
+        "refs",
+        nargs="*",
+        metavar="SNAPSHOT",
+        help="FROM and TO: snapshot ids or 'latest' (recert snapshots lists them)",
+    )
+    d.add_argument(
+        "--as-of",
+        type=as_of_type,
+        default=None,
+        help="judge both snapshots at this date, YYYY-MM-DD (default: TO's as-of date)",
+    )
     d.add_argument("--format", choices=("table", "json"), default="table")
-    d.add_argument("--db", default=argparse.SUPPRESS, metavar="URL",
-                   help="the database (SQLAlchemy URL; default RECERT_DATABASE_URL or data/recert.db)")
+    d.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="the database (SQLAlchemy URL; default RECERT_DATABASE_URL or data/recert.db)",
+    )
 
 
 def _refs(refs: list[str], ids: list[str]) -> tuple[str, str]:
@@ -36,8 +48,10 @@ def _refs(refs: list[str], ids: list[str]) -> tuple[str, str]:
     if len(refs) == 2:
         return refs[0], refs[1]
     if len(ids) < 2 and not (len(refs) == 1 and ids):
-        raise StoreError(f"{'One snapshot is' if len(ids) == 1 else 'No snapshot is'} saved: there is nothing to "
-                         "compare yet (recert import FILE saves one).")
+        raise StoreError(
+            f"{'One snapshot is' if len(ids) == 1 else 'No snapshot is'} saved: there is nothing to "
+            "compare yet (recert import FILE saves one)."
+        )
     return (refs[0], "latest") if refs else (ids[-2], ids[-1])
 
 
@@ -62,10 +76,13 @@ def run(args: argparse.Namespace, *, clean: Any = str) -> int:
             doc = history.diff_json(d, from_id=before.info.id, to_id=after.info.id)
             sys.stdout.write(escape_invisible(json.dumps(doc, ensure_ascii=False, allow_nan=False)) + "\n")
         else:
+
             def name(info: Any) -> str:
                 return f"{info.id} ({day(info.as_of)}{', ' + info.label if info.label else ''})"
 
-            sys.stdout.write(history.diff_text(d, before=name(before.info), after=name(after.info), clean=clean))
+            sys.stdout.write(
+                history.diff_text(d, before=name(before.info), after=name(after.info), clean=clean)
+            )
         return 0
     except RecertError as exc:
         print(clean(exc), file=sys.stderr)
@@ -73,6 +90,9 @@ def run(args: argparse.Namespace, *, clean: Any = str) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - a bug: still one sentence, never a traceback
-        print(f"Recert could not compare the snapshots because of an internal error ({type(exc).__name__}); "
-              "please report it.", file=sys.stderr)
+        print(
+            f"Recert could not compare the snapshots because of an internal error ({type(exc).__name__}); "
+            "please report it.",
+            file=sys.stderr,
+        )
         return 1

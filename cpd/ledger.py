@@ -24,13 +24,28 @@ def empty() -> pd.DataFrame:
     return pd.DataFrame(columns=LEDGER_COLUMNS)
 
 
-def of_sheet(file: str, sheet: str, rows: pd.Series, fates: np.ndarray, column: pd.Series, reason: pd.Series,
-             trainer: pd.Series) -> pd.DataFrame:
+def of_sheet(
+    file: str,
+    sheet: str,
+    rows: pd.Series,
+    fates: np.ndarray,
+    column: pd.Series,
+    reason: pd.Series,
+    trainer: pd.Series,
+) -> pd.DataFrame:
     """One sheet's ledger: each data row's Excel row, its fate (codes ACCEPTED, REJECTED, BLANK), the column
     and reason of a rejection, and the trainer's name as written on the row ("" when it gives none)."""
-    return pd.DataFrame({"file": file, "sheet": sheet, "row": rows,
-                         "fate": pd.Series(FATE_NAMES[fates], index=rows.index, dtype=object),
-                         "column": column, "reason": reason, "trainer": trainer})
+    return pd.DataFrame(
+        {
+            "file": file,
+            "sheet": sheet,
+            "row": rows,
+            "fate": pd.Series(FATE_NAMES[fates], index=rows.index, dtype=object),
+            "column": column,
+            "reason": reason,
+            "trainer": trainer,
+        }
+    )
 
 
 def combine(ledgers: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -41,8 +56,9 @@ def combine(ledgers: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return ledger.astype({"row": "int64"}) if len(ledger) else ledger
 
 
-def reject_at(ledger: pd.DataFrame, positions: np.ndarray, column: str | np.ndarray,
-              reasons: Sequence[str]) -> None:
+def reject_at(
+    ledger: pd.DataFrame, positions: np.ndarray, column: str | np.ndarray, reasons: Sequence[str]
+) -> None:
     """Reject the rows at ``positions`` (positions in a ledger with a default index), in place."""
     ledger.loc[positions, "fate"] = "rejected"
     ledger.loc[positions, "column"] = column

@@ -70,7 +70,9 @@ def smtp_settings(env: Mapping[str, str] | None = None) -> SmtpSettings:
     env = os.environ if env is None else env
     host = env.get("RECERT_SMTP_HOST", "").strip()
     if not host:
-        raise MailSettingsError("Set RECERT_SMTP_HOST (and RECERT_MAIL_FROM) to send reminders, or use --dry-run.")
+        raise MailSettingsError(
+            "Set RECERT_SMTP_HOST (and RECERT_MAIL_FROM) to send reminders, or use --dry-run."
+        )
     if len(host) > 253 or not host.isascii() or not host.isprintable() or any(c in host for c in " /@:?#[]"):
         raise MailSettingsError("RECERT_SMTP_HOST must be a host name or an IPv4 address.")
     security = env.get("RECERT_SMTP_SECURITY", "starttls").strip().lower() or "starttls"
@@ -88,8 +90,9 @@ def smtp_settings(env: Mapping[str, str] | None = None) -> SmtpSettings:
     if password and not user:
         raise MailSettingsError("RECERT_SMTP_PASSWORD is set without RECERT_SMTP_USER.")
     if user and security == "none":
-        raise MailSettingsError("Refusing to send the SMTP password unencrypted: set RECERT_SMTP_SECURITY to "
-                                "ssl or starttls.")
+        raise MailSettingsError(
+            "Refusing to send the SMTP password unencrypted: set RECERT_SMTP_SECURITY to ssl or starttls."
+        )
     try:
         sender = parse_address(env.get("RECERT_MAIL_FROM", ""))
     except AddressProblem as exc:
@@ -104,8 +107,16 @@ def smtp_settings(env: Mapping[str, str] | None = None) -> SmtpSettings:
     ca = env.get("RECERT_SMTP_CA_FILE", "").strip() or None
     if ca is not None and not os.path.isfile(ca):
         raise MailSettingsError(f"RECERT_SMTP_CA_FILE {clean(ca)} is not a file.")
-    return SmtpSettings(host=host, port=port, security=security, user=user, password=password, sender=sender,
-                        timeout=timeout, ca_file=ca)
+    return SmtpSettings(
+        host=host,
+        port=port,
+        security=security,
+        user=user,
+        password=password,
+        sender=sender,
+        timeout=timeout,
+        ca_file=ca,
+    )
 
 
 def tls_context(settings: SmtpSettings) -> ssl.SSLContext:
@@ -160,15 +171,18 @@ class Mailer:
         s = self.settings
         try:
             if s.security == "ssl":
-                smtp: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=tls_context(s))
+                smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                    s.host, s.port, timeout=s.timeout, context=tls_context(s)
+                )
             else:
                 smtp = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
                 smtp.ehlo()
                 if s.security == "starttls":
                     if not smtp.has_extn("starttls"):
                         smtp.close()
-                        raise ConnectionLost(f"The SMTP server {s.describe()} does not offer STARTTLS; nothing "
-                                             "was sent.")
+                        raise ConnectionLost(
+                            f"The SMTP server {s.describe()} does not offer STARTTLS; nothing was sent."
+                        )
                     smtp.starttls(context=tls_context(s))
                     smtp.ehlo()
             if s.user:
@@ -189,9 +203,10 @@ class Mailer:
         try:
             refused = self._smtp.sendmail(self.settings.sender, [to], msg)
         except smtplib.SMTPRecipientsRefused as exc:
-            (code, text), = exc.recipients.values()
-            raise MessageRefused(f"the server refused the recipient ({code} "
-                                 f"{clean(text.decode('utf-8', 'replace'))})") from None
+            ((code, text),) = exc.recipients.values()
+            raise MessageRefused(
+                f"the server refused the recipient ({code} {clean(text.decode('utf-8', 'replace'))})"
+            ) from None
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
             if 500 <= exc.smtp_code < 600 or exc.smtp_code in (450, 451, 452):
                 raise MessageRefused(_why(exc)) from None

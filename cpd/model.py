@@ -164,7 +164,15 @@ ACTIVITY_COLUMNS = [
     "row",
 ]
 CPR_COLUMNS = ["trainer_id", "issued", "expires", "source", "file", "sheet", "row"]
-LEDGER_COLUMNS = ["file", "sheet", "row", "fate", "column", "reason", "trainer"]  # trainer: the name as written
+LEDGER_COLUMNS = [
+    "file",
+    "sheet",
+    "row",
+    "fate",
+    "column",
+    "reason",
+    "trainer",
+]  # trainer: the name as written
 
 STANDING_COLUMNS = [
     "trainer_id",
@@ -196,8 +204,17 @@ STANDING_COLUMNS = [
     "urgency",  # int: lower is more urgent; sort key
     "cert_key",  # the certification's CERTIFICATION_COLUMNS key: links contributions and the credit timeline
 ]
-TRAINER_RESULT_COLUMNS = ["trainer_id", "trainer", "club", "role", "email", "compliant", "status",
-                          "certifications", "next_expiry"]
+TRAINER_RESULT_COLUMNS = [
+    "trainer_id",
+    "trainer",
+    "club",
+    "role",
+    "email",
+    "compliant",
+    "status",
+    "certifications",
+    "next_expiry",
+]
 # Which activity counted toward which certification (cert_key), credits in that credential's unit.
 CONTRIBUTION_COLUMNS = ["activity_id", "trainer_id", "cert_key", "credential", "credits"]
 CARD_RESULT_COLUMNS = [*CPR_COLUMNS, "trainer", "club", "current"]  # current: expires >= as_of
@@ -251,8 +268,11 @@ class Standing:
     def rejected(self) -> pd.DataFrame:
         """Rejected rows: file, sheet, row, column, reason (and the trainer as written, when the ledger has it)."""
         rej = self.ledger[self.ledger["fate"] == "rejected"]
-        cols = ["file", "sheet", "row", "trainer", "column", "reason"] if "trainer" in rej else \
-            ["file", "sheet", "row", "column", "reason"]
+        cols = (
+            ["file", "sheet", "row", "trainer", "column", "reason"]
+            if "trainer" in rej
+            else ["file", "sheet", "row", "column", "reason"]
+        )
         return rej[cols].reset_index(drop=True)
 
 
@@ -268,8 +288,10 @@ def memberships_of(frames: Roster | Standing) -> pd.DataFrame:
     else:
         ids = t["trainer_id"].to_numpy(dtype=object)  # object arrays: Arrow's isin converts value by value
         m = m[pd.Index(m["trainer_id"].to_numpy(dtype=object), dtype=object).isin(ids)]
-    return pd.DataFrame({c: pd.Series(m[c].to_numpy(dtype=object), dtype=object) for c in MEMBERSHIP_COLUMNS},
-                        columns=MEMBERSHIP_COLUMNS)  # object, like the trainers' ids: Arrow's isin is slow
+    return pd.DataFrame(
+        {c: pd.Series(m[c].to_numpy(dtype=object), dtype=object) for c in MEMBERSHIP_COLUMNS},
+        columns=MEMBERSHIP_COLUMNS,
+    )  # object, like the trainers' ids: Arrow's isin is slow
 
 
 class ContractError(RuntimeError):
@@ -288,23 +310,33 @@ def _check(where: str, frames: dict[str, tuple[pd.DataFrame, list[str]]]) -> Non
 
 def check_roster(roster: Roster) -> None:
     """Raise ContractError unless every frame of ``roster`` has exactly its listed columns (columns only)."""
-    _check("Roster", {"trainers": (roster.trainers, TRAINER_COLUMNS),
-                      "certifications": (roster.certifications, CERTIFICATION_COLUMNS),
-                      "activities": (roster.activities, ACTIVITY_COLUMNS),
-                      "cpr_cards": (roster.cpr_cards, CPR_COLUMNS),
-                      "ledger": (roster.ledger, LEDGER_COLUMNS),
-                      **_memberships(roster)})
+    _check(
+        "Roster",
+        {
+            "trainers": (roster.trainers, TRAINER_COLUMNS),
+            "certifications": (roster.certifications, CERTIFICATION_COLUMNS),
+            "activities": (roster.activities, ACTIVITY_COLUMNS),
+            "cpr_cards": (roster.cpr_cards, CPR_COLUMNS),
+            "ledger": (roster.ledger, LEDGER_COLUMNS),
+            **_memberships(roster),
+        },
+    )
 
 
 def check_standing(standing: Standing) -> None:
     """Raise ContractError unless every frame of ``standing`` has exactly its listed columns (columns only)."""
-    _check("Standing", {"standings": (standing.standings, STANDING_COLUMNS),
-                        "trainers": (standing.trainers, TRAINER_RESULT_COLUMNS),
-                        "activities": (standing.activities, ACTIVITY_COLUMNS),
-                        "contributions": (standing.contributions, CONTRIBUTION_COLUMNS),
-                        "ledger": (standing.ledger, LEDGER_COLUMNS),
-                        "cpr_cards": (standing.cpr_cards, CARD_RESULT_COLUMNS),
-                        **_memberships(standing)})
+    _check(
+        "Standing",
+        {
+            "standings": (standing.standings, STANDING_COLUMNS),
+            "trainers": (standing.trainers, TRAINER_RESULT_COLUMNS),
+            "activities": (standing.activities, ACTIVITY_COLUMNS),
+            "contributions": (standing.contributions, CONTRIBUTION_COLUMNS),
+            "ledger": (standing.ledger, LEDGER_COLUMNS),
+            "cpr_cards": (standing.cpr_cards, CARD_RESULT_COLUMNS),
+            **_memberships(standing),
+        },
+    )
 
 
 def _memberships(frames: Roster | Standing) -> dict[str, tuple[pd.DataFrame, list[str]]]:

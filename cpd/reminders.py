@@ -76,7 +76,9 @@ def _credits_line(r: Any) -> str:
     if pd.isna(rem) or pd.isna(earned) or pd.isna(req) or rem <= 0:
         return ""
     unit = clean(r.unit) or "credits"
-    return f"you still need {need} of continuing education (you have {number(earned)} of {quantity(req, unit)})"
+    return (
+        f"you still need {need} of continuing education (you have {number(earned)} of {quantity(req, unit)})"
+    )
 
 
 def _cert_item(r: Any, as_of: date) -> tuple[str, pd.Timestamp]:
@@ -87,12 +89,16 @@ def _cert_item(r: Any, as_of: date) -> tuple[str, pd.Timestamp]:
     credits = _credits_line(r)
     if r.status == "expired":
         when = f"expired on {day(E)}" if pd.notna(E) else "marked expired (no date on file)"
-        text = (f"{name}: {when}, so it is no longer valid to train clients on. Please talk to me "
-                "about re-certifying")
+        text = (
+            f"{name}: {when}, so it is no longer valid to train clients on. Please talk to me "
+            "about re-certifying"
+        )
         return text + ".", T
     if r.status == "grace":
-        text = (f"{name}: lapsed on {day(E)}. It can still be renewed late (usually with a late fee), but it is "
-                "not valid until it is renewed, so please renew it as soon as you can")
+        text = (
+            f"{name}: lapsed on {day(E)}. It can still be renewed late (usually with a late fee), but it is "
+            "not valid until it is renewed, so please renew it as soon as you can"
+        )
         return text + (f"; {credits}." if credits else "."), T
     if r.status == "at_risk":
         text = f"{name}: expires on {day(E)} ({_in_days(int(r.days_left))})"
@@ -102,8 +108,10 @@ def _cert_item(r: Any, as_of: date) -> tuple[str, pd.Timestamp]:
             return f"{text}: your credits are done, so please submit the renewal before then.", E
         return f"{text}: please renew it before then, and send me your CE certificates for our records.", E
     if r.status == "behind":
-        return (f"{name}: renewal due {day(E)}. You're a little behind pace: {credits or 'credits are missing'}. "
-                "Booking a course or two now keeps it easy."), E
+        return (
+            f"{name}: renewal due {day(E)}. You're a little behind pace: {credits or 'credits are missing'}. "
+            "Booking a course or two now keeps it easy."
+        ), E
     return f"{name}: renewal due {day(E)}.", E
 
 
@@ -118,12 +126,20 @@ def _cpr_item(rows: list[Any], as_of: date) -> tuple[str, pd.Timestamp] | None:
         exp = req[0].cpr_expires
         names = ", ".join(dict.fromkeys(clean(r.credential_name) for r in req))
         if pd.isna(exp):
-            return f"CPR/AED: we have no card on file for you, and {names} requires one. Please send me a copy.", T
+            return (
+                f"CPR/AED: we have no card on file for you, and {names} requires one. Please send me a copy.",
+                T,
+            )
         if exp < T:
-            return (f"CPR/AED: your card expired on {day(exp)}. Please renew it and send me a copy of the new "
-                    "card."), T
-        return (f"CPR/AED: your card runs out on {day(exp)}, before your {names} renewal. Please book a "
-                "refresher before then.", exp)
+            return (
+                f"CPR/AED: your card expired on {day(exp)}. Please renew it and send me a copy of the new "
+                "card."
+            ), T
+        return (
+            f"CPR/AED: your card runs out on {day(exp)}, before your {names} renewal. Please book a "
+            "refresher before then.",
+            exp,
+        )
     return None
 
 
@@ -134,8 +150,21 @@ def _subject(deadline: pd.Timestamp, as_of: date) -> str:
 
 
 # The attention_frame columns a draft reads (one itertuples pass over them).
-_ROW_FIELDS = ("trainer_id", "status", "credential_name", "credential", "expires", "days_left", "remaining", "unit",
-               "hours_per_unit", "earned", "required", "cpr_problem", "cpr_expires")
+_ROW_FIELDS = (
+    "trainer_id",
+    "status",
+    "credential_name",
+    "credential",
+    "expires",
+    "days_left",
+    "remaining",
+    "unit",
+    "hours_per_unit",
+    "earned",
+    "required",
+    "cpr_problem",
+    "cpr_expires",
+)
 
 
 def _rows_by_trainer(st: Standing) -> dict[Any, list[Any]]:
@@ -167,20 +196,31 @@ def drafts(st: Standing, *, sign_off: str = "") -> pd.DataFrame:
     t = st.trainers.drop_duplicates("trainer_id")
     T = pd.Timestamp(st.as_of)
     checked = day(T)
-    closing = ["", "When it's done, just send me the certificates and I'll update our records. Let me know "
-                   "if you'd like help finding courses.", "", "Thanks!"]
+    closing = [
+        "",
+        "When it's done, just send me the certificates and I'll update our records. Let me know "
+        "if you'd like help finding courses.",
+        "",
+        "Thanks!",
+    ]
     if sign_off:
         closing.append(clean(sign_off))
     out: list[tuple[Any, ...]] = []
-    for tid, name, club_text, email_text in zip(t["trainer_id"].tolist(), t["trainer"].tolist(),
-                                                t["club"].tolist(), t["email"].tolist(), strict=True):
+    for tid, name, club_text, email_text in zip(
+        t["trainer_id"].tolist(), t["trainer"].tolist(), t["club"].tolist(), t["email"].tolist(), strict=True
+    ):
         rows = by_trainer.get(tid)
         if rows is None:
             continue
         items: list[tuple[str, pd.Timestamp]] = []
         if any(r.status == "missing" for r in rows):
-            items.append(("We have no certification on file for you. Please send me a copy of your current "
-                          "certificate(s) so our records are complete.", T))
+            items.append(
+                (
+                    "We have no certification on file for you. Please send me a copy of your current "
+                    "certificate(s) so our records are complete.",
+                    T,
+                )
+            )
         else:
             for r in rows:
                 if r.status in ACT_STATUSES:
@@ -193,15 +233,21 @@ def drafts(st: Standing, *, sign_off: str = "") -> pd.DataFrame:
         deadline = min(d for _, d in items)
         greeting = first_name(name)
         club = clean(club_text)
-        lines = [f"Hi {greeting}," if greeting else "Hi,", "",
-                 f"A quick note{f' from {club}' if club else ''} about your certifications "
-                 f"(checked on {checked}):", ""]
+        lines = [
+            f"Hi {greeting}," if greeting else "Hi,",
+            "",
+            f"A quick note{f' from {club}' if club else ''} about your certifications "
+            f"(checked on {checked}):",
+            "",
+        ]
         lines += [f"- {text}" for text, _ in items]
         lines += closing
         subject = _subject(deadline, st.as_of)
         body = "\n".join(lines)
         email = valid_email(email_text)
-        out.append((clean(name), str(tid), club, email, subject, body, mailto(email, subject, body), deadline))
+        out.append(
+            (clean(name), str(tid), club, email, subject, body, mailto(email, subject, body), deadline)
+        )
     frame = pd.DataFrame(out, columns=DRAFT_COLUMNS)
     frame["deadline"] = pd.to_datetime(frame["deadline"])
     return frame.sort_values(["deadline", "trainer"], kind="stable").reset_index(drop=True)
@@ -214,8 +260,10 @@ def drafts_csv(st: Standing, *, sign_off: str = "") -> str:
     the list's "- " bullets are written as "• " so that a message does not show a stray quote on every item.
     """
     d = drafts(st, sign_off=sign_off)
-    rows = ([*row[:4], row.subject, _BULLET.sub("\u2022 ", row.body), row.mailto, row.deadline.date().isoformat()]
-            for row in d.itertuples(index=False))
+    rows = (
+        [*row[:4], row.subject, _BULLET.sub("\u2022 ", row.body), row.mailto, row.deadline.date().isoformat()]
+        for row in d.itertuples(index=False)
+    )
     return write_csv(DRAFT_COLUMNS, rows, multiline=("body",))
 
 

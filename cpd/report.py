@@ -38,16 +38,29 @@ NUMBER_FORMAT = "#,##0.0#"
 INT_FORMAT = "0"
 PCT_FORMAT = "0%"
 CHART_CLUBS = 25  # clubs shown in the chart (the least compliant first); the table lists them all
-CHART_ROW, CHART_COL = 1, 4  # the summary chart's top-left cell (E2): beside the figures, above the club table
+CHART_ROW, CHART_COL = (
+    1,
+    4,
+)  # the summary chart's top-left cell (E2): beside the figures, above the club table
 ROW_PIXELS = 20  # default row height (15 points)
 SUMMARY_VALUE_WIDTH = 20  # column B of the summary: "27 Nov 2026 14:55" with room to spare (no "###")
-SUMMARY_ONE_PAGE_CLUBS = 40  # up to this many clubs the summary prints on one page; more run on, one page wide
+SUMMARY_ONE_PAGE_CLUBS = (
+    40  # up to this many clubs the summary prints on one page; more run on, one page wide
+)
 _EPOCH = pd.Timestamp("1899-12-30")
 _MIN_SERIAL = 61.0  # 1 Mar 1900: Excel serials before it are off by one (the 1900 leap-year bug)
 
 MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SHEETS = ("Summary", "Needs attention", "Standings", "Trainers", "Rejected rows", "Rules", "Files read",
-          "Warnings")
+SHEETS = (
+    "Summary",
+    "Needs attention",
+    "Standings",
+    "Trainers",
+    "Rejected rows",
+    "Rules",
+    "Files read",
+    "Warnings",
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +107,9 @@ def _serials(s: pd.Series) -> list[float | str | None]:
 
 
 _MADE_UP_ID = re.compile(r"t-[0-9a-f]{10}")  # cpd.ingest.assemble.stable_id: "t-" + 10 hex digits of the name
-_SHARED_ID = re.compile(r".-[0-9a-f]{4}$")  # a file's id shared by two people, told apart by 4 digits of the name
+_SHARED_ID = re.compile(
+    r".-[0-9a-f]{4}$"
+)  # a file's id shared by two people, told apart by 4 digits of the name
 
 
 def _file_ids(ids: pd.Series, names: pd.Series) -> list[str | None]:
@@ -155,14 +170,20 @@ def ink(colour: str) -> str:
 class _Styles:
     """Formats created once per (row style, kind, quote prefix): XlsxWriter formats are workbook-wide."""
 
-    _NUM = {"int": INT_FORMAT, "num": NUMBER_FORMAT, "pct": PCT_FORMAT, "date": DATE_FORMAT,
-            "datetime": DATETIME_FORMAT}
+    _NUM = {
+        "int": INT_FORMAT,
+        "num": NUMBER_FORMAT,
+        "pct": PCT_FORMAT,
+        "date": DATE_FORMAT,
+        "datetime": DATETIME_FORMAT,
+    }
 
     def __init__(self, wb: xlsxwriter.Workbook):
         self.wb = wb
         self._cache: dict[tuple[str | None, str, bool], Format] = {}
-        self.header = wb.add_format({"bold": True, "bg_color": "#e7e9ec", "bottom": 1, "valign": "top",
-                                     "text_wrap": True})
+        self.header = wb.add_format(
+            {"bold": True, "bg_color": "#e7e9ec", "bottom": 1, "valign": "top", "text_wrap": True}
+        )
         self.title = wb.add_format({"bold": True, "font_size": 16})
         self.section = wb.add_format({"bold": True, "font_size": 12})
         self.label = wb.add_format({"bold": True})
@@ -265,9 +286,15 @@ class TableSheet(Worksheet):
         self._bulk: list[tuple[int, int, int, str]] = []
         self._heights: dict[int, RowInfo] = {}
 
-    def put_rows(self, first_row: int, data: Sequence[list[Any]], kinds: Sequence[str],
-                 row_formats: Sequence[dict[tuple[str, bool], Format]], styled: Sequence[bool],
-                 heights: dict[int, float] | None = None) -> None:
+    def put_rows(
+        self,
+        first_row: int,
+        data: Sequence[list[Any]],
+        kinds: Sequence[str],
+        row_formats: Sequence[dict[tuple[str, bool], Format]],
+        styled: Sequence[bool],
+        heights: dict[int, float] | None = None,
+    ) -> None:
         """Rows ``first_row``.. of the table: they must be the last rows of the sheet, given once.
         ``heights`` maps a row to its height in points, as ``set_row`` would.
 
@@ -316,14 +343,26 @@ class TableSheet(Worksheet):
         cells: list[list[str]] = []
         for c, kind in enumerate(kinds):
             text = "text" if kind in _NUMERIC_KINDS else kind
-            mids = np.array([[f'" s="{f[(kind, False)]._get_xf_index()}"><v>',
-                              f'" s="{f[(text, False)]._get_xf_index()}" t="s"><v>',
-                              f'" s="{f[(text, True)]._get_xf_index()}" t="s"><v>',
-                              f'" s="{f[(kind, False)]._get_xf_index()}"/>'] for f in by_style], dtype=object)
+            mids = np.array(
+                [
+                    [
+                        f'" s="{f[(kind, False)]._get_xf_index()}"><v>',
+                        f'" s="{f[(text, False)]._get_xf_index()}" t="s"><v>',
+                        f'" s="{f[(text, True)]._get_xf_index()}" t="s"><v>',
+                        f'" s="{f[(kind, False)]._get_xf_index()}"/>',
+                    ]
+                    for f in by_style
+                ],
+                dtype=object,
+            )
             mid = mids[style, variant[:, c]]
             pre = f'<c r="{xl_col_to_name(c)}'
-            cells.append([pre + r + m + v if p else "" for r, m, v, p in
-                          zip(rownums, mid, tail[:, c], present[:, c], strict=True)])
+            cells.append(
+                [
+                    pre + r + m + v if p else ""
+                    for r, m, v, p in zip(rownums, mid, tail[:, c], present[:, c], strict=True)
+                ]
+            )
         has = present.any(axis=1)
         rows = np.flatnonzero(has)
         if not len(rows):
@@ -360,9 +399,17 @@ class TableSheet(Worksheet):
             self._xml_end_tag("row")
 
 
-def write_table(ws: Worksheet, styles: _Styles, columns: Sequence[Column], data: Sequence[list[Any]],
-                row_styles: Sequence[str | None] | None = None, *, first_row: int = 0,
-                freeze_cols: int = 0, empty_note: str = "") -> int:
+def write_table(
+    ws: Worksheet,
+    styles: _Styles,
+    columns: Sequence[Column],
+    data: Sequence[list[Any]],
+    row_styles: Sequence[str | None] | None = None,
+    *,
+    first_row: int = 0,
+    freeze_cols: int = 0,
+    empty_note: str = "",
+) -> int:
     """A header, the rows, a filter, frozen header and fitted widths; returns the next free row.
 
     ``data`` is column-major (one list per column): str, float or None. Text is always a string cell.
@@ -374,21 +421,31 @@ def write_table(ws: Worksheet, styles: _Styles, columns: Sequence[Column], data:
             ws.write_comment(first_row, c, col.comment, {"x_scale": 2})
     if row_styles is None:
         row_styles = [None] * n
-    fmts = {s: {(k, q): styles.get(s, k, q) for k in _KINDS for q in (False, True)}
-            for s in dict.fromkeys(row_styles)}
+    fmts = {
+        s: {(k, q): styles.get(s, k, q) for k in _KINDS for q in (False, True)}
+        for s in dict.fromkeys(row_styles)
+    }
     # Format indices are given in first-use order; fixing them here makes both write paths number them alike.
     for f in fmts.values():
         for fmt in f.values():
             fmt._get_xf_index()
     kinds = [c.kind for c in columns]
     widths = [_width(col.header, data[c] if data else [], col.kind, col.cap) for c, col in enumerate(columns)]
-    head_lines = max((_header_lines(col.header, w) for col, w in zip(columns, widths, strict=True)), default=1)
+    head_lines = max(
+        (_header_lines(col.header, w) for col, w in zip(columns, widths, strict=True)), default=1
+    )
     if head_lines > 1:
         ws.set_row(first_row, LINE_POINTS * head_lines)
     heights = _heights(data, kinds, widths, first_row + 1)
     if n and FAST_TABLES and isinstance(ws, TableSheet):
-        ws.put_rows(first_row + 1, data, kinds, [fmts[s] for s in row_styles], [s is not None for s in row_styles],
-                    heights)
+        ws.put_rows(
+            first_row + 1,
+            data,
+            kinds,
+            [fmts[s] for s in row_styles],
+            [s is not None for s in row_styles],
+            heights,
+        )
     else:
         write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
         for i in range(n):
@@ -416,18 +473,23 @@ def write_table(ws: Worksheet, styles: _Styles, columns: Sequence[Column], data:
     return first_row + max(n, 1) + 1
 
 
-def _heights(data: Sequence[list[Any]], kinds: Sequence[str], widths: Sequence[float],
-             first_row: int) -> dict[int, float]:
+def _heights(
+    data: Sequence[list[Any]], kinds: Sequence[str], widths: Sequence[float], first_row: int
+) -> dict[int, float]:
     """Row heights (points) that show all the wrapped text: spreadsheet programs do not always grow a row
     for wrapped text in a file they did not write themselves (LibreOffice's converter does not)."""
     wrapped = [c for c, k in enumerate(kinds) if k == "wrap"]
     out: dict[int, float] = {}
     for c in wrapped:
-        per_line = max(1.0, widths[c] * 1.1)  # characters per line: text is narrower than the digit width unit
+        per_line = max(
+            1.0, widths[c] * 1.1
+        )  # characters per line: text is narrower than the digit width unit
         room = max(1.0, per_line - WRAP_SLACK)
         for i, v in enumerate(data[c]):
             if v.__class__ is str and (len(v) > per_line or "\n" in v):
-                lines = sum(1 if len(part) <= per_line else math.ceil(len(part) / room) for part in v.split("\n"))
+                lines = sum(
+                    1 if len(part) <= per_line else math.ceil(len(part) / room) for part in v.split("\n")
+                )
                 if lines > 1:
                     out[first_row + i] = max(out.get(first_row + i, 0.0), min(409.0, 15.0 * lines))
     return out
@@ -441,24 +503,45 @@ def _page_setup(ws: Worksheet, title: str, as_of: date, *, pages_tall: int = 0) 
     ws.fit_to_pages(1, pages_tall)
     ws.repeat_rows(0)
     title = title.replace("&", "&&")  # "&" starts a header code; a rules version may contain one
-    ws.set_header(f"&L&\"Calibri,Bold\"Recert: {title}&R as of {day(as_of)}")
+    ws.set_header(f'&L&"Calibri,Bold"Recert: {title}&R as of {day(as_of)}')
     ws.set_footer("&LGenerated by Recert&RPage &P of &N")
     ws.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
 
 
 # Sheets ----------------------------------------------------------------------------------------------------
 STANDING_SHEET_COLUMNS = [
-    Column("Trainer", "text", 30), Column("Trainer ID", "text", 16), Column("Club", "text", 20),
-    Column("Role", "text", 20), Column("Status", "status", 18), Column("Credential", "wrap", 28),
-    Column("Credential ID", "text", 18, "The catalogue id (the name as written when the catalogue does not "
-                                        "know the credential)."),
-    Column("Body", "text", 10), Column("In catalogue", "text", 13), Column("Certificate #", "text", 18),
-    Column("Issued", "date"), Column("Expires", "date"), Column("Days left", "int", 10),
-    Column("Cycle start", "date"), Column("Required", "num", 10), Column("Earned", "num", 10),
-    Column("Remaining", "num", 11), Column("Unit", "text", 10), Column("Hours per unit", "num", 10),
-    Column("Remaining (hours)", "num", 12), Column("Progress", "pct", 10), Column("Cycle elapsed", "pct", 10),
-    Column("CPR/AED required", "text", 10), Column("CPR/AED current", "text", 10),
-    Column("CPR/AED expires", "date"), Column("What to do", "wrap", 60), Column("Status code", "text", 10),
+    Column("Trainer", "text", 30),
+    Column("Trainer ID", "text", 16),
+    Column("Club", "text", 20),
+    Column("Role", "text", 20),
+    Column("Status", "status", 18),
+    Column("Credential", "wrap", 28),
+    Column(
+        "Credential ID",
+        "text",
+        18,
+        "The catalogue id (the name as written when the catalogue does not know the credential).",
+    ),
+    Column("Body", "text", 10),
+    Column("In catalogue", "text", 13),
+    Column("Certificate #", "text", 18),
+    Column("Issued", "date"),
+    Column("Expires", "date"),
+    Column("Days left", "int", 10),
+    Column("Cycle start", "date"),
+    Column("Required", "num", 10),
+    Column("Earned", "num", 10),
+    Column("Remaining", "num", 11),
+    Column("Unit", "text", 10),
+    Column("Hours per unit", "num", 10),
+    Column("Remaining (hours)", "num", 12),
+    Column("Progress", "pct", 10),
+    Column("Cycle elapsed", "pct", 10),
+    Column("CPR/AED required", "text", 10),
+    Column("CPR/AED current", "text", 10),
+    Column("CPR/AED expires", "date"),
+    Column("What to do", "wrap", 60),
+    Column("Status code", "text", 10),
     Column("Urgency", "int", 9, "Sort key: lower is more urgent."),
 ]
 
@@ -471,57 +554,131 @@ def _remaining_hours(s: pd.DataFrame) -> pd.Series:
 
 def _standing_data(s: pd.DataFrame) -> list[list[Any]]:
     return [
-        _texts(s["trainer"]), _file_ids(s["trainer_id"], s["trainer"]), _texts(s["club"]), _texts(s["role"]),
-        [status_label(x) for x in s["status"].tolist()], _texts(s["credential_name"]), _texts(s["credential"]),
-        _texts(s["body"]), _yes_no(s["known"]), _texts(s["number"]), _serials(s["issued"]),
-        _serials(s["expires"]), _numbers(s["days_left"]), _serials(s["cycle_start"]), _numbers(s["required"]),
-        _numbers(s["earned"]), _numbers(s["remaining"]), _texts(s["unit"]), _numbers(s["hours_per_unit"]),
-        _numbers(_remaining_hours(s)), _numbers(s["progress"]), _numbers(s["elapsed"]),
-        _yes_no(s["cpr_required"]), _yes_no(s["cpr_current"]), _serials(s["cpr_expires"]),
-        _joined(s["reasons"]), _texts(s["status"]), _numbers(s["urgency"]),
+        _texts(s["trainer"]),
+        _file_ids(s["trainer_id"], s["trainer"]),
+        _texts(s["club"]),
+        _texts(s["role"]),
+        [status_label(x) for x in s["status"].tolist()],
+        _texts(s["credential_name"]),
+        _texts(s["credential"]),
+        _texts(s["body"]),
+        _yes_no(s["known"]),
+        _texts(s["number"]),
+        _serials(s["issued"]),
+        _serials(s["expires"]),
+        _numbers(s["days_left"]),
+        _serials(s["cycle_start"]),
+        _numbers(s["required"]),
+        _numbers(s["earned"]),
+        _numbers(s["remaining"]),
+        _texts(s["unit"]),
+        _numbers(s["hours_per_unit"]),
+        _numbers(_remaining_hours(s)),
+        _numbers(s["progress"]),
+        _numbers(s["elapsed"]),
+        _yes_no(s["cpr_required"]),
+        _yes_no(s["cpr_current"]),
+        _serials(s["cpr_expires"]),
+        _joined(s["reasons"]),
+        _texts(s["status"]),
+        _numbers(s["urgency"]),
     ]
 
 
 ATTENTION_COLUMNS = [
-    Column("Priority", "int", 9, "1 is the most urgent."), Column("Status", "status", 18),
-    Column("Trainer", "text", 30), Column("Trainer ID", "text", 16), Column("Club", "text", 24),
-    Column("Email", "text", 32), Column("Credential", "text", 40), Column("Expires", "date"),
-    Column("Days left", "int", 10), Column("Remaining", "num", 11), Column("Unit", "text", 10),
-    Column("Remaining (hours)", "num", 12), Column("CPR/AED", "wrap", 16), Column("CPR/AED expires", "date"),
+    Column("Priority", "int", 9, "1 is the most urgent."),
+    Column("Status", "status", 18),
+    Column("Trainer", "text", 30),
+    Column("Trainer ID", "text", 16),
+    Column("Club", "text", 24),
+    Column("Email", "text", 32),
+    Column("Credential", "text", 40),
+    Column("Expires", "date"),
+    Column("Days left", "int", 10),
+    Column("Remaining", "num", 11),
+    Column("Unit", "text", 10),
+    Column("Remaining (hours)", "num", 12),
+    Column("CPR/AED", "wrap", 16),
+    Column("CPR/AED expires", "date"),
     Column("What to do", "wrap", 60),
 ]
+
+
 def _attention_data(a: pd.DataFrame) -> list[list[Any]]:
     return [
-        [float(i) for i in range(1, len(a) + 1)], [status_label(x) for x in a["status"].tolist()],
-        _texts(a["trainer"]), _file_ids(a["trainer_id"], a["trainer"]), _texts(a["club"]), _texts(a["email"]),
-        _texts(a["credential_name"]), _serials(a["expires"]), _numbers(a["days_left"]), _numbers(a["remaining"]),
-        _texts(a["unit"]), _numbers(_remaining_hours(a)), _texts(a["cpr_state"]), _serials(a["cpr_expires"]),
+        [float(i) for i in range(1, len(a) + 1)],
+        [status_label(x) for x in a["status"].tolist()],
+        _texts(a["trainer"]),
+        _file_ids(a["trainer_id"], a["trainer"]),
+        _texts(a["club"]),
+        _texts(a["email"]),
+        _texts(a["credential_name"]),
+        _serials(a["expires"]),
+        _numbers(a["days_left"]),
+        _numbers(a["remaining"]),
+        _texts(a["unit"]),
+        _numbers(_remaining_hours(a)),
+        _texts(a["cpr_state"]),
+        _serials(a["cpr_expires"]),
         _joined(a["reasons"]),
     ]
 
 
 TRAINER_COLUMNS = [
-    Column("Trainer", "text", 30), Column("Trainer ID", "text", 16), Column("Club", "text", 24),
-    Column("Role", "text", 24), Column("Email", "text", 32), Column("Status", "status", 18),
-    Column("Compliant", "text", 11), Column("Certifications", "int", 14), Column("Next expiry", "date"),
+    Column("Trainer", "text", 30),
+    Column("Trainer ID", "text", 16),
+    Column("Club", "text", 24),
+    Column("Role", "text", 24),
+    Column("Email", "text", 32),
+    Column("Status", "status", 18),
+    Column("Compliant", "text", 11),
+    Column("Certifications", "int", 14),
+    Column("Next expiry", "date"),
 ]
-REJECTED_COLUMNS = [Column("File", "text", 40), Column("Sheet", "text", 24), Column("Row", "int", 8),
-                    Column("Trainer", "text", 30), Column("Column", "text", 24), Column("Reason", "wrap", 80)]
+REJECTED_COLUMNS = [
+    Column("File", "text", 40),
+    Column("Sheet", "text", 24),
+    Column("Row", "int", 8),
+    Column("Trainer", "text", 30),
+    Column("Column", "text", 24),
+    Column("Reason", "wrap", 80),
+]
 RULES_COLUMNS = [
-    Column("Credential ID", "text", 20), Column("Name", "wrap", 30), Column("Kind", "text", 13),
-    Column("Body", "text", 12), Column("Used", "int", 8, "Certifications in this report that use the rule."),
-    Column("Cycle (years)", "num", 9), Column("Required credits", "num", 10), Column("Unit", "text", 10),
-    Column("Hours per unit", "num", 10), Column("Unit note", "wrap", 20), Column("CPR/AED required", "text", 10),
-    Column("CPR/AED credit", "num", 10), Column("Grace days", "int", 9), Column("Carryover", "text", 12),
-    Column("Lifetime option", "wrap", 20), Column("Notes", "wrap", 50),
-    Column("Confidence", "wrap", 30, "C = the body's own page or document; I = inferred, third-party or old; "
-                                     "U = unknown."),
+    Column("Credential ID", "text", 20),
+    Column("Name", "wrap", 30),
+    Column("Kind", "text", 13),
+    Column("Body", "text", 12),
+    Column("Used", "int", 8, "Certifications in this report that use the rule."),
+    Column("Cycle (years)", "num", 9),
+    Column("Required credits", "num", 10),
+    Column("Unit", "text", 10),
+    Column("Hours per unit", "num", 10),
+    Column("Unit note", "wrap", 20),
+    Column("CPR/AED required", "text", 10),
+    Column("CPR/AED credit", "num", 10),
+    Column("Grace days", "int", 9),
+    Column("Carryover", "text", 12),
+    Column("Lifetime option", "wrap", 20),
+    Column("Notes", "wrap", 50),
+    Column(
+        "Confidence",
+        "wrap",
+        30,
+        "C = the body's own page or document; I = inferred, third-party or old; U = unknown.",
+    ),
     Column("Sources", "wrap", 50),
 ]
-FILES_COLUMNS = [Column("File", "text", 40), Column("Sheet", "text", 24), Column("Understood as", "text", 16),
-                 Column("Header row", "int", 8), Column("Rows read", "int", 9),
-                 Column("Columns used", "wrap", 50), Column("Columns ignored", "wrap", 30),
-                 Column("Date order", "wrap", 24), Column("Note", "wrap", 40)]
+FILES_COLUMNS = [
+    Column("File", "text", 40),
+    Column("Sheet", "text", 24),
+    Column("Understood as", "text", 16),
+    Column("Header row", "int", 8),
+    Column("Rows read", "int", 9),
+    Column("Columns used", "wrap", 50),
+    Column("Columns ignored", "wrap", 30),
+    Column("Date order", "wrap", 24),
+    Column("Note", "wrap", 40),
+]
 WARNING_COLUMNS = [Column("Warning", "wrap", 120)]
 
 
@@ -538,8 +695,9 @@ def _cell_text(v: Any) -> str | None:
 
 
 def _rules_data(catalogue: Catalogue, used: pd.Series) -> list[list[Any]]:
-    rows = sorted(catalogue.to_rows(), key=lambda r: (-int(used.get(r["id"], 0)), r["kind"] != "certification",
-                                                      r["id"]))
+    rows = sorted(
+        catalogue.to_rows(), key=lambda r: (-int(used.get(r["id"], 0)), r["kind"] != "certification", r["id"])
+    )
 
     def num(k: str) -> list[float | None]:
         return [None if r.get(k) is None else float(r[k]) for r in rows]
@@ -547,20 +705,41 @@ def _rules_data(catalogue: Catalogue, used: pd.Series) -> list[list[Any]]:
     def txt(k: str) -> list[str | None]:
         return _printable([_cell_text(r.get(k)) for r in rows])
 
-    return [txt("id"), txt("name"), txt("kind"), txt("body"), [float(used.get(r["id"], 0)) for r in rows],
-            num("cycle_years"), num("required_credits"), txt("unit"), num("hours_per_unit"), txt("unit_note"),
-            txt("cpr_required"), num("cpr_counts_credits"), num("grace_days"), txt("carryover"),
-            txt("lifetime_option"), txt("notes"), txt("confidence"), txt("sources")]
+    return [
+        txt("id"),
+        txt("name"),
+        txt("kind"),
+        txt("body"),
+        [float(used.get(r["id"], 0)) for r in rows],
+        num("cycle_years"),
+        num("required_credits"),
+        txt("unit"),
+        num("hours_per_unit"),
+        txt("unit_note"),
+        txt("cpr_required"),
+        num("cpr_counts_credits"),
+        num("grace_days"),
+        txt("carryover"),
+        txt("lifetime_option"),
+        txt("notes"),
+        txt("confidence"),
+        txt("sources"),
+    ]
 
 
 def _files_data(st: Standing) -> list[list[Any]]:
     m = st.mappings
-    columns: list[list[Any]] = [[x.file for x in m], [x.sheet or None for x in m], [x.layout for x in m],
-               [None if x.header_row is None else float(x.header_row) for x in m], [float(x.rows_read) for x in m],
-               [", ".join(f"{h} → {f}" for h, f in x.columns.items()) or None for x in m],
-               [", ".join(x.ignored) or None for x in m],
-               [", ".join(f"{h}: {o}" for h, o in x.date_orders.items()) or None for x in m],
-               [x.note or None for x in m]]
+    columns: list[list[Any]] = [
+        [x.file for x in m],
+        [x.sheet or None for x in m],
+        [x.layout for x in m],
+        [None if x.header_row is None else float(x.header_row) for x in m],
+        [float(x.rows_read) for x in m],
+        [", ".join(f"{h} → {f}" for h, f in x.columns.items()) or None for x in m],
+        [", ".join(x.ignored) or None for x in m],
+        [", ".join(f"{h}: {o}" for h, o in x.date_orders.items()) or None for x in m],
+        [x.note or None for x in m],
+    ]
     return [_printable(col) for col in columns]
 
 
@@ -572,13 +751,15 @@ def club_frame(st: Standing) -> pd.DataFrame:
     out = pd.DataFrame({"trainers": g.size(), "compliant": g["compliant"].sum().astype(int)})
     out = out.join(counts).fillna(0)
     out["compliance"] = out["compliant"] / out["trainers"]
-    out = out.reset_index().sort_values(["compliance", "trainers", "club"], ascending=[True, False, True],
-                                        kind="stable")
+    out = out.reset_index().sort_values(
+        ["compliance", "trainers", "club"], ascending=[True, False, True], kind="stable"
+    )
     return out.reset_index(drop=True)
 
 
-def _summary(wb: xlsxwriter.Workbook, ws: Worksheet, styles: _Styles, st: Standing,
-             generated: datetime, utc: bool) -> None:
+def _summary(
+    wb: xlsxwriter.Workbook, ws: Worksheet, styles: _Styles, st: Standing, generated: datetime, utc: bool
+) -> None:
     """Key figures, status breakdown, compliance by club and a native stacked-bar chart."""
     label = styles.label
     date_fmt, dt_fmt = styles.get(None, "date"), styles.get(None, "datetime")
@@ -604,7 +785,11 @@ def _summary(wb: xlsxwriter.Workbook, ws: Worksheet, styles: _Styles, st: Standi
         ("Team compliance", compliant / n_trainers if n_trainers else 0.0, pct_fmt),
         ("At risk (trainers)", int(tstat.get("at_risk", 0)), int_fmt),
         ("Behind (trainers)", int(tstat.get("behind", 0)), int_fmt),
-        ("Lapsed: grace or expired (trainers)", int(tstat.get("grace", 0) + tstat.get("expired", 0)), int_fmt),
+        (
+            "Lapsed: grace or expired (trainers)",
+            int(tstat.get("grace", 0) + tstat.get("expired", 0)),
+            int_fmt,
+        ),
         ("No certification (trainers)", int(tstat.get("missing", 0)), int_fmt),
         ("Certifications", len(s), int_fmt),
     ]
@@ -647,10 +832,19 @@ def _summary(wb: xlsxwriter.Workbook, ws: Worksheet, styles: _Styles, st: Standi
     # Compliance by club, below the chart (which sits beside the figures above, from column E).
     clubs = club_frame(st)
     n = min(len(clubs), CHART_CLUBS)
-    cols = [Column("Club", "text", 30), Column("Trainers", "int", 10), Column("Compliant", "int", 11),
-            Column("Compliance", "pct", 12)] + [Column(status_label(x), "int", 10) for x in TRAINER_STATUSES]
-    data: list[list[Any]] = [_texts(clubs["club"]), _numbers(clubs["trainers"]), _numbers(clubs["compliant"]),
-                             _numbers(clubs["compliance"]), *(_numbers(clubs[x]) for x in TRAINER_STATUSES)]
+    cols = [
+        Column("Club", "text", 30),
+        Column("Trainers", "int", 10),
+        Column("Compliant", "int", 11),
+        Column("Compliance", "pct", 12),
+    ] + [Column(status_label(x), "int", 10) for x in TRAINER_STATUSES]
+    data: list[list[Any]] = [
+        _texts(clubs["club"]),
+        _numbers(clubs["trainers"]),
+        _numbers(clubs["compliant"]),
+        _numbers(clubs["compliance"]),
+        *(_numbers(clubs[x]) for x in TRAINER_STATUSES),
+    ]
     chart_height = max(300, 110 + 22 * n)
     r = max(r + 2, CHART_ROW + math.ceil(chart_height / ROW_PIXELS) + 1)
     ws.write_string(r, 0, "Compliance by club (least compliant first)", styles.section)
@@ -666,28 +860,38 @@ def _summary(wb: xlsxwriter.Workbook, ws: Worksheet, styles: _Styles, st: Standi
         first, last = header_row + 1, header_row + n
         for k, status in enumerate(TRAINER_STATUSES):
             col = 4 + k
-            chart.add_series({
-                "name": ["Summary", header_row, col],
-                "categories": ["Summary", first, 0, last, 0],
-                "values": ["Summary", first, col, last, col],
-                "fill": {"color": STATUS_COLOURS[status]}, "border": {"none": True}, "gap": 40,
-            })
-        title = "Trainers by status, per club" if len(clubs) <= CHART_CLUBS else (
-            f"Trainers by status: the {n} least compliant of {len(clubs)} clubs")
+            chart.add_series(
+                {
+                    "name": ["Summary", header_row, col],
+                    "categories": ["Summary", first, 0, last, 0],
+                    "values": ["Summary", first, col, last, col],
+                    "fill": {"color": STATUS_COLOURS[status]},
+                    "border": {"none": True},
+                    "gap": 40,
+                }
+            )
+        title = (
+            "Trainers by status, per club"
+            if len(clubs) <= CHART_CLUBS
+            else (f"Trainers by status: the {n} least compliant of {len(clubs)} clubs")
+        )
         chart.set_title({"name": title, "name_font": {"size": 12}})
         chart.set_y_axis({"reverse": True})  # least compliant club at the top, as in the table
-        chart.set_x_axis({"name": "Trainers", "major_gridlines": {"visible": True,
-                                                                   "line": {"color": "#d0d7de"}}})
+        chart.set_x_axis(
+            {"name": "Trainers", "major_gridlines": {"visible": True, "line": {"color": "#d0d7de"}}}
+        )
         chart.set_legend({"position": "bottom"})
-        beside = sum(_pixels(_width(c.header, d, c.kind, c.cap)) for c, d in zip(cols[CHART_COL:], data[CHART_COL:],
-                                                                                     strict=True))
+        beside = sum(
+            _pixels(_width(c.header, d, c.kind, c.cap))
+            for c, d in zip(cols[CHART_COL:], data[CHART_COL:], strict=True)
+        )
         chart.set_size({"width": max(560, beside), "height": chart_height})
         ws.insert_chart(CHART_ROW, CHART_COL, chart)
     # One page, as long as it stays legible: a chain's club table runs on, one page wide.
     ws.set_landscape()
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.fit_to_pages(1, 1 if len(clubs) <= SUMMARY_ONE_PAGE_CLUBS else 0)
-    ws.set_header(f"&L&\"Calibri,Bold\"Recert: summary&R as of {day(st.as_of)}")
+    ws.set_header(f'&L&"Calibri,Bold"Recert: summary&R as of {day(st.as_of)}')
     ws.set_footer("&LGenerated by Recert&RPage &P of &N")
 
 
@@ -709,50 +913,99 @@ def write_report(st: Standing, catalogue: Catalogue, *, generated_at: datetime |
     """The compliance workbook as bytes (see interfaces.md, "Excel report")."""
     generated, utc = _edge_time(generated_at)
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {
-        "in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-        "default_date_format": DATE_FORMAT,
-    })
-    wb.set_properties({
-        "title": f"Recert compliance report, {day(st.as_of)}",
-        "subject": "Trainers' certification standing",
-        "author": "Recert", "company": "", "created": generated,
-        "comments": f"Rules version {st.rules_version}; risk window {st.window} days.",
-    })
+    wb = xlsxwriter.Workbook(
+        buf,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "default_date_format": DATE_FORMAT,
+        },
+    )
+    wb.set_properties(
+        {
+            "title": f"Recert compliance report, {day(st.as_of)}",
+            "subject": "Trainers' certification standing",
+            "author": "Recert",
+            "company": "",
+            "created": generated,
+            "comments": f"Rules version {st.rules_version}; risk window {st.window} days.",
+        }
+    )
     styles = _Styles(wb)
-    sheets = {name: wb.add_worksheet(name, worksheet_class=TableSheet if name != "Summary" else None)
-              for name in SHEETS}
+    sheets = {
+        name: wb.add_worksheet(name, worksheet_class=TableSheet if name != "Summary" else None)
+        for name in SHEETS
+    }
 
     _summary(wb, sheets["Summary"], styles, st, generated, utc)
 
     a = attention_frame(st)
     ws = sheets["Needs attention"]
-    write_table(ws, styles, ATTENTION_COLUMNS, _attention_data(a), a["status"].tolist(), freeze_cols=3,
-                empty_note="Nothing needs attention: every certification is met or on track.")
+    write_table(
+        ws,
+        styles,
+        ATTENTION_COLUMNS,
+        _attention_data(a),
+        a["status"].tolist(),
+        freeze_cols=3,
+        empty_note="Nothing needs attention: every certification is met or on track.",
+    )
     _page_setup(ws, "needs attention", st.as_of)
 
     s = st.standings
     ws = sheets["Standings"]
-    write_table(ws, styles, STANDING_SHEET_COLUMNS, _standing_data(s), s["status"].tolist(), freeze_cols=1,
-                empty_note="No certification was found in the files.")
+    write_table(
+        ws,
+        styles,
+        STANDING_SHEET_COLUMNS,
+        _standing_data(s),
+        s["status"].tolist(),
+        freeze_cols=1,
+        empty_note="No certification was found in the files.",
+    )
     _page_setup(ws, "standings", st.as_of)
 
     t = st.trainers
     ws = sheets["Trainers"]
-    write_table(ws, styles, TRAINER_COLUMNS, [
-        _texts(t["trainer"]), _file_ids(t["trainer_id"], t["trainer"]), _texts(t["club"]), _texts(t["role"]),
-        _texts(t["email"]),
-        [status_label(x) for x in t["status"].tolist()], _yes_no(t["compliant"]), _numbers(t["certifications"]),
-        _serials(t["next_expiry"])], [x if x in STATUS_COLOURS else None for x in t["status"].tolist()],
-        freeze_cols=1)
+    write_table(
+        ws,
+        styles,
+        TRAINER_COLUMNS,
+        [
+            _texts(t["trainer"]),
+            _file_ids(t["trainer_id"], t["trainer"]),
+            _texts(t["club"]),
+            _texts(t["role"]),
+            _texts(t["email"]),
+            [status_label(x) for x in t["status"].tolist()],
+            _yes_no(t["compliant"]),
+            _numbers(t["certifications"]),
+            _serials(t["next_expiry"]),
+        ],
+        [x if x in STATUS_COLOURS else None for x in t["status"].tolist()],
+        freeze_cols=1,
+    )
     _page_setup(ws, "trainers", st.as_of)
 
     rej = st.rejected
     ws = sheets["Rejected rows"]
     who = _texts(rej["trainer"]) if "trainer" in rej else [None] * len(rej)
-    write_table(ws, styles, REJECTED_COLUMNS, [_texts(rej["file"]), _texts(rej["sheet"]), _numbers(rej["row"]), who,
-                                               _texts(rej["column"]), _texts(rej["reason"])],
-                empty_note="No row was rejected.")
+    write_table(
+        ws,
+        styles,
+        REJECTED_COLUMNS,
+        [
+            _texts(rej["file"]),
+            _texts(rej["sheet"]),
+            _numbers(rej["row"]),
+            who,
+            _texts(rej["column"]),
+            _texts(rej["reason"]),
+        ],
+        empty_note="No row was rejected.",
+    )
     _page_setup(ws, "rejected rows", st.as_of)
 
     used = s["credential"].value_counts()
@@ -772,4 +1025,3 @@ def write_report(st: Standing, catalogue: Catalogue, *, generated_at: datetime |
     sheets["Summary"].activate()
     wb.close()
     return buf.getvalue()
-

@@ -78,31 +78,52 @@ SCAN_CHUNK_BYTES = 4 * MB  # decompressed bytes handled at a time while scanning
 # --- the sentences a manager sees (after "<file name>: ") ------------------------------------------------------
 PASSWORD_SENTENCE = "this file is password protected: remove the password in Excel and upload it again."
 EMPTY_SENTENCE = "the file is empty: export the sheet again and upload it."
-TOO_LARGE_SENTENCE = ("the file is {size:.1f} MB, over the {limit:.0f} MB limit: delete sheets or rows Recert "
-                      "does not need (or split the file) and upload it again.")
-LEGACY_XLS_SENTENCE = ("this is an old-format Excel workbook (.xls): open it in Excel, save it as an Excel "
-                       "Workbook (.xlsx) and upload that file.")
-XLSB_SENTENCE = ("this is an Excel binary workbook (.xlsb): open it in Excel, save it as an Excel Workbook "
-                 "(.xlsx) and upload that file.")
+TOO_LARGE_SENTENCE = (
+    "the file is {size:.1f} MB, over the {limit:.0f} MB limit: delete sheets or rows Recert "
+    "does not need (or split the file) and upload it again."
+)
+LEGACY_XLS_SENTENCE = (
+    "this is an old-format Excel workbook (.xls): open it in Excel, save it as an Excel "
+    "Workbook (.xlsx) and upload that file."
+)
+XLSB_SENTENCE = (
+    "this is an Excel binary workbook (.xlsb): open it in Excel, save it as an Excel Workbook "
+    "(.xlsx) and upload that file."
+)
 NOT_SPREADSHEET_SENTENCE = "this file is {what}, not a spreadsheet: upload an .xlsx or .csv file."
-WEB_PAGE_SENTENCE = ("this file is a web page or an XML export, not a spreadsheet: open it in Excel, save it as "
-                     "an Excel Workbook (.xlsx) and upload that file.")
-DAMAGED_SENTENCE = ("the workbook is damaged and cannot be opened: open it in Excel, save it again and upload "
-                    "the new copy.")
-BOMB_SENTENCE = ("the workbook is packed in a way no spreadsheet app produces ({detail}), so it was not "
-                 "opened: open it in Excel, save it again and upload the new copy.")
-DTD_SENTENCE = ("the workbook contains XML declarations spreadsheets never use (a DTD in {part}), so it was "
-                "not opened: open it in Excel, save it again and upload the new copy.")
-DIMENSIONS_SENTENCE = ("sheet '{sheet}' reaches cell {cell}, a grid of {cells:,} cells, more than Recert can "
-                       "open safely: delete the unused rows and columns after your data (Ctrl+End shows the last "
-                       "used cell), save and upload it again.")
-WORKBOOK_CELLS_SENTENCE = ("the sheets of this workbook together span {cells:,} cells, more than Recert can open "
-                           "safely: delete unused sheets, rows and columns, save and upload it again.")
-UNUSUAL_SENTENCE = ("sheet '{sheet}' was written by a program that stores cells in an unusual way and is too "
-                    "large to check safely: open the file in Excel, save it as an Excel Workbook (.xlsx) and "
-                    "upload that file.")
-ODS_TOO_LARGE_SENTENCE = ("this OpenDocument spreadsheet is too large to check safely: open it in LibreOffice or "
-                          "Excel, save it as an Excel Workbook (.xlsx) and upload that file.")
+WEB_PAGE_SENTENCE = (
+    "this file is a web page or an XML export, not a spreadsheet: open it in Excel, save it as "
+    "an Excel Workbook (.xlsx) and upload that file."
+)
+DAMAGED_SENTENCE = (
+    "the workbook is damaged and cannot be opened: open it in Excel, save it again and upload the new copy."
+)
+BOMB_SENTENCE = (
+    "the workbook is packed in a way no spreadsheet app produces ({detail}), so it was not "
+    "opened: open it in Excel, save it again and upload the new copy."
+)
+DTD_SENTENCE = (
+    "the workbook contains XML declarations spreadsheets never use (a DTD in {part}), so it was "
+    "not opened: open it in Excel, save it again and upload the new copy."
+)
+DIMENSIONS_SENTENCE = (
+    "sheet '{sheet}' reaches cell {cell}, a grid of {cells:,} cells, more than Recert can "
+    "open safely: delete the unused rows and columns after your data (Ctrl+End shows the last "
+    "used cell), save and upload it again."
+)
+WORKBOOK_CELLS_SENTENCE = (
+    "the sheets of this workbook together span {cells:,} cells, more than Recert can open "
+    "safely: delete unused sheets, rows and columns, save and upload it again."
+)
+UNUSUAL_SENTENCE = (
+    "sheet '{sheet}' was written by a program that stores cells in an unusual way and is too "
+    "large to check safely: open the file in Excel, save it as an Excel Workbook (.xlsx) and "
+    "upload that file."
+)
+ODS_TOO_LARGE_SENTENCE = (
+    "this OpenDocument spreadsheet is too large to check safely: open it in LibreOffice or "
+    "Excel, save it as an Excel Workbook (.xlsx) and upload that file."
+)
 MACRO_NOTICE = "is a macro-enabled workbook: its data was read and its macros were ignored (never run)."
 
 
@@ -144,13 +165,20 @@ def assert_defusedxml() -> None:
     reads with calamine, so openpyxl is not imported just for this (a quarter of a second on every CLI run):
     the two conditions openpyxl reads are checked directly, and once openpyxl is loaded its own flag and parsers.
     """
-    if os.environ.get("OPENPYXL_DEFUSEDXML", "True") != "True" or importlib.util.find_spec("defusedxml") is None:
-        raise RuntimeError("openpyxl would not use defusedxml: install defusedxml and leave OPENPYXL_DEFUSEDXML "
-                           "unset (or 'True') so XML entity bombs are refused")
+    if (
+        os.environ.get("OPENPYXL_DEFUSEDXML", "True") != "True"
+        or importlib.util.find_spec("defusedxml") is None
+    ):
+        raise RuntimeError(
+            "openpyxl would not use defusedxml: install defusedxml and leave OPENPYXL_DEFUSEDXML "
+            "unset (or 'True') so XML entity bombs are refused"
+        )
     xml, functions = sys.modules.get("openpyxl.xml"), sys.modules.get("openpyxl.xml.functions")
     if xml is not None and xml.DEFUSEDXML is not True:
-        raise RuntimeError("openpyxl is not using defusedxml: install defusedxml and leave OPENPYXL_DEFUSEDXML "
-                           "unset (or 'True') so XML entity bombs are refused")
+        raise RuntimeError(
+            "openpyxl is not using defusedxml: install defusedxml and leave OPENPYXL_DEFUSEDXML "
+            "unset (or 'True') so XML entity bombs are refused"
+        )
     for fn in (functions.fromstring, functions.iterparse) if functions is not None else ():
         if not getattr(fn, "__module__", "").startswith("defusedxml"):
             raise RuntimeError(f"openpyxl's {fn.__name__} does not come from defusedxml")
@@ -257,7 +285,9 @@ def _ole_refusal(name: str, data: bytes) -> Refusal:
     if "worddocument" in names:
         return _refuse("not_spreadsheet", name, NOT_SPREADSHEET_SENTENCE, what="an old-format Word document")
     if "powerpoint document" in names:
-        return _refuse("not_spreadsheet", name, NOT_SPREADSHEET_SENTENCE, what="an old-format PowerPoint file")
+        return _refuse(
+            "not_spreadsheet", name, NOT_SPREADSHEET_SENTENCE, what="an old-format PowerPoint file"
+        )
     if not streams and name.lower().endswith(_LEGACY_EXCEL_SUFFIXES):
         return _refuse("legacy_xls", name, LEGACY_XLS_SENTENCE)
     return _refuse("not_spreadsheet", name, NOT_SPREADSHEET_SENTENCE, what="an old-format Office document")
@@ -381,8 +411,14 @@ def _sniff_zip(name: str, data: bytes) -> Sniffed:
     date1904 = bool(re.search(rb"""date1904\s*=\s*["'](?:1|true)["']""", workbook_xml, re.I))
     cells, hidden = _check_sheets(name, data, names, workbook_xml)
     notices = (f"{name} {MACRO_NOTICE}",) if is_macro else ()
-    return Sniffed("xlsx", is_macro_workbook=is_macro, notices=notices, date1904=date1904, sheet_cells=cells,
-                   hidden_rows=hidden)
+    return Sniffed(
+        "xlsx",
+        is_macro_workbook=is_macro,
+        notices=notices,
+        date1904=date1904,
+        sheet_cells=cells,
+        hidden_rows=hidden,
+    )
 
 
 def _raise_not_sheet(name: str, what: str) -> Sniffed:
@@ -423,8 +459,16 @@ def _zip_entries(name: str, data: bytes) -> list[_Entry]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError,
-            struct.error, UnicodeDecodeError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        ValueError,
+        OSError,
+        EOFError,
+        struct.error,
+        UnicodeDecodeError,
+    ):
         raise _refuse("damaged", name, DAMAGED_SENTENCE) from None
     if len(infos) > MAX_ZIP_ENTRIES:
         raise _bomb(name, f"{len(infos):,} entries")
@@ -447,7 +491,9 @@ def _zip_entries(name: str, data: bytes) -> list[_Entry]:
             raise _bomb(name, f"the entry {fname!r} uses compression method {info.compress_type}")
         if info.compress_type == zipfile.ZIP_STORED and info.file_size != info.compress_size:
             raise _bomb(name, f"the entry {fname!r} declares two sizes")
-        if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+        if info.file_size > RATIO_CHECK_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(
+            info.compress_size, 1
+        ):
             ratio = info.file_size / max(info.compress_size, 1)
             raise _bomb(name, f"{fname} expands {ratio:,.0f} times")
         total += info.file_size
@@ -471,8 +517,10 @@ def _data_start(name: str, data: bytes, info: zipfile.ZipInfo) -> int:
     expected = info.orig_filename.encode("utf-8" if info.flag_bits & 0x800 else "cp437", "replace")
     if local_name != expected or method != info.compress_type:
         raise _bomb(name, f"the entry {info.filename!r} has two different headers")
-    if not flags & 0x08 and 0xFFFFFFFF not in (csize, usize) and (
-        csize != info.compress_size or usize != info.file_size or crc != info.CRC
+    if (
+        not flags & 0x08
+        and 0xFFFFFFFF not in (csize, usize)
+        and (csize != info.compress_size or usize != info.file_size or crc != info.CRC)
     ):
         raise _bomb(name, f"the entry {info.filename!r} declares two sizes")
     start = off + 30 + nlen + xlen
@@ -483,7 +531,9 @@ def _data_start(name: str, data: bytes, info: zipfile.ZipInfo) -> int:
 
 def _check_overlaps(name: str, entries: list[_Entry]) -> None:
     """Entries whose data overlap are how non-recursive zip bombs reuse one compressed block many times."""
-    spans = sorted((e.info.header_offset, e.data_start + e.info.compress_size, e.info.filename) for e in entries)
+    spans = sorted(
+        (e.info.header_offset, e.data_start + e.info.compress_size, e.info.filename) for e in entries
+    )
     for (_s1, end1, n1), (s2, _e2, n2) in zip(spans, spans[1:], strict=False):
         if s2 < end1:
             raise _bomb(name, f"the entries {n1!r} and {n2!r} overlap")
@@ -633,7 +683,9 @@ def _greater_than(s: str, lo: str, hi: str, longer: str) -> str:
         if ch != hi:
             nxt = chr(ord(ch) + 1)
             rest = len(s) - i - 1
-            alts.append(s[:i] + (f"[{nxt}-{hi}]" if nxt != hi else hi) + (f"[{lo}-{hi}]{{{rest}}}" if rest else ""))
+            alts.append(
+                s[:i] + (f"[{nxt}-{hi}]" if nxt != hi else hi) + (f"[{lo}-{hi}]{{{rest}}}" if rest else "")
+            )
     return "(?:" + "|".join(alts) + ")"
 
 
@@ -673,8 +725,10 @@ class _Form:
     @property
     def odd_cell(self) -> str:
         c = f"<{self.prefix}c"
-        return (rf"""{c}(?:[\t\n\r/>]| [^r]| r[^=]| r=[^"]| r="[^"]*"r"""
-                rf"""| r="[^"]*"(?:[^>"']|"[^"]*"|'[^']*')*(?:\s|"[^"]*"|'[^']*')r\s*=)""")
+        return (
+            rf"""{c}(?:[\t\n\r/>]| [^r]| r[^=]| r=[^"]| r="[^"]*"r"""
+            rf"""| r="[^"]*"(?:[^>"']|"[^"]*"|'[^']*')*(?:\s|"[^"]*"|'[^']*')r\s*=)"""
+        )
 
     @property
     def other_cell(self) -> str:
@@ -1019,8 +1073,10 @@ _ODS_TAG = re.compile(
 )
 _ODS_ROWS_REPEATED = re.compile(rb"""table:number-rows-repeated\s*=\s*["']\s*([0-9]+)""")
 _ODS_COLS_REPEATED = re.compile(rb"""table:number-columns-repeated\s*=\s*["']\s*([0-9]+)""")
-_ODS_VALUE = re.compile(rb"""\b(?:office:(?:value|string-value|date-value|time-value|boolean-value|value-type)|"""
-                        rb"""table:formula)\s*=""")
+_ODS_VALUE = re.compile(
+    rb"""\b(?:office:(?:value|string-value|date-value|time-value|boolean-value|value-type)|"""
+    rb"""table:formula)\s*="""
+)
 _ODS_NAME = re.compile(rb"""table:name\s*=\s*["']([^"']*)["']""")
 
 
@@ -1091,7 +1147,9 @@ def _check_ods(name: str, data: bytes, names: dict[str, _Entry]) -> tuple[tuple[
     content = names.get("content.xml")
     if content is None:
         raise _refuse("damaged", name, DAMAGED_SENTENCE)
-    if content.info.file_size > EXACT_SCAN_MAX_BYTES:  # the ods scan replays calamine in Python, ~50 ms per MB
+    if (
+        content.info.file_size > EXACT_SCAN_MAX_BYTES
+    ):  # the ods scan replays calamine in Python, ~50 ms per MB
         raise _refuse("unusual", name, ODS_TOO_LARGE_SENTENCE)
     try:
         xml = b"".join(_inflate(data, content))
@@ -1105,7 +1163,9 @@ def _check_ods(name: str, data: bytes, names: dict[str, _Entry]) -> tuple[tuple[
         if width > EXCEL_MAX_COLS or dense > MAX_SHEET_CELLS or pushed > MAX_SHEET_CELLS:
             height = dense // width if width else 0
             cell = f"{col_letters(min(width, 10**6))}{height}" if width <= 10**6 else f"column {width:,}"
-            raise _refuse("dimensions", name, DIMENSIONS_SENTENCE, sheet=sheet, cell=cell, cells=max(dense, pushed))
+            raise _refuse(
+                "dimensions", name, DIMENSIONS_SENTENCE, sheet=sheet, cell=cell, cells=max(dense, pushed)
+            )
         total += dense
         cells.append((sheet, dense))
         if total > MAX_WORKBOOK_CELLS:

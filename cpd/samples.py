@@ -39,17 +39,35 @@ WORKBOOK_FILE = "recert_workbook.xlsx"
 MATRIX_FILE = "training_matrix.xlsx"
 SAMPLE_FILES: tuple[str, ...] = (ROSTER_FILE, WORKBOOK_FILE, MATRIX_FILE)
 
-ROSTER_HEADERS = ["Trainer Name", "Club", "Role", "Certification", "Cert #", "Exp. Date", "CEUs earned",
-                  "CPR/AED exp", "Notes"]
+ROSTER_HEADERS = [
+    "Trainer Name",
+    "Club",
+    "Role",
+    "Certification",
+    "Cert #",
+    "Exp. Date",
+    "CEUs earned",
+    "CPR/AED exp",
+    "Notes",
+]
 STAFF_HEADERS = ["Staff ID", "First Name", "Last Name", "Email", "Club", "Role"]
 CERT_HEADERS = ["Staff ID", "Credential", "Cert Number", "Issued", "Expires"]
 CE_HEADERS = ["Staff ID", "Date", "Course", "Provider", "Amount", "Unit", "Approved For"]
 MATRIX_NAME_HEADERS = ["Name", "Club"]
 # Matrix column per credential, in the order a club's training matrix would list them.
 MATRIX_COLUMNS: dict[str, str] = {
-    "nasm_cpt": "NASM CPT", "ace_cpt": "ACE CPT", "ace_gfi": "ACE GFI", "issa_cpt": "ISSA CPT",
-    "afaa_cgfi": "AFAA GFI", "acsm_cpt": "ACSM CPT", "ncsf_cpt": "NCSF CPT", "nsca_cscs": "NSCA CSCS",
-    "ya_ryt": "RYT 200", "npcp_ncpt": "NCPT", "Zumba Instructor": "Zumba Instructor", "cpr": "CPR/AED",
+    "nasm_cpt": "NASM CPT",
+    "ace_cpt": "ACE CPT",
+    "ace_gfi": "ACE GFI",
+    "issa_cpt": "ISSA CPT",
+    "afaa_cgfi": "AFAA GFI",
+    "acsm_cpt": "ACSM CPT",
+    "ncsf_cpt": "NCSF CPT",
+    "nsca_cscs": "NSCA CSCS",
+    "ya_ryt": "RYT 200",
+    "npcp_ncpt": "NCPT",
+    "Zumba Instructor": "Zumba Instructor",
+    "cpr": "CPR/AED",
 }
 _EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -124,266 +142,746 @@ class SampleTrainer:
         return f"{_ascii(self.first)}.{_ascii(self.last)}@example.com".lower()
 
 
-def _a(day: int | None, amount: float | str, unit: str, approved_for: str = "", reject: str = "") -> SampleActivity:
+def _a(
+    day: int | None, amount: float | str, unit: str, approved_for: str = "", reject: str = ""
+) -> SampleActivity:
     return SampleActivity(day, amount, unit, approved_for, reject)
 
 
-_PT, _GFI, _YOGA, _PIL, _SC = ("Personal Trainer", "Group Fitness Instructor", "Yoga Teacher",
-                               "Pilates Instructor", "Strength & Conditioning Coach")
+_PT, _GFI, _YOGA, _PIL, _SC = (
+    "Personal Trainer",
+    "Group Fitness Instructor",
+    "Yoga Teacher",
+    "Pilates Instructor",
+    "Strength & Conditioning Coach",
+)
 
 # Hand-worked: S = E - cycle years; an activity counts when S < d <= min(E, T); T = anchor; W = 90.
 # Comments give k = E - T in days, what counts, and why the status follows (elapsed ~ (cycle days - k) / cycle).
 SAMPLE_TRAINERS: tuple[SampleTrainer, ...] = (
     # ---- Downtown ----
     SampleTrainer(  # two certs; rows name their body; "ACE; NASM" counts toward both
-        "DT-101", "Ana", "Silva", "Downtown", _PT,
-        (SampleCert("nasm_cpt", 150, "000123", "NASM CPT", "NASM-CPT", "2.3", "met", issued_years=6),
-         # NASM S=-580: 1.0 + 0.6 + 0.4 + 0.2 = 2.2, + 0.1 CPR issued in cycle = 2.3 >= 2.0 -> met
-         SampleCert("ace_gfi", 400, "004517", "ACE Group Fitness Instructor", "ACE-GFI", "0.8 CEC", "on_track",
-                    roster_trainer="ana silva ")),
+        "DT-101",
+        "Ana",
+        "Silva",
+        "Downtown",
+        _PT,
+        (
+            SampleCert("nasm_cpt", 150, "000123", "NASM CPT", "NASM-CPT", "2.3", "met", issued_years=6),
+            # NASM S=-580: 1.0 + 0.6 + 0.4 + 0.2 = 2.2, + 0.1 CPR issued in cycle = 2.3 >= 2.0 -> met
+            SampleCert(
+                "ace_gfi",
+                400,
+                "004517",
+                "ACE Group Fitness Instructor",
+                "ACE-GFI",
+                "0.8 CEC",
+                "on_track",
+                roster_trainer="ana silva ",
+            ),
+        ),
         # ACE S=-330: 0.4 + 0.4 = 0.8 / 2.0 = 0.40 >= elapsed 0.45 - 0.25 -> on_track
-        (_a(-700, 0.5, "CEU", "NASM"), _a(-560, 1.0, "CEU", "NASM"), _a(-400, 6, "hours", "NASM"),
-         _a(-200, 0.4, "CEC", "ACE; NASM"), _a(-120, 0.2, "CEU", "NASM"), _a(-60, 4, "hrs", "ACE"),
-         _a(20, 0.3, "CEC", "ACE")),
+        (
+            _a(-700, 0.5, "CEU", "NASM"),
+            _a(-560, 1.0, "CEU", "NASM"),
+            _a(-400, 6, "hours", "NASM"),
+            _a(-200, 0.4, "CEC", "ACE; NASM"),
+            _a(-120, 0.2, "CEU", "NASM"),
+            _a(-60, 4, "hrs", "ACE"),
+            _a(20, 0.3, "CEC", "ACE"),
+        ),
         SampleCpr("CPR/AED", "RC-5521870", -300, 430),
     ),
     SampleTrainer(  # CPR expired; k=60: 0.4 + 0.5 + 0.3 = 1.2 < 2.0 -> at_risk; booked course not counted
-        "DT-102", "Marcus", "Johnson", "Downtown", _PT,
-        (SampleCert("nasm_cpt", 60, "000871", "NASM Certified Personal Trainer", "NASM", "12 hrs", "at_risk",
-                    issued_years=4, note="CPR refresher needed"),),
-        (_a(-800, 0.5, "CEU"), _a(-640, 0.4, "CEU"), _a(-500, 5, "hours"), _a(-300, 0.3, "CEC", "NASM"),
-         _a(30, 0.8, "CEU", "NASM")),
+        "DT-102",
+        "Marcus",
+        "Johnson",
+        "Downtown",
+        _PT,
+        (
+            SampleCert(
+                "nasm_cpt",
+                60,
+                "000871",
+                "NASM Certified Personal Trainer",
+                "NASM",
+                "12 hrs",
+                "at_risk",
+                issued_years=4,
+                note="CPR refresher needed",
+            ),
+        ),
+        (
+            _a(-800, 0.5, "CEU"),
+            _a(-640, 0.4, "CEU"),
+            _a(-500, 5, "hours"),
+            _a(-300, 0.3, "CEC", "NASM"),
+            _a(30, 0.8, "CEU", "NASM"),
+        ),
         SampleCpr("CPR/AED", "RC-4410932", -800, -70),
         (RosterReject("TRX Suspension Trainer", "", "soon", "", "expiry 'soon' is not a date"),),
     ),
     SampleTrainer(  # no CPR, not required; S=-595: 8 + 12 + 6 + 10 = 36 >= 30 -> met
-        "DT-103", "Priya", "Patel", "Downtown", _YOGA,
-        (SampleCert("ya_ryt", 500, "RYT-200-88412", "Yoga Alliance RYT", "Yoga Alliance", "36 hrs", "met",
-                    issued_years=3),),
-        (_a(-700, 15, "hours"), _a(-580, 8, "hours", "Yoga Alliance"), _a(-400, 12, "hrs"),
-         _a(-250, 6, "hours"), _a(-100, 10, "hours", "Yoga Alliance"), _a(40, 20, "hours")),
+        "DT-103",
+        "Priya",
+        "Patel",
+        "Downtown",
+        _YOGA,
+        (
+            SampleCert(
+                "ya_ryt",
+                500,
+                "RYT-200-88412",
+                "Yoga Alliance RYT",
+                "Yoga Alliance",
+                "36 hrs",
+                "met",
+                issued_years=3,
+            ),
+        ),
+        (
+            _a(-700, 15, "hours"),
+            _a(-580, 8, "hours", "Yoga Alliance"),
+            _a(-400, 12, "hrs"),
+            _a(-250, 6, "hours"),
+            _a(-100, 10, "hours", "Yoga Alliance"),
+            _a(40, 20, "hours"),
+        ),
     ),
     SampleTrainer(  # k=200, S=-530: 2 + 3 + 1 = 6 / 20 = 0.30 < 0.73 - 0.25 -> behind
-        "DT-104", "José", "Martínez", "Downtown", _PT,
+        "DT-104",
+        "José",
+        "Martínez",
+        "Downtown",
+        _PT,
         (SampleCert("issa_cpt", 200, "0045219", "ISSA Certified Fitness Trainer", "ISSA", "6", "behind"),),
-        (_a(-600, 4, "CEU"), _a(-500, 2, "CEU"), _a(-350, 3, "hours"), _a(-150, 1, "CEU", "ISSA"),
-         _a(45, 10, "hours", "ISSA")),
+        (
+            _a(-600, 4, "CEU"),
+            _a(-500, 2, "CEU"),
+            _a(-350, 3, "hours"),
+            _a(-150, 1, "CEU", "ISSA"),
+            _a(45, 10, "hours", "ISSA"),
+        ),
         SampleCpr("AHA BLS", "AHA-215604", -400, 300),
     ),
     SampleTrainer(  # k=300, S=-430: 4 + 2 + 2 = 8 / 16 = 0.50 >= 0.59 - 0.25 -> on_track (card issued before S)
-        "DT-105", "Chloé", "Dubois", "Downtown", _PIL,
-        (SampleCert("npcp_ncpt", 300, "NCPT-01187", "PMA Certified Pilates Teacher", "PMA-CPT", "8", "on_track"),),
-        (_a(-600, 3, "CEC"), _a(-400, 4, "hours"), _a(-250, 2, "CEC", "PMA"), _a(-90, 2, "CEC"),
-         _a(15, 4, "hours")),
+        "DT-105",
+        "Chloé",
+        "Dubois",
+        "Downtown",
+        _PIL,
+        (
+            SampleCert(
+                "npcp_ncpt", 300, "NCPT-01187", "PMA Certified Pilates Teacher", "PMA-CPT", "8", "on_track"
+            ),
+        ),
+        (
+            _a(-600, 3, "CEC"),
+            _a(-400, 4, "hours"),
+            _a(-250, 2, "CEC", "PMA"),
+            _a(-90, 2, "CEC"),
+            _a(15, 4, "hours"),
+        ),
         SampleCpr("CPR/AED", "RC-7730015", -500, 230),
     ),
     SampleTrainer(  # k=-40, ACE grace 182 -> grace; the "lots" row is rejected
-        "DT-106", "Tom", "Becker", "Downtown", _GFI,
-        (SampleCert("ace_gfi", -40, "003390", "ACE Group Fitness Instructor", "ACE GFI", "1.3", "grace",
-                    issued_years=4, note="Lapsed - renewal form sent"),),
-        (_a(-600, 0.5, "CEC"), _a(-400, 3, "hours"), _a(-250, 0.3, "CEC", "ACE"), _a(-180, "lots", "hours",
-                                                                                       reject="amount 'lots'"),
-         _a(-100, 0.2, "CEC"), _a(-20, 0.5, "CEC", "ACE")),
+        "DT-106",
+        "Tom",
+        "Becker",
+        "Downtown",
+        _GFI,
+        (
+            SampleCert(
+                "ace_gfi",
+                -40,
+                "003390",
+                "ACE Group Fitness Instructor",
+                "ACE GFI",
+                "1.3",
+                "grace",
+                issued_years=4,
+                note="Lapsed - renewal form sent",
+            ),
+        ),
+        (
+            _a(-600, 0.5, "CEC"),
+            _a(-400, 3, "hours"),
+            _a(-250, 0.3, "CEC", "ACE"),
+            _a(-180, "lots", "hours", reject="amount 'lots'"),
+            _a(-100, 0.2, "CEC"),
+            _a(-20, 0.5, "CEC", "ACE"),
+        ),
         SampleCpr("CPR/AED", "RC-6610478", -200, 530),
     ),
     SampleTrainer(  # k=30, S=-1066: 1.5 + 1 + 1 + 1 = 4.5 < 6.0 -> at_risk
-        "DT-107", "Aisha", "Rahman", "Downtown", _SC,
+        "DT-107",
+        "Aisha",
+        "Rahman",
+        "Downtown",
+        _SC,
         (SampleCert("nsca_cscs", 30, "2019-04411", "NSCA-CSCS", "NSCA", "4.5", "at_risk", issued_years=6),),
-        (_a(-1200, 2.0, "CEU"), _a(-1000, 1.5, "CEU"), _a(-700, 10, "hours"), _a(-400, 1.0, "CEU", "NSCA"),
-         _a(-150, 1.0, "CEU"), _a(10, 0.5, "CEU", "NSCA")),
+        (
+            _a(-1200, 2.0, "CEU"),
+            _a(-1000, 1.5, "CEU"),
+            _a(-700, 10, "hours"),
+            _a(-400, 1.0, "CEU", "NSCA"),
+            _a(-150, 1.0, "CEU"),
+            _a(10, 0.5, "CEU", "NSCA"),
+        ),
         SampleCpr("AHA BLS", "AHA-219377", -200, 530),
     ),
     SampleTrainer(  # NASM (10 h) + ISSA (1 h): the "2 CEU" row with no body is ambiguous and rejected
-        "DT-108", "Kenji", "Watanabe", "Downtown", _PT,
-        (SampleCert("nasm_cpt", 250, "000456", "NASM CPT", "NASM Certified Personal Trainer", "1.0", "on_track"),
-         # NASM S=-480: 0.5 (5 h) + 0.4 + 0.1 CPR = 1.0 / 2.0 = 0.50 >= 0.66 - 0.25 -> on_track
-         SampleCert("issa_cpt", 120, "0078812", "ISSA Certified Fitness Trainer", "ISSA CPT", "10 hrs", "behind")),
+        "DT-108",
+        "Kenji",
+        "Watanabe",
+        "Downtown",
+        _PT,
+        (
+            SampleCert(
+                "nasm_cpt", 250, "000456", "NASM CPT", "NASM Certified Personal Trainer", "1.0", "on_track"
+            ),
+            # NASM S=-480: 0.5 (5 h) + 0.4 + 0.1 CPR = 1.0 / 2.0 = 0.50 >= 0.66 - 0.25 -> on_track
+            SampleCert(
+                "issa_cpt", 120, "0078812", "ISSA Certified Fitness Trainer", "ISSA CPT", "10 hrs", "behind"
+            ),
+        ),
         # ISSA S=-610: 5 (5 h) + 3 + 2 = 10 / 20 = 0.50 < 0.84 - 0.25 -> behind (k > 90)
-        (_a(-700, 1.0, "CEU", "NASM"), _a(-450, 5, "hours"), _a(-300, 0.4, "CEU", "NASM"),
-         _a(-200, 3, "CEU", "ISSA"), _a(-80, 2, "CEU", reject="unit CEU is ambiguous (NASM and ISSA)"),
-         _a(-60, 2, "hours", "ISSA"), _a(60, 0.5, "CEU", "NASM")),
+        (
+            _a(-700, 1.0, "CEU", "NASM"),
+            _a(-450, 5, "hours"),
+            _a(-300, 0.4, "CEU", "NASM"),
+            _a(-200, 3, "CEU", "ISSA"),
+            _a(-80, 2, "CEU", reject="unit CEU is ambiguous (NASM and ISSA)"),
+            _a(-60, 2, "hours", "ISSA"),
+            _a(60, 0.5, "CEU", "NASM"),
+        ),
         SampleCpr("CPR/AED", "RC-8823106", -100, 630),
     ),
     SampleTrainer(  # k=-250 > AFAA grace 180 -> expired; CPR expired too
-        "DT-109", "Grace", "O'Connor", "Downtown", _GFI,
-        (SampleCert("afaa_cgfi", -250, "AF-20931", "AFAA Group Fitness Instructor", "Group Fitness (AFAA)", "11",
-                    "expired", issued_years=4),),
-        (_a(-1100, 5, "CEU"), _a(-900, 4, "CEU", "AFAA"), _a(-600, 3, "hours"), _a(-400, 2, "CEU"),
-         _a(-50, 2, "hours")),
+        "DT-109",
+        "Grace",
+        "O'Connor",
+        "Downtown",
+        _GFI,
+        (
+            SampleCert(
+                "afaa_cgfi",
+                -250,
+                "AF-20931",
+                "AFAA Group Fitness Instructor",
+                "Group Fitness (AFAA)",
+                "11",
+                "expired",
+                issued_years=4,
+            ),
+        ),
+        (
+            _a(-1100, 5, "CEU"),
+            _a(-900, 4, "CEU", "AFAA"),
+            _a(-600, 3, "hours"),
+            _a(-400, 2, "CEU"),
+            _a(-50, 2, "hours"),
+        ),
         SampleCpr("CPR/AED", "RC-3390121", -830, -100),
     ),
     SampleTrainer(  # the only credential is unknown to the catalogue: dates only, k=200 -> on_track
-        "DT-110", "Liam", "Walsh", "Downtown", "Dance Fitness Instructor",
-        (SampleCert("Zumba Instructor", 200, "ZIN-48213", "Zumba Instructor", "Zumba Instructor", "", "on_track",
-                    issued_years=1),),
-        (_a(-300, 8, "hours"), _a(-200, 3, "hours"), _a(-90, 6, "hours"), _a(-30, 2, "hours"),
-         _a(25, 8, "hours")),
+        "DT-110",
+        "Liam",
+        "Walsh",
+        "Downtown",
+        "Dance Fitness Instructor",
+        (
+            SampleCert(
+                "Zumba Instructor",
+                200,
+                "ZIN-48213",
+                "Zumba Instructor",
+                "Zumba Instructor",
+                "",
+                "on_track",
+                issued_years=1,
+            ),
+        ),
+        (
+            _a(-300, 8, "hours"),
+            _a(-200, 3, "hours"),
+            _a(-90, 6, "hours"),
+            _a(-30, 2, "hours"),
+            _a(25, 8, "hours"),
+        ),
     ),
     # ---- Riverside ----
     SampleTrainer(  # k=200, S=-896: 4 + 5 + 3 = 12 / 30 = 0.40 < 0.82 - 0.25 -> behind
-        "RS-201", "Zoë", "Brontë", "Riverside", _YOGA,
-        (SampleCert("ya_ryt", 200, "RYT-500-10293", "Yoga Alliance RYT", "RYT-200", "12 hrs", "behind",
-                    issued_years=6),),
-        (_a(-1000, 6, "hours"), _a(-850, 4, "hours"), _a(-500, 5, "hours", "Yoga Alliance"), _a(-200, 3, "hours"),
-         _a(60, 10, "hours")),
+        "RS-201",
+        "Zoë",
+        "Brontë",
+        "Riverside",
+        _YOGA,
+        (
+            SampleCert(
+                "ya_ryt",
+                200,
+                "RYT-500-10293",
+                "Yoga Alliance RYT",
+                "RYT-200",
+                "12 hrs",
+                "behind",
+                issued_years=6,
+            ),
+        ),
+        (
+            _a(-1000, 6, "hours"),
+            _a(-850, 4, "hours"),
+            _a(-500, 5, "hours", "Yoga Alliance"),
+            _a(-200, 3, "hours"),
+            _a(60, 10, "hours"),
+        ),
         SampleCpr("CPR/AED", "RC-1029384", -150, 580),
     ),
     SampleTrainer(  # k=400, S=-696: 12 + 8 + 10 + 6 + 12 = 48 (+5 CPR) >= 45 -> met
-        "RS-202", "Daniel", "Kim", "Riverside", _PT,
+        "RS-202",
+        "Daniel",
+        "Kim",
+        "Riverside",
+        _PT,
         (SampleCert("acsm_cpt", 400, "0007731", "ACSM-CPT", "ACSM", "53", "met", issued_years=6),),
-        (_a(-900, 10, "CEC"), _a(-650, 12, "CEC"), _a(-500, 8, "hours"), _a(-380, 10, "CEC", "ACSM"),
-         _a(-200, 6, "CEC"), _a(-90, 12, "hours"), _a(30, 5, "CEC", "ACSM")),
+        (
+            _a(-900, 10, "CEC"),
+            _a(-650, 12, "CEC"),
+            _a(-500, 8, "hours"),
+            _a(-380, 10, "CEC", "ACSM"),
+            _a(-200, 6, "CEC"),
+            _a(-90, 12, "hours"),
+            _a(30, 5, "CEC", "ACSM"),
+        ),
         SampleCpr("AHA BLS", "AHA-230118", -300, 430),
     ),
     SampleTrainer(  # k=70, S=-660: 2 + 2 + 1 = 5 (+2 CPR) = 7 < 10 -> at_risk
-        "RS-203", "Fatima", "Al-Sayed", "Riverside", _PT,
+        "RS-203",
+        "Fatima",
+        "Al-Sayed",
+        "Riverside",
+        _PT,
         (SampleCert("ncsf_cpt", 70, "NC-004412", "NCSF Certified Personal Trainer", "NCSF", "7", "at_risk"),),
-        (_a(-800, 3, "CEU"), _a(-600, 4, "hours"), _a(-300, 2, "CEU", "NCSF"), _a(-100, 2, "hours"),
-         _a(20, 6, "hours", "NCSF")),
+        (
+            _a(-800, 3, "CEU"),
+            _a(-600, 4, "hours"),
+            _a(-300, 2, "CEU", "NCSF"),
+            _a(-100, 2, "hours"),
+            _a(20, 6, "hours", "NCSF"),
+        ),
         SampleCpr("CPR/AED", "RC-5540987", -400, 330),
     ),
     SampleTrainer(  # k=500, S=-230: 0.2 + 0.2 = 0.4 / 2.0 = 0.20 >= 0.32 - 0.25 -> on_track; CPR ends before E
-        "RS-204", "Lucas", "Oliveira", "Riverside", _PT,
-        (SampleCert("ace_cpt", 500, "002276", "ACE Certified Personal Trainer", "ACE PT", "0.4", "on_track",
-                    issued_years=4),),
-        (_a(-400, 1.0, "CEC"), _a(-300, 0.5, "CEC", "ACE"), _a(-200, 0.2, "CEC"), _a(-50, 2, "hours", "ACE"),
-         _a(90, 0.6, "CEC", "ACE")),
+        "RS-204",
+        "Lucas",
+        "Oliveira",
+        "Riverside",
+        _PT,
+        (
+            SampleCert(
+                "ace_cpt",
+                500,
+                "002276",
+                "ACE Certified Personal Trainer",
+                "ACE PT",
+                "0.4",
+                "on_track",
+                issued_years=4,
+            ),
+        ),
+        (
+            _a(-400, 1.0, "CEC"),
+            _a(-300, 0.5, "CEC", "ACE"),
+            _a(-200, 0.2, "CEC"),
+            _a(-50, 2, "hours", "ACE"),
+            _a(90, 0.6, "CEC", "ACE"),
+        ),
         SampleCpr("CPR/AED", "RC-2204561", -530, 200),
     ),
     SampleTrainer(  # k=-300 > NPCP grace 182 -> expired
-        "RS-205", "Sofia", "Rossi", "Riverside", _PIL,
-        (SampleCert("npcp_ncpt", -300, "NCPT-00954", "PMA Certified Pilates Teacher", "NCPT", "12", "expired",
-                    issued_years=4),),
-        (_a(-1200, 2, "CEC"), _a(-900, 4, "CEC"), _a(-700, 6, "hours"), _a(-450, 2, "CEC"), _a(-100, 3, "CEC")),
+        "RS-205",
+        "Sofia",
+        "Rossi",
+        "Riverside",
+        _PIL,
+        (
+            SampleCert(
+                "npcp_ncpt",
+                -300,
+                "NCPT-00954",
+                "PMA Certified Pilates Teacher",
+                "NCPT",
+                "12",
+                "expired",
+                issued_years=4,
+            ),
+        ),
+        (
+            _a(-1200, 2, "CEC"),
+            _a(-900, 4, "CEC"),
+            _a(-700, 6, "hours"),
+            _a(-450, 2, "CEC"),
+            _a(-100, 3, "CEC"),
+        ),
     ),
     SampleTrainer(  # k=-100 <= NASM grace 365 -> grace; CPR expired
-        "RS-206", "Ethan", "Brooks", "Riverside", _PT,
+        "RS-206",
+        "Ethan",
+        "Brooks",
+        "Riverside",
+        _PT,
         (SampleCert("nasm_cpt", -100, "000309", "NASM CPT", "NASM-CPT", "15 hrs", "grace", issued_years=4),),
-        (_a(-900, 1.0, "CEU"), _a(-800, 0.5, "CEU"), _a(-600, 6, "hours"), _a(-300, 0.4, "CEU", "NASM"),
-         _a(-20, 0.2, "CEU")),
+        (
+            _a(-900, 1.0, "CEU"),
+            _a(-800, 0.5, "CEU"),
+            _a(-600, 6, "hours"),
+            _a(-300, 0.4, "CEU", "NASM"),
+            _a(-20, 0.2, "CEU"),
+        ),
         SampleCpr("CPR/AED", "RC-9012773", -900, -170),
     ),
     SampleTrainer(  # k=300, S=-430: 1 + 2 = 3 / 15 = 0.20 < 0.59 - 0.25 -> behind; CPR issued before S, expired
-        "RS-207", "Mei", "Chen", "Riverside", _GFI,
+        "RS-207",
+        "Mei",
+        "Chen",
+        "Riverside",
+        _GFI,
         (SampleCert("afaa_cgfi", 300, "AF-31177", "AFAA Group Fitness Instructor", "AFAA", "3", "behind"),),
-        (_a(-600, 5, "CEU"), _a(-500, 2, "hours"), _a(-400, 1, "CEU", "AFAA"), _a(-200, 2, "hours"),
-         _a(50, 4, "CEU", "AFAA")),
+        (
+            _a(-600, 5, "CEU"),
+            _a(-500, 2, "hours"),
+            _a(-400, 1, "CEU", "AFAA"),
+            _a(-200, 2, "hours"),
+            _a(50, 4, "CEU", "AFAA"),
+        ),
         SampleCpr("CPR/AED", "RC-6677120", -800, -70),
     ),
     SampleTrainer(  # k=45, S=-685: 6 + 4 + 4 = 14 < 20 -> at_risk
-        "RS-208", "Noah", "Williams", "Riverside", _PT,
+        "RS-208",
+        "Noah",
+        "Williams",
+        "Riverside",
+        _PT,
         (SampleCert("issa_cpt", 45, "0061140", "ISSA Certified Fitness Trainer", "ISSA", "14", "at_risk"),),
-        (_a(-800, 5, "CEU"), _a(-600, 6, "CEU"), _a(-400, 4, "hours"), _a(-200, 4, "CEU", "ISSA"),
-         _a(14, 8, "hours", "ISSA")),
+        (
+            _a(-800, 5, "CEU"),
+            _a(-600, 6, "CEU"),
+            _a(-400, 4, "hours"),
+            _a(-200, 4, "CEU", "ISSA"),
+            _a(14, 8, "hours", "ISSA"),
+        ),
         SampleCpr("AHA BLS", "AHA-240551", -250, 480),
         (RosterReject("ACE PT", "000987", "", "0.5", "no expiry date"),),
     ),
     SampleTrainer(  # ACE valid and met, AFAA in grace: still compliant through ACE
-        "RS-209", "Isabella", "García", "Riverside", _GFI,
-        (SampleCert("ace_gfi", 200, "005120", "ACE Group Fitness Instructor", "ACE Group Fitness", "2.1 CEC", "met"),
-         # ACE S=-530: 1.0 + 0.6 + 0.5 = 2.1 >= 2.0 -> met
-         SampleCert("afaa_cgfi", -120, "AF-18842", "AFAA Group Fitness Instructor", "Group Fitness (AFAA)", "13",
-                    "grace", issued_years=4)),
+        "RS-209",
+        "Isabella",
+        "García",
+        "Riverside",
+        _GFI,
+        (
+            SampleCert(
+                "ace_gfi",
+                200,
+                "005120",
+                "ACE Group Fitness Instructor",
+                "ACE Group Fitness",
+                "2.1 CEC",
+                "met",
+            ),
+            # ACE S=-530: 1.0 + 0.6 + 0.5 = 2.1 >= 2.0 -> met
+            SampleCert(
+                "afaa_cgfi",
+                -120,
+                "AF-18842",
+                "AFAA Group Fitness Instructor",
+                "Group Fitness (AFAA)",
+                "13",
+                "grace",
+                issued_years=4,
+            ),
+        ),
         # AFAA k=-120 <= grace 180 -> grace (5 + 6 + 2 CPR = 13 recorded)
-        (_a(-700, 5, "CEU", "AFAA"), _a(-500, 1.0, "CEC", "ACE"), _a(-300, 6, "hours", "ACE"),
-         _a(-250, 6, "CEU", "AFAA"), _a(-150, 0.5, "CEC", "ACE"), _a(35, 4, "CEU", "AFAA")),
+        (
+            _a(-700, 5, "CEU", "AFAA"),
+            _a(-500, 1.0, "CEC", "ACE"),
+            _a(-300, 6, "hours", "ACE"),
+            _a(-250, 6, "CEU", "AFAA"),
+            _a(-150, 0.5, "CEC", "ACE"),
+            _a(35, 4, "CEU", "AFAA"),
+        ),
         SampleCpr("CPR/AED", "RC-1188420", -130, 600),
     ),
     SampleTrainer(  # k=-20 <= NSCA grace 31 -> grace
-        "RS-210", "Björn", "Andersson", "Riverside", _SC,
+        "RS-210",
+        "Björn",
+        "Andersson",
+        "Riverside",
+        _SC,
         (SampleCert("nsca_cscs", -20, "2017-08830", "NSCA-CSCS", "CSCS", "5.2", "grace", issued_years=6),),
-        (_a(-1000, 2, "CEU"), _a(-600, 12, "hours", "NSCA"), _a(-300, 1.0, "CEU"), _a(-100, 1.0, "CEU", "NSCA"),
-         _a(10, 1, "CEU", "NSCA")),
+        (
+            _a(-1000, 2, "CEU"),
+            _a(-600, 12, "hours", "NSCA"),
+            _a(-300, 1.0, "CEU"),
+            _a(-100, 1.0, "CEU", "NSCA"),
+            _a(10, 1, "CEU", "NSCA"),
+        ),
         SampleCpr("AHA BLS", "AHA-199023", -500, 230),
     ),
     SampleTrainer(  # k=-300 > ACE grace 182 -> expired
-        "RS-211", "Chiara", "Bianchi", "Riverside", _GFI,
-        (SampleCert("ace_gfi", -300, "002981", "ACE Group Fitness Instructor", "ACE-GFI", "0.9", "expired",
-                    issued_years=4),),
-        (_a(-1100, 0.5, "CEC"), _a(-900, 0.4, "CEC"), _a(-600, 5, "hours"), _a(-200, 0.3, "CEC", "ACE"),
-         _a(-40, 2, "hours")),
+        "RS-211",
+        "Chiara",
+        "Bianchi",
+        "Riverside",
+        _GFI,
+        (
+            SampleCert(
+                "ace_gfi",
+                -300,
+                "002981",
+                "ACE Group Fitness Instructor",
+                "ACE-GFI",
+                "0.9",
+                "expired",
+                issued_years=4,
+            ),
+        ),
+        (
+            _a(-1100, 0.5, "CEC"),
+            _a(-900, 0.4, "CEC"),
+            _a(-600, 5, "hours"),
+            _a(-200, 0.3, "CEC", "ACE"),
+            _a(-40, 2, "hours"),
+        ),
         SampleCpr("CPR/AED", "RC-4471185", -700, 30),
     ),
     # ---- Northgate ----
     SampleTrainer(  # no CPR on file; k=180, S=-550: 0.2 + 0.4 = 0.6 / 2.0 = 0.30 < 0.75 - 0.25 -> behind
-        "NG-301", "Oliver", "Smith", "Northgate", _PT,
+        "NG-301",
+        "Oliver",
+        "Smith",
+        "Northgate",
+        _PT,
         (SampleCert("nasm_cpt", 180, "000777", "NASM CPT", "NASM", "0.6", "behind"),),
         # the ACE-approved row counts toward nothing: Oliver holds no ACE certification
-        (_a(-700, 0.8, "CEU"), _a(-620, 3, "hours"), _a(-500, 0.2, "CEU", "NASM"), _a(-250, 4, "hours"),
-         _a(-100, 0.3, "CEC", "ACE"), _a(10, 1.0, "CEU", "NASM")),
+        (
+            _a(-700, 0.8, "CEU"),
+            _a(-620, 3, "hours"),
+            _a(-500, 0.2, "CEU", "NASM"),
+            _a(-250, 4, "hours"),
+            _a(-100, 0.3, "CEC", "ACE"),
+            _a(10, 1.0, "CEU", "NASM"),
+        ),
     ),
     SampleTrainer(  # k=720, S=-376: 6 + 5 + 4 = 15 (+5 CPR) = 20 / 45 = 0.44 >= 0.34 - 0.25 -> on_track
-        "NG-302", "Hannah", "Müller", "Northgate", _PT,
+        "NG-302",
+        "Hannah",
+        "Müller",
+        "Northgate",
+        _PT,
         (SampleCert("acsm_cpt", 720, "0009182", "ACSM-CPT", "ACSM-CPT", "20", "on_track"),),
-        (_a(-500, 10, "CEC"), _a(-300, 6, "CEC"), _a(None, 3, "CEC", reject="date 'TBD'"), _a(-150, 5, "hours"),
-         _a(-60, 4, "CEC", "ACSM"), _a(70, 8, "hours")),
+        (
+            _a(-500, 10, "CEC"),
+            _a(-300, 6, "CEC"),
+            _a(None, 3, "CEC", reject="date 'TBD'"),
+            _a(-150, 5, "hours"),
+            _a(-60, 4, "CEC", "ACSM"),
+            _a(70, 8, "hours"),
+        ),
         SampleCpr("CPR/AED", "RC-3021967", -30, 700),
     ),
     SampleTrainer(  # k=400, S=-696: 2 + 1.5 + 1.5 + 1.5 = 6.5 >= 6.0 -> met
-        "NG-303", "Mateo", "Fernández", "Northgate", _SC,
+        "NG-303",
+        "Mateo",
+        "Fernández",
+        "Northgate",
+        _SC,
         (SampleCert("nsca_cscs", 400, "2020-11873", "NSCA-CSCS", "NSCA", "6.5 CEU", "met", issued_years=3),),
-        (_a(-900, 1.0, "CEU"), _a(-650, 2.0, "CEU", "NSCA"), _a(-450, 15, "hours"), _a(-300, 1.5, "CEU"),
-         _a(-120, 1.5, "CEU", "NSCA"), _a(100, 0.5, "CEU")),
+        (
+            _a(-900, 1.0, "CEU"),
+            _a(-650, 2.0, "CEU", "NSCA"),
+            _a(-450, 15, "hours"),
+            _a(-300, 1.5, "CEU"),
+            _a(-120, 1.5, "CEU", "NSCA"),
+            _a(100, 0.5, "CEU"),
+        ),
         SampleCpr("AHA BLS", "AHA-228310", -100, 630),
     ),
     SampleTrainer(  # k=-20, Yoga Alliance has no grace -> expired
-        "NG-304", "Emma", "Thompson", "Northgate", _YOGA,
-        (SampleCert("ya_ryt", -20, "RYT-200-55120", "Yoga Alliance RYT", "Yoga Alliance", "22", "expired",
-                    issued_years=6),),
-        (_a(-1300, 5, "hours"), _a(-1000, 10, "hours"), _a(-700, 8, "hours", "Yoga Alliance"), _a(-300, 4, "hrs"),
-         _a(-10, 6, "hours")),
+        "NG-304",
+        "Emma",
+        "Thompson",
+        "Northgate",
+        _YOGA,
+        (
+            SampleCert(
+                "ya_ryt",
+                -20,
+                "RYT-200-55120",
+                "Yoga Alliance RYT",
+                "Yoga Alliance",
+                "22",
+                "expired",
+                issued_years=6,
+            ),
+        ),
+        (
+            _a(-1300, 5, "hours"),
+            _a(-1000, 10, "hours"),
+            _a(-700, 8, "hours", "Yoga Alliance"),
+            _a(-300, 4, "hrs"),
+            _a(-10, 6, "hours"),
+        ),
         SampleCpr("CPR/AED", "RC-7145502", -400, 330),
         (RosterReject("Pilates Mat (Balanced Body)", "", "TBC", "", "expiry 'TBC' is not a date"),),
     ),
     SampleTrainer(  # credits complete (2.2) but no CPR/AED on file -> not met; k=80 -> at_risk
-        "NG-305", "Olivia", "Brown", "Northgate", _GFI,
-        (SampleCert("ace_gfi", 80, "003815", "ACE Group Fitness Instructor", "ACE GFI", "2.2", "at_risk",
-                    note="No CPR card on file"),),
-        (_a(-800, 0.5, "CEC"), _a(-600, 1.0, "CEC"), _a(-400, 6, "hours", "ACE"), _a(-200, 0.6, "CEC"),
-         _a(5, 0.2, "CEC", "ACE")),
+        "NG-305",
+        "Olivia",
+        "Brown",
+        "Northgate",
+        _GFI,
+        (
+            SampleCert(
+                "ace_gfi",
+                80,
+                "003815",
+                "ACE Group Fitness Instructor",
+                "ACE GFI",
+                "2.2",
+                "at_risk",
+                note="No CPR card on file",
+            ),
+        ),
+        (
+            _a(-800, 0.5, "CEC"),
+            _a(-600, 1.0, "CEC"),
+            _a(-400, 6, "hours", "ACE"),
+            _a(-200, 0.6, "CEC"),
+            _a(5, 0.2, "CEC", "ACE"),
+        ),
     ),
     SampleTrainer(  # k=-200 <= ISSA grace 365 -> grace
-        "NG-306", "Ryan", "Murphy", "Northgate", _PT,
-        (SampleCert("issa_cpt", -200, "0039920", "ISSA Certified Fitness Trainer", "ISSA", "16", "grace",
-                    issued_years=4),),
-        (_a(-1000, 3, "CEU"), _a(-900, 4, "CEU"), _a(-700, 6, "hours"), _a(-400, 6, "CEU", "ISSA"),
-         _a(-100, 4, "hours")),
+        "NG-306",
+        "Ryan",
+        "Murphy",
+        "Northgate",
+        _PT,
+        (
+            SampleCert(
+                "issa_cpt",
+                -200,
+                "0039920",
+                "ISSA Certified Fitness Trainer",
+                "ISSA",
+                "16",
+                "grace",
+                issued_years=4,
+            ),
+        ),
+        (
+            _a(-1000, 3, "CEU"),
+            _a(-900, 4, "CEU"),
+            _a(-700, 6, "hours"),
+            _a(-400, 6, "CEU", "ISSA"),
+            _a(-100, 4, "hours"),
+        ),
         SampleCpr("CPR/AED", "RC-6002318", -600, 130),
     ),
     SampleTrainer(  # cpr not required; k=250, S=-480: 6 + 4 + 5 + 3 = 18 (+3 CPR) >= 16 -> met
-        "NG-307", "Nadia", "Petrova", "Northgate", _PIL,
+        "NG-307",
+        "Nadia",
+        "Petrova",
+        "Northgate",
+        _PIL,
         (SampleCert("npcp_ncpt", 250, "NCPT-02210", "PMA Certified Pilates Teacher", "NCPT", "21", "met"),),
-        (_a(-600, 4, "CEC"), _a(-450, 6, "CEC"), _a(-300, 4, "hours"), _a(-150, 5, "CEC", "PMA"),
-         _a(-60, 3, "CEC")),
+        (
+            _a(-600, 4, "CEC"),
+            _a(-450, 6, "CEC"),
+            _a(-300, 4, "hours"),
+            _a(-150, 5, "CEC", "PMA"),
+            _a(-60, 3, "CEC"),
+        ),
         SampleCpr("CPR/AED", "RC-2290475", -50, 680),
     ),
     SampleTrainer(  # bare "ACE" = ace_cpt; k=150, S=-580: 0.3 + 0.3 = 0.6 / 2.0 = 0.30 < 0.79 - 0.25 -> behind
-        "NG-308", "Samuel", "Adeyemi", "Northgate", _PT,
+        "NG-308",
+        "Samuel",
+        "Adeyemi",
+        "Northgate",
+        _PT,
         (SampleCert("ace_cpt", 150, "001944", "ACE Certified Personal Trainer", "ACE", "0.6", "behind"),),
-        (_a(-700, 0.5, "CEC"), _a(-620, 2, "hours"), _a(-450, 0.3, "CEC", "ACE"), _a(-200, 3, "hours"),
-         _a(40, 1.0, "CEC", "ACE")),
+        (
+            _a(-700, 0.5, "CEC"),
+            _a(-620, 2, "hours"),
+            _a(-450, 0.3, "CEC", "ACE"),
+            _a(-200, 3, "hours"),
+            _a(40, 1.0, "CEC", "ACE"),
+        ),
         SampleCpr("AHA BLS", "AHA-236642", -300, 430),
     ),
     SampleTrainer(  # k=20, S=-710: 5 + 4 + 3 + 2 = 14, + 2 for the CPR card issued in cycle = 16 >= 15 -> met
-        "NG-309", "Lucía", "Torres", "Northgate", _GFI,
-        (SampleCert("afaa_cgfi", 20, "AF-27415", "AFAA Group Fitness Instructor", "AFAA Group Fitness", "16",
-                    "met"),),
-        (_a(-800, 4, "CEU"), _a(-650, 5, "CEU", "AFAA"), _a(-400, 4, "hours"), _a(-180, 3, "CEU"),
-         _a(-30, 2, "hours", "AFAA"), _a(12, 2, "CEU", "AFAA")),
+        "NG-309",
+        "Lucía",
+        "Torres",
+        "Northgate",
+        _GFI,
+        (
+            SampleCert(
+                "afaa_cgfi",
+                20,
+                "AF-27415",
+                "AFAA Group Fitness Instructor",
+                "AFAA Group Fitness",
+                "16",
+                "met",
+            ),
+        ),
+        (
+            _a(-800, 4, "CEU"),
+            _a(-650, 5, "CEU", "AFAA"),
+            _a(-400, 4, "hours"),
+            _a(-180, 3, "CEU"),
+            _a(-30, 2, "hours", "AFAA"),
+            _a(12, 2, "CEU", "AFAA"),
+        ),
         SampleCpr("CPR/AED", "RC-8154420", -200, 530),
     ),
     SampleTrainer(  # k=250, S=-480: 4 (8 h) + 3 + 3 (6 h) = 10 (+2 CPR) = 12 >= 10 -> met
-        "NG-310", "Jack", "Taylor", "Northgate", _PT,
-        (SampleCert("ncsf_cpt", 250, "NC-007731", "NCSF Certified Personal Trainer", "NCSF CPT", "12", "met"),),
-        (_a(-700, 3, "CEU"), _a(-450, 8, "hours"), _a(-300, 3, "CEU", "NCSF"), _a(-120, 6, "hours"),
-         _a(30, 4, "hours", "NCSF")),
+        "NG-310",
+        "Jack",
+        "Taylor",
+        "Northgate",
+        _PT,
+        (
+            SampleCert(
+                "ncsf_cpt", 250, "NC-007731", "NCSF Certified Personal Trainer", "NCSF CPT", "12", "met"
+            ),
+        ),
+        (
+            _a(-700, 3, "CEU"),
+            _a(-450, 8, "hours"),
+            _a(-300, 3, "CEU", "NCSF"),
+            _a(-120, 6, "hours"),
+            _a(30, 4, "hours", "NCSF"),
+        ),
         SampleCpr("CPR/AED", "RC-3378861", -200, 530),
     ),
     SampleTrainer(  # k=-400 > NASM grace 365 -> expired
-        "NG-311", "Peter", "Novak", "Northgate", _PT,
+        "NG-311",
+        "Peter",
+        "Novak",
+        "Northgate",
+        _PT,
         (SampleCert("nasm_cpt", -400, "000612", "NASM CPT", "NASM-CPT", "1.0", "expired", issued_years=4),),
-        (_a(-1300, 1.0, "CEU"), _a(-1000, 0.5, "CEU"), _a(-800, 4, "hours"), _a(-200, 0.3, "CEU"),
-         _a(-50, 2, "hours")),
+        (
+            _a(-1300, 1.0, "CEU"),
+            _a(-1000, 0.5, "CEU"),
+            _a(-800, 4, "hours"),
+            _a(-200, 0.3, "CEU"),
+            _a(-50, 2, "hours"),
+        ),
         SampleCpr("CPR/AED", "RC-1067734", -1000, -270),
     ),
 )
@@ -443,31 +941,70 @@ def _workbook(buffer: io.BytesIO, anchor: date, *, constant_memory: bool = False
     else:
         options["in_memory"] = True  # in-memory zips carry a fixed 1980 timestamp
     wb = xlsxwriter.Workbook(buffer, options)
-    wb.set_properties({"title": "Recert sample data", "author": "Recert", "company": "Recert sample",
-                       "created": _doc_time(anchor)})
+    wb.set_properties(
+        {
+            "title": "Recert sample data",
+            "author": "Recert",
+            "company": "Recert sample",
+            "created": _doc_time(anchor),
+        }
+    )
     return wb
 
 
 _COURSES: dict[str, tuple[tuple[str, str], ...]] = {
-    "NASM": (("Corrective Exercise Specialization", "NASM"), ("Performance Enhancement Specialist", "NASM"),
-             ("Senior Fitness Specialization", "NASM"), ("Certified Nutrition Coach", "NASM")),
-    "ACE": (("Functional Training Specialist", "ACE"), ("Behavior Change Specialist", "ACE"),
-            ("Group Fitness Choreography Workshop", "ACE"), ("Health Coach Fundamentals", "ACE")),
-    "ISSA": (("Strength and Conditioning", "ISSA"), ("Exercise Therapy", "ISSA"), ("Glute Specialist", "ISSA")),
-    "AFAA": (("Indoor Cycling Instructor", "AFAA"), ("Mat Science", "AFAA"), ("Group Strength Workshop", "AFAA")),
-    "ACSM": (("ACSM Annual Meeting", "ACSM"), ("Exercise is Medicine Credential", "ACSM"),
-             ("Clinical Populations Webinar Series", "ACSM")),
+    "NASM": (
+        ("Corrective Exercise Specialization", "NASM"),
+        ("Performance Enhancement Specialist", "NASM"),
+        ("Senior Fitness Specialization", "NASM"),
+        ("Certified Nutrition Coach", "NASM"),
+    ),
+    "ACE": (
+        ("Functional Training Specialist", "ACE"),
+        ("Behavior Change Specialist", "ACE"),
+        ("Group Fitness Choreography Workshop", "ACE"),
+        ("Health Coach Fundamentals", "ACE"),
+    ),
+    "ISSA": (
+        ("Strength and Conditioning", "ISSA"),
+        ("Exercise Therapy", "ISSA"),
+        ("Glute Specialist", "ISSA"),
+    ),
+    "AFAA": (
+        ("Indoor Cycling Instructor", "AFAA"),
+        ("Mat Science", "AFAA"),
+        ("Group Strength Workshop", "AFAA"),
+    ),
+    "ACSM": (
+        ("ACSM Annual Meeting", "ACSM"),
+        ("Exercise is Medicine Credential", "ACSM"),
+        ("Clinical Populations Webinar Series", "ACSM"),
+    ),
     "NCSF": (("Advanced Concepts of Strength & Conditioning", "NCSF"), ("Sport Nutrition", "NCSF")),
-    "NSCA": (("NSCA National Conference", "NSCA"), ("Coaches Conference", "NSCA"),
-             ("Essentials of Tactical Strength", "NSCA")),
-    "Yoga Alliance": (("Yin Yoga Training", "Samsara Yoga School"), ("Anatomy for Yoga Teachers", "YogaMed"),
-                      ("Pranayama Intensive", "Samsara Yoga School")),
-    "PMA": (("Reformer Level 2", "Balanced Body"), ("Pilates for Pre/Postnatal", "Polestar Pilates"),
-            ("Pilates Method Alliance Conference", "PMA")),
-    "": (("TRX Suspension Training Course", "TRX"), ("Kettlebell Fundamentals", "StrongFirst"),
-         ("Mobility and Recovery Workshop", "Club in-service"), ("First Aid Refresher", "St John"),
-         ("IDEA World Convention", "IDEA"), ("Motivational Interviewing Basics", "Club in-service"),
-         ("Zumba Instructor Network Update", "Zumba Fitness")),
+    "NSCA": (
+        ("NSCA National Conference", "NSCA"),
+        ("Coaches Conference", "NSCA"),
+        ("Essentials of Tactical Strength", "NSCA"),
+    ),
+    "Yoga Alliance": (
+        ("Yin Yoga Training", "Samsara Yoga School"),
+        ("Anatomy for Yoga Teachers", "YogaMed"),
+        ("Pranayama Intensive", "Samsara Yoga School"),
+    ),
+    "PMA": (
+        ("Reformer Level 2", "Balanced Body"),
+        ("Pilates for Pre/Postnatal", "Polestar Pilates"),
+        ("Pilates Method Alliance Conference", "PMA"),
+    ),
+    "": (
+        ("TRX Suspension Training Course", "TRX"),
+        ("Kettlebell Fundamentals", "StrongFirst"),
+        ("Mobility and Recovery Workshop", "Club in-service"),
+        ("First Aid Refresher", "St John"),
+        ("IDEA World Convention", "IDEA"),
+        ("Motivational Interviewing Basics", "Club in-service"),
+        ("Zumba Instructor Network Update", "Zumba Fitness"),
+    ),
 }
 
 
@@ -489,18 +1026,34 @@ def build_sample(anchor: date) -> dict[str, bytes]:
 def _roster_rows(anchor: date) -> tuple[list[list[str]], dict[int, str]]:
     """Roster lines (title, blank, header, data, Total) and the 1-based line numbers that must be rejected."""
     width = len(ROSTER_HEADERS)
-    rows: list[list[str]] = [["Certification roster - all clubs"] + [""] * (width - 1), [""] * width,
-                             list(ROSTER_HEADERS)]
+    rows: list[list[str]] = [
+        ["Certification roster - all clubs"] + [""] * (width - 1),
+        [""] * width,
+        list(ROSTER_HEADERS),
+    ]
     rejects: dict[int, str] = {}
     total = 0.0
     for t in SAMPLE_TRAINERS:
         cpr = _us(anchor + timedelta(t.cpr.expires)) if t.cpr else ""
         for c in t.certs:
-            rows.append([c.roster_trainer or t.name, t.club, t.role, c.roster_name, c.number,
-                         _us(anchor + timedelta(c.expires)), c.roster_credits, cpr, c.note])
+            rows.append(
+                [
+                    c.roster_trainer or t.name,
+                    t.club,
+                    t.role,
+                    c.roster_name,
+                    c.number,
+                    _us(anchor + timedelta(c.expires)),
+                    c.roster_credits,
+                    cpr,
+                    c.note,
+                ]
+            )
             total += _excel_sum_value(c.roster_credits)
         for r in t.roster_rejects:
-            rows.append([t.name, t.club, t.role, r.certification, r.number, r.expires_text, r.credits, cpr, ""])
+            rows.append(
+                [t.name, t.club, t.role, r.certification, r.number, r.expires_text, r.credits, cpr, ""]
+            )
             rejects[len(rows)] = r.reason
     rows.append(["Total", "", "", "", "", "", f"{total:g}", "", ""])
     return rows, rejects
@@ -582,8 +1135,16 @@ def _sample_workbook(anchor: date) -> bytes:
             _cert_row(certs, r, t.staff_id, c.workbook_name, c.number, issued, expires, us_date)
             r += 1
         if t.cpr:
-            _cert_row(certs, r, t.staff_id, t.cpr.name, t.cpr.number, anchor + timedelta(t.cpr.issued),
-                      anchor + timedelta(t.cpr.expires), us_date)
+            _cert_row(
+                certs,
+                r,
+                t.staff_id,
+                t.cpr.name,
+                t.cpr.number,
+                anchor + timedelta(t.cpr.issued),
+                anchor + timedelta(t.cpr.expires),
+                us_date,
+            )
             r += 1
     certs.set_column(0, 0, 10)
     certs.set_column(1, 1, 34)
@@ -656,20 +1217,132 @@ def _matrix_workbook(anchor: date) -> bytes:
 
 
 # Chain-size workbook ------------------------------------------------------------------------------------------
-_FIRST = ("Ana", "José", "Zoë", "Liam", "Olivia", "Noah", "Emma", "Mateo", "Sofia", "Lucas", "Mia", "Ethan",
-          "Chloé", "Daniel", "Aisha", "Kenji", "Priya", "Hannah", "Björn", "Lucía", "Samuel", "Fatima", "Ryan",
-          "Isabella", "Oliver", "Grace", "Mei", "Chiara", "Nadia", "Jack", "Amelia", "Diego", "Ingrid", "Tomás",
-          "Aaliyah", "Hiroshi", "Élodie", "Kwame", "Siobhán", "Rafael", "Yasmin", "Andrés", "Freya", "Omar",
-          "Leilani", "Mikael", "Zara", "Nikolai", "Camila", "Dev")
-_LAST = ("Silva", "Martínez", "Brontë", "Walsh", "Brown", "Williams", "Thompson", "Fernández", "Rossi",
-         "Oliveira", "Kim", "Brooks", "Dubois", "Rahman", "Watanabe", "Patel", "Müller", "Andersson", "Torres",
-         "Adeyemi", "Al-Sayed", "Murphy", "García", "Smith", "O'Connor", "Chen", "Bianchi", "Petrova", "Taylor",
-         "Novak", "Nguyen", "Kowalski", "Haddad", "Søren", "Ibáñez", "Okafor", "Lindqvist", "Papadopoulos",
-         "Dvořák", "Mendes", "Schmidt", "Yilmaz", "Costa", "Hughes", "Tanaka", "Jensen", "Ferreira", "Ruiz",
-         "Kaur", "Moreau")
-_PLACES = ("Downtown", "Riverside", "Northgate", "Southbank", "Eastside", "Westfield", "Lakeside", "Hillcrest",
-           "Parkview", "Harbour", "Old Town", "Uptown", "Midtown", "Greenway", "Bayview", "Stonebridge",
-           "Maple Grove", "Cedar Park", "Kingsway", "Millbrook")
+_FIRST = (
+    "Ana",
+    "José",
+    "Zoë",
+    "Liam",
+    "Olivia",
+    "Noah",
+    "Emma",
+    "Mateo",
+    "Sofia",
+    "Lucas",
+    "Mia",
+    "Ethan",
+    "Chloé",
+    "Daniel",
+    "Aisha",
+    "Kenji",
+    "Priya",
+    "Hannah",
+    "Björn",
+    "Lucía",
+    "Samuel",
+    "Fatima",
+    "Ryan",
+    "Isabella",
+    "Oliver",
+    "Grace",
+    "Mei",
+    "Chiara",
+    "Nadia",
+    "Jack",
+    "Amelia",
+    "Diego",
+    "Ingrid",
+    "Tomás",
+    "Aaliyah",
+    "Hiroshi",
+    "Élodie",
+    "Kwame",
+    "Siobhán",
+    "Rafael",
+    "Yasmin",
+    "Andrés",
+    "Freya",
+    "Omar",
+    "Leilani",
+    "Mikael",
+    "Zara",
+    "Nikolai",
+    "Camila",
+    "Dev",
+)
+_LAST = (
+    "Silva",
+    "Martínez",
+    "Brontë",
+    "Walsh",
+    "Brown",
+    "Williams",
+    "Thompson",
+    "Fernández",
+    "Rossi",
+    "Oliveira",
+    "Kim",
+    "Brooks",
+    "Dubois",
+    "Rahman",
+    "Watanabe",
+    "Patel",
+    "Müller",
+    "Andersson",
+    "Torres",
+    "Adeyemi",
+    "Al-Sayed",
+    "Murphy",
+    "García",
+    "Smith",
+    "O'Connor",
+    "Chen",
+    "Bianchi",
+    "Petrova",
+    "Taylor",
+    "Novak",
+    "Nguyen",
+    "Kowalski",
+    "Haddad",
+    "Søren",
+    "Ibáñez",
+    "Okafor",
+    "Lindqvist",
+    "Papadopoulos",
+    "Dvořák",
+    "Mendes",
+    "Schmidt",
+    "Yilmaz",
+    "Costa",
+    "Hughes",
+    "Tanaka",
+    "Jensen",
+    "Ferreira",
+    "Ruiz",
+    "Kaur",
+    "Moreau",
+)
+_PLACES = (
+    "Downtown",
+    "Riverside",
+    "Northgate",
+    "Southbank",
+    "Eastside",
+    "Westfield",
+    "Lakeside",
+    "Hillcrest",
+    "Parkview",
+    "Harbour",
+    "Old Town",
+    "Uptown",
+    "Midtown",
+    "Greenway",
+    "Bayview",
+    "Stonebridge",
+    "Maple Grove",
+    "Cedar Park",
+    "Kingsway",
+    "Millbrook",
+)
 _SUFFIXES = ("", " North", " South", " East", " West", " Central", " Plaza", " Station", " Mall", " Park")
 # (how the Certifications sheet spells it, approved-for body text, role, relative frequency)
 _CHAIN_CREDS = (
@@ -727,8 +1400,15 @@ def _chain_people(n: int, anchor: date, rng: random.Random) -> Iterator[tuple]:
             certs.append((sid, _CHAIN_CREDS[c][0], f"{rng.randint(0, 9999999):07d}", issued, expires))
         if rng.random() < 0.9:
             issued = anchor + timedelta(rng.randint(-900, 0))
-            certs.append((sid, rng.choice(_CPR_NAMES), f"{rng.randint(0, 999999):06d}", issued,
-                          issued + timedelta(730)))
+            certs.append(
+                (
+                    sid,
+                    rng.choice(_CPR_NAMES),
+                    f"{rng.randint(0, 999999):06d}",
+                    issued,
+                    issued + timedelta(730),
+                )
+            )
         bodies = [_CHAIN_CREDS[c][1] for c in held if _CHAIN_CREDS[c][1]]
         named = len(held) > 1  # a bare CEU for several credentials may be ambiguous: name the body
         ce = []
@@ -805,8 +1485,10 @@ def build_chain_workbook(n_trainers: int, *, anchor: date, seed: int = 7) -> byt
 
 def sample_readme(anchor: date) -> str:
     """``sample_data/README.md``: what each file is, and the as-of date it was generated to be viewed at."""
-    counts = {s: sum(1 for certs in SAMPLE_INTENT.values() for v in certs.values() if v == s)
-              for s in ("met", "on_track", "behind", "at_risk", "grace", "expired")}
+    counts = {
+        s: sum(1 for certs in SAMPLE_INTENT.values() for v in certs.values() if v == s)
+        for s in ("met", "on_track", "behind", "at_risk", "grace", "expired")
+    }
     summary = ", ".join(f"{v} {k}" for k, v in counts.items())
     return f"""# Sample data
 
@@ -837,7 +1519,9 @@ A chain-sized workbook for benchmarks is not committed; make one with
 """
 
 
-def synthetic_standing(n_trainers: int = 10_000, *, as_of: date = date(2026, 12, 1), seed: int = 3) -> Standing:
+def synthetic_standing(
+    n_trainers: int = 10_000, *, as_of: date = date(2026, 12, 1), seed: int = 3
+) -> Standing:
     """A Standing shaped like the chain's: about 2.7 certifications per trainer, 200 clubs, the status mix the
     engine gives ``build_chain_workbook``, every standing field filled (built vectorised, in about a second)."""
     rng = np.random.default_rng(seed)
@@ -852,26 +1536,79 @@ def synthetic_standing(n_trainers: int = 10_000, *, as_of: date = date(2026, 12,
     names = np.array([f"Trainer {i:05d}" for i in range(n_trainers)], dtype=object)
     names[::997] = '=HYPERLINK("http://x","y")'
     clubs = np.array([f"Club {i % 200:03d}" for i in range(n_trainers)], dtype=object)
-    s = pd.DataFrame({
-        "trainer_id": tid.astype(str), "trainer": names[tid], "club": clubs[tid], "role": "Personal Trainer",
-        "credential": "nasm_cpt", "credential_name": "NASM CPT", "body": "NASM", "known": True,
-        "number": [f"{x:07d}" for x in rng.integers(0, 10**7, n)], "issued": expires - pd.DateOffset(years=2),
-        "expires": expires, "cycle_start": expires - pd.DateOffset(years=2), "required": required,
-        "earned": earned, "remaining": np.clip(required - earned, 0, None), "unit": "CEU", "hours_per_unit": 10.0,
-        "progress": np.clip(earned / required, 0, 1), "elapsed": rng.random(n),
-        "days_left": (expires - T).days, "cpr_required": True,
-        "cpr_current": pd.array(rng.random(n) < 0.92, dtype="boolean"),
-        "cpr_expires": T + pd.to_timedelta(rng.integers(-200, 700, n), unit="D"), "status": status,
-        "reasons": [["expires in 60 days (31 Jul 2026): needs 0.3 more CEU (3 hours) (1.7 of 2 earned)",
-                     f"CPR/AED expires {i % 28 + 1} Mar 2027, before renewal"] for i in range(n)],
-        "urgency": 0, "cert_key": [f"{i}|nasm_cpt" for i in range(n)],
-    }, columns=STANDING_COLUMNS)
-    t = pd.DataFrame({"trainer_id": np.arange(n_trainers).astype(str), "trainer": names, "club": clubs,
-                      "role": "Personal Trainer", "email": [f"t{i}@example.com" for i in range(n_trainers)],
-                      "compliant": True, "status": "on_track", "certifications": per,
-                      "next_expiry": T + pd.Timedelta(days=30)}, columns=TRAINER_RESULT_COLUMNS)
-    ledger = pd.DataFrame({"file": "chain.xlsx", "sheet": "Certifications", "row": np.arange(2, n + 2),
-                           "fate": "accepted", "column": "", "reason": "", "trainer": names[tid]})
-    return Standing(as_of=as_of, window=90, standings=s, trainers=t, activities=pd.DataFrame(columns=ACTIVITY_COLUMNS),
-                    contributions=pd.DataFrame(columns=CONTRIBUTION_COLUMNS), ledger=ledger, mappings=(), warnings=(),
-                    rules_version="synthetic", cpr_cards=pd.DataFrame(columns=CARD_RESULT_COLUMNS))
+    s = pd.DataFrame(
+        {
+            "trainer_id": tid.astype(str),
+            "trainer": names[tid],
+            "club": clubs[tid],
+            "role": "Personal Trainer",
+            "credential": "nasm_cpt",
+            "credential_name": "NASM CPT",
+            "body": "NASM",
+            "known": True,
+            "number": [f"{x:07d}" for x in rng.integers(0, 10**7, n)],
+            "issued": expires - pd.DateOffset(years=2),
+            "expires": expires,
+            "cycle_start": expires - pd.DateOffset(years=2),
+            "required": required,
+            "earned": earned,
+            "remaining": np.clip(required - earned, 0, None),
+            "unit": "CEU",
+            "hours_per_unit": 10.0,
+            "progress": np.clip(earned / required, 0, 1),
+            "elapsed": rng.random(n),
+            "days_left": (expires - T).days,
+            "cpr_required": True,
+            "cpr_current": pd.array(rng.random(n) < 0.92, dtype="boolean"),
+            "cpr_expires": T + pd.to_timedelta(rng.integers(-200, 700, n), unit="D"),
+            "status": status,
+            "reasons": [
+                [
+                    "expires in 60 days (31 Jul 2026): needs 0.3 more CEU (3 hours) (1.7 of 2 earned)",
+                    f"CPR/AED expires {i % 28 + 1} Mar 2027, before renewal",
+                ]
+                for i in range(n)
+            ],
+            "urgency": 0,
+            "cert_key": [f"{i}|nasm_cpt" for i in range(n)],
+        },
+        columns=STANDING_COLUMNS,
+    )
+    t = pd.DataFrame(
+        {
+            "trainer_id": np.arange(n_trainers).astype(str),
+            "trainer": names,
+            "club": clubs,
+            "role": "Personal Trainer",
+            "email": [f"t{i}@example.com" for i in range(n_trainers)],
+            "compliant": True,
+            "status": "on_track",
+            "certifications": per,
+            "next_expiry": T + pd.Timedelta(days=30),
+        },
+        columns=TRAINER_RESULT_COLUMNS,
+    )
+    ledger = pd.DataFrame(
+        {
+            "file": "chain.xlsx",
+            "sheet": "Certifications",
+            "row": np.arange(2, n + 2),
+            "fate": "accepted",
+            "column": "",
+            "reason": "",
+            "trainer": names[tid],
+        }
+    )
+    return Standing(
+        as_of=as_of,
+        window=90,
+        standings=s,
+        trainers=t,
+        activities=pd.DataFrame(columns=ACTIVITY_COLUMNS),
+        contributions=pd.DataFrame(columns=CONTRIBUTION_COLUMNS),
+        ledger=ledger,
+        mappings=(),
+        warnings=(),
+        rules_version="synthetic",
+        cpr_cards=pd.DataFrame(columns=CARD_RESULT_COLUMNS),
+    )

@@ -46,12 +46,23 @@ _quantity = lru_cache(maxsize=65536)(quantity)
 
 def rules_frame(catalogue: Catalogue) -> pd.DataFrame:
     """The catalogue as a frame indexed by credential id (the columns standing needs)."""
-    rows = [{"credential": c.id, "body": c.body, "body_label": body_label(c.body_name or c.body),
-             "rule_name": c.name, "kind": c.kind,
-             "cycle_years": c.cycle_years, "required": c.required_credits, "unit": c.unit_label,
-             "hours_per_unit": c.hours_per_unit, "cpr_required": c.cpr_required is True,
-             "cpr_counts_credits": c.cpr_counts_credits or 0.0, "grace_days": c.grace}
-            for c in catalogue.credentials.values()]
+    rows = [
+        {
+            "credential": c.id,
+            "body": c.body,
+            "body_label": body_label(c.body_name or c.body),
+            "rule_name": c.name,
+            "kind": c.kind,
+            "cycle_years": c.cycle_years,
+            "required": c.required_credits,
+            "unit": c.unit_label,
+            "hours_per_unit": c.hours_per_unit,
+            "cpr_required": c.cpr_required is True,
+            "cpr_counts_credits": c.cpr_counts_credits or 0.0,
+            "grace_days": c.grace,
+        }
+        for c in catalogue.credentials.values()
+    ]
     frame = pd.DataFrame(rows).set_index("credential")
     for col in ("cycle_years", "required", "hours_per_unit", "cpr_counts_credits"):
         frame[col] = frame[col].astype(float)
@@ -108,14 +119,25 @@ def compute_standing(roster: Roster, catalogue: Catalogue, *, as_of: date, windo
     no_date = _credits_and_time(c, credit_info, contrib.groupby("cert_key")["credits"].sum(), T)
     c["status"] = certification_status(c, credit_info, cpr_ok, no_date, T, window)
     c["reasons"] = _reasons(c, credit_info, uncountable, T)
-    c["urgency"] = (c["status"].map(STATUS_RANK).astype(int) * 100_000
-                    + c["days_left"].clip(-99_999, 99_999).fillna(-99_999).astype("int64"))
+    c["urgency"] = c["status"].map(STATUS_RANK).astype(int) * 100_000 + c["days_left"].clip(
+        -99_999, 99_999
+    ).fillna(-99_999).astype("int64")
     standings = _standing_rows(c, roster.trainers, warnings, T)
-    standing = Standing(as_of=as_of, window=window, standings=standings, trainers=_trainers(roster, standings, T),
-                        activities=acts.reset_index(drop=True), contributions=contrib.reset_index(drop=True),
-                        ledger=ledger, mappings=roster.mappings, warnings=tuple(dict.fromkeys(warnings)),
-                        rules_version=catalogue.version, cpr_cards=_cards(roster.cpr_cards, roster.trainers, T),
-                        unreadable=roster.unreadable, memberships=roster.memberships)
+    standing = Standing(
+        as_of=as_of,
+        window=window,
+        standings=standings,
+        trainers=_trainers(roster, standings, T),
+        activities=acts.reset_index(drop=True),
+        contributions=contrib.reset_index(drop=True),
+        ledger=ledger,
+        mappings=roster.mappings,
+        warnings=tuple(dict.fromkeys(warnings)),
+        rules_version=catalogue.version,
+        cpr_cards=_cards(roster.cpr_cards, roster.trainers, T),
+        unreadable=roster.unreadable,
+        memberships=roster.memberships,
+    )
     check_standing(standing)
     return standing
 
@@ -138,52 +160,76 @@ class Bodies:
     first: pd.Series
 
 
-def resolve_units(acts: pd.DataFrame, held: pd.DataFrame, rules: pd.DataFrame,
-                  ledger: pd.DataFrame) -> tuple[pd.DataFrame, Bodies, pd.DataFrame]:
+def resolve_units(
+    acts: pd.DataFrame, held: pd.DataFrame, rules: pd.DataFrame, ledger: pd.DataFrame
+) -> tuple[pd.DataFrame, Bodies, pd.DataFrame]:
     """Which unit each activity row means ("Which credits count", rules 1 and 3): a bare CEU that names no body
     is read in the unit all the trainer's certifications share, and one naming bodies in the unit they share;
     otherwise the row is rejected as ambiguous, never guessed. Returns the activities kept, the bodies they
     name, and the ledger with the ambiguous rows rejected."""
     if not len(acts):
         return acts, Bodies(pd.Series(dtype=int), pd.Series(dtype=object)), ledger
-    sizes_per_trainer = held.assign(h=held["hours_per_unit"].fillna(-1.0)).groupby("trainer_id")["h"].nunique()
-    body_hpu = {b: set(g.fillna(-1.0)) for b, g in
-                rules[rules["kind"].eq("certification")].groupby("body")["hours_per_unit"]}
+    sizes_per_trainer = (
+        held.assign(h=held["hours_per_unit"].fillna(-1.0)).groupby("trainer_id")["h"].nunique()
+    )
+    body_hpu = {
+        b: set(g.fillna(-1.0))
+        for b, g in rules[rules["kind"].eq("certification")].groupby("body")["hours_per_unit"]
+    }
     units = pd.Series(acts["unit_kind"].to_numpy(dtype=object) == "units", index=acts.index)
     # "bodies" (a tuple) follows from "bodies_text": work per distinct text, which hashes far faster.
     named = Distinct.of(acts["bodies_text"])
     tuples = acts["bodies"].to_numpy(dtype=object)[named.first_rows()]
-    bodies = Bodies(count=named.spread(pd.Series([len(bs) for bs in tuples], dtype=int)),
-                    first=named.spread(pd.Series([bs[0] if bs else None for bs in tuples], dtype=object)))
+    bodies = Bodies(
+        count=named.spread(pd.Series([len(bs) for bs in tuples], dtype=int)),
+        first=named.spread(pd.Series([bs[0] if bs else None for bs in tuples], dtype=object)),
+    )
     no_body = bodies.count.eq(0)
     amb_trainer = units & no_body
     if amb_trainer.any():
         amb_trainer[amb_trainer] = acts.loc[amb_trainer, "trainer_id"].map(sizes_per_trainer).fillna(0).gt(1)
-    named_sizes = named.spread(pd.Series([len({h for b in bs for h in body_hpu.get(b, ())}) for bs in tuples],
-                                         dtype=int))
+    named_sizes = named.spread(
+        pd.Series([len({h for b in bs for h in body_hpu.get(b, ())}) for bs in tuples], dtype=int)
+    )
     amb_bodies = units & ~no_body & named_sizes.gt(1)
     rejected = amb_trainer | amb_bodies
     if rejected.any():
         rej = acts[rejected]
         why = _ambiguous_unit_reasons(acts, held, amb_trainer, amb_bodies)
-        ledger = reject_rows(ledger, pd.DataFrame({"file": rej["file"], "sheet": rej["sheet"], "row": rej["row"],
-                                                   "column": rej["unit_column"], "reason": why[rejected]}))
+        ledger = reject_rows(
+            ledger,
+            pd.DataFrame(
+                {
+                    "file": rej["file"],
+                    "sheet": rej["sheet"],
+                    "row": rej["row"],
+                    "column": rej["unit_column"],
+                    "reason": why[rejected],
+                }
+            ),
+        )
         acts = acts[~rejected]
     return acts, bodies, ledger
 
 
-def _ambiguous_unit_reasons(acts: pd.DataFrame, held: pd.DataFrame, amb_trainer: pd.Series,
-                            amb_bodies: pd.Series) -> pd.Series:
+def _ambiguous_unit_reasons(
+    acts: pd.DataFrame, held: pd.DataFrame, amb_trainer: pd.Series, amb_bodies: pd.Series
+) -> pd.Series:
     """Why each ambiguous activity row was rejected (rule 3's sentence, or rule 1's for named bodies)."""
-    held_names = (held[held["trainer_id"].isin(acts.loc[amb_trainer, "trainer_id"])]
-                  .groupby("trainer_id")["credential_name"].agg(lambda s: " and ".join(dict.fromkeys(s))))
+    held_names = (
+        held[held["trainer_id"].isin(acts.loc[amb_trainer, "trainer_id"])]
+        .groupby("trainer_id")["credential_name"]
+        .agg(lambda s: " and ".join(dict.fromkeys(s)))
+    )
     why = pd.Series("", index=acts.index, dtype=object)
     why[amb_trainer] = [
         f"unit {u or 'credit'} is ambiguous for this trainer (holds {held_names.get(t, '')}): name the body or give hours"
-        for u, t in zip(acts.loc[amb_trainer, "unit_text"], acts.loc[amb_trainer, "trainer_id"], strict=True)]
+        for u, t in zip(acts.loc[amb_trainer, "unit_text"], acts.loc[amb_trainer, "trainer_id"], strict=True)
+    ]
     why[amb_bodies] = [
         f"unit {u or 'credit'} is ambiguous: {' and '.join(bs)} count credits in units of different sizes; give hours"
-        for u, bs in zip(acts.loc[amb_bodies, "unit_text"], acts.loc[amb_bodies, "bodies"], strict=True)]
+        for u, bs in zip(acts.loc[amb_bodies, "unit_text"], acts.loc[amb_bodies, "bodies"], strict=True)
+    ]
     return why
 
 
@@ -194,20 +240,29 @@ def _future_activities(acts: pd.DataFrame, trainers: pd.DataFrame, T: pd.Timesta
         return []
     names = trainers.set_index("trainer_id")["trainer"]
     first = acts[future].head(5)
-    sample = "; ".join(f"{names.get(t, t)}: {crs or 'activity'} on {fmt.day(d)}" for t, crs, d in
-                       zip(first["trainer_id"], first["course"], first["date"], strict=True))
+    sample = "; ".join(
+        f"{names.get(t, t)}: {crs or 'activity'} on {fmt.day(d)}"
+        for t, crs, d in zip(first["trainer_id"], first["course"], first["date"], strict=True)
+    )
     n = int(future.sum())
     if n > 5:
         sample += f"; and {n - 5} more"
-    return [Notice("future", f"{n} activit{'y is' if n == 1 else 'ies are'} dated after as-of "
-                             f"({fmt.day(T)}) and not counted yet (booked courses?): {sample}.")]
+    return [
+        Notice(
+            "future",
+            f"{n} activit{'y is' if n == 1 else 'ies are'} dated after as-of "
+            f"({fmt.day(T)}) and not counted yet (booked courses?): {sample}.",
+        )
+    ]
 
 
 def pair_activities(acts: pd.DataFrame, bodies: Bodies, held: pd.DataFrame) -> pd.DataFrame | None:
     """Each activity with each certification it can count toward: one naming no body with every credit-bearing
     certification of its trainer (rule 2), one naming bodies with the trainer's certifications of those bodies
     (rule 1). None when there is nothing to pair."""
-    cert_side = held[["cert_key", "trainer_id", "credential", "body", "hours_per_unit", "cycle_start", "window_end"]]
+    cert_side = held[
+        ["cert_key", "trainer_id", "credential", "body", "hours_per_unit", "cycle_start", "window_end"]
+    ]
     if not (len(acts) and len(cert_side)):
         return None
     pairs = []
@@ -238,7 +293,9 @@ def log_credits(p: pd.DataFrame | None) -> tuple[pd.DataFrame, pd.Series]:
     contrib = p.loc[inside & p["credits"].gt(0), CONTRIBUTION_COLUMNS]
     contrib = contrib.drop_duplicates(["activity_id", "cert_key"])
     # Hours toward a credential that publishes no hours per unit (rule 6): not counted, and said so.
-    stuck_log = p.loc[in_window & p["credits"].isna() & p["amount"].gt(0)].drop_duplicates(["activity_id", "cert_key"])
+    stuck_log = p.loc[in_window & p["credits"].isna() & p["amount"].gt(0)].drop_duplicates(
+        ["activity_id", "cert_key"]
+    )
     return contrib, stuck_log.groupby("cert_key")["amount"].sum()
 
 
@@ -261,7 +318,9 @@ def cpr_credit(c: pd.DataFrame, cards: pd.DataFrame, T: pd.Timestamp) -> pd.Seri
         latest = cards.groupby("trainer_id")["expires"].max()
         c["cpr_expires"] = c["trainer_id"].map(latest)
         issued_cards = cards[cards["issued"].notna()][["trainer_id", "issued"]]
-        cc = c.loc[c["cpr_counts_credits"].fillna(0).gt(0), ["cert_key", "trainer_id", "cycle_start", "window_end"]]
+        cc = c.loc[
+            c["cpr_counts_credits"].fillna(0).gt(0), ["cert_key", "trainer_id", "cycle_start", "window_end"]
+        ]
         m = cc.merge(issued_cards, on="trainer_id")
         got = m[(m["issued"] > m["cycle_start"]) & (m["issued"] <= m["window_end"])]["cert_key"].unique()
         c["cpr_credit"] = np.where(c["cert_key"].isin(got), c["cpr_counts_credits"], 0.0)
@@ -271,11 +330,15 @@ def cpr_credit(c: pd.DataFrame, cards: pd.DataFrame, T: pd.Timestamp) -> pd.Seri
     c["cpr_expires"] = pd.to_datetime(c["cpr_expires"])
     has_card = c["cpr_expires"].notna()
     current = c["cpr_expires"] >= T
-    c["cpr_current"] = pd.array(np.where(has_card | c["cpr_required"].fillna(False), current, pd.NA), dtype="boolean")
+    c["cpr_current"] = pd.array(
+        np.where(has_card | c["cpr_required"].fillna(False), current, pd.NA), dtype="boolean"
+    )
     return ~c["cpr_required"].fillna(False).astype(bool) | current
 
 
-def _credits_and_time(c: pd.DataFrame, credit_info: pd.Series, from_log: pd.Series, T: pd.Timestamp) -> pd.Series:
+def _credits_and_time(
+    c: pd.DataFrame, credit_info: pd.Series, from_log: pd.Series, T: pd.Timestamp
+) -> pd.Series:
     """Earned (flat + log + CPR/AED credit), required, remaining, days left, elapsed share and progress, in
     place. Returns where the expiry is unknown (a matrix cell that says "expired" and gives no date)."""
     earned = (c["flat"].fillna(0.0) + c["cert_key"].map(from_log).fillna(0.0) + c["cpr_credit"]).round(6)
@@ -293,8 +356,14 @@ def _credits_and_time(c: pd.DataFrame, credit_info: pd.Series, from_log: pd.Seri
     return no_date
 
 
-def certification_status(c: pd.DataFrame, credit_info: pd.Series, cpr_ok: pd.Series, no_date: pd.Series,
-                         T: pd.Timestamp, window: int) -> np.ndarray:
+def certification_status(
+    c: pd.DataFrame,
+    credit_info: pd.Series,
+    cpr_ok: pd.Series,
+    no_date: pd.Series,
+    T: pd.Timestamp,
+    window: int,
+) -> np.ndarray:
     """The status table: the first rule that applies wins (sets ``grace_ends`` and a bool ``cpr_required``).
     Without credit information (or rules) a certification is never met or behind: on track at best."""
     grace = c["grace_days"].fillna(0).astype(int)
@@ -310,7 +379,9 @@ def certification_status(c: pd.DataFrame, credit_info: pd.Series, cpr_ok: pd.Ser
     return status
 
 
-def _standing_rows(c: pd.DataFrame, trainers: pd.DataFrame, warnings: list[str], T: pd.Timestamp) -> pd.DataFrame:
+def _standing_rows(
+    c: pd.DataFrame, trainers: pd.DataFrame, warnings: list[str], T: pd.Timestamp
+) -> pd.DataFrame:
     """STANDING_COLUMNS (+ cert_key), each with its trainer's name, club and role, sorted by urgency; the
     as-of warnings (issued after as-of, an expiry beyond a cycle and a year) join ``warnings``."""
     people = trainers.set_index("trainer_id")
@@ -334,57 +405,127 @@ def _cards(cards: pd.DataFrame, trainers: pd.DataFrame, T: pd.Timestamp) -> pd.D
     return out
 
 
-def _reasons(c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T: pd.Timestamp) -> list[list[str]]:
+def _reasons(
+    c: pd.DataFrame, credit_info: pd.Series, uncountable: pd.Series, T: pd.Timestamp
+) -> list[list[str]]:
     """Plain sentences a manager can act on, one list per certification."""
     out: list[list[str]] = []
     cpr_exp = c["cpr_expires"]
-    cpr_state = np.select([cpr_exp.isna(), cpr_exp < T, cpr_exp < c["expires"]], ["none", "expired", "early"], "ok")
+    cpr_state = np.select(
+        [cpr_exp.isna(), cpr_exp < T, cpr_exp < c["expires"]], ["none", "expired", "early"], "ok"
+    )
     # Plain Python lists and preformatted dates: element-wise pandas access is what made this slow.
-    cols = zip(*(x.tolist() if hasattr(x, "tolist") else x for x in (
-        c["status"].astype(object), c["known"], c["credential_name"].astype(object), fmt.days(c["expires"]),
-        fmt.days(c["grace_ends"]), c["grace_days"].fillna(0), c["earned"], c["required"], c["remaining"],
-        c["unit"].astype(object), c["hours_per_unit"], c["days_left"], c["cpr_required"].fillna(False).astype(bool),
-        fmt.days(cpr_exp), cpr_state, credit_info, c["elapsed"], c["cert_key"].astype(object),
-        c["required"].notna(), c["body_label"].astype(object).fillna(""))), strict=True)
+    cols = zip(
+        *(
+            x.tolist() if hasattr(x, "tolist") else x
+            for x in (
+                c["status"].astype(object),
+                c["known"],
+                c["credential_name"].astype(object),
+                fmt.days(c["expires"]),
+                fmt.days(c["grace_ends"]),
+                c["grace_days"].fillna(0),
+                c["earned"],
+                c["required"],
+                c["remaining"],
+                c["unit"].astype(object),
+                c["hours_per_unit"],
+                c["days_left"],
+                c["cpr_required"].fillna(False).astype(bool),
+                fmt.days(cpr_exp),
+                cpr_state,
+                credit_info,
+                c["elapsed"],
+                c["cert_key"].astype(object),
+                c["required"].notna(),
+                c["body_label"].astype(object).fillna(""),
+            )
+        ),
+        strict=True,
+    )
     uncountable_keys = set(uncountable.index)
     # An unknown credential whose expiry is a placeholder (31 Dec 2099, 9999): it does not expire.
     lasting = set(c.loc[~c["known"].astype(bool) & (c["expires"] >= plausible.NO_EXPIRY_FROM), "cert_key"])
-    for (status, known, name, E, grace_end, g, earned, req, rem, unit, hpu, days, cpr_req, cpr_day, cpr, info,
-         elapsed, key, has_req, body) in cols:
+    for (
+        status,
+        known,
+        name,
+        E,
+        grace_end,
+        g,
+        earned,
+        req,
+        rem,
+        unit,
+        hpu,
+        days,
+        cpr_req,
+        cpr_day,
+        cpr,
+        info,
+        elapsed,
+        key,
+        has_req,
+        body,
+    ) in cols:
         r: list[str] = []
         if not known:
-            r.append(f"no rules for {name}: does not expire, credits not checked" if key in lasting else
-                     f"no rules for {name}: expiry tracked, credits not checked")
+            r.append(
+                f"no rules for {name}: does not expire, credits not checked"
+                if key in lasting
+                else f"no rules for {name}: expiry tracked, credits not checked"
+            )
         elif not has_req:
             r.append(f"{name} has no credit requirement in the rules: expiry tracked")
         elif not info:
             r.append("credits not recorded")
         if status == "expired" and not E:
-            r.append("expired (the file says so and gives no date): not valid to work; the trainer must re-certify")
+            r.append(
+                "expired (the file says so and gives no date): not valid to work; the trainer must re-certify"
+            )
         elif status == "expired":
-            r.append(f"expired on {E}" + (f"; the grace period ended on {grace_end}" if g else "")
-                     + ": not valid to work; the trainer must re-certify")
+            r.append(
+                f"expired on {E}"
+                + (f"; the grace period ended on {grace_end}" if g else "")
+                + ": not valid to work; the trainer must re-certify"
+            )
         elif status == "grace":
-            r.append(f"lapsed on {E}: in the grace period until {grace_end}, "
-                     "renewable with a late fee, but not valid to work until renewed")
+            r.append(
+                f"lapsed on {E}: in the grace period until {grace_end}, "
+                "renewable with a late fee, but not valid to work until renewed"
+            )
         if known and info and has_req:
             in_hours = singular(unit) == "hour"
-            hours = f" ({_quantity(rem * hpu, 'hour')})" if math.isfinite(hpu) and rem > 0 and not in_hours else ""
+            hours = (
+                f" ({_quantity(rem * hpu, 'hour')})"
+                if math.isfinite(hpu) and rem > 0 and not in_hours
+                else ""
+            )
             if earned >= req:
                 r.append(f"credits met: {_number(earned)} of {_quantity(req, unit)}")
             elif status in ("at_risk", "behind", "on_track"):
-                lead = f"expires in {days} day{'s' if days != 1 else ''} ({E})" if status == "at_risk" else f"renewal due {E}"
-                r.append(f"{lead}: needs {_quantity(rem, unit, more=True)}{hours} ({_number(earned)} of {_number(req)} earned)")
+                lead = (
+                    f"expires in {days} day{'s' if days != 1 else ''} ({E})"
+                    if status == "at_risk"
+                    else f"renewal due {E}"
+                )
+                r.append(
+                    f"{lead}: needs {_quantity(rem, unit, more=True)}{hours} ({_number(earned)} of {_number(req)} earned)"
+                )
                 if status == "behind":
-                    r.append(f"behind pace: {round(100 * earned / req) if req else 100}% of the credits earned with "
-                             f"{round(100 * elapsed)}% of the cycle gone")
+                    r.append(
+                        f"behind pace: {round(100 * earned / req) if req else 100}% of the credits earned with "
+                        f"{round(100 * elapsed)}% of the cycle gone"
+                    )
             else:
                 r.append(f"{_number(earned)} of {_quantity(req, unit)} were earned in the cycle")
         elif status == "at_risk":
             r.append(f"expires in {days} day{'s' if days != 1 else ''} ({E})")
         if key in uncountable_keys:
-            r.append(f"{_quantity(uncountable[key], 'hour')} could not be counted: {body or name} gives no hours per "
-                     f"{singular(unit)}")
+            r.append(
+                f"{_quantity(uncountable[key], 'hour')} could not be counted: {body or name} gives no hours per "
+                f"{singular(unit)}"
+            )
         if cpr_req and status != "expired":
             if cpr == "none":
                 r.append("no CPR/AED on file")
@@ -407,9 +548,14 @@ def _trainers(roster: Roster, standings: pd.DataFrame, T: pd.Timestamp) -> pd.Da
     if len(standings):
         s = standings
         rank = s["status"].map(STATUS_RANK)
-        cpr_holds = ~s["cpr_required"].fillna(False).astype(bool) | s["cpr_current"].fillna(False).astype(bool)
-        g = s.assign(rank=rank, valid=~s["status"].isin(LAPSED) & cpr_holds,
-                     upcoming=s["expires"].where(s["expires"] >= T)).groupby("trainer_id")
+        cpr_holds = ~s["cpr_required"].fillna(False).astype(bool) | s["cpr_current"].fillna(False).astype(
+            bool
+        )
+        g = s.assign(
+            rank=rank,
+            valid=~s["status"].isin(LAPSED) & cpr_holds,
+            upcoming=s["expires"].where(s["expires"] >= T),
+        ).groupby("trainer_id")
         worst = g["rank"].min().map(lambda r: TRAINER_STATUSES[r])
         any_valid = g["valid"].any()
         count = g.size()
@@ -427,4 +573,3 @@ def _trainers(roster: Roster, standings: pd.DataFrame, T: pd.Timestamp) -> pd.Da
     t["_rank"] = t["status"].map(STATUS_RANK)
     t = t.sort_values(["_rank", "trainer"], kind="stable")
     return t.reindex(columns=TRAINER_RESULT_COLUMNS).reset_index(drop=True)
-

@@ -17,8 +17,12 @@ COMMANDS = ("import", "snapshots")
 
 
 def add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default=None, metavar="URL",
-                        help="the database (SQLAlchemy URL; default RECERT_DATABASE_URL or data/recert.db)")
+    parser.add_argument(
+        "--db",
+        default=None,
+        metavar="URL",
+        help="the database (SQLAlchemy URL; default RECERT_DATABASE_URL or data/recert.db)",
+    )
 
 
 def add_commands(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -70,9 +74,18 @@ def run(args: argparse.Namespace, read: Any) -> int:
         with open_store(args.db) as store:
             infos = store.snapshots()
         if args.format == "json":
-            doc = [{"snapshot": i.id, "label": i.label, "as_of": i.as_of.isoformat(),
-                    "saved_at": i.saved_at.isoformat(), "files": list(i.files), "trainers": i.trainers,
-                    "compliant": i.compliant} for i in infos]
+            doc = [
+                {
+                    "snapshot": i.id,
+                    "label": i.label,
+                    "as_of": i.as_of.isoformat(),
+                    "saved_at": i.saved_at.isoformat(),
+                    "files": list(i.files),
+                    "trainers": i.trainers,
+                    "compliant": i.compliant,
+                }
+                for i in infos
+            ]
             sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
         else:
             from .fmt import terminal
@@ -81,9 +94,11 @@ def run(args: argparse.Namespace, read: Any) -> int:
                 print("No snapshot saved yet: recert import FILE... saves one.")
             for i in infos:
                 label = f" '{terminal(i.label)}'" if i.label else ""
-                print(f"{i.id}  as of {i.as_of.isoformat()}{label}: {i.compliant} of {i.trainers} trainers "
-                      f"compliant; saved {i.saved_at.isoformat(timespec='minutes')} from "
-                      f"{terminal(', '.join(i.files))}")
+                print(
+                    f"{i.id}  as of {i.as_of.isoformat()}{label}: {i.compliant} of {i.trainers} trainers "
+                    f"compliant; saved {i.saved_at.isoformat(timespec='minutes')} from "
+                    f"{terminal(', '.join(i.files))}"
+                )
         return 0
     # import: read exactly as ``standing`` does, then save
     from .catalogue import load_catalogue, read_rules_file
@@ -100,17 +115,34 @@ def run(args: argparse.Namespace, read: Any) -> int:
         roster = read_sources(reading, catalogue=catalogue, date_order=args.date_order)
     st = compute_standing(roster, catalogue, as_of=as_of, window=window)
     with open_store(args.db) as store:
-        info, created = store.save(roster, sources, as_of=as_of, label=args.label, note=args.note,
-                                   rules_text=rules_text, window=window, date_order=args.date_order,
-                                   summary=summarise(st))
+        info, created = store.save(
+            roster,
+            sources,
+            as_of=as_of,
+            label=args.label,
+            note=args.note,
+            rules_text=rules_text,
+            window=window,
+            date_order=args.date_order,
+            summary=summarise(st),
+        )
     if args.format == "json":
-        saved = {"snapshot": info.id, "label": info.label, "as_of": info.as_of.isoformat(), "created": created,
-                 "counts": st.counts}
+        saved = {
+            "snapshot": info.id,
+            "label": info.label,
+            "as_of": info.as_of.isoformat(),
+            "created": created,
+            "counts": st.counts,
+        }
         sys.stdout.write(json.dumps(saved, ensure_ascii=False) + "\n")
     elif created:
-        print(f"Saved snapshot {info.id} as of {info.as_of.isoformat()}: {info.compliant} of {info.trainers} "
-              f"trainers compliant; {st.counts['rows_read']} rows read.")
+        print(
+            f"Saved snapshot {info.id} as of {info.as_of.isoformat()}: {info.compliant} of {info.trainers} "
+            f"trainers compliant; {st.counts['rows_read']} rows read."
+        )
     else:
-        print(f"These files were already saved as snapshot {info.id} (as of {info.as_of.isoformat()}): "
-              "nothing new was stored.")
+        print(
+            f"These files were already saved as snapshot {info.id} (as of {info.as_of.isoformat()}): "
+            "nothing new was stored."
+        )
     return 0

@@ -49,8 +49,10 @@ MAX_BAD_LINE_SHARE = 0.5
 # Excel's grid has 1,048,576 rows (safety.EXCEL_MAX_ROWS): a text file with more records cannot be opened in
 # Excel either, and the rows are never cut silently, so the file is refused, as soon as the limit is passed.
 MAX_ROWS = 1_048_576
-TOO_MANY_ROWS_MESSAGE = ("this file has more than {limit:,} rows, more than Excel can open: split it into smaller "
-                         "files (for example one per club or per year) and upload them together.")
+TOO_MANY_ROWS_MESSAGE = (
+    "this file has more than {limit:,} rows, more than Excel can open: split it into smaller "
+    "files (for example one per club or per year) and upload them together."
+)
 
 _BAD_ERRORS = "recert-lone-surrogate"
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -275,8 +277,14 @@ def _records(text: str, delimiter: str):
     A line the csv module cannot read (a cell over its 131,072-character limit) comes back as one field
     holding the raw text of its lines, with an error, so it can never pass for a blank line.
     """
-    reader = csv.reader(_lines(text), delimiter=delimiter, quotechar='"', doublequote=True,
-                        skipinitialspace=False, strict=False)
+    reader = csv.reader(
+        _lines(text),
+        delimiter=delimiter,
+        quotechar='"',
+        doublequote=True,
+        skipinitialspace=False,
+        strict=False,
+    )
     starts: list[int] | None = None
     while True:
         before = reader.line_num
@@ -362,8 +370,14 @@ def parse(decoded: Decoded, delimiter: str | None = None, *, trim: bool = False)
     trimmed: dict[int, int] = {}  # record -> its field count before the padding was dropped
     errors: dict[int, str] = {}
     limit = MAX_ROWS + (1 if sep else 0)
-    reader = csv.reader(_lines(text), delimiter=delimiter, quotechar='"', doublequote=True,
-                        skipinitialspace=False, strict=False)
+    reader = csv.reader(
+        _lines(text),
+        delimiter=delimiter,
+        quotechar='"',
+        doublequote=True,
+        skipinitialspace=False,
+        strict=False,
+    )
     with gc_paused():
         _read_records(reader, rows, starts, ends, trimmed, errors, limit, trim, text)
     counts = list(map(len, rows))
@@ -373,22 +387,44 @@ def parse(decoded: Decoded, delimiter: str | None = None, *, trim: bool = False)
         i = bisect_right(starts, bad_line) - 1
         if 0 <= i < len(rows) and ends[i] >= bad_line:
             errors.setdefault(i, why)  # the row is named by the caller; a text line number would differ
-    if rows and ends[-1] > starts[-1] and len(rows) - 1 not in errors and _quote_left_open(
-            text, starts[-1], delimiter):
+    if (
+        rows
+        and ends[-1] > starts[-1]
+        and len(rows) - 1 not in errors
+        and _quote_left_open(text, starts[-1], delimiter)
+    ):
         errors[len(rows) - 1] = (
             f"a quote opened in this row is never closed, so the rest of the file (text lines {starts[-1]}-"
-            f"{ends[-1]}) was read as this one row: fix the quote in the file and upload it again")
+            f"{ends[-1]}) was read as this one row: fix the quote in the file and upload it again"
+        )
     error_list = [""] * len(rows)
     for i, why in errors.items():
         error_list[i] = why
     # Excel does not show the sep= line: the header under it is row 1 there.
     row_numbers = range(0 if sep else 1, len(rows) + (0 if sep else 1))
-    return Table(rows=rows, line_numbers=starts, delimiter=delimiter, field_counts=counts,
-                 end_line_numbers=ends, errors=error_list, notices=tuple(notices), row_numbers=row_numbers)
+    return Table(
+        rows=rows,
+        line_numbers=starts,
+        delimiter=delimiter,
+        field_counts=counts,
+        end_line_numbers=ends,
+        errors=error_list,
+        notices=tuple(notices),
+        row_numbers=row_numbers,
+    )
 
 
-def _read_records(reader, rows: list[list[str]], starts: array, ends: array, trimmed: dict[int, int],
-                  errors: dict[int, str], limit: int, trim: bool, text: str) -> None:
+def _read_records(
+    reader,
+    rows: list[list[str]],
+    starts: array,
+    ends: array,
+    trimmed: dict[int, int],
+    errors: dict[int, str],
+    limit: int,
+    trim: bool,
+    text: str,
+) -> None:
     """``parse``'s loop: every record into ``rows`` with its first and last line (appended in place)."""
     line = 0  # the last line read so far
     line_starts: list[int] | None = None
@@ -406,7 +442,7 @@ def _read_records(reader, rows: list[list[str]], starts: array, ends: array, tri
                 ends.append(line)
                 if trim and record and record[-1] == "":
                     trimmed[len(rows)] = len(record)
-                    del record[_filled_length(record):]
+                    del record[_filled_length(record) :]
                 rows.append(list(map(share, record, record)))
                 if len(memo) > _MEMO_SIZE:
                     memo.clear()

@@ -22,8 +22,18 @@ from .views.filters import NO_CLUB
 
 OVERALL_COLOUR = "#24292f"
 # Enough lines to tell apart (Plotly's qualitative palette, none of them a status colour).
-CLUB_COLOURS = ("#1f6feb", "#8250df", "#bf3989", "#0a7ea4", "#9a6700", "#57606a", "#cf222e", "#116329",
-                "#6639ba", "#953800")
+CLUB_COLOURS = (
+    "#1f6feb",
+    "#8250df",
+    "#bf3989",
+    "#0a7ea4",
+    "#9a6700",
+    "#57606a",
+    "#cf222e",
+    "#116329",
+    "#6639ba",
+    "#953800",
+)
 
 
 def snapshot_labels(trend: pd.DataFrame) -> list[str]:
@@ -39,12 +49,15 @@ def snapshot_labels(trend: pd.DataFrame) -> list[str]:
 
 def _axis(fig: go.Figure, labels: list[str], title: str) -> None:
     # type="category": the snapshots in the order saved, evenly spaced, never re-read as numbers or dates.
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels, title=None, tickangle=0,
-                     automargin=True)
+    fig.update_xaxes(
+        type="category", categoryorder="array", categoryarray=labels, title=None, tickangle=0, automargin=True
+    )
     fig.update_yaxes(title=title, automargin=True)
 
 
-def clubs_to_draw(clubs: pd.DataFrame, chosen: Sequence[str] = (), *, top: int = len(CLUB_COLOURS)) -> list[str]:
+def clubs_to_draw(
+    clubs: pd.DataFrame, chosen: Sequence[str] = (), *, top: int = len(CLUB_COLOURS)
+) -> list[str]:
     """The clubs whose line is drawn: the chosen ones (a club filter), else the ``top`` with the lowest
     compliance in the latest snapshot that lists clubs (where to look first), ties by name."""
     if clubs.empty:
@@ -53,13 +66,19 @@ def clubs_to_draw(clubs: pd.DataFrame, chosen: Sequence[str] = (), *, top: int =
     if chosen:
         return [c for c in chosen if c in present][:top]
     latest = clubs[clubs["snapshot"].eq(clubs["snapshot"].iloc[-1])]
-    order = latest.assign(_name=latest["club"].str.casefold()).sort_values(["compliance", "_name"],
-                                                                           na_position="last", kind="stable")
+    order = latest.assign(_name=latest["club"].str.casefold()).sort_values(
+        ["compliance", "_name"], na_position="last", kind="stable"
+    )
     return order["club"].head(top).tolist()
 
 
-def compliance_over_time(trend: pd.DataFrame, clubs: pd.DataFrame | None = None, *, chosen: Sequence[str] = (),
-                         top: int = len(CLUB_COLOURS)) -> go.Figure:
+def compliance_over_time(
+    trend: pd.DataFrame,
+    clubs: pd.DataFrame | None = None,
+    *,
+    chosen: Sequence[str] = (),
+    top: int = len(CLUB_COLOURS),
+) -> go.Figure:
     """Share of trainers compliant at each snapshot: all trainers (dark line) and one line per club drawn
     (``clubs_to_draw``). Each club point carries its club in ``customdata[0]`` so a click becomes the club
     filter (``club_from_trend_selection``); the overall line carries none."""
@@ -69,27 +88,40 @@ def compliance_over_time(trend: pd.DataFrame, clubs: pd.DataFrame | None = None,
     by_id = dict(zip(trend["snapshot"], labels, strict=True))
     fig = go.Figure()
     names = plot_texts(trend["label"].fillna(""))
-    fig.add_scatter(x=labels, y=trend["compliance"].tolist(), mode="lines+markers", name="All trainers",
-                    line={"color": OVERALL_COLOUR, "width": 3}, marker={"size": 8},
-                    customdata=[["", n, int(c), int(t)] for n, c, t in
-                                zip(names, trend["compliant"], trend["trainers"], strict=True)],
-                    hovertemplate="%{x} %{customdata[1]}<br>All trainers: %{y:.1f}% compliant "
-                                  "(%{customdata[2]} of %{customdata[3]})<extra></extra>")
+    fig.add_scatter(
+        x=labels,
+        y=trend["compliance"].tolist(),
+        mode="lines+markers",
+        name="All trainers",
+        line={"color": OVERALL_COLOUR, "width": 3},
+        marker={"size": 8},
+        customdata=[
+            ["", n, int(c), int(t)]
+            for n, c, t in zip(names, trend["compliant"], trend["trainers"], strict=True)
+        ],
+        hovertemplate="%{x} %{customdata[1]}<br>All trainers: %{y:.1f}% compliant "
+        "(%{customdata[2]} of %{customdata[3]})<extra></extra>",
+    )
     if clubs is not None and not clubs.empty:  # no club on file: shown and filtered as the sidebar does
         clubs = clubs.assign(club=clubs["club"].mask(clubs["club"].eq(""), NO_CLUB))
     drawn = clubs_to_draw(clubs, chosen, top=top) if clubs is not None else []
     for i, club in enumerate(drawn):
         assert clubs is not None  # nothing is drawn without clubs
-        rows = clubs[
-clubs["club"].eq(club) & clubs["snapshot"].isin(by_id)]
+        rows = clubs[clubs["club"].eq(club) & clubs["snapshot"].isin(by_id)]
         shown = key = plot_text(club)
-        fig.add_scatter(x=[by_id[s] for s in rows["snapshot"]], y=rows["compliance"].tolist(), mode="lines+markers",
-                        name=shown, line={"color": CLUB_COLOURS[i % len(CLUB_COLOURS)], "width": 2},
-                        marker={"size": 7},
-                        customdata=[[key, shown, int(c), int(t)] for c, t in
-                                    zip(rows["compliant"], rows["trainers"], strict=True)],
-                        hovertemplate="%{x}<br>%{customdata[1]}: %{y:.1f}% compliant "
-                                      "(%{customdata[2]} of %{customdata[3]})<extra></extra>")
+        fig.add_scatter(
+            x=[by_id[s] for s in rows["snapshot"]],
+            y=rows["compliance"].tolist(),
+            mode="lines+markers",
+            name=shown,
+            line={"color": CLUB_COLOURS[i % len(CLUB_COLOURS)], "width": 2},
+            marker={"size": 7},
+            customdata=[
+                [key, shown, int(c), int(t)] for c, t in zip(rows["compliant"], rows["trainers"], strict=True)
+            ],
+            hovertemplate="%{x}<br>%{customdata[1]}: %{y:.1f}% compliant "
+            "(%{customdata[2]} of %{customdata[3]})<extra></extra>",
+        )
     _axis(fig, labels, "Trainers compliant")
     fig.update_yaxes(range=[0, 104], tickvals=[0, 25, 50, 75, 100], ticksuffix="%")
     fig.update_layout(hovermode="closest")
@@ -109,8 +141,14 @@ def statuses_over_time(trend: pd.DataFrame) -> go.Figure:
         counts = known[status].fillna(0).astype(int)
         if not counts.any():
             continue
-        fig.add_bar(x=xs, y=counts.tolist(), name=STATUS_LABELS[status], marker_color=STATUS_COLOURS[status],
-                    legendgroup=status, hovertemplate="%{x}<br>" + STATUS_LABELS[status] + ": %{y}<extra></extra>")
+        fig.add_bar(
+            x=xs,
+            y=counts.tolist(),
+            name=STATUS_LABELS[status],
+            marker_color=STATUS_COLOURS[status],
+            legendgroup=status,
+            hovertemplate="%{x}<br>" + STATUS_LABELS[status] + ": %{y}<extra></extra>",
+        )
     fig.update_layout(barmode="stack")
     _axis(fig, labels, "Trainers")
     fig.update_yaxes(rangemode="tozero")

@@ -33,7 +33,9 @@ def singular(unit: str) -> str:
         last = "hour"
     elif low in _POINTS:
         last = "point"
-    elif _ACRONYM_PLURAL.fullmatch(last) or (last.islower() and len(last) > 3 and re.fullmatch(r".*[^s]s", last)):
+    elif _ACRONYM_PLURAL.fullmatch(last) or (
+        last.islower() and len(last) > 3 and re.fullmatch(r".*[^s]s", last)
+    ):
         last = last[:-1]  # "CEUs", "credits", "units"
     return " ".join([*words[:-1], last])
 

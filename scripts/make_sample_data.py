@@ -20,12 +20,24 @@ from cpd import samples  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--anchor", type=date.fromisoformat, default=samples.DEFAULT_ANCHOR,
-                        help="as-of date the files are meant to be viewed at (YYYY-MM-DD)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="folder for the sample files (default sample_data/), or the .xlsx path with --chain")
-    parser.add_argument("--chain", type=int, metavar="N", help="write one chain workbook with N trainers instead")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--anchor",
+        type=date.fromisoformat,
+        default=samples.DEFAULT_ANCHOR,
+        help="as-of date the files are meant to be viewed at (YYYY-MM-DD)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder for the sample files (default sample_data/), or the .xlsx path with --chain",
+    )
+    parser.add_argument(
+        "--chain", type=int, metavar="N", help="write one chain workbook with N trainers instead"
+    )
     parser.add_argument("--seed", type=int, default=7, help="random seed for --chain")
     args = parser.parse_args(argv)
 

@@ -27,7 +27,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if [ "$fast" = 0 ] || [ ! -x .venv/bin/python ]; then bash scripts/setup.sh dev; fi
 .venv/bin/python -m ruff check .
-# .venv/bin/python -m ruff format --check .
+.venv/bin/python -m ruff format --check .
 .venv/bin/python -m mypy  # the engine's type hints (pyproject.toml): ~1 s cached, ~17 s CPU cold; both lanes
 if [ "$fast" = 1 ]; then
   # tests/browser/ holds only browser tests: not collecting it spares each worker importing Playwright

@@ -50,7 +50,9 @@ class Activity:
     trainer: str
     date: Day
     amount: float
-    unit: str = "hours"  # "hours" (any spelling in HOUR_UNITS) or the body's unit as written ("CEU", "credit")
+    unit: str = (
+        "hours"  # "hours" (any spelling in HOUR_UNITS) or the body's unit as written ("CEU", "credit")
+    )
     bodies: tuple[str, ...] = ()  # catalogue body codes the row names ("NASM",); () names none
     course: str = "Course"
 
@@ -75,8 +77,9 @@ def cert(trainer: str, credential: str, expires: Day, **kw: object) -> Cert:
     return Cert(trainer, credential, expires, **kw)
 
 
-def activity(trainer: str, day: Day, amount: float, unit: str = "hours", bodies: tuple[str, ...] = (),
-             **kw: object) -> Activity:
+def activity(
+    trainer: str, day: Day, amount: float, unit: str = "hours", bodies: tuple[str, ...] = (), **kw: object
+) -> Activity:
     return Activity(trainer, day, amount, unit, tuple(bodies), **kw)
 
 
@@ -94,13 +97,28 @@ class _Rows:
     def take(self, trainer: str) -> dict:
         row = self.next_row
         self.next_row += 1
-        self.ledger.append({"file": FILE, "sheet": "", "row": row, "fate": "accepted", "column": "", "reason": "",
-                            "trainer": trainer})
+        self.ledger.append(
+            {
+                "file": FILE,
+                "sheet": "",
+                "row": row,
+                "fate": "accepted",
+                "column": "",
+                "reason": "",
+                "trainer": trainer,
+            }
+        )
         return {"file": FILE, "sheet": "", "row": row}
 
 
-def roster(*, trainers: list[Person | str] = (), certs: list[Cert] = (), activities: list[Activity] = (),
-           cpr: list[Card] = (), ce_log: bool | None = None) -> Roster:
+def roster(
+    *,
+    trainers: list[Person | str] = (),
+    certs: list[Cert] = (),
+    activities: list[Activity] = (),
+    cpr: list[Card] = (),
+    ce_log: bool | None = None,
+) -> Roster:
     """The Roster ``read_sources`` would give for these rows. ``ce_log`` (default: when there are activities)
     says the upload had a CE log sheet, which is credit information even for a trainer with no row in it."""
     catalogue = load_catalogue()
@@ -116,34 +134,81 @@ def roster(*, trainers: list[Person | str] = (), certs: list[Cert] = (), activit
     cert_rows = []
     for c in certs:
         where = rows.take(c.trainer)
-        cert_rows.append({"cert_key": f"{where['row'] - 2}|{c.credential}", "trainer_id": ids[c.trainer],
-                          "credential": c.credential, "credential_name": c.name or c.credential,
-                          "known": c.credential in catalogue, "number": "", "issued": c.issued,
-                          "expires": c.expires, "credits": c.credits, "credits_in_hours": c.credits_in_hours,
-                          **where})
+        cert_rows.append(
+            {
+                "cert_key": f"{where['row'] - 2}|{c.credential}",
+                "trainer_id": ids[c.trainer],
+                "credential": c.credential,
+                "credential_name": c.name or c.credential,
+                "known": c.credential in catalogue,
+                "number": "",
+                "issued": c.issued,
+                "expires": c.expires,
+                "credits": c.credits,
+                "credits_in_hours": c.credits_in_hours,
+                **where,
+            }
+        )
     act_rows = []
     for i, a in enumerate(activities):
         where = rows.take(a.trainer)
-        act_rows.append({"activity_id": i, "trainer_id": ids[a.trainer], "date": a.date, "course": a.course,
-                         "provider": "", "amount": a.amount,
-                         "unit_kind": "hours" if a.unit.lower() in HOUR_UNITS else "units", "unit_text": a.unit,
-                         "bodies": a.bodies, "bodies_text": "; ".join(a.bodies), "unit_column": "Unit", **where})
-    card_rows = [{"trainer_id": ids[k.trainer], "issued": k.issued, "expires": k.expires, "source": "CPR/AED",
-                  **rows.take(k.trainer)} for k in cpr]
+        act_rows.append(
+            {
+                "activity_id": i,
+                "trainer_id": ids[a.trainer],
+                "date": a.date,
+                "course": a.course,
+                "provider": "",
+                "amount": a.amount,
+                "unit_kind": "hours" if a.unit.lower() in HOUR_UNITS else "units",
+                "unit_text": a.unit,
+                "bodies": a.bodies,
+                "bodies_text": "; ".join(a.bodies),
+                "unit_column": "Unit",
+                **where,
+            }
+        )
+    card_rows = [
+        {
+            "trainer_id": ids[k.trainer],
+            "issued": k.issued,
+            "expires": k.expires,
+            "source": "CPR/AED",
+            **rows.take(k.trainer),
+        }
+        for k in cpr
+    ]
 
     certifications = _frame(cert_rows, CERTIFICATION_COLUMNS, dates=("issued", "expires"))
     certifications = certifications.astype({"known": bool, "credits": float, "credits_in_hours": bool})
-    acts = _frame(act_rows, ACTIVITY_COLUMNS, dates=("date",)).astype({"amount": float, "activity_id": "int64"})
+    acts = _frame(act_rows, ACTIVITY_COLUMNS, dates=("date",)).astype(
+        {"amount": float, "activity_id": "int64"}
+    )
     cards = _frame(card_rows, CPR_COLUMNS, dates=("issued", "expires"))
-    people_frame = pd.DataFrame([{"trainer_id": ids[n], "trainer": n, "club": p.club, "role": p.role,
-                                  "email": p.email} for n, p in people.items()], columns=TRAINER_COLUMNS, dtype=object)
+    people_frame = pd.DataFrame(
+        [
+            {"trainer_id": ids[n], "trainer": n, "club": p.club, "role": p.role, "email": p.email}
+            for n, p in people.items()
+        ],
+        columns=TRAINER_COLUMNS,
+        dtype=object,
+    )
     logged = bool(activities) if ce_log is None else ce_log
-    mappings = (SheetMapping(file=FILE, sheet="", layout="ce_log" if logged else "roster", header_row=1,
-                             columns={}, ignored=()),)
-    built = Roster(trainers=people_frame, certifications=certifications, activities=acts, cpr_cards=cards,
-                   ledger=pd.DataFrame(rows.ledger, columns=LEDGER_COLUMNS).astype({"row": "int64"}),
-                   mappings=mappings, warnings=(),
-                   ce_logged=frozenset(ids[a.trainer] for a in activities) if logged else frozenset())
+    mappings = (
+        SheetMapping(
+            file=FILE, sheet="", layout="ce_log" if logged else "roster", header_row=1, columns={}, ignored=()
+        ),
+    )
+    built = Roster(
+        trainers=people_frame,
+        certifications=certifications,
+        activities=acts,
+        cpr_cards=cards,
+        ledger=pd.DataFrame(rows.ledger, columns=LEDGER_COLUMNS).astype({"row": "int64"}),
+        mappings=mappings,
+        warnings=(),
+        ce_logged=frozenset(ids[a.trainer] for a in activities) if logged else frozenset(),
+    )
     check_roster(built)
     return built
 

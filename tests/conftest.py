@@ -84,45 +84,70 @@ _SLOW = {
     "test_access.py": {"test_narrow_partitions_trainers_by_club"},  # 24 s
     "test_charts.py": {"test_plot_text_is_inert_and_reversible"},  # 11 s
     "test_history.py": {"test_diff_is_consistent_both_ways"},  # 115 s
-    "test_hostile_cli.py": {"test_mutated_valid_files_give_a_standing_or_the_projects_error",  # 41 s
-                            "test_arbitrary_bytes_give_a_standing_or_the_projects_error"},
-    "test_ingest.py": {"test_no_date_in_any_column_can_crash_the_standing_or_leave_the_tracked_range",  # 118 s
-                       "test_a_certification_listed_more_than_once_keeps_its_latest_expiry_the_last_listed_of_equals",
-                       "test_the_rejected_row_is_the_record_number_whatever_the_notes_hold",  # 34 s
-                       "test_a_sheet_with_more_columns_in_use_than_512_is_read_up_to_512_and_says_so",
-                       "test_shape_is_the_dense_grid_without_its_empty_columns"},
-    "test_properties.py": {"test_hours_convert_to_units_by_hours_per_unit",  # 89 s
-                           "test_rows_read_equals_accepted_plus_rejected_plus_blank",  # 73 s
-                           "test_a_column_is_read_in_one_order"},
-    "test_reading.py": {"test_leaving_a_reading_early_cancels_the_reads_not_started_and_never_holds_up_the_exit",
-                        "test_progress_is_reported_in_order_up_to_done_and_never_changes_the_result",
-                        "test_a_reading_sets_byte_identical_files_aside_and_never_parses_them"},
+    "test_hostile_cli.py": {
+        "test_mutated_valid_files_give_a_standing_or_the_projects_error",  # 41 s
+        "test_arbitrary_bytes_give_a_standing_or_the_projects_error",
+    },
+    "test_ingest.py": {
+        "test_no_date_in_any_column_can_crash_the_standing_or_leave_the_tracked_range",  # 118 s
+        "test_a_certification_listed_more_than_once_keeps_its_latest_expiry_the_last_listed_of_equals",
+        "test_the_rejected_row_is_the_record_number_whatever_the_notes_hold",  # 34 s
+        "test_a_sheet_with_more_columns_in_use_than_512_is_read_up_to_512_and_says_so",
+        "test_shape_is_the_dense_grid_without_its_empty_columns",
+    },
+    "test_properties.py": {
+        "test_hours_convert_to_units_by_hours_per_unit",  # 89 s
+        "test_rows_read_equals_accepted_plus_rejected_plus_blank",  # 73 s
+        "test_a_column_is_read_in_one_order",
+    },
+    "test_reading.py": {
+        "test_leaving_a_reading_early_cancels_the_reads_not_started_and_never_holds_up_the_exit",
+        "test_progress_is_reported_in_order_up_to_done_and_never_changes_the_result",
+        "test_a_reading_sets_byte_identical_files_aside_and_never_parses_them",
+    },
     "test_remind_compose.py": {"test_the_direct_to_line_is_what_the_email_package_writes"},  # 18 s
     "test_remind_send.py": {"test_a_wrong_password_is_one_sentence"},  # 10 s
-    "test_rules_hostile.py": {"test_any_valid_rules_give_a_standing_with_finite_numbers",  # 46 s
-                              "test_any_values_give_a_catalogue_or_one_sentence",
-                              "test_mangled_rules_files_give_a_catalogue_or_one_sentence"},
-    "test_safety.py": {"test_scans_never_see_a_smaller_grid_than_calamine_builds",  # 42 s
-                       "test_caps_leave_room_for_a_chain_workbook", "test_ods_bound_is_never_smaller_than_calamines_grid",
-                       "test_sniff_of_a_damaged_workbook_returns_a_kind_or_refuses"},
+    "test_rules_hostile.py": {
+        "test_any_valid_rules_give_a_standing_with_finite_numbers",  # 46 s
+        "test_any_values_give_a_catalogue_or_one_sentence",
+        "test_mangled_rules_files_give_a_catalogue_or_one_sentence",
+    },
+    "test_safety.py": {
+        "test_scans_never_see_a_smaller_grid_than_calamine_builds",  # 42 s
+        "test_caps_leave_room_for_a_chain_workbook",
+        "test_ods_bound_is_never_smaller_than_calamines_grid",
+        "test_sniff_of_a_damaged_workbook_returns_a_kind_or_refuses",
+    },
     "test_standing.py": {"test_rule_7_the_result_does_not_depend_on_how_the_sheets_were_split_into_files"},
-    "test_textfile.py": {"test_parse_gives_exactly_the_records_a_plain_csv_reader_gives",  # 15 s
-                         "test_separator_is_found_for_any_consistent_table",
-                         "test_trimmed_records_are_the_records_without_their_trailing_empty_fields",
-                         "test_csv_writer_output_round_trips_through_decode_and_parse",
-                         "test_lines_are_split_as_stringio_splits_them_whatever_the_chunk",
-                         "test_decode_of_arbitrary_bytes_returns_text_or_refuses"},
-    "test_calendar_equivalence.py": {"test_calendars_are_the_old_code_s_bytes"},  # 47 s: old output, byte for byte
+    "test_textfile.py": {
+        "test_parse_gives_exactly_the_records_a_plain_csv_reader_gives",  # 15 s
+        "test_separator_is_found_for_any_consistent_table",
+        "test_trimmed_records_are_the_records_without_their_trailing_empty_fields",
+        "test_csv_writer_output_round_trips_through_decode_and_parse",
+        "test_lines_are_split_as_stringio_splits_them_whatever_the_chunk",
+        "test_decode_of_arbitrary_bytes_returns_text_or_refuses",
+    },
+    "test_calendar_equivalence.py": {
+        "test_calendars_are_the_old_code_s_bytes"
+    },  # 47 s: old output, byte for byte
     "test_reminders.py": {"test_drafts_and_csv_are_the_old_output_byte_for_byte"},  # 14 s
-    "test_real_rosters.py": {"test_every_row_is_counted_as_accepted_rejected_or_blank_as_worked_by_hand"},  # 48 s
+    "test_real_rosters.py": {
+        "test_every_row_is_counted_as_accepted_rejected_or_blank_as_worked_by_hand"
+    },  # 48 s
     "test_csv_injection.py": {"test_no_piece_of_a_written_csv_starts_a_formula_on_any_separator"},  # 24 s
-    "test_store.py": {"test_standing_json_of_snapshot_is_byte_identical_on_real_rosters",  # 21 rosters x 5 s
-                      "test_monthly_snapshots_store_what_changed_not_copies"},
-    "test_store_faults.py": {"test_generated_frames_round_trip_exactly_through_the_database",  # 48 s
-                             "test_full_sqlite_keeps_older_snapshots_and_says_full"},  # 17 s
-    "test_values.py": {"test_amount_parsing_never_raises_and_never_gives_a_negative_or_an_infinite_amount",  # 44 s
-                       "test_the_warnings_left_out_are_counted_in_a_line_of_their_own_kind",  # 42 s
-                       "test_an_amount_that_states_hours_is_read_as_those_hours"},
+    "test_store.py": {
+        "test_standing_json_of_snapshot_is_byte_identical_on_real_rosters",  # 21 rosters x 5 s
+        "test_monthly_snapshots_store_what_changed_not_copies",
+    },
+    "test_store_faults.py": {
+        "test_generated_frames_round_trip_exactly_through_the_database",  # 48 s
+        "test_full_sqlite_keeps_older_snapshots_and_says_full",
+    },  # 17 s
+    "test_values.py": {
+        "test_amount_parsing_never_raises_and_never_gives_a_negative_or_an_infinite_amount",  # 44 s
+        "test_the_warnings_left_out_are_counted_in_a_line_of_their_own_kind",  # 42 s
+        "test_an_amount_that_states_hours_is_read_as_those_hours",
+    },
 }
 
 
@@ -144,7 +169,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         seen: set[object] = set()
         names = _referenced(func, seen)
         info = getattr(item, "_fixtureinfo", None)
-        for defs in (info.name2fixturedefs.values() if info else ()):
+        for defs in info.name2fixturedefs.values() if info else ():
             names |= _referenced(defs[-1].func, seen)
         for kind, markers in _KINDS.items():
             if names & markers:

@@ -37,23 +37,35 @@ def standing(name: str) -> Standing:
     """The case's standing, computed once per test process."""
     case = next(c for c in EXPORTS if c["name"] == name)
     sources = [Source(fn, read(rel)) for fn, rel in case["inputs"].items()]
-    return analyse(sources, as_of=date.fromisoformat(case["as_of"]), window=case["window"],
-                   on_error=case["on_error"])
+    return analyse(
+        sources, as_of=date.fromisoformat(case["as_of"]), window=case["window"], on_error=case["on_error"]
+    )
 
 
 def calendars() -> list[tuple[str, int | None, datetime, str]]:
     """(case, alarm_days, generated_at, golden .ics path) for every calendar written."""
-    return [(c["name"], k["alarm_days"], datetime.fromisoformat(k["generated_at"]), k["file"])
-            for c in EXPORTS for k in c["calendars"]]
+    return [
+        (c["name"], k["alarm_days"], datetime.fromisoformat(k["generated_at"]), k["file"])
+        for c in EXPORTS
+        for k in c["calendars"]
+    ]
 
 
 def drafts() -> list[tuple[str, str, dict[str, str], str, str]]:
     """(case, sign_off, dtypes, golden frame csv, golden mail-merge csv) for every set of drafts written."""
-    return [(c["name"], d["sign_off"], d["dtypes"], d["frame"], d["csv"]) for c in EXPORTS for d in c["drafts"]]
+    return [
+        (c["name"], d["sign_off"], d["dtypes"], d["frame"], d["csv"]) for c in EXPORTS for d in c["drafts"]
+    ]
 
 
-_SPECIAL: dict[str, Any] = {"none": None, "nan": math.nan, "na": pd.NA, "nat": pd.NaT, "inf": math.inf,
-                            "-inf": -math.inf}
+_SPECIAL: dict[str, Any] = {
+    "none": None,
+    "nan": math.nan,
+    "na": pd.NA,
+    "nat": pd.NaT,
+    "inf": math.inf,
+    "-inf": -math.inf,
+}
 
 
 def value(case: dict[str, Any]) -> Any:
@@ -61,5 +73,12 @@ def value(case: dict[str, Any]) -> Any:
     t, v = case["t"], case["v"]
     if t in _SPECIAL:
         return _SPECIAL[t]
-    return {"str": str, "int": int, "float": float, "bool": bool, "date": date.fromisoformat,
-            "datetime": datetime.fromisoformat, "timestamp": pd.Timestamp}[t](v)
+    return {
+        "str": str,
+        "int": int,
+        "float": float,
+        "bool": bool,
+        "date": date.fromisoformat,
+        "datetime": datetime.fromisoformat,
+        "timestamp": pd.Timestamp,
+    }[t](v)

@@ -20,8 +20,14 @@ def csv_bytes(rows: list[list[object]], *, delimiter: str = ",", encoding: str =
     return buf.getvalue().encode(encoding)
 
 
-def xlsx_bytes(sheets: dict[str, list[list[object]]], *, date1904: bool = False, hidden: tuple[str, ...] = (),
-               hidden_rows: dict[str, tuple[int, ...]] | None = None, start_row: int = 1) -> bytes:
+def xlsx_bytes(
+    sheets: dict[str, list[list[object]]],
+    *,
+    date1904: bool = False,
+    hidden: tuple[str, ...] = (),
+    hidden_rows: dict[str, tuple[int, ...]] | None = None,
+    start_row: int = 1,
+) -> bytes:
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     if date1904:
@@ -62,5 +68,10 @@ def row_of(st, trainer: str, credential: str | None = None):
 
 def cli(*args: object, timeout: int = 120) -> subprocess.CompletedProcess:
     """``python -m cpd ARGS`` in a fresh process from the repo root, as a script or cron job runs it."""
-    return subprocess.run([sys.executable, "-m", "cpd", *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout, cwd=Path(__file__).resolve().parents[1])
+    return subprocess.run(
+        [sys.executable, "-m", "cpd", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=Path(__file__).resolve().parents[1],
+    )

@@ -55,8 +55,10 @@ SHARED_STRINGS = (
     '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
     "<si><t>Trainer</t></si></sst>"
 )
-SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+SHEET_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+)
 
 
 def sheet_xml(sheet_data: str, *, dimension: str | None = None, head: str = SHEET_HEAD) -> str:
@@ -64,19 +66,26 @@ def sheet_xml(sheet_data: str, *, dimension: str | None = None, head: str = SHEE
     return f"{head}{dim}<sheetData>{sheet_data}</sheetData></worksheet>"
 
 
-def raw_xlsx(sheet_data: str = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>', *, dimension: str | None = None,
-             parts: dict[str, bytes | str] | None = None, macro: bool = False, date1904: bool = False,
-             sheet: str | None = None) -> bytes:
+def raw_xlsx(
+    sheet_data: str = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>',
+    *,
+    dimension: str | None = None,
+    parts: dict[str, bytes | str] | None = None,
+    macro: bool = False,
+    date1904: bool = False,
+    sheet: str | None = None,
+) -> bytes:
     """A small xlsx written part by part, so tests control every byte a parser will see."""
-    main = ("ms-excel.sheet.macroEnabled.main+xml" if macro
-            else "spreadsheetml.sheet.main+xml")
+    main = "ms-excel.sheet.macroEnabled.main+xml" if macro else "spreadsheetml.sheet.main+xml"
     files: dict[str, bytes | str] = {
         "[Content_Types].xml": CONTENT_TYPES.format(main=main),
         "_rels/.rels": ROOT_RELS,
         "xl/workbook.xml": WORKBOOK.format(pr='<workbookPr date1904="1"/>' if date1904 else ""),
         "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
         "xl/sharedStrings.xml": SHARED_STRINGS,
-        "xl/worksheets/sheet1.xml": sheet if sheet is not None else sheet_xml(sheet_data, dimension=dimension),
+        "xl/worksheets/sheet1.xml": sheet
+        if sheet is not None
+        else sheet_xml(sheet_data, dimension=dimension),
     }
     if macro:
         files["xl/vbaProject.bin"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1000)
@@ -95,8 +104,10 @@ def openpyxl_xlsx(rows: list[list[object]] | None = None) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Roster"
-    for row in rows or [["Trainer", "Club", "Certification", "Expires"],
-                        ["Ana Silva", "Downtown", "NASM CPT", dt.date(2027, 3, 15)]]:
+    for row in rows or [
+        ["Trainer", "Club", "Certification", "Expires"],
+        ["Ana Silva", "Downtown", "NASM CPT", dt.date(2027, 3, 15)],
+    ]:
         ws.append(row)
     buf = io.BytesIO()
     wb.save(buf)
@@ -104,14 +115,16 @@ def openpyxl_xlsx(rows: list[list[object]] | None = None) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------- zip bombs
-def _zip_with_raw_entry(name: str, compressed: bytes, crc: int, size: int, method: int = 8,
-                        others: dict[str, str] | None = None) -> bytes:
+def _zip_with_raw_entry(
+    name: str, compressed: bytes, crc: int, size: int, method: int = 8, others: dict[str, str] | None = None
+) -> bytes:
     """A zip whose entry ``name`` holds ``compressed`` as given (no recompression), other entries normal."""
     return _zip_with_raw_entries([(name, compressed, crc, size)], others, method)
 
 
-def _zip_with_raw_entries(raws: list[tuple[str, bytes, int, int]], others: dict[str, str] | None = None,
-                          method: int = 8) -> bytes:
+def _zip_with_raw_entries(
+    raws: list[tuple[str, bytes, int, int]], others: dict[str, str] | None = None, method: int = 8
+) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, content in (others or {}).items():
@@ -140,13 +153,37 @@ def _raw_entry_bytes(data: bytes, info: zipfile.ZipInfo) -> bytes:
 
 
 def _local_header(name: bytes, crc: int, csize: int, usize: int, method: int) -> bytes:
-    return struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc, csize, usize, len(name), 0) + name
+    return (
+        struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0x21, crc, csize, usize, len(name), 0)
+        + name
+    )
 
 
 def _central_directory(entries: list[tuple[bytes, int, int, int, int, int]], cd_offset: int) -> bytes:
-    cd = b"".join(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0x21, crc, csize, usize,
-                              len(name), 0, 0, 0, 0, 0, off) + name
-                  for name, crc, csize, usize, method, off in entries)
+    cd = b"".join(
+        struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50,
+            20,
+            20,
+            0,
+            method,
+            0,
+            0x21,
+            crc,
+            csize,
+            usize,
+            len(name),
+            0,
+            0,
+            0,
+            0,
+            0,
+            off,
+        )
+        + name
+        for name, crc, csize, usize, method, off in entries
+    )
     n = len(entries)
     if n < 0xFFFF:
         return cd + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(cd), cd_offset, 0)
@@ -175,9 +212,12 @@ def zip_bomb(gigabytes: int = 1) -> bytes:
     """An xlsx whose only sheet is 1 GB of zeros deflated to ~1 MB (ratio ~1,000). The CRC is not computed
     (it would take a second and nothing reaches the point of checking it)."""
     n = gigabytes << 30
-    others = {"[Content_Types].xml": CONTENT_TYPES.format(main="spreadsheetml.sheet.main+xml"),
-              "_rels/.rels": ROOT_RELS, "xl/workbook.xml": WORKBOOK.format(pr=""),
-              "xl/_rels/workbook.xml.rels": WORKBOOK_RELS}
+    others = {
+        "[Content_Types].xml": CONTENT_TYPES.format(main="spreadsheetml.sheet.main+xml"),
+        "_rels/.rels": ROOT_RELS,
+        "xl/workbook.xml": WORKBOOK.format(pr=""),
+        "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
+    }
     return _zip_with_raw_entry("xl/worksheets/sheet1.xml", deflate_zeros(n), 0, n, others=others)
 
 
@@ -186,9 +226,12 @@ def small_ratio_bomb() -> bytes:
     comp = zlib.compressobj(9, zlib.DEFLATED, -15)
     raw = comp.compress(bytes(900_000)) + comp.flush()
     crc = zlib.crc32(bytes(900_000))
-    others = {"[Content_Types].xml": CONTENT_TYPES.format(main="spreadsheetml.sheet.main+xml"),
-              "_rels/.rels": ROOT_RELS, "xl/workbook.xml": WORKBOOK.format(pr=""),
-              "xl/_rels/workbook.xml.rels": WORKBOOK_RELS}
+    others = {
+        "[Content_Types].xml": CONTENT_TYPES.format(main="spreadsheetml.sheet.main+xml"),
+        "_rels/.rels": ROOT_RELS,
+        "xl/workbook.xml": WORKBOOK.format(pr=""),
+        "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
+    }
     return _zip_with_raw_entries([(f"xl/media/pad{i}.bin", raw, crc, 900_000) for i in range(300)], others)
 
 
@@ -198,9 +241,12 @@ def lying_size_zip() -> bytes:
     xml = sheet_xml(body + '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>').encode()
     comp = zlib.compressobj(6, zlib.DEFLATED, -15)
     raw = comp.compress(xml) + comp.flush()
-    others = {"[Content_Types].xml": CONTENT_TYPES.format(main="spreadsheetml.sheet.main+xml"),
-              "_rels/.rels": ROOT_RELS, "xl/workbook.xml": WORKBOOK.format(pr=""),
-              "xl/_rels/workbook.xml.rels": WORKBOOK_RELS}
+    others = {
+        "[Content_Types].xml": CONTENT_TYPES.format(main="spreadsheetml.sheet.main+xml"),
+        "_rels/.rels": ROOT_RELS,
+        "xl/workbook.xml": WORKBOOK.format(pr=""),
+        "xl/_rels/workbook.xml.rels": WORKBOOK_RELS,
+    }
     return _zip_with_raw_entry("xl/worksheets/sheet1.xml", raw, zlib.crc32(xml), 2048, others=others)
 
 
@@ -221,10 +267,13 @@ def overlapping_zip() -> bytes:
     zf = zipfile.ZipFile(io.BytesIO(data))
     entries = []
     for info in zf.infolist():
-        entries.append((info.filename.encode(), info.CRC, info.compress_size, info.file_size, 8, info.header_offset))
+        entries.append(
+            (info.filename.encode(), info.CRC, info.compress_size, info.file_size, 8, info.header_offset)
+        )
     sheet = zf.getinfo("xl/worksheets/sheet1.xml")
-    entries.append((b"xl/worksheets/sheet2.xml", sheet.CRC, sheet.compress_size, sheet.file_size, 8,
-                    sheet.header_offset))
+    entries.append(
+        (b"xl/worksheets/sheet2.xml", sheet.CRC, sheet.compress_size, sheet.file_size, 8, sheet.header_offset)
+    )
     cd_offset = zf.start_dir
     return data[:cd_offset] + _central_directory(entries, cd_offset)
 
@@ -232,7 +281,9 @@ def overlapping_zip() -> bytes:
 # ------------------------------------------------------------------------------------------ XML / shapes
 BILLION_LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
+    )
     + ']>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol9;</t></si></sst>'
 )
 
@@ -243,7 +294,7 @@ def billion_laughs_xlsx(where: str = "xl/sharedStrings.xml") -> bytes:
 
 def padded_doctype_xlsx() -> bytes:
     """The DTD pushed 20 KB down the prolog behind comments, past a naive 'first 4 KB' look."""
-    xml = ('<?xml version="1.0"?>\n' + "<!--" + "x" * 20_000 + "-->\n" + BILLION_LAUGHS.split("\n", 1)[1])
+    xml = '<?xml version="1.0"?>\n' + "<!--" + "x" * 20_000 + "-->\n" + BILLION_LAUGHS.split("\n", 1)[1]
     return raw_xlsx(parts={"xl/sharedStrings.xml": xml})
 
 
@@ -261,7 +312,7 @@ def far_cells_xlsx(last: str = "XFD1048576", *, dimension: str | None = "A1", fo
         "lowercase": f'<row r="2"><c r="{last.lower()}"><v>2</v></c></row>',
         "duplicate_r": f'<row r="2"><c r="B2" r="{last}"><v>2</v></c></row>',
         "glued_r": f'<row r="2"><c r="B2"r="{last}"><v>2</v></c></row>',
-        "glued_after_quote": f"<row r=\"2\"><c r=\"B2\" s='0'r=\"{last}\"><v>2</v></c></row>",
+        "glued_after_quote": f'<row r="2"><c r="B2" s=\'0\'r="{last}"><v>2</v></c></row>',
         "newline": f'<row r="2"><c\nr="{last}"><v>2</v></c></row>',
     }[form]
     return raw_xlsx('<row r="1"><c r="A1"><v>1</v></c></row>' + far, dimension=dimension)
@@ -275,8 +326,7 @@ def rless_wide_xlsx(width: int = 16_384, far_row: int = 1_048_576) -> bytes:
 
 def styled_blank_far_xlsx() -> bytes:
     """A stray formatted-but-empty cell at XFD1048576: calamine ignores it, so the file must be accepted."""
-    return raw_xlsx('<row r="1"><c r="A1"><v>1</v></c></row>'
-                    '<row r="1048576"><c r="XFD1048576" s="0"/></row>')
+    return raw_xlsx('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576" s="0"/></row>')
 
 
 def ods(content_body: str, *, encrypted: bool = False) -> bytes:
@@ -289,7 +339,9 @@ def ods(content_body: str, *, encrypted: bool = False) -> bytes:
         f"<office:body><office:spreadsheet>{content_body}</office:spreadsheet></office:body>"
         "</office:document-content>"
     )
-    enc = ('<manifest:encryption-data manifest:checksum-type="SHA1" manifest:checksum="x"/>' if encrypted else "")
+    enc = (
+        '<manifest:encryption-data manifest:checksum-type="SHA1" manifest:checksum="x"/>' if encrypted else ""
+    )
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
@@ -306,24 +358,30 @@ def ods(content_body: str, *, encrypted: bool = False) -> bytes:
     return buf.getvalue()
 
 
-ODS_TABLE = ('<table:table table:name="Roster"><table:table-row><table:table-cell office:value-type="string">'
-             "<text:p>Trainer</text:p></table:table-cell></table:table-row>{rows}</table:table>")
+ODS_TABLE = (
+    '<table:table table:name="Roster"><table:table-row><table:table-cell office:value-type="string">'
+    "<text:p>Trainer</text:p></table:table-cell></table:table-row>{rows}</table:table>"
+)
 
 
 def ods_legit() -> bytes:
     """As LibreOffice writes it: data, then a million empty repeated rows of 1,024 empty cells (free)."""
-    rows = ('<table:table-row><table:table-cell office:value-type="string"><text:p>Ana</text:p>'
-            "</table:table-cell></table:table-row>"
-            '<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
-            'table:number-columns-repeated="1024"/></table:table-row>')
+    rows = (
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>Ana</text:p>'
+        "</table:table-cell></table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
+        'table:number-columns-repeated="1024"/></table:table-row>'
+    )
     return ods(ODS_TABLE.format(rows=rows))
 
 
 def ods_repeat_bomb() -> bytes:
     """One valued cell repeated across 16,384 columns on a row repeated a million times: 17 billion cells."""
-    rows = ('<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
-            'table:number-columns-repeated="16384" office:value-type="float" office:value="1"/>'
-            "</table:table-row>")
+    rows = (
+        '<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+        'table:number-columns-repeated="16384" office:value-type="float" office:value="1"/>'
+        "</table:table-row>"
+    )
     return ods(ODS_TABLE.format(rows=rows))
 
 
@@ -392,15 +450,22 @@ def encrypted_xlsx(password: str = "1234") -> bytes:
 
 # ------------------------------------------------------------------------------------------- other files
 def pdf() -> bytes:
-    return (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-            b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    return (
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
 
 
 def png() -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def docx() -> bytes:
@@ -439,9 +504,11 @@ def csv_text(rows: list[list[str]], delimiter: str = ",") -> str:
     return buf.getvalue()
 
 
-ROSTER = [["Trainer", "Club", "Certification", "Expires", "CEUs"],
-          ["Ana Silva", "Downtown", "NASM CPT", "2027-03-15", "1.5"],
-          ["José Núñez", "Uptown", "ACE GFI", "2026-11-30", "2"]]
+ROSTER = [
+    ["Trainer", "Club", "Certification", "Expires", "CEUs"],
+    ["Ana Silva", "Downtown", "NASM CPT", "2027-03-15", "1.5"],
+    ["José Núñez", "Uptown", "ACE GFI", "2026-11-30", "2"],
+]
 
 
 def utf16_unicode_text() -> bytes:
@@ -461,8 +528,14 @@ def invalid_byte_csv() -> bytes:
 
 
 def semicolon_decimal_csv() -> bytes:
-    rows = [["Staff roster 2026"], [], ["Trainer", "Club", "CEUs"], ["Ana Silva", "Downtown", "1,5"],
-            ["Bo Lind", "Uptown", "2,5"], ["Cy Park", "Uptown", "3"]]
+    rows = [
+        ["Staff roster 2026"],
+        [],
+        ["Trainer", "Club", "CEUs"],
+        ["Ana Silva", "Downtown", "1,5"],
+        ["Bo Lind", "Uptown", "2,5"],
+        ["Cy Park", "Uptown", "3"],
+    ]
     return csv_text(rows, ";").encode("utf-8")
 
 
@@ -470,8 +543,15 @@ def ragged_csv() -> bytes:
     return b"Trainer,Club,CEUs\r\nAna Silva,Downtown,1.5\r\nBo Lind,Uptown\r\nCy Park,Uptown,3,extra\r\n"
 
 
-HOSTILE_NAMES = ['=HYPERLINK("http://x","y")', "+SUM(A1)", "@cmd", "-2+3", "<img src=x onerror=alert(1)>",
-                 "\tTab lead", "=cmd|' /C calc'!A0"]
+HOSTILE_NAMES = [
+    '=HYPERLINK("http://x","y")',
+    "+SUM(A1)",
+    "@cmd",
+    "-2+3",
+    "<img src=x onerror=alert(1)>",
+    "\tTab lead",
+    "=cmd|' /C calc'!A0",
+]
 
 
 def formula_names_csv() -> bytes:
@@ -485,7 +565,9 @@ def wide_csv(columns: int = 60_000, rows: int = 7, *, named: bool = False) -> by
     Blank columns (every line padded with commas to the widest, as some exports write), or with ``named`` a
     header in every column ("c4", "c5", ...) and the data still in the first three.
     """
-    head = ["Trainer", "Certification", "Expires"] + ([f"c{i}" for i in range(4, columns + 1)] if named else [])
+    head = ["Trainer", "Certification", "Expires"] + (
+        [f"c{i}" for i in range(4, columns + 1)] if named else []
+    )
     lines = [",".join(head) + "," * (columns - len(head))]
     lines += [f"Trainer {i},NASM CPT,2027-03-{10 + i % 19}" + "," * (columns - 3) for i in range(rows)]
     return ("\r\n".join(lines) + "\r\n").encode()
@@ -494,6 +576,7 @@ def wide_csv(columns: int = 60_000, rows: int = 7, *, named: bool = False) -> by
 def wide_xlsx(columns: int = 16_384, rows: int = 5, *, named: bool = False) -> bytes:
     """A roster as wide as Excel allows (XFD): every row reaches the last column with an empty text cell, or
     with ``named`` the header names every column."""
+
     def cell(ref: str, text: str) -> str:
         return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
@@ -503,12 +586,22 @@ def wide_xlsx(columns: int = 16_384, rows: int = 5, *, named: bool = False) -> b
     head = ["Trainer", "Certification", "Expires"]
     if named:
         head += [f"c{i}" for i in range(4, columns + 1)]
-    out = ['<row r="1">' + "".join(cell(f"{col_letters(j + 1)}1", h) for j, h in enumerate(head))
-           + ("" if named else cell(f"{last}1", "")) + "</row>"]
+    out = [
+        '<row r="1">'
+        + "".join(cell(f"{col_letters(j + 1)}1", h) for j, h in enumerate(head))
+        + ("" if named else cell(f"{last}1", ""))
+        + "</row>"
+    ]
     for i in range(rows):
         r = i + 2
-        out.append(f'<row r="{r}">' + cell(f"A{r}", f"Trainer {i}") + cell(f"B{r}", "NASM CPT")
-                   + cell(f"C{r}", f"2027-03-{10 + i}") + cell(f"{last}{r}", "") + "</row>")
+        out.append(
+            f'<row r="{r}">'
+            + cell(f"A{r}", f"Trainer {i}")
+            + cell(f"B{r}", "NASM CPT")
+            + cell(f"C{r}", f"2027-03-{10 + i}")
+            + cell(f"{last}{r}", "")
+            + "</row>"
+        )
     return raw_xlsx("".join(out))
 
 
@@ -516,7 +609,10 @@ def tall_csv(rows: int = 1_000_000, *, listed: int = 3) -> bytes:
     """A long roster (46 MB at 1,000,000 rows) where each trainer's certification is listed ``listed`` times:
     one warning per trainer (333,334 of them) before they were counted instead of kept."""
     out = ["Trainer,Club,Certification,Expires,CEUs"]
-    out += [f"Trainer {i // listed:06d},Club {i % 40},NASM CPT,2027-{1 + i % 12:02d}-15,{i % 20}" for i in range(rows)]
+    out += [
+        f"Trainer {i // listed:06d},Club {i % 40},NASM CPT,2027-{1 + i % 12:02d}-15,{i % 20}"
+        for i in range(rows)
+    ]
     return ("\r\n".join(out) + "\r\n").encode()
 
 
@@ -527,11 +623,13 @@ def multiline_csv(encoding: str = "utf-8", newline: str = "\r\n", inner: str = "
     whatever the line breaks inside the notes: a text editor shows them on later lines. The accents make a
     Windows-1252 file read as such.
     """
-    rows = [["Trainer", "Certification", "Expires", "Note"],
-            ["Ana Silva", "NASM CPT", "2027-03-15", f"first line{inner}second line"],
-            ["José Núñez", "ACE GFI", "2027-04-15", f"a{inner}b{inner}c"],
-            ["Cy Park", "NASM CPT", "2027-05-15", ""],
-            ["Di Ruiz", "NASM CPT", "someday", f"x{inner}y"]]
+    rows = [
+        ["Trainer", "Certification", "Expires", "Note"],
+        ["Ana Silva", "NASM CPT", "2027-03-15", f"first line{inner}second line"],
+        ["José Núñez", "ACE GFI", "2027-04-15", f"a{inner}b{inner}c"],
+        ["Cy Park", "NASM CPT", "2027-05-15", ""],
+        ["Di Ruiz", "NASM CPT", "someday", f"x{inner}y"],
+    ]
     text = newline.join(",".join(f'"{c}"' if inner in c else c for c in r) for r in rows) + newline
     if encoding == "utf-16":
         return codecs.BOM_UTF16_LE + text.replace(",", "\t").encode("utf-16-le")
@@ -557,8 +655,18 @@ def legit_workbook(rows: int = 150_000, staff: int = 10_000, seed: int = 1) -> b
     ws = wb.add_worksheet("Staff")
     ws.write_row(0, 0, ["Staff ID", "First name", "Last name", "Email", "Club", "Role"])
     for i in range(staff):
-        ws.write_row(i + 1, 0, [f"S{i:05d}", f"First{i}", f"Last{rnd.randint(0, 9999)}", f"t{i}@club.example",
-                                f"Club {i % 40}", "PT"])
+        ws.write_row(
+            i + 1,
+            0,
+            [
+                f"S{i:05d}",
+                f"First{i}",
+                f"Last{rnd.randint(0, 9999)}",
+                f"t{i}@club.example",
+                f"Club {i % 40}",
+                "PT",
+            ],
+        )
     ws = wb.add_worksheet("Certifications")
     ws.write_row(0, 0, ["Staff ID", "Credential", "Number", "Issued", "Expires"])
     base = dt.datetime(2024, 1, 1)
@@ -573,7 +681,9 @@ def legit_workbook(rows: int = 150_000, staff: int = 10_000, seed: int = 1) -> b
     for i in range(rows):
         ws.write_string(i + 1, 0, f"S{rnd.randint(0, staff - 1):05d}")
         ws.write_datetime(i + 1, 1, base + dt.timedelta(days=rnd.randint(0, 1000)), datef)
-        ws.write_string(i + 1, 2, f"Course {rnd.randint(0, 500)}: functional training level {rnd.randint(1, 3)}")
+        ws.write_string(
+            i + 1, 2, f"Course {rnd.randint(0, 500)}: functional training level {rnd.randint(1, 3)}"
+        )
         ws.write_string(i + 1, 3, rnd.choice(["NASM", "ACE", "AFAA", "NSCA", "Local workshop"]))
         ws.write_number(i + 1, 4, rnd.choice([0.5, 1, 1.5, 2, 4, 8]))
         ws.write_string(i + 1, 5, rnd.choice(["CEU", "hrs", "hours"]))
@@ -596,8 +706,11 @@ CASES: list[tuple[str, object, str]] = [
     ("Word document", docx, "not_spreadsheet"),
     ("plain zip archive", plain_zip, "not_spreadsheet"),
     ("random binary", random_binary, "not_spreadsheet"),
-    ("web page saved as .xls", lambda: b"<html><body><table><tr><td>Ana</td></tr></table></body></html>",
-     "web_page"),
+    (
+        "web page saved as .xls",
+        lambda: b"<html><body><table><tr><td>Ana</td></tr></table></body></html>",
+        "web_page",
+    ),
     ("password-protected xlsx", encrypted_xlsx, "password"),
     ("legacy xls", legacy_xls, "legacy_xls"),
     ("legacy xls with a password", lambda: legacy_xls(password=True), "password"),
@@ -623,7 +736,11 @@ CASES: list[tuple[str, object, str]] = [
     ("far cell as a repeated r", lambda: far_cells_xlsx(form="duplicate_r"), "dimensions"),
     ("far cell after a newline", lambda: far_cells_xlsx(form="newline"), "dimensions"),
     ("far cell as a second r glued to the first", lambda: far_cells_xlsx(form="glued_r"), "dimensions"),
-    ("far cell as an r glued to a quoted value", lambda: far_cells_xlsx(form="glued_after_quote"), "dimensions"),
+    (
+        "far cell as an r glued to a quoted value",
+        lambda: far_cells_xlsx(form="glued_after_quote"),
+        "dimensions",
+    ),
     ("wide row without references, then a far row", rless_wide_xlsx, "dimensions"),
     ("ods repeat bomb", ods_repeat_bomb, "dimensions"),
     ("password-protected ods", lambda: ods(ODS_TABLE.format(rows=""), encrypted=True), "password"),

@@ -38,8 +38,11 @@ def _wait(url: str, proc: subprocess.Popen, what: str, expect: bytes | None = No
 def provider(port: int | None = None) -> Iterator[tuple[subprocess.Popen, str]]:
     """``python -m oidc_provider_mock`` on a loopback port; yields (process, issuer URL)."""
     port = port or free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait(f"{url}/.well-known/openid-configuration", proc, "the OIDC provider")
@@ -56,19 +59,41 @@ def write_secrets(path: Path, *, app_port: int, issuer: str) -> Path:
         f'cookie_secret = "{secrets.token_urlsafe(32)}"\n'
         'client_id = "recert-tests"\n'
         f'client_secret = "{secrets.token_urlsafe(16)}"\n'
-        f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n', encoding="utf-8")
+        f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
     return path
 
 
 @contextmanager
-def app_with_sign_in(secrets_file: Path | None, *, port: int, env_extra: dict[str, str] | None = None,
-                     log: Path | None = None, address: str = "127.0.0.1") -> Iterator[tuple[subprocess.Popen, str]]:
+def app_with_sign_in(
+    secrets_file: Path | None,
+    *,
+    port: int,
+    env_extra: dict[str, str] | None = None,
+    log: Path | None = None,
+    address: str = "127.0.0.1",
+) -> Iterator[tuple[subprocess.Popen, str]]:
     """``streamlit run app.py`` on ``port`` reading only ``secrets_file`` (none: no sign-in configured)."""
     env = {k: v for k, v in os.environ.items() if k not in ("RECERT_DEMO", "RECERT_ALLOW_UNAUTHENTICATED")}
     env |= env_extra or {}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
-           str(port), "--server.address", address, "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     if secrets_file is not None:
         cmd += ["--secrets.files", str(secrets_file)]
     else:

@@ -26,8 +26,10 @@ from pathlib import Path
 import pytest
 
 PG_BIN = Path(os.environ.get("RECERT_PG_BIN", "/usr/lib/postgresql/15/bin"))
-MISSING = (f"PostgreSQL 15 is not installed ({PG_BIN}/initdb is missing): run scripts/test.sh as root, or "
-           "apt-get install postgresql, so the store's tests run against a real server.")
+MISSING = (
+    f"PostgreSQL 15 is not installed ({PG_BIN}/initdb is missing): run scripts/test.sh as root, or "
+    "apt-get install postgresql, so the store's tests run against a real server."
+)
 
 
 def _free_port() -> int:
@@ -50,12 +52,39 @@ class Cluster:
         if self.as_postgres:
             shutil.chown(self.root, "postgres", "postgres")
             os.chmod(self.root, 0o700)
-        self._run([str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                   "--locale=C", "--no-sync"])
-        opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=40")
-        self._run([str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-o", opts,
-                   "-w", "-t", "60", "start"])
+        self._run(
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            ]
+        )
+        opts = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=40"
+        )
+        self._run(
+            [
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.root / "log"),
+                "-o",
+                opts,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        )
         self.running = True
         atexit.register(self.stop)
 
@@ -64,7 +93,11 @@ class Cluster:
             cmd = ["runuser", "-u", "postgres", "--", *cmd]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
         if done.returncode != 0:
-            log = (self.root / "log").read_text(errors="replace")[-2000:] if (self.root / "log").exists() else ""
+            log = (
+                (self.root / "log").read_text(errors="replace")[-2000:]
+                if (self.root / "log").exists()
+                else ""
+            )
             raise RuntimeError(f"{' '.join(cmd)} failed: {done.stderr[-2000:]}{log}")
 
     def url(self, db: str = "postgres") -> str:
@@ -73,8 +106,14 @@ class Cluster:
     def admin(self, sql: str) -> None:
         import psycopg
 
-        with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
-                             autocommit=True, connect_timeout=10) as conn:
+        with psycopg.connect(
+            host="127.0.0.1",
+            port=self.port,
+            user="postgres",
+            dbname="postgres",
+            autocommit=True,
+            connect_timeout=10,
+        ) as conn:
             conn.execute(sql)
 
     def create_database(self) -> str:

@@ -23,8 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; a browser is never downloaded
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"  # the script run is over
 START_TIMEOUT = 60.0  # seconds for the server to answer /_stcore/health
-CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run")
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 
 
 def free_port() -> int:
@@ -33,8 +39,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(*, ttl: int | None = None, env_extra: dict[str, str] | None = None, log: Path | None = None,
-          root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+def serve(
+    *,
+    ttl: int | None = None,
+    env_extra: dict[str, str] | None = None,
+    log: Path | None = None,
+    root: Path = ROOT,
+) -> tuple[subprocess.Popen, str]:
     """`streamlit run app.py` on a free loopback port, without demo data; returns (process, url) once healthy.
 
     ``ttl`` sets ``server.disconnectedSessionTTL``; ``log`` receives the server's output (its tail is in the error
@@ -42,9 +53,23 @@ def serve(*, ttl: int | None = None, env_extra: dict[str, str] | None = None, lo
     """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "RECERT_DEMO"} | (env_extra or {})
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port",
-           str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     if ttl is not None:
         cmd += ["--server.disconnectedSessionTTL", str(ttl)]
     out = log.open("w") if log else subprocess.DEVNULL

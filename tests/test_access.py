@@ -27,19 +27,22 @@ GRANTS = [
 ]
 
 
-@pytest.mark.parametrize(("email", "groups", "role", "clubs"), [
-    ("boss@example.com", (), "admin", None),
-    ("  BOSS@EXAMPLE.COM ", (), "admin", None),
-    ("dt@example.com", (), "manager", {"downtown"}),
-    ("DT@Example.COM", (), "manager", {"downtown"}),
-    ("two@example.com", (), "manager", {"downtown", "northgate"}),
-    ("view@example.com", (), "viewer", {"riverside"}),
-    ("dt@example.com", ("recert-admins",), "manager", {"downtown"}),  # an email grant wins over groups
-    ("new@example.com", ("recert-admins",), "admin", None),
-    ("new@example.com", ("north-staff",), "viewer", {"northgate"}),
-    ("new@example.com", ("north-staff", "river-leads"), "manager", {"northgate", "riverside"}),
-    ("new@example.com", ("north-staff", "recert-admins"), "admin", None),
-])
+@pytest.mark.parametrize(
+    ("email", "groups", "role", "clubs"),
+    [
+        ("boss@example.com", (), "admin", None),
+        ("  BOSS@EXAMPLE.COM ", (), "admin", None),
+        ("dt@example.com", (), "manager", {"downtown"}),
+        ("DT@Example.COM", (), "manager", {"downtown"}),
+        ("two@example.com", (), "manager", {"downtown", "northgate"}),
+        ("view@example.com", (), "viewer", {"riverside"}),
+        ("dt@example.com", ("recert-admins",), "manager", {"downtown"}),  # an email grant wins over groups
+        ("new@example.com", ("recert-admins",), "admin", None),
+        ("new@example.com", ("north-staff",), "viewer", {"northgate"}),
+        ("new@example.com", ("north-staff", "river-leads"), "manager", {"northgate", "riverside"}),
+        ("new@example.com", ("north-staff", "recert-admins"), "admin", None),
+    ],
+)
 def test_scope_for_a_granted_person_is_their_grant(email, groups, role, clubs):
     scope = scope_for(email, groups, GRANTS)
     assert scope is not None
@@ -48,39 +51,50 @@ def test_scope_for_a_granted_person_is_their_grant(email, groups, role, clubs):
     assert scope.read_only == (role == "viewer") and scope.admin == (role == "admin")
 
 
-@pytest.mark.parametrize(("email", "groups"), [
-    ("nobody@example.com", ()),
-    ("nobody@example.com", ("unknown-group",)),
-    ("", ("recert-admins",)),  # a groups claim without an email is not a person
-    ("", ()),
-    ("dt@example.com.evil", ()),
-    ("xdt@example.com", ()),
-])
+@pytest.mark.parametrize(
+    ("email", "groups"),
+    [
+        ("nobody@example.com", ()),
+        ("nobody@example.com", ("unknown-group",)),
+        ("", ("recert-admins",)),  # a groups claim without an email is not a person
+        ("", ()),
+        ("dt@example.com.evil", ()),
+        ("xdt@example.com", ()),
+    ],
+)
 def test_scope_for_without_a_grant_is_none(email, groups):
     assert scope_for(email, groups, GRANTS) is None
 
 
-@pytest.mark.parametrize(("kw", "expected"), [
-    ({"email": " Ana@Example.COM ", "role": "Manager", "clubs": ["Downtown", "downtown ", ""]},
-     Grant("ana@example.com", "manager", ("Downtown",))),
-    ({"email": "a@b.c", "role": "admin", "clubs": ["Downtown"]}, Grant("a@b.c", "admin", ())),
-    ({"group": " staff ", "role": "viewer", "clubs": ["X"]}, Grant("", "viewer", ("X",), "staff")),
-])
+@pytest.mark.parametrize(
+    ("kw", "expected"),
+    [
+        (
+            {"email": " Ana@Example.COM ", "role": "Manager", "clubs": ["Downtown", "downtown ", ""]},
+            Grant("ana@example.com", "manager", ("Downtown",)),
+        ),
+        ({"email": "a@b.c", "role": "admin", "clubs": ["Downtown"]}, Grant("a@b.c", "admin", ())),
+        ({"group": " staff ", "role": "viewer", "clubs": ["X"]}, Grant("", "viewer", ("X",), "staff")),
+    ],
+)
 def test_grant_make_normalises(kw, expected):
     assert G(**kw) == expected
 
 
-@pytest.mark.parametrize(("kw", "words"), [
-    ({"email": "not-an-email", "role": "admin"}, "not an email"),
-    ({"email": "a@@b", "role": "admin"}, "not an email"),
-    ({"email": "a b@c.d", "role": "admin"}, "not an email"),
-    ({"email": "", "role": "admin"}, "not an email"),
-    ({"email": "a@b.c", "role": "owner"}, "not a role"),
-    ({"email": "a@b.c", "role": "manager"}, "at least one club"),
-    ({"email": "a@b.c", "role": "viewer", "clubs": ["  "]}, "at least one club"),
-    ({"email": "a@b.c", "role": "viewer", "clubs": ["x" * 201]}, "longer than"),
-    ({"email": "a@b.c", "role": "viewer", "clubs": [f"c{i}" for i in range(501)]}, "at most"),
-])
+@pytest.mark.parametrize(
+    ("kw", "words"),
+    [
+        ({"email": "not-an-email", "role": "admin"}, "not an email"),
+        ({"email": "a@@b", "role": "admin"}, "not an email"),
+        ({"email": "a b@c.d", "role": "admin"}, "not an email"),
+        ({"email": "", "role": "admin"}, "not an email"),
+        ({"email": "a@b.c", "role": "owner"}, "not a role"),
+        ({"email": "a@b.c", "role": "manager"}, "at least one club"),
+        ({"email": "a@b.c", "role": "viewer", "clubs": ["  "]}, "at least one club"),
+        ({"email": "a@b.c", "role": "viewer", "clubs": ["x" * 201]}, "longer than"),
+        ({"email": "a@b.c", "role": "viewer", "clubs": [f"c{i}" for i in range(501)]}, "at most"),
+    ],
+)
 def test_grant_make_refuses_with_a_sentence(kw, words):
     with pytest.raises(AccessError, match=words):
         G(**kw)
@@ -100,8 +114,14 @@ def sample() -> cpd.Standing:
 
 
 def _frames(st: cpd.Standing) -> dict[str, pd.DataFrame]:
-    return {"standings": st.standings, "trainers": st.trainers, "activities": st.activities,
-            "contributions": st.contributions, "cpr_cards": st.cpr_cards, "ledger": st.ledger}
+    return {
+        "standings": st.standings,
+        "trainers": st.trainers,
+        "activities": st.activities,
+        "contributions": st.contributions,
+        "cpr_cards": st.cpr_cards,
+        "ledger": st.ledger,
+    }
 
 
 def _text(st: cpd.Standing) -> str:
@@ -159,10 +179,16 @@ def test_narrow_to_a_club_nobody_has_is_empty_but_well_formed(sample):
 
 
 def test_narrow_matches_clubs_ignoring_case_and_spaces():
-    files = {"r.csv": csv_bytes([["Name", "Club", "Certification", "Expires"],
-                                 ["Ana Silva", "  down  TOWN ", "NASM CPT", "2027-03-31"],
-                                 ["Bob Ray", "Uptown", "ACE CPT", "2027-01-01"],
-                                 ["Cid Moe", "", "ACE CPT", "2027-01-01"]])}
+    files = {
+        "r.csv": csv_bytes(
+            [
+                ["Name", "Club", "Certification", "Expires"],
+                ["Ana Silva", "  down  TOWN ", "NASM CPT", "2027-03-31"],
+                ["Bob Ray", "Uptown", "ACE CPT", "2027-01-01"],
+                ["Cid Moe", "", "ACE CPT", "2027-01-01"],
+            ]
+        )
+    }
     st = run(files, as_of=AS_OF)
     out = narrow(st, Scope("manager", frozenset({club_key("Down Town")})))
     assert list(out.trainers["trainer"]) == ["Ana Silva"]
@@ -173,10 +199,16 @@ def test_narrow_matches_clubs_ignoring_case_and_spaces():
 def test_narrow_drops_ledger_rows_whose_name_is_also_out_of_scope():
     """Sam Lee at Downtown, and a rejected row of another Sam Lee at Uptown: the rejected row cannot be tied to a
     club, so no manager gets it; each still sees their own trainers' certifications (by id)."""
-    files = {"r.csv": csv_bytes([["Staff ID", "Name", "Club", "Certification", "Expires"],
-                                 ["A1", "Sam Lee", "Downtown", "NASM CPT", "2027-03-31"],
-                                 ["B2", "Sam Lee", "Uptown", "ACE CPT", "soon"],
-                                 ["B3", "Bo Ek", "Uptown", "ACE CPT", "2027-01-01"]])}
+    files = {
+        "r.csv": csv_bytes(
+            [
+                ["Staff ID", "Name", "Club", "Certification", "Expires"],
+                ["A1", "Sam Lee", "Downtown", "NASM CPT", "2027-03-31"],
+                ["B2", "Sam Lee", "Uptown", "ACE CPT", "soon"],
+                ["B3", "Bo Ek", "Uptown", "ACE CPT", "2027-01-01"],
+            ]
+        )
+    }
     st = run(files, as_of=AS_OF)
     assert len(st.trainers) >= 2
     for club in ("downtown", "uptown"):
@@ -186,11 +218,19 @@ def test_narrow_drops_ledger_rows_whose_name_is_also_out_of_scope():
 
 
 @settings(max_examples=25, deadline=None)
-@given(hs.lists(hs.tuples(hs.sampled_from(["Ana", "Bo", "Cy", "Di", "Ed", "Flo"]),
-                          hs.sampled_from(["North", "South", "north ", ""]),
-                          hs.sampled_from(["NASM CPT", "ACE CPT", "bogus"]),
-                          hs.sampled_from(["2027-01-01", "2026-06-20", "soon"])), min_size=1, max_size=12),
-       hs.sets(hs.sampled_from(["north", "south", "west"]), min_size=1))
+@given(
+    hs.lists(
+        hs.tuples(
+            hs.sampled_from(["Ana", "Bo", "Cy", "Di", "Ed", "Flo"]),
+            hs.sampled_from(["North", "South", "north ", ""]),
+            hs.sampled_from(["NASM CPT", "ACE CPT", "bogus"]),
+            hs.sampled_from(["2027-01-01", "2026-06-20", "soon"]),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    hs.sets(hs.sampled_from(["north", "south", "west"]), min_size=1),
+)
 def test_narrow_keeps_exactly_the_trainers_with_a_club_in_scope(rows, clubs):
     files = {"r.csv": csv_bytes([["Name", "Club", "Certification", "Expires"], *[list(r) for r in rows]])}
     st = run(files, as_of=AS_OF)
@@ -205,8 +245,9 @@ def test_narrow_keeps_exactly_the_trainers_with_a_club_in_scope(rows, clubs):
     assert not set(out.ledger["trainer"].str.casefold()) & outside
 
 
-@pytest.mark.parametrize("value", ["  Down  TOWN ", None, float("nan"), "Ünïcode\u00a0Club", "STRASSE", "ß", 3,
-                                   "a\tb\nc", ""])
+@pytest.mark.parametrize(
+    "value", ["  Down  TOWN ", None, float("nan"), "Ünïcode\u00a0Club", "STRASSE", "ß", 3, "a\tb\nc", ""]
+)
 def test_club_key_is_the_same_one_value_at_a_time_and_for_a_column(value):
     from cpd.access import _names
 

@@ -22,8 +22,14 @@ from cpd.store import open_store
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 AS_OF = date(2026, 6, 1)
-AUTH = {"auth": {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32,
-                 "client_id": "recert", "client_secret": "s" * 16}}
+AUTH = {
+    "auth": {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "recert",
+        "client_secret": "s" * 16,
+    }
+}
 ADMIN, DT, NG, VIEW = "boss@example.com", "dt@example.com", "ng@example.com", "view@example.com"
 
 
@@ -45,8 +51,12 @@ def db(tmp_path, monkeypatch, sample):
     roster, sources, _ = sample
     with open_store(url) as s:
         s.save(roster, sources, as_of=AS_OF, label="June")
-        for g in (Grant.make(ADMIN, "admin"), Grant.make(DT, "manager", ["Downtown"]),
-                  Grant.make(NG, "manager", ["northgate"]), Grant.make(VIEW, "viewer", ["Riverside"])):
+        for g in (
+            Grant.make(ADMIN, "admin"),
+            Grant.make(DT, "manager", ["Downtown"]),
+            Grant.make(NG, "manager", ["northgate"]),
+            Grant.make(VIEW, "viewer", ["Riverside"]),
+        ):
             stored.grant(s, g, by="test")
     _access.forget_grants()
     yield url
@@ -109,11 +119,14 @@ def test_provider_down_is_one_sentence_and_no_button():
 
 
 @pytest.mark.usefixtures("db")
-@pytest.mark.parametrize("user", [
-    {"is_logged_in": True, "email": "stranger@example.com"},
-    {"is_logged_in": True, "email": DT, "email_verified": False},  # an unverified address is no address
-    {"is_logged_in": True},
-])
+@pytest.mark.parametrize(
+    "user",
+    [
+        {"is_logged_in": True, "email": "stranger@example.com"},
+        {"is_logged_in": True, "email": DT, "email_verified": False},  # an unverified address is no address
+        {"is_logged_in": True},
+    ],
+)
 def test_no_grant_is_one_sentence_naming_who_to_ask_and_no_data(user):
     at = _app(user)
     said = _plain(at.info[0].value) if len(at.info) == 1 else ""
@@ -216,13 +229,23 @@ def test_without_auth_the_local_tool_says_so(monkeypatch, tmp_path):
     assert any("Single-user mode" in c.value for c in at.sidebar.caption)
 
 
-@pytest.mark.parametrize(("address", "override", "refused"), [
-    ("0.0.0.0", None, True), ("", None, True), ("192.168.1.20", None, True), ("::", None, True),
-    ("127.0.0.1", None, False), ("localhost", None, False), ("::1", None, False),
-    ("0.0.0.0", "1", False), ("0.0.0.0", "yes", True),
-])
-def test_without_auth_a_network_address_refuses_with_one_sentence(monkeypatch, tmp_path, address, override,
-                                                                   refused):
+@pytest.mark.parametrize(
+    ("address", "override", "refused"),
+    [
+        ("0.0.0.0", None, True),
+        ("", None, True),
+        ("192.168.1.20", None, True),
+        ("::", None, True),
+        ("127.0.0.1", None, False),
+        ("localhost", None, False),
+        ("::1", None, False),
+        ("0.0.0.0", "1", False),
+        ("0.0.0.0", "yes", True),
+    ],
+)
+def test_without_auth_a_network_address_refuses_with_one_sentence(
+    monkeypatch, tmp_path, address, override, refused
+):
     monkeypatch.setenv("RECERT_DATABASE_URL", f"sqlite:///{tmp_path / 'r.db'}")
     if override is None:
         monkeypatch.delenv("RECERT_ALLOW_UNAUTHENTICATED", raising=False)
@@ -242,7 +265,9 @@ def test_without_auth_a_network_address_refuses_with_one_sentence(monkeypatch, t
 def test_an_admin_saving_the_team_rules_is_audited(db):
     at = _app(_signed(ADMIN))
     at.button(key="close_snapshot").click().run()  # back to (no) files: saving rules is offered
-    at.session_state["_rules_text"] = cpd.load_catalogue().to_yaml()  # rules in force that differ from the team's
+    at.session_state["_rules_text"] = (
+        cpd.load_catalogue().to_yaml()
+    )  # rules in force that differ from the team's
     at.switch_page("app_pages/rules.py").run()
     save = next(b for b in at.button if b.label == "Save as the team's rules")
     save.click().run()

@@ -20,26 +20,33 @@ HEAD = ["Name", "Club", "Certification", "Expires"]
 KNOWN = frozenset({"downtown", "riverside", "uptown", "24", "7 fitness", "smith", "jones gym"})
 
 
-@pytest.mark.parametrize(("cell", "known", "parts"), [
-    ("Downtown / Riverside", KNOWN, ("Downtown", "Riverside")),
-    ("Downtown/Riverside", KNOWN, ("Downtown", "Riverside")),
-    ("Downtown, Riverside", KNOWN, ("Downtown", "Riverside")),
-    ("Downtown; Riverside", KNOWN, ("Downtown", "Riverside")),
-    ("Downtown & Riverside", KNOWN, ("Downtown", "Riverside")),
-    ("Downtown + Riverside", KNOWN, ("Downtown", "Riverside")),
-    ("Downtown | Riverside", KNOWN, ("Downtown", "Riverside")),
-    ("downtown AND riverside", KNOWN, ("downtown", "riverside")),
-    ("Downtown / Riverside / Uptown", KNOWN, ("Downtown", "Riverside", "Uptown")),
-    ("Downtown, Downtown", KNOWN, ("Downtown",)),
-    ("  Downtown  ", KNOWN, ("Downtown",)),
-    ("Downtown / Riverside", frozenset({"downtown"}), ("Downtown / Riverside",)),  # Riverside alone nowhere
-    ("24/7 Fitness", frozenset({"downtown"}), ("24/7 Fitness",)),
-    ("Smith & Jones Gym", frozenset({"smith"}), ("Smith & Jones Gym",)),
-    ("Grandview", KNOWN, ("Grandview",)),
-    ("Downtown /", KNOWN, ("Downtown /",)),  # one part only: kept as written
-    ("", KNOWN, ()),
-    (None, KNOWN, ()),
-])
+@pytest.mark.parametrize(
+    ("cell", "known", "parts"),
+    [
+        ("Downtown / Riverside", KNOWN, ("Downtown", "Riverside")),
+        ("Downtown/Riverside", KNOWN, ("Downtown", "Riverside")),
+        ("Downtown, Riverside", KNOWN, ("Downtown", "Riverside")),
+        ("Downtown; Riverside", KNOWN, ("Downtown", "Riverside")),
+        ("Downtown & Riverside", KNOWN, ("Downtown", "Riverside")),
+        ("Downtown + Riverside", KNOWN, ("Downtown", "Riverside")),
+        ("Downtown | Riverside", KNOWN, ("Downtown", "Riverside")),
+        ("downtown AND riverside", KNOWN, ("downtown", "riverside")),
+        ("Downtown / Riverside / Uptown", KNOWN, ("Downtown", "Riverside", "Uptown")),
+        ("Downtown, Downtown", KNOWN, ("Downtown",)),
+        ("  Downtown  ", KNOWN, ("Downtown",)),
+        (
+            "Downtown / Riverside",
+            frozenset({"downtown"}),
+            ("Downtown / Riverside",),
+        ),  # Riverside alone nowhere
+        ("24/7 Fitness", frozenset({"downtown"}), ("24/7 Fitness",)),
+        ("Smith & Jones Gym", frozenset({"smith"}), ("Smith & Jones Gym",)),
+        ("Grandview", KNOWN, ("Grandview",)),
+        ("Downtown /", KNOWN, ("Downtown /",)),  # one part only: kept as written
+        ("", KNOWN, ()),
+        (None, KNOWN, ()),
+    ],
+)
 def test_club_parts_split_only_into_clubs_named_alone_elsewhere(cell, known, parts):
     assert club_parts(cell, known) == parts
 
@@ -50,24 +57,66 @@ def _read(rows: list[list[str]], *more: list[list[str]]):
     return read_sources(sources, catalogue=load_catalogue())
 
 
-OTHERS = [["Ana Silva", "Downtown", "NASM CPT", "2027-01-01"], ["Bo Li", "Riverside", "ACE CPT", "2027-01-01"]]
+OTHERS = [
+    ["Ana Silva", "Downtown", "NASM CPT", "2027-01-01"],
+    ["Bo Li", "Riverside", "ACE CPT", "2027-01-01"],
+]
 
 
-@pytest.mark.parametrize(("rows", "more", "club", "clubs"), [
-    ([["Cy Park", "Downtown / Riverside", "NASM CPT", "2027-01-01"]], [], "Downtown", ["Downtown", "Riverside"]),
-    ([["Cy Park", "Riverside, Downtown", "NASM CPT", "2027-01-01"]], [], "Riverside", ["Riverside", "Downtown"]),
-    ([["Cy Park", "Downtown", "NASM CPT", "2027-01-01"], ["Cy Park", "Riverside", "ACE CPT", "2027-01-01"]], [],
-     "Downtown", ["Downtown", "Riverside"]),
-    ([["Cy Park", "Riverside", "NASM CPT", "2027-01-01"]], [[["cy park", "DOWNTOWN", "ACE CPT", "2027-01-01"]]],
-     "Riverside", ["Riverside", "DOWNTOWN"]),  # two files
-    ([["Cy Park", "Downtown", "NASM CPT", "2027-01-01"], ["Cy Park", " downtown ", "ACE CPT", "2027-01-01"]], [],
-     "Downtown", ["Downtown"]),  # the same club written twice is one club
-    ([["Cy Park", "Downtown & Uptown", "NASM CPT", "2027-01-01"]], [], "Downtown & Uptown",
-     ["Downtown & Uptown"]),  # Uptown is named nowhere alone: one club as written
-    ([["Cy Park", "", "NASM CPT", "2027-01-01"]], [], "", []),
-    ([["Cy Park", "", "NASM CPT", "2027-01-01"], ["Cy Park", "Riverside", "ACE CPT", "2027-01-01"]], [],
-     "Riverside", ["Riverside"]),
-])
+@pytest.mark.parametrize(
+    ("rows", "more", "club", "clubs"),
+    [
+        (
+            [["Cy Park", "Downtown / Riverside", "NASM CPT", "2027-01-01"]],
+            [],
+            "Downtown",
+            ["Downtown", "Riverside"],
+        ),
+        (
+            [["Cy Park", "Riverside, Downtown", "NASM CPT", "2027-01-01"]],
+            [],
+            "Riverside",
+            ["Riverside", "Downtown"],
+        ),
+        (
+            [
+                ["Cy Park", "Downtown", "NASM CPT", "2027-01-01"],
+                ["Cy Park", "Riverside", "ACE CPT", "2027-01-01"],
+            ],
+            [],
+            "Downtown",
+            ["Downtown", "Riverside"],
+        ),
+        (
+            [["Cy Park", "Riverside", "NASM CPT", "2027-01-01"]],
+            [[["cy park", "DOWNTOWN", "ACE CPT", "2027-01-01"]]],
+            "Riverside",
+            ["Riverside", "DOWNTOWN"],
+        ),  # two files
+        (
+            [
+                ["Cy Park", "Downtown", "NASM CPT", "2027-01-01"],
+                ["Cy Park", " downtown ", "ACE CPT", "2027-01-01"],
+            ],
+            [],
+            "Downtown",
+            ["Downtown"],
+        ),  # the same club written twice is one club
+        (
+            [["Cy Park", "Downtown & Uptown", "NASM CPT", "2027-01-01"]],
+            [],
+            "Downtown & Uptown",
+            ["Downtown & Uptown"],
+        ),  # Uptown is named nowhere alone: one club as written
+        ([["Cy Park", "", "NASM CPT", "2027-01-01"]], [], "", []),
+        (
+            [["Cy Park", "", "NASM CPT", "2027-01-01"], ["Cy Park", "Riverside", "ACE CPT", "2027-01-01"]],
+            [],
+            "Riverside",
+            ["Riverside"],
+        ),
+    ],
+)
 def test_assembled_memberships_are_every_club_of_a_trainer_primary_first(rows, more, club, clubs):
     roster = _read([*OTHERS, *rows], *more)
     check_roster(roster)
@@ -81,17 +130,27 @@ def test_assembled_memberships_are_every_club_of_a_trainer_primary_first(rows, m
     assert sorted(one_club["club"]) == ["Downtown", "Riverside"]
 
 
-TWO = {"r.csv": csv_bytes([HEAD, *OTHERS,
-                           ["Cy Park", "Downtown / Riverside", "NASM CPT", "2026-07-01"],
-                           ["Di Wu", "Uptown", "ACE CPT", "2027-01-01"]])}
+TWO = {
+    "r.csv": csv_bytes(
+        [
+            HEAD,
+            *OTHERS,
+            ["Cy Park", "Downtown / Riverside", "NASM CPT", "2026-07-01"],
+            ["Di Wu", "Uptown", "ACE CPT", "2027-01-01"],
+        ]
+    )
+}
 
 
-@pytest.mark.parametrize(("clubs", "trainers", "shown"), [
-    ({"downtown"}, {"Ana Silva", "Cy Park"}, {"Downtown"}),
-    ({"riverside"}, {"Bo Li", "Cy Park"}, {"Riverside"}),
-    ({"uptown"}, {"Di Wu"}, {"Uptown"}),
-    ({"downtown", "riverside"}, {"Ana Silva", "Bo Li", "Cy Park"}, {"Downtown", "Riverside"}),
-])
+@pytest.mark.parametrize(
+    ("clubs", "trainers", "shown"),
+    [
+        ({"downtown"}, {"Ana Silva", "Cy Park"}, {"Downtown"}),
+        ({"riverside"}, {"Bo Li", "Cy Park"}, {"Riverside"}),
+        ({"uptown"}, {"Di Wu"}, {"Uptown"}),
+        ({"downtown", "riverside"}, {"Ana Silva", "Bo Li", "Cy Park"}, {"Downtown", "Riverside"}),
+    ],
+)
 def test_narrow_keeps_a_two_club_trainer_for_either_club_showing_only_clubs_in_scope(clubs, trainers, shown):
     st = run(TWO, as_of=AS_OF)
     assert len(st.memberships) == 5
@@ -103,8 +162,10 @@ def test_narrow_keeps_a_two_club_trainer_for_either_club_showing_only_clubs_in_s
         for df in (out.trainers, out.standings, out.cpr_cards, out.memberships):
             assert set(df["club"]) <= shown
         assert set(out.memberships["club"].map(club_key)) == clubs
-        text = pd.concat([df.astype(str) for df in (out.trainers, out.standings, out.memberships, out.ledger)],
-                         ignore_index=True).to_csv()
+        text = pd.concat(
+            [df.astype(str) for df in (out.trainers, out.standings, out.memberships, out.ledger)],
+            ignore_index=True,
+        ).to_csv()
         for other in {"Downtown", "Riverside", "Uptown"} - shown:
             assert other not in text
         if clubs == {"downtown", "riverside"}:  # both clubs of Cy in scope: the primary is shown
@@ -142,11 +203,18 @@ def test_a_roster_without_memberships_loads_without_them_and_derives_each_traine
     pd.testing.assert_frame_equal(memberships_of(back), memberships_of(roster), check_exact=True)
 
 
-@pytest.mark.parametrize(("clubs", "trainers", "per_club"), [
-    ({"downtown", "riverside"}, 3, {"Downtown": 2, "Riverside": 1}),  # Cy once, at the first club of theirs
-    ({"riverside"}, 2, {"Riverside": 2}),
-    ({"uptown"}, 1, {"Uptown": 1}),
-])
+@pytest.mark.parametrize(
+    ("clubs", "trainers", "per_club"),
+    [
+        (
+            {"downtown", "riverside"},
+            3,
+            {"Downtown": 2, "Riverside": 1},
+        ),  # Cy once, at the first club of theirs
+        ({"riverside"}, 2, {"Riverside": 2}),
+        ({"uptown"}, 1, {"Uptown": 1}),
+    ],
+)
 def test_scoped_history_summary_counts_a_two_club_trainer_once_at_a_club_in_scope(clubs, trainers, per_club):
     from datetime import datetime
 
@@ -155,8 +223,17 @@ def test_scoped_history_summary_counts_a_two_club_trainer_once_at_a_club_in_scop
 
     st = run(TWO, as_of=AS_OF)
     whole = summarise(st)
-    info = SnapshotInfo("s1", "June", "from Uptown HR", AS_OF, datetime(2026, 6, 1), ("uptown.csv",),
-                        whole["trainers"], whole["compliant"], whole)
+    info = SnapshotInfo(
+        "s1",
+        "June",
+        "from Uptown HR",
+        AS_OF,
+        datetime(2026, 6, 1),
+        ("uptown.csv",),
+        whole["trainers"],
+        whole["compliant"],
+        whole,
+    )
     scope = Scope("viewer", frozenset(clubs))
     seen = scoped_info(info, st, scope)
     assert (seen.trainers, seen.summary["trainers"]) == (trainers, trainers)

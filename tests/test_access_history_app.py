@@ -19,8 +19,15 @@ from tests.helpers import csv_bytes
 from tests.test_access_app import ADMIN, DT, VIEW, _app, _signed, _text
 
 MARCH, JUNE = date(2026, 3, 1), date(2026, 6, 1)
-TWO_CLUB = ("two-clubs.csv", csv_bytes([["Name", "Club", "Certification", "Expires"],
-                                        ["Zed Quill", "Downtown / Riverside", "NASM CPT", "2026-06-20"]]))
+TWO_CLUB = (
+    "two-clubs.csv",
+    csv_bytes(
+        [
+            ["Name", "Club", "Certification", "Expires"],
+            ["Zed Quill", "Downtown / Riverside", "NASM CPT", "2026-06-20"],
+        ]
+    ),
+)
 BOTH = "both@example.com"
 
 
@@ -45,9 +52,12 @@ def db(tmp_path, monkeypatch, snaps):
     with open_store(url) as s:
         for label, (roster, sources, _) in snaps.items():
             s.save(roster, sources, as_of=MARCH if label == "March" else JUNE, label=label)
-        for g in (Grant.make(ADMIN, "admin"), Grant.make(DT, "manager", ["Downtown"]),
-                  Grant.make(VIEW, "viewer", ["Riverside"]),
-                  Grant.make(BOTH, "manager", ["Downtown", "Riverside"])):
+        for g in (
+            Grant.make(ADMIN, "admin"),
+            Grant.make(DT, "manager", ["Downtown"]),
+            Grant.make(VIEW, "viewer", ["Riverside"]),
+            Grant.make(BOTH, "manager", ["Downtown", "Riverside"]),
+        ):
             stored.grant(s, g, by="test")
     _access.forget_grants()
     yield url
@@ -71,8 +81,9 @@ def _others(snaps, clubs: set[str]) -> list[str]:
 
 
 @pytest.mark.usefixtures("db")
-@pytest.mark.parametrize(("email", "clubs"), [(DT, {"Downtown"}), (VIEW, {"Riverside"}),
-                                              (BOTH, {"Downtown", "Riverside"})])
+@pytest.mark.parametrize(
+    ("email", "clubs"), [(DT, {"Downtown"}), (VIEW, {"Riverside"}), (BOTH, {"Downtown", "Riverside"})]
+)
 def test_history_of_a_manager_or_viewer_holds_their_clubs_only_counted_once(snaps, email, clubs):
     at = _app(_signed(email))
     at.switch_page("app_pages/history.py").run()
@@ -81,8 +92,10 @@ def test_history_of_a_manager_or_viewer_holds_their_clubs_only_counted_once(snap
     text = _text(at) + _charts(at)
     leaked = [v for v in _others(snaps, clubs) if v in text]
     assert not leaked, leaked[:5]
-    expected = {label: len(narrow(st, Scope("manager", frozenset(c.casefold() for c in clubs))).trainers)
-                for label, (_, _, st) in snaps.items()}
+    expected = {
+        label: len(narrow(st, Scope("manager", frozenset(c.casefold() for c in clubs))).trainers)
+        for label, (_, _, st) in snaps.items()
+    }
     assert expected["June"] == expected["March"] + 1  # Zed, at both Downtown and Riverside, once
     snapshots = at.dataframe[-1].value
     assert dict(zip(snapshots["Label"], snapshots["Trainers"], strict=True)) == expected
@@ -108,6 +121,7 @@ def test_history_of_an_admin_keeps_every_club_and_the_delete_and_retention_contr
     assert not at.exception
     snapshots = at.dataframe[-1].value
     assert dict(zip(snapshots["Label"], snapshots["Trainers"], strict=True)) == {
-        label: len(st.trainers) for label, (_, _, st) in snaps.items()}
+        label: len(st.trainers) for label, (_, _, st) in snaps.items()
+    }
     assert [c for c in at.checkbox if c.label.startswith("Delete")]
     assert "Apply now" in [b.label for b in at.button]

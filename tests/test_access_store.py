@@ -28,13 +28,17 @@ def test_grant_list_revoke_by_email_case_insensitively(store):
     stored.grant(store, G("boss@example.com", "admin"), by="cli:root")
     stored.grant(store, G(group="north", role="viewer", clubs=["Northgate"]), by="cli:root")
     got = stored.grants(store)
-    assert got == [G("ana@example.com", "manager", ["Downtown", "Uptown"]), G("boss@example.com", "admin"),
-                   G(group="north", role="viewer", clubs=["Northgate"])]  # emails (sorted), then groups
+    assert got == [
+        G("ana@example.com", "manager", ["Downtown", "Uptown"]),
+        G("boss@example.com", "admin"),
+        G(group="north", role="viewer", clubs=["Northgate"]),
+    ]  # emails (sorted), then groups
     assert scope_for("ANA@example.COM", (), got).clubs == frozenset({"downtown", "uptown"})
     assert stored.admins(store) == ["boss@example.com"]
     stored.grant(store, G("ANA@example.com", "viewer", ["Uptown"]), by="boss@example.com")  # replaces
-    assert [g for g in stored.grants(store) if g.email == "ana@example.com"] == [G("ana@example.com", "viewer",
-                                                                                   ["Uptown"])]
+    assert [g for g in stored.grants(store) if g.email == "ana@example.com"] == [
+        G("ana@example.com", "viewer", ["Uptown"])
+    ]
     assert stored.revoke(store, " ana@EXAMPLE.com", by="boss@example.com") is True
     assert stored.revoke(store, "ana@example.com", by="boss@example.com") is False
     assert stored.revoke(store, group="north", by="boss@example.com") is True
@@ -67,16 +71,20 @@ def test_cli_grant_revoke_access_follow_the_contract(tmp_path):
     db = f"sqlite:///{tmp_path / 'r.db'}"
     ok = cli("grant", "Boss@Example.com", "--role", "admin", "--db", db)
     assert ok.returncode == 0, ok.stderr
-    man = cli("grant", "dt@example.com", "--role", "manager", "--club", "Downtown", "--club", "Atlantis", "--db", db)
+    man = cli(
+        "grant", "dt@example.com", "--role", "manager", "--club", "Downtown", "--club", "Atlantis", "--db", db
+    )
     assert man.returncode == 0 and "Atlantis" in man.stderr and "warning" in man.stderr  # unknown club: kept
     listed = cli("access", "--format", "json", "--db", db)
     assert listed.returncode == 0
-    assert json.loads(listed.stdout) == [{"email": "boss@example.com", "role": "admin", "clubs": []},
-                                         {"email": "dt@example.com", "role": "manager",
-                                          "clubs": ["Downtown", "Atlantis"]}]
+    assert json.loads(listed.stdout) == [
+        {"email": "boss@example.com", "role": "admin", "clubs": []},
+        {"email": "dt@example.com", "role": "manager", "clubs": ["Downtown", "Atlantis"]},
+    ]
     assert cli("revoke", "DT@EXAMPLE.COM", "--db", db).returncode == 0
     assert [g["email"] for g in json.loads(cli("access", "--format", "json", "--db", db).stdout)] == [
-        "boss@example.com"]
+        "boss@example.com"
+    ]
     table = cli("access", "--db", db)
     assert table.returncode == 0 and "boss@example.com" in table.stdout and "every club" in table.stdout
     with open_store(db) as s:
@@ -85,12 +93,15 @@ def test_cli_grant_revoke_access_follow_the_contract(tmp_path):
         assert all(e.who.startswith("cli") for e in stored.audit_log(s))
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (("grant", "not-an-email", "--role", "admin"), "not an email"),
-    (("grant", "a@b.c", "--role", "manager"), "at least one club"),
-    (("grant", "a@b.c", "--group", "g", "--role", "admin"), "one of them"),
-    (("revoke",), "one of them"),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (("grant", "not-an-email", "--role", "admin"), "not an email"),
+        (("grant", "a@b.c", "--role", "manager"), "at least one club"),
+        (("grant", "a@b.c", "--group", "g", "--role", "admin"), "one of them"),
+        (("revoke",), "one of them"),
+    ],
+)
 def test_cli_bad_usage_exits_2_with_one_sentence(tmp_path, args, words):
     out = cli(*args, "--db", f"sqlite:///{tmp_path / 'r.db'}")
     assert out.returncode == 2 and words in out.stderr and "Traceback" not in out.stderr

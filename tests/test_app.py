@@ -21,8 +21,13 @@ from tests.helpers import csv_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-PAGES = ["app_pages/upload.py", "app_pages/team.py", "app_pages/trainer.py", "app_pages/reminders.py",
-         "app_pages/rules.py"]
+PAGES = [
+    "app_pages/upload.py",
+    "app_pages/team.py",
+    "app_pages/trainer.py",
+    "app_pages/reminders.py",
+    "app_pages/rules.py",
+]
 KPI_LABELS = ["Trainers", "Compliant", "At risk", "Expiring in 90 days", "Lapsed"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -52,7 +57,8 @@ def _metrics(at: AppTest) -> dict[str, tuple[str, str]]:
 
 def _upload(at: AppTest, files: dict[str, bytes]) -> AppTest:
     at.file_uploader(key="uploader").set_value(
-        [(n, d, XLSX if n.endswith("x") else "text/csv") for n, d in files.items()])
+        [(n, d, XLSX if n.endswith("x") else "text/csv") for n, d in files.items()]
+    )
     return at.run()
 
 
@@ -65,10 +71,13 @@ def _expected_kpis(st) -> dict[str, str]:
     t, s = st.trainers, st.standings
     n = len(t)
     ok = int(t["compliant"].sum())
-    return {"Trainers": str(n), "Compliant": f"{round(100 * ok / n)}%",
-            "At risk": str(int((s["status"] == "at_risk").sum())),
-            "Expiring in 90 days": str(int(s["days_left"].between(0, 90).sum())),
-            "Lapsed": str(int(s["status"].isin(["grace", "expired"]).sum()))}
+    return {
+        "Trainers": str(n),
+        "Compliant": f"{round(100 * ok / n)}%",
+        "At risk": str(int((s["status"] == "at_risk").sum())),
+        "Expiring in 90 days": str(int(s["days_left"].between(0, 90).sum())),
+        "Lapsed": str(int(s["status"].isin(["grace", "expired"]).sum())),
+    }
 
 
 # Landing page -------------------------------------------------------------------------------------------------
@@ -91,8 +100,9 @@ def test_as_of_defaults_to_today(monkeypatch):
 
 
 # Upload -------------------------------------------------------------------------------------------------------
-def test_upload_through_the_file_uploader_shows_counts_rejections_and_mapping(monkeypatch, sample_files,
-                                                                              sample_standing):
+def test_upload_through_the_file_uploader_shows_counts_rejections_and_mapping(
+    monkeypatch, sample_files, sample_standing
+):
     at = _upload(_app(monkeypatch), sample_files)
     _no_exception(at)
     counts = sample_standing.counts
@@ -182,8 +192,15 @@ def test_rules_page_lists_the_catalogue_and_applies_session_rules(monkeypatch):
     _no_exception(at)
     table = at.data_editor[0].value
     assert {"nasm_cpt", "issa_cpt"} <= set(table["id"])
-    assert {"hours_per_unit", "required_credits", "cycle_years", "grace_days", "cpr_required", "sources",
-            "confidence"} <= set(table.columns)
+    assert {
+        "hours_per_unit",
+        "required_credits",
+        "cycle_years",
+        "grace_days",
+        "cpr_required",
+        "sources",
+        "confidence",
+    } <= set(table.columns)
     before = at.session_state["_loaded"].standing
     at.session_state["_rules_text"] = rules_yaml([{"id": "nasm_cpt", "required_credits": 50}])
     at.run()
@@ -232,8 +249,14 @@ def test_a_filter_slices_the_standing_without_reading_the_files_again(monkeypatc
     downtown = int((sample_standing.trainers["club"] == "Downtown").sum())
     assert _metrics(at)["Trainers"][0] == str(downtown)
     at.multiselect(key="f_statuses").set_value(["at_risk"]).run()
-    assert _metrics(at)["At risk"][0] == str(int(((sample_standing.standings["club"] == "Downtown")
-                                                  & (sample_standing.standings["status"] == "at_risk")).sum()))
+    assert _metrics(at)["At risk"][0] == str(
+        int(
+            (
+                (sample_standing.standings["club"] == "Downtown")
+                & (sample_standing.standings["status"] == "at_risk")
+            ).sum()
+        )
+    )
     at.number_input(key="window").set_value(60).run()  # a new window recomputes the standing, not the read
     assert "Expiring in 60 days" in _metrics(at)
     assert len(calls) == reads
@@ -255,20 +278,34 @@ def test_a_filter_that_matches_nothing_says_so(monkeypatch):
 # Mapping correction -------------------------------------------------------------------------------------------
 def test_a_mapping_correction_reruns_the_files_with_overrides(monkeypatch, sample_files):
     at = _upload(_app(monkeypatch), {ROSTER_FILE: sample_files[ROSTER_FILE]})
-    assert set(at.session_state["_loaded"].standing.trainers["club"]) == {"Downtown", "Riverside", "Northgate"}
+    assert set(at.session_state["_loaded"].standing.trainers["club"]) == {
+        "Downtown",
+        "Riverside",
+        "Northgate",
+    }
     at.session_state["_overrides"] = {(ROSTER_FILE, ""): {"Club": ""}}  # what "Apply mapping" stores
     at.run()
     _no_exception(at)
     clubs = at.session_state["_loaded"].standing.trainers["club"]
     assert clubs.isna().all() or clubs.eq("").all()
     _button(at, "Undo my corrections").click().run()
-    assert set(at.session_state["_loaded"].standing.trainers["club"]) == {"Downtown", "Riverside", "Northgate"}
+    assert set(at.session_state["_loaded"].standing.trainers["club"]) == {
+        "Downtown",
+        "Riverside",
+        "Northgate",
+    }
 
 
 # Bad files and hostile text ---------------------------------------------------------------------------------
 def test_an_unreadable_file_is_one_sentence_and_the_others_are_still_read(monkeypatch, sample_files):
-    at = _upload(_app(monkeypatch), {"notes.xlsx": b"PK\x03\x04" + b"damaged" * 50,
-                                     "empty.csv": b"", ROSTER_FILE: sample_files[ROSTER_FILE]})
+    at = _upload(
+        _app(monkeypatch),
+        {
+            "notes.xlsx": b"PK\x03\x04" + b"damaged" * 50,
+            "empty.csv": b"",
+            ROSTER_FILE: sample_files[ROSTER_FILE],
+        },
+    )
     _no_exception(at)
     errors = [e.value for e in at.error]
     assert len(errors) == 2
@@ -298,7 +335,7 @@ def _generic() -> str:
     return GENERIC_FAILURE
 
 
-HOSTILE = ["<img src=x onerror=alert(1)>", "=HYPERLINK(\"http://evil.example\",\"x\")", "**Bold** [x](http://e)"]
+HOSTILE = ["<img src=x onerror=alert(1)>", '=HYPERLINK("http://evil.example","x")', "**Bold** [x](http://e)"]
 
 
 def test_hostile_names_are_shown_as_literal_text(monkeypatch):
@@ -359,7 +396,9 @@ def test_a_chain_workbook_of_10000_trainers_uploads_renders_and_filters_fast(mon
     artifacts.mkdir(exist_ok=True)
     (artifacts / "chain_timings.txt").write_text(
         f"upload+read {upload:.2f}s, team page {team:.2f}s, filter change {filtered:.2f}s, "
-        f"clear filter {unfiltered:.2f}s\n", encoding="utf-8")
+        f"clear filter {unfiltered:.2f}s\n",
+        encoding="utf-8",
+    )
     # Timings are measurements (benchmarks/bench_app.py, README), not assertions.
 
 
@@ -403,7 +442,9 @@ OLD_FORMATS = [  # (name, bytes): let through by the uploader, answered with Rec
 
 @pytest.mark.parametrize(("name", "data"), OLD_FORMATS, ids=[n for n, _ in OLD_FORMATS])
 def test_old_excel_formats_get_recerts_sentence_to_save_as_xlsx(monkeypatch, sample_files, name, data):
-    at = _upload(_app(monkeypatch), {name: data, ROSTER_FILE: sample_files[ROSTER_FILE]})  # uploader lets it in
+    at = _upload(
+        _app(monkeypatch), {name: data, ROSTER_FILE: sample_files[ROSTER_FILE]}
+    )  # uploader lets it in
     _no_exception(at)
     errors = [e.value for e in at.error]
     assert len(errors) == 1, errors
@@ -428,16 +469,26 @@ def test_the_uploader_takes_exactly_the_types_the_page_names(monkeypatch):
 def _roster(tag: str, n: int = 60) -> bytes:
     """A small roster whose names and clubs (so its bytes and its charts) differ per tag."""
     rows = [["Trainer Name", "Club", "Certification", "Exp. Date"]]
-    rows += [[f"Trainer {tag} {i}", f"Club {tag} {i % 3}", ("NASM CPT", "ACE CPT")[i % 2],
-              f"2027-{1 + i % 12:02d}-15"] for i in range(n)]
+    rows += [
+        [
+            f"Trainer {tag} {i}",
+            f"Club {tag} {i % 3}",
+            ("NASM CPT", "ACE CPT")[i % 2],
+            f"2027-{1 + i % 12:02d}-15",
+        ]
+        for i in range(n)
+    ]
     return csv_bytes(rows)
 
 
 def _live_standings(names: set[str]) -> int:
     """Standings still in memory that were computed from any of ``names`` (other tests' standings aside)."""
     gc.collect()
-    return sum(1 for o in gc.get_objects()
-               if isinstance(o, cpd.Standing) and len(o.ledger) and set(o.ledger["file"]) <= names)
+    return sum(
+        1
+        for o in gc.get_objects()
+        if isinstance(o, cpd.Standing) and len(o.ledger) and set(o.ledger["file"]) <= names
+    )
 
 
 def test_after_many_uploads_and_page_visits_only_the_last_files_results_are_held(monkeypatch):
@@ -463,8 +514,11 @@ def test_new_files_drop_every_result_of_the_previous_ones(monkeypatch):
     assert len(at.session_state["_standings"]) == 2
     first = at.session_state["_files"][0][2]
     _upload(at, {"second.csv": _roster("b")})
-    assert all(first not in repr(key) for store in ("_rosters", "_standings", "_options", "_cred_names")
-               for key in at.session_state[store])
+    assert all(
+        first not in repr(key)
+        for store in ("_rosters", "_standings", "_options", "_cred_names")
+        for key in at.session_state[store]
+    )
     assert len(at.session_state["_standings"]) == 1
     assert _live_standings({"first.csv"}) == 0
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from tests.helpers import xlsx_bytes
 from tests.test_app import _app, _no_exception, _upload
 
-ROSTER = [["Trainer", "Certification", "Expiration", "CPR/AED exp"], ["Ana Silva", "NASM CPT", "2027-01-31", "2027-06-30"],
-          ["Ana Silva", "NASM CPT", "2027-01-31", "2027-06-30"]]
+ROSTER = [
+    ["Trainer", "Certification", "Expiration", "CPR/AED exp"],
+    ["Ana Silva", "NASM CPT", "2027-01-31", "2027-06-30"],
+    ["Ana Silva", "NASM CPT", "2027-01-31", "2027-06-30"],
+]
 
 
 def _expanders(at) -> dict[str, bool]:

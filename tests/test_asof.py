@@ -22,7 +22,11 @@ from tests.helpers import cli, run
 
 ROOT = Path(__file__).resolve().parents[1]
 ROSTER = ROOT / "sample_data" / "recert_roster.csv"
-SAMPLES = [ROOT / "sample_data" / "recert_workbook.xlsx", ROSTER, ROOT / "sample_data" / "training_matrix.xlsx"]
+SAMPLES = [
+    ROOT / "sample_data" / "recert_workbook.xlsx",
+    ROSTER,
+    ROOT / "sample_data" / "training_matrix.xlsx",
+]
 
 
 def test_the_range_is_1950_to_2199():
@@ -30,17 +34,28 @@ def test_the_range_is_1950_to_2199():
     assert AS_OF_RANGE == "between 1950-01-01 and 2199-12-31"
 
 
-@pytest.mark.parametrize(("day", "ok"), [(AS_OF_MIN, True), (AS_OF_MAX, True), (date(2026, 6, 1), True),
-                                         (AS_OF_MIN - timedelta(1), False), (AS_OF_MAX + timedelta(1), False),
-                                         (date.min, False), (date.max, False)])
+@pytest.mark.parametrize(
+    ("day", "ok"),
+    [
+        (AS_OF_MIN, True),
+        (AS_OF_MAX, True),
+        (date(2026, 6, 1), True),
+        (AS_OF_MIN - timedelta(1), False),
+        (AS_OF_MAX + timedelta(1), False),
+        (date.min, False),
+        (date.max, False),
+    ],
+)
 def test_check_as_of_accepts_the_range_and_refuses_with_one_sentence(day, ok):
     if ok:
         assert check_as_of(day) == day and as_of_problem(day) is None
     else:
         with pytest.raises(RecertError) as exc:
             check_as_of(day)
-        assert str(exc.value) == (f"The as-of date {day.isoformat()} is out of range: choose a date between "
-                                  "1950-01-01 and 2199-12-31.")
+        assert str(exc.value) == (
+            f"The as-of date {day.isoformat()} is out of range: choose a date between "
+            "1950-01-01 and 2199-12-31."
+        )
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +72,9 @@ def test_both_ends_of_the_range_compute_standing_report_and_calendar(day, usual_
     table = cli("standing", *SAMPLES, "--as-of", day.isoformat(), "--window", "0")
     assert table.returncode == 0 and table.stderr == "" and f"as of {day.isoformat()}" in table.stdout
     rows = cli("standing", *SAMPLES, "--as-of", day.isoformat(), "--format", "csv")
-    assert rows.returncode == 0 and len(list(csv.reader(io.StringIO(rows.stdout)))) == len(doc["standings"]) + 1
+    assert (
+        rows.returncode == 0 and len(list(csv.reader(io.StringIO(rows.stdout)))) == len(doc["standings"]) + 1
+    )
     report, ics = tmp_path / "r.xlsx", tmp_path / "c.ics"
     assert cli("report", *SAMPLES, "--as-of", day.isoformat(), "--out", report).returncode == 0
     assert cli("calendar", *SAMPLES, "--as-of", day.isoformat(), "--out", ics).returncode == 0
@@ -66,16 +83,19 @@ def test_both_ends_of_the_range_compute_standing_report_and_calendar(day, usual_
     assert text.startswith("BEGIN:VCALENDAR") and text.rstrip().endswith("END:VCALENDAR")
 
 
-@pytest.mark.parametrize("text", ["1949-12-31", "2200-01-01", "0001-01-01", "9999-12-31", "1677-09-21",
-                                  "2262-04-12"])
+@pytest.mark.parametrize(
+    "text", ["1949-12-31", "2200-01-01", "0001-01-01", "9999-12-31", "1677-09-21", "2262-04-12"]
+)
 def test_a_date_outside_the_range_is_a_usage_error_naming_the_range(text):
     for command in ("standing", "report", "calendar"):
         extra = [] if command == "standing" else ["--out", "never-written.out"]
         r = cli(command, ROSTER, "--as-of", text, *extra)
         assert r.returncode == 2, (command, r.stderr)
         last = r.stderr.strip().splitlines()[-1]
-        assert last.endswith(f"argument --as-of: {text} is out of range: the as-of date must be between "
-                             "1950-01-01 and 2199-12-31"), last
+        assert last.endswith(
+            f"argument --as-of: {text} is out of range: the as-of date must be between "
+            "1950-01-01 and 2199-12-31"
+        ), last
         assert "Traceback" not in r.stderr and "internal error" not in r.stderr
         assert not (ROOT / "never-written.out").exists()
 

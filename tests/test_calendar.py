@@ -50,11 +50,19 @@ def _events(data: bytes) -> dict[str, object]:
 
 def test_one_all_day_event_per_certification_and_card_after_as_of(ics):
     events = _events(ics)
-    assert sorted(events) == sorted([
-        "Ana Silva: NASM-CPT expires", f"{HYPER}: ISSA expires", f"{ODD}: NCSF CPT expires",
-        "Ben Ito: NASM expires", "Zed Zumba: Zumba Instructor expires",
-        "Ana Silva: CPR/AED card expires", f"{HYPER}: CPR/AED card expires", "+Plus One: CPR/AED card expires",
-        f"{ODD}: CPR/AED card expires"])
+    assert sorted(events) == sorted(
+        [
+            "Ana Silva: NASM-CPT expires",
+            f"{HYPER}: ISSA expires",
+            f"{ODD}: NCSF CPT expires",
+            "Ben Ito: NASM expires",
+            "Zed Zumba: Zumba Instructor expires",
+            "Ana Silva: CPR/AED card expires",
+            f"{HYPER}: CPR/AED card expires",
+            "+Plus One: CPR/AED card expires",
+            f"{ODD}: CPR/AED card expires",
+        ]
+    )
     for e in events.values():
         start, end = e.decoded("DTSTART"), e.decoded("DTEND")
         assert type(start) is date and end - start == timedelta(days=1)  # all-day: DATE values, not times
@@ -116,7 +124,7 @@ def test_the_file_is_valid_rfc5545_and_input_text_never_breaks_it(ics):
     assert all(b"\n" not in line and b"\r" not in line for line in lines)
     assert all(len(line) <= 75 for line in lines)  # folded by the library
     text = ics.decode("utf-8")
-    assert "SUMMARY:Semi\\; Colon\\, \"Quote\" \\\\ back: NCSF CPT expires" in text
+    assert 'SUMMARY:Semi\\; Colon\\, "Quote" \\\\ back: NCSF CPT expires' in text
     cal = Calendar.from_ical(ics)
     assert str(cal["PRODID"]).startswith("-//Recert//") and str(cal["VERSION"]) == "2.0"
     assert str(cal["X-WR-CALNAME"]) == "Recert deadlines"

@@ -19,8 +19,11 @@ from cpd.fmt import day as day_text
 from tests import golden
 
 
-@pytest.mark.parametrize(("case", "alarm_days", "when", "ics"), golden.calendars(),
-                         ids=[f"{c}-{i}" for i, (c, *_) in enumerate(golden.calendars())])
+@pytest.mark.parametrize(
+    ("case", "alarm_days", "when", "ics"),
+    golden.calendars(),
+    ids=[f"{c}-{i}" for i, (c, *_) in enumerate(golden.calendars())],
+)
 def test_calendars_are_the_old_code_s_bytes(case, alarm_days, when, ics):
     """The sample and hostile rosters at every alarm and stamp, a 300-trainer chain, 24 generated rosters."""
     got = write_calendar(golden.standing(case), alarm_days=alarm_days, generated_at=when)
@@ -29,8 +32,10 @@ def test_calendars_are_the_old_code_s_bytes(case, alarm_days, when, ics):
 
 # Text with what escaping and folding care about: backslash, caret, ",", ";", line breaks, a literal "\N",
 # and characters of 1 to 4 UTF-8 octets, long enough to fold many times.
-_TEXT = hs.text(hs.one_of(hs.sampled_from(list("\\^,;\n\rNab é€🏋")),
-                          hs.characters(exclude_categories=["Cs"])), max_size=400)
+_TEXT = hs.text(
+    hs.one_of(hs.sampled_from(list("\\^,;\n\rNab é€🏋")), hs.characters(exclude_categories=["Cs"])),
+    max_size=400,
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -64,5 +69,8 @@ def test_day_text_of_one_instant_in_two_zones_is_each_zones_day():
     assert utc == berlin
     assert (day_text(utc), day_text(berlin)) == ("1 Jun 2026", "2 Jun 2026")
     plus2 = datetime(2026, 6, 2, 1, 0, tzinfo=timezone(timedelta(hours=2)))
-    assert (day_text(datetime(2026, 6, 1, 23, 0, tzinfo=UTC)), day_text(plus2)) == ("1 Jun 2026", "2 Jun 2026")
+    assert (day_text(datetime(2026, 6, 1, 23, 0, tzinfo=UTC)), day_text(plus2)) == (
+        "1 Jun 2026",
+        "2 Jun 2026",
+    )
     assert day_text(date(2026, 6, 1)) == day_text(pd.Timestamp("2026-06-01")) == "1 Jun 2026"

@@ -33,17 +33,22 @@ def test_every_seed_credential_is_in_the_bundled_catalogue_with_the_seed_values(
         assert c.confidence, e["id"]
 
 
-@pytest.mark.parametrize(("cid", "hours"), [("nasm_cpt", 10), ("issa_cpt", 1), ("ncsf_cpt", 2), ("nfpt_cpt", 5)])
+@pytest.mark.parametrize(
+    ("cid", "hours"), [("nasm_cpt", 10), ("issa_cpt", 1), ("ncsf_cpt", 2), ("nfpt_cpt", 5)]
+)
 def test_ceu_means_different_hours_at_different_bodies(cid, hours):
     assert load_catalogue()[cid].hours_per_unit == hours
 
 
 def test_rules_file_overrides_and_adds_by_id(tmp_path):
     f = tmp_path / "r.yaml"
-    f.write_text("credentials:\n"
-                 "  - id: nasm_cpt\n    grace_days: 90\n"
-                 "  - id: zumba_zin\n    body: ZUMBA\n    name: Zumba Instructor\n    aliases: [Zumba, ZIN]\n"
-                 "    cycle_years: 1\n    required_credits: null\n", encoding="utf-8")
+    f.write_text(
+        "credentials:\n"
+        "  - id: nasm_cpt\n    grace_days: 90\n"
+        "  - id: zumba_zin\n    body: ZUMBA\n    name: Zumba Instructor\n    aliases: [Zumba, ZIN]\n"
+        "    cycle_years: 1\n    required_credits: null\n",
+        encoding="utf-8",
+    )
     cat = load_catalogue(f)
     assert cat["nasm_cpt"].grace_days == 90 and cat["nasm_cpt"].required_credits == 2.0
     assert cat.match("Zumba Instructor") == "zumba_zin"
@@ -60,14 +65,19 @@ def test_exported_rules_round_trip(tmp_path):
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("credentials: [", "not valid YAML"),
-     ("just text", "must hold a list named 'credentials'"),
-     ("credentials:\n  - body: X\n", "needs an id"),
-     ("credentials:\n  - id: nasm_cpt\n    hours_per_unit: ten\n", "nasm_cpt.hours_per_unit must be a number"),
-     ("credentials:\n  - id: nasm_cpt\n    hours_per_unit: 0\n", "more than 0"),
-     ("credentials:\n  - id: nasm_cpt\n    colour: red\n", "fields Recert does not know: colour"),
-     ("credentials:\n  - id: Bad Id\n    body: X\n", "lower-case letters"),
-     ("credentials:\n  - id: new_one\n    body: X\n    name: Y\n", "needs cycle_years")],
+    [
+        ("credentials: [", "not valid YAML"),
+        ("just text", "must hold a list named 'credentials'"),
+        ("credentials:\n  - body: X\n", "needs an id"),
+        (
+            "credentials:\n  - id: nasm_cpt\n    hours_per_unit: ten\n",
+            "nasm_cpt.hours_per_unit must be a number",
+        ),
+        ("credentials:\n  - id: nasm_cpt\n    hours_per_unit: 0\n", "more than 0"),
+        ("credentials:\n  - id: nasm_cpt\n    colour: red\n", "fields Recert does not know: colour"),
+        ("credentials:\n  - id: Bad Id\n    body: X\n", "lower-case letters"),
+        ("credentials:\n  - id: new_one\n    body: X\n    name: Y\n", "needs cycle_years"),
+    ],
 )
 def test_invalid_rules_files_get_a_clear_sentence(tmp_path, text, message):
     f = tmp_path / "r.yaml"
@@ -84,31 +94,56 @@ def test_missing_rules_file_is_a_clear_error(tmp_path):
 # Two credentials of one body are two catalogue entries (canfitpro PTS and FIS were one id, and one was dropped).
 @pytest.mark.parametrize(
     ("written", "cid"),
-    [("canfitpro PTS", "canfitpro_pts"), ("canfitpro Personal Training Specialist", "canfitpro_pts"),
-     ("Personal Training Specialist", "canfitpro_pts"), ("canfitpro FIS", "canfitpro_fis"),
-     ("Fitness Instructor Specialist", "canfitpro_fis"), ("CANFITPRO-FIS", "canfitpro_fis"),
-     ("Fitness Instructor Specialist (canfitpro)", "canfitpro_fis"), ("canfitpro", "canfitpro_pts"),
-     ("ACSM", "acsm_cpt"), ("ACSM-CPT", "acsm_cpt"), ("ACSM GEI", "acsm_gei"),
-     ("ACSM Group Exercise Instructor", "acsm_gei"), ("ACSM EP", "acsm_ep"),
-     ("ACSM Certified Exercise Physiologist", "acsm_ep"), ("ACSM-CEP", "acsm_cep"),
-     ("ACSM Certified Clinical Exercise Physiologist", "acsm_cep"), ("NETA", "neta_pt_gei"), ("NETA PT", "neta_pt_gei"),
-     ("NETA GEI", "neta_gei"), ("NETA Group Exercise Instructor", "neta_gei"), ("FIS", None), ("PTS", None)],
+    [
+        ("canfitpro PTS", "canfitpro_pts"),
+        ("canfitpro Personal Training Specialist", "canfitpro_pts"),
+        ("Personal Training Specialist", "canfitpro_pts"),
+        ("canfitpro FIS", "canfitpro_fis"),
+        ("Fitness Instructor Specialist", "canfitpro_fis"),
+        ("CANFITPRO-FIS", "canfitpro_fis"),
+        ("Fitness Instructor Specialist (canfitpro)", "canfitpro_fis"),
+        ("canfitpro", "canfitpro_pts"),
+        ("ACSM", "acsm_cpt"),
+        ("ACSM-CPT", "acsm_cpt"),
+        ("ACSM GEI", "acsm_gei"),
+        ("ACSM Group Exercise Instructor", "acsm_gei"),
+        ("ACSM EP", "acsm_ep"),
+        ("ACSM Certified Exercise Physiologist", "acsm_ep"),
+        ("ACSM-CEP", "acsm_cep"),
+        ("ACSM Certified Clinical Exercise Physiologist", "acsm_cep"),
+        ("NETA", "neta_pt_gei"),
+        ("NETA PT", "neta_pt_gei"),
+        ("NETA GEI", "neta_gei"),
+        ("NETA Group Exercise Instructor", "neta_gei"),
+        ("FIS", None),
+        ("PTS", None),
+    ],
 )
 def test_name_matching_picks_the_right_credential_of_a_body(written, cid):
     assert load_catalogue().match(written) == cid
 
 
-@pytest.mark.parametrize(("first", "second"), [("canfitpro PTS", "canfitpro FIS"), ("ACSM CPT", "ACSM GEI"),
-                                               ("ACSM EP", "ACSM CEP"), ("NETA PT", "NETA GEI"),
-                                               ("NASM CPT", "AFAA GFI"), ("ACE CPT", "ACE GFI"),
-                                               ("NSCA CSCS", "NSCA-CPT")])
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("canfitpro PTS", "canfitpro FIS"),
+        ("ACSM CPT", "ACSM GEI"),
+        ("ACSM EP", "ACSM CEP"),
+        ("NETA PT", "NETA GEI"),
+        ("NASM CPT", "AFAA GFI"),
+        ("ACE CPT", "ACE GFI"),
+        ("NSCA CSCS", "NSCA-CPT"),
+    ],
+)
 def test_a_trainer_holding_two_credentials_of_one_body_keeps_both(first, second):
     from datetime import date
 
     from tests.helpers import row_of, run
 
-    st = run({"r.csv": f"Trainer,Certification,Expiration\nTw O,{first},2027-01-31\nTw O,{second},2027-03-31\n"},
-             as_of=date(2026, 6, 1))
+    st = run(
+        {"r.csv": f"Trainer,Certification,Expiration\nTw O,{first},2027-01-31\nTw O,{second},2027-03-31\n"},
+        as_of=date(2026, 6, 1),
+    )
     cat = load_catalogue()
     assert row_of(st, "Tw O", cat.match(first))["expires"] != row_of(st, "Tw O", cat.match(second))["expires"]
     assert not any("listed 2 times" in w for w in st.warnings)
@@ -124,11 +159,30 @@ def test_no_catalogue_entry_is_two_credentials_under_one_id():
 
 def test_the_split_credentials_keep_their_bodys_rules_with_sources():
     cat = load_catalogue()
-    for new, old in (("canfitpro_fis", "canfitpro_pts"), ("acsm_gei", "acsm_cpt"), ("acsm_cep", "acsm_ep"),
-                     ("neta_gei", "neta_pt_gei")):
+    for new, old in (
+        ("canfitpro_fis", "canfitpro_pts"),
+        ("acsm_gei", "acsm_cpt"),
+        ("acsm_cep", "acsm_ep"),
+        ("neta_gei", "neta_pt_gei"),
+    ):
         a, b = cat[new], cat[old]
-        assert (a.body, a.cycle_years, a.required_credits, a.unit, a.hours_per_unit, a.cpr_required, a.grace_days) == \
-            (b.body, b.cycle_years, b.required_credits, b.unit, b.hours_per_unit, b.cpr_required, b.grace_days), new
+        assert (
+            a.body,
+            a.cycle_years,
+            a.required_credits,
+            a.unit,
+            a.hours_per_unit,
+            a.cpr_required,
+            a.grace_days,
+        ) == (
+            b.body,
+            b.cycle_years,
+            b.required_credits,
+            b.unit,
+            b.hours_per_unit,
+            b.cpr_required,
+            b.grace_days,
+        ), new
         assert a.sources and a.confidence and not a.main, new
 
 
@@ -149,11 +203,22 @@ def test_the_bundled_catalogue_stays_well_inside_the_rules_file_bounds():
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("credentials:\n  - id: nasm_cpt\n    cycle_years: 40\n", "nasm_cpt.cycle_years must be more than 0, between 0.25 and 10"),
-     ("credentials:\n  - id: nasm_cpt\n    grace_days: 99999\n", "nasm_cpt.grace_days must be between 0 and 3650 days"),
-     ("credentials:\n  - id: nasm_cpt\n    body_name: [NASM]\n", "nasm_cpt.body_name must be text, not a list"),
-     ("credentials:\n  - id: nasm_cpt\n    aliases: [ace]\n", "'ace' is the name of the body ACE"),
-     ("x: &a [1]\ncredentials: *a\n", "anchors or aliases")],
+    [
+        (
+            "credentials:\n  - id: nasm_cpt\n    cycle_years: 40\n",
+            "nasm_cpt.cycle_years must be more than 0, between 0.25 and 10",
+        ),
+        (
+            "credentials:\n  - id: nasm_cpt\n    grace_days: 99999\n",
+            "nasm_cpt.grace_days must be between 0 and 3650 days",
+        ),
+        (
+            "credentials:\n  - id: nasm_cpt\n    body_name: [NASM]\n",
+            "nasm_cpt.body_name must be text, not a list",
+        ),
+        ("credentials:\n  - id: nasm_cpt\n    aliases: [ace]\n", "'ace' is the name of the body ACE"),
+        ("x: &a [1]\ncredentials: *a\n", "anchors or aliases"),
+    ],
 )
 def test_rules_files_are_refused_with_the_credential_and_field_named(tmp_path, text, message):
     f = tmp_path / "r.yaml"

@@ -115,13 +115,26 @@ def test_credit_timeline_of_undated_roster_credits_is_one_point(small_roster):
 def small_roster():
     from tests.helpers import csv_bytes, run
 
-    return run({"r.csv": csv_bytes([["Trainer Name", "Certification", "Exp. Date", "CEUs earned", "CPR/AED exp"],
-                                    ["Ana Silva", "NASM CPT", "2026-12-31", "1.2", "2027-12-31"]])})
+    return run(
+        {
+            "r.csv": csv_bytes(
+                [
+                    ["Trainer Name", "Certification", "Exp. Date", "CEUs earned", "CPR/AED exp"],
+                    ["Ana Silva", "NASM CPT", "2026-12-31", "1.2", "2027-12-31"],
+                ]
+            )
+        }
+    )
 
 
 def test_charts_of_nothing_say_so_instead_of_failing(sample_standing):
     empty = filter_standing(sample_standing, clubs=["No such club"])
-    for make in (charts.status_by_club, charts.status_by_body, charts.expiries_by_month, charts.credit_progress):
+    for make in (
+        charts.status_by_club,
+        charts.status_by_body,
+        charts.expiries_by_month,
+        charts.credit_progress,
+    ):
         fig = make(empty)
         assert not fig.data and fig.layout.annotations
 
@@ -189,18 +202,23 @@ def _figures(standing, names=None, title=""):
 
 
 def _templates(fig):
-    return sorted(text for path, text in _strings(fig.to_plotly_json()) if path[-1] in ("hovertemplate",
-                                                                                         "texttemplate"))
+    return sorted(
+        text for path, text in _strings(fig.to_plotly_json()) if path[-1] in ("hovertemplate", "texttemplate")
+    )
 
 
 @pytest.fixture(scope="module")
 def hostile_figures(sample_standing):
-    names = {cid: HOSTILE[i % len(HOSTILE)] for i, cid in enumerate(sample_standing.standings["credential"].unique())}
+    names = {
+        cid: HOSTILE[i % len(HOSTILE)]
+        for i, cid in enumerate(sample_standing.standings["credential"].unique())
+    }
     return _figures(_hostile(sample_standing), names=names, title=HOSTILE[0])
 
 
-@pytest.mark.parametrize("name", ["status_by_club", "status_by_body", "credit_progress", "expiries_by_month",
-                                  "credit_timeline"])
+@pytest.mark.parametrize(
+    "name", ["status_by_club", "status_by_body", "credit_progress", "expiries_by_month", "credit_timeline"]
+)
 def test_every_string_of_every_figure_is_escaped_file_text_or_our_own_markup(hostile_figures, name):
     fig = hostile_figures[name]
     assert fig.data, "the figure drew nothing: the test would check nothing"
@@ -214,22 +232,27 @@ def test_every_string_of_every_figure_is_escaped_file_text_or_our_own_markup(hos
             assert "%" not in ENTITY.sub("", text) or re.fullmatch(r"[\d.]*%", text), (path, text)
 
 
-@pytest.mark.parametrize("name", ["status_by_club", "status_by_body", "credit_progress", "expiries_by_month",
-                                  "credit_timeline"])
+@pytest.mark.parametrize(
+    "name", ["status_by_club", "status_by_body", "credit_progress", "expiries_by_month", "credit_timeline"]
+)
 def test_hover_templates_do_not_depend_on_the_data(sample_standing, hostile_figures, name):
     plain = _figures(sample_standing)[name]
     assert _templates(hostile_figures[name]) == _templates(plain)
 
 
 def test_file_text_reaches_the_figures_escaped_where_a_reader_sees_it(hostile_figures):
-    shown = {name: {text for _, text in _strings(fig.to_plotly_json())} for name, fig in hostile_figures.items()}
+    shown = {
+        name: {text for _, text in _strings(fig.to_plotly_json())} for name, fig in hostile_figures.items()
+    }
     escaped = {plot_text(h) for h in HOSTILE}
     assert escaped <= shown["status_by_club"]  # every club is a bar
     assert escaped & shown["status_by_body"]
     assert any(plot_text(h) in text for h in HOSTILE for text in shown["credit_progress"])
     assert plot_text(HOSTILE[0]) == hostile_figures["credit_timeline"].layout.title.text
     unit = hostile_figures["credit_timeline"].layout.yaxis.title.text
-    assert unit in escaped and all(list(t.customdata) == [unit] * len(t.x) for t in hostile_figures["credit_timeline"].data)
+    assert unit in escaped and all(
+        list(t.customdata) == [unit] * len(t.x) for t in hostile_figures["credit_timeline"].data
+    )
 
 
 def test_category_axes_stay_categories_whatever_the_names(hostile_figures):
@@ -248,7 +271,9 @@ def test_clicking_a_hostile_clubs_bar_gives_back_its_real_name(hostile_figures):
             # Without customdata the category value gives the same club.
             assert club_from_selection({"selection": {"points": [{"x": x, "y": y}]}}) == club
             seen.add(club[0])
-    assert seen == set(HOSTILE)  # every club, the real name (the browser test clicks one and reads the filter)
+    assert seen == set(
+        HOSTILE
+    )  # every club, the real name (the browser test clicks one and reads the filter)
 
 
 @given(hs.text())

@@ -64,8 +64,12 @@ def test_csv_has_the_columns_and_one_row_per_certification(st, rows):
     assert text.splitlines()[0].split(",") == CSV_COLUMNS
     assert "\r\n" in text and len(rows) == len(st.standings)
     ana = _row(rows, "Ana Silva")
-    assert (ana["credential"], ana["expires"], ana["status"], ana["number"]) == ("nasm_cpt", "2026-07-31",
-                                                                                 "at_risk", "000123")
+    assert (ana["credential"], ana["expires"], ana["status"], ana["number"]) == (
+        "nasm_cpt",
+        "2026-07-31",
+        "at_risk",
+        "000123",
+    )
     assert (ana["required"], ana["earned"], ana["remaining"], ana["days_left"]) == ("2.0", "1.7", "0.3", "60")
     assert ana["cpr_current"] == "yes" and ana["cpr_expires"] == "2026-12-01"
 
@@ -155,35 +159,50 @@ def test_json_keeps_absurdly_large_credit_totals_exact(st):
 
 
 # One CSV writer for every CSV (issue 10, item 2): quote every field, neutralise every place a cell may start -----
-@pytest.mark.parametrize(("text", "written"), [
-    ("Semi;=1+1;", "Semi;'=1+1;"),            # the probe's cell: a ";" locale splits it and runs =1+1
-    ("a,=1+1", "a,'=1+1"),
-    ("a|@SUM(1,1)", "a|'@SUM(1,1)"),
-    ("x;+1", "x;'+1"),
-    ("x;-1", "x;'-1"),
-    ("x;  =1", "x;'  =1"),                    # spaces a reader may trim
-    ('x;"=1', "x;'\"=1"),                     # a quote a reader may take as the field's own
-    ('x; " =1', "x;' \" =1"),
-    ("x;\uff1dcmd", "x;'\uff1dcmd"),           # full-width forms Excel reads as ASCII in some locales
-    ("=1;=2,=3|=4", "'=1;'=2,'=3|'=4"),
-    (" =x", "' =x"),                          # the cell's own start, after spaces too
-    ("@cmd", "'@cmd"),
-    ("a\t=1", "a =1"),                         # the tab becomes a space: no longer a place a cell starts
-    ("x;\n=1", "x;' =1"),                    # the line break becomes a space, after a separator
-    ("a=b", "a=b"), ("1-2", "1-2"), ("a, b; c", "a, b; c"), ("x;'=1", "x;'=1"), ("", ""),
-])
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("Semi;=1+1;", "Semi;'=1+1;"),  # the probe's cell: a ";" locale splits it and runs =1+1
+        ("a,=1+1", "a,'=1+1"),
+        ("a|@SUM(1,1)", "a|'@SUM(1,1)"),
+        ("x;+1", "x;'+1"),
+        ("x;-1", "x;'-1"),
+        ("x;  =1", "x;'  =1"),  # spaces a reader may trim
+        ('x;"=1', "x;'\"=1"),  # a quote a reader may take as the field's own
+        ('x; " =1', "x;' \" =1"),
+        ("x;\uff1dcmd", "x;'\uff1dcmd"),  # full-width forms Excel reads as ASCII in some locales
+        ("=1;=2,=3|=4", "'=1;'=2,'=3|'=4"),
+        (" =x", "' =x"),  # the cell's own start, after spaces too
+        ("@cmd", "'@cmd"),
+        ("a\t=1", "a =1"),  # the tab becomes a space: no longer a place a cell starts
+        ("x;\n=1", "x;' =1"),  # the line break becomes a space, after a separator
+        ("a=b", "a=b"),
+        ("1-2", "1-2"),
+        ("a, b; c", "a, b; c"),
+        ("x;'=1", "x;'=1"),
+        ("", ""),
+    ],
+)
 def test_csv_text_neutralises_every_place_a_cell_may_start(text, written):
     assert csv_text(text) == written
 
 
-@pytest.mark.parametrize(("text", "written"), [
-    ("\x1b[2J\x1b[31mred", "\ufffd[2J\ufffd[31mred"),    # ESC: terminal escape sequences
-    ("bell\x07", "bell\ufffd"), ("nul\x00", "nul\ufffd"), ("del\x7f", "del\ufffd"),
-    ("csi\x9b31m", "csi\ufffd31m"), ("c1\x80\x85", "c1\ufffd "),   # C1, NEL is a line break
-    ("\u202eevil\u202c", "\ufffdevil\ufffd"), ("\u2066iso\u2069", "\ufffdiso\ufffd"),  # bidi
-    ("a\r\nb", "a b"), ("a\rb\nc\td\x0be\x0cf", "a b c d e f"),
-    ("Zoë \u200dok\u00a0", "Zoë \u200dok\u00a0"),       # printable or joiner characters are text
-])
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("\x1b[2J\x1b[31mred", "\ufffd[2J\ufffd[31mred"),  # ESC: terminal escape sequences
+        ("bell\x07", "bell\ufffd"),
+        ("nul\x00", "nul\ufffd"),
+        ("del\x7f", "del\ufffd"),
+        ("csi\x9b31m", "csi\ufffd31m"),
+        ("c1\x80\x85", "c1\ufffd "),  # C1, NEL is a line break
+        ("\u202eevil\u202c", "\ufffdevil\ufffd"),
+        ("\u2066iso\u2069", "\ufffdiso\ufffd"),  # bidi
+        ("a\r\nb", "a b"),
+        ("a\rb\nc\td\x0be\x0cf", "a b c d e f"),
+        ("Zoë \u200dok\u00a0", "Zoë \u200dok\u00a0"),  # printable or joiner characters are text
+    ],
+)
 def test_plain_text_replaces_control_and_bidi_characters(text, written):
     assert plain_text(text) == written
 
@@ -220,19 +239,27 @@ def test_standings_csv_replaces_control_characters_in_every_text_cell(st):
     assert not re.search("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
     row = next(csv.DictReader(io.StringIO(text)))
     assert {row[c] for c in ("trainer", "club", "credential_name", "number", "unit", "status")} == {
-        "A\ufffd[2J\ufffd\ufffdB;'=1"}
+        "A\ufffd[2J\ufffd\ufffdB;'=1"
+    }
     assert row["reasons"] == "r\ufffd]0;title\ufffd; \ufffd=2"
 
 
 def test_rejected_rows_csv_is_written_by_the_same_writer():
-    roster = [["Trainer Name", "Certification", "Expiration"], ["Ana Silva", "NASM-CPT", "2027-01-01"],
-              ["Ben Ito", "ISSA", "Semi;=1+1;"], ["Cy \x1b[2J", "ACE PT", "\x07soon"]]
+    roster = [
+        ["Trainer Name", "Certification", "Expiration"],
+        ["Ana Silva", "NASM-CPT", "2027-01-01"],
+        ["Ben Ito", "ISSA", "Semi;=1+1;"],
+        ["Cy \x1b[2J", "ACE PT", "\x07soon"],
+    ]
     st = run({"roster.csv": csv_bytes(roster)})
     text = rejected_csv(st)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == [c for c in REJECTED_CSV_COLUMNS if c != "Sheet"]  # a csv file has no sheets
     assert [r[1] for r in rows[1:]] == ["3", "4"] and all(r[0] == "roster.csv" for r in rows[1:])
-    assert [r[2] for r in rows[1:]] == ["Ben Ito", "Cy \ufffd[2J"]  # the trainer as written, controls replaced
+    assert [r[2] for r in rows[1:]] == [
+        "Ben Ito",
+        "Cy \ufffd[2J",
+    ]  # the trainer as written, controls replaced
     assert "Semi;'=1+1;" in rows[1][4] and "\x07" not in text and "\ufffdsoon" in rows[2][4]
     assert text.split("\r\n")[1].startswith('"roster.csv","3","Ben Ito","Expiration","')
     sheets = rejected_csv(run({"r.xlsx": xlsx_bytes({"Staff": roster[:3]})}))

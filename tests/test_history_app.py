@@ -89,8 +89,10 @@ def test_save_twice_then_a_changed_roster_shows_the_diff_and_the_trend():
     _upload_and_save(at, "roster.csv", MARCH, date(2026, 3, 1), "March")
     assert any(t.startswith("Saved as snapshot “March” of 1 Mar 2026 on ") for t in _texts(at.success))
     _button(at, "Save as snapshot").click().run()  # the same files again
-    assert any(t.startswith("These files were already saved as snapshot “March” of 1 Mar 2026")
-               for t in _texts(at.success))
+    assert any(
+        t.startswith("These files were already saved as snapshot “March” of 1 Mar 2026")
+        for t in _texts(at.success)
+    )
 
     _upload_and_save(at, "roster-april.csv", APRIL, date(2026, 4, 1), "April")
     assert any(t.startswith("Saved as snapshot “April” of 1 Apr 2026") for t in _texts(at.success))
@@ -98,14 +100,25 @@ def test_save_twice_then_a_changed_roster_shows_the_diff_and_the_trend():
     at.switch_page("app_pages/history.py").run()
     _ok(at)
     m = _metrics(at)
-    assert (m["Joined"], m["Left"], m["Renewed"], m["Credits earned"], m["Newly lapsed"]) == ("1", "1", "1", "1", "0")
-    assert at.selectbox(key="diff_from").value != at.selectbox(key="diff_to").value  # the latest two by default
+    assert (m["Joined"], m["Left"], m["Renewed"], m["Credits earned"], m["Newly lapsed"]) == (
+        "1",
+        "1",
+        "1",
+        "1",
+        "0",
+    )
+    assert (
+        at.selectbox(key="diff_from").value != at.selectbox(key="diff_to").value
+    )  # the latest two by default
     charts = at.get("plotly_chart")
     assert len(charts) == 2
     snapshots = at.dataframe[-1].value
     assert list(snapshots["Label"]) == ["April", "March"] and list(snapshots["Trainers"]) == [4, 4]
-    joined = next(df.value for df in at.dataframe if list(df.value.columns) == ["Trainer", "Club"]
-                  and "Ed Fox" in set(df.value["Trainer"]))
+    joined = next(
+        df.value
+        for df in at.dataframe
+        if list(df.value.columns) == ["Trainer", "Club"] and "Ed Fox" in set(df.value["Trainer"])
+    )
     assert joined.to_dict("records") == [{"Trainer": "Ed Fox", "Club": "Riverside"}]
 
 
@@ -138,7 +151,9 @@ def test_an_old_snapshot_opens_read_only_on_every_page_and_can_be_deleted():
     _ok(at)
     assert "The snapshot was deleted." in _texts(at.success)
     assert list(at.dataframe[-1].value["Label"]) == ["April"]
-    assert not any(t.startswith(banner) for t in _texts(at.info))  # the open one was deleted: back to the files
+    assert not any(
+        t.startswith(banner) for t in _texts(at.info)
+    )  # the open one was deleted: back to the files
 
 
 def test_a_new_session_opens_on_the_latest_snapshot():
@@ -211,8 +226,10 @@ def test_column_corrections_saved_with_a_snapshot_apply_to_next_months_export_of
     _ok(at)
     assert at.session_state["_overrides"] == {("roster-2026-04.csv", ""): {"Home gym": ""}}
     notice = [t for t in _texts(at.info) if t.startswith("Column corrections saved with an earlier upload")]
-    assert notice == ["Column corrections saved with an earlier upload of the same layout were applied to "
-                      "roster-2026-04.csv: check them under How each file was read."]
+    assert notice == [
+        "Column corrections saved with an earlier upload of the same layout were applied to "
+        "roster-2026-04.csv: check them under How each file was read."
+    ]
     at.switch_page("app_pages/team.py").run()
     assert set(_ok(at).session_state["_loaded"].standing.trainers["club"].fillna("")) == {""}
 

@@ -15,13 +15,19 @@ LABEL_TO_STATUS = {STATUS_LABELS[s]: s for s in TRAINER_STATUSES}
 
 
 def _infos():
-    return [_info(1, BASE, date(2026, 3, 1)),
-            _info(2, BASE + [("T4", "nasm_cpt", "2027-06-30", "met", 2.0)], date(2026, 4, 1)),
-            _info(3, BASE + [("T5", "nasm_cpt", "2027-06-30", "met", 2.0)], date(2026, 4, 1))]
+    return [
+        _info(1, BASE, date(2026, 3, 1)),
+        _info(2, BASE + [("T4", "nasm_cpt", "2027-06-30", "met", 2.0)], date(2026, 4, 1)),
+        _info(3, BASE + [("T5", "nasm_cpt", "2027-06-30", "met", 2.0)], date(2026, 4, 1)),
+    ]
 
 
 def test_snapshot_labels_are_dates_told_apart_on_the_same_day():
-    assert trend_charts.snapshot_labels(history.trend(_infos())) == ["1 Mar 2026", "1 Apr 2026", "1 Apr 2026 (2)"]
+    assert trend_charts.snapshot_labels(history.trend(_infos())) == [
+        "1 Mar 2026",
+        "1 Apr 2026",
+        "1 Apr 2026 (2)",
+    ]
 
 
 def test_compliance_over_time_draws_all_trainers_and_each_club():
@@ -43,8 +49,13 @@ def test_compliance_over_time_draws_the_chosen_clubs_or_the_worst():
     infos = _infos()
     t, c = history.trend(infos), history.club_trend(infos)
     assert [x.name for x in trend_charts.compliance_over_time(t, c, chosen=["Downtown"]).data] == [
-        "All trainers", "Downtown"]
-    assert [x.name for x in trend_charts.compliance_over_time(t, c, top=1).data] == ["All trainers", "Riverside"]
+        "All trainers",
+        "Downtown",
+    ]
+    assert [x.name for x in trend_charts.compliance_over_time(t, c, top=1).data] == [
+        "All trainers",
+        "Riverside",
+    ]
 
 
 def test_a_click_on_a_club_line_is_that_club_and_on_the_overall_line_nothing():
@@ -53,9 +64,11 @@ def test_a_click_on_a_club_line_is_that_club_and_on_the_overall_line_nothing():
     fig = trend_charts.compliance_over_time(history.trend(infos), c)
     hostile = next(t for t in fig.data if t.customdata[0][0].startswith("&lt;b&gt;"))
     assert hostile.name == "&lt;b&gt;Down&lt;/b&gt; &amp; &#36;x&#37;"  # escaped for Plotly
-    points = [{"x": "1 Mar 2026", "y": 50, "customdata": list(hostile.customdata[0])},
-              {"x": "1 Mar 2026", "y": 66.7, "customdata": list(fig.data[0].customdata[0])},
-              {"x": "1 Mar 2026", "y": 66.7}]
+    points = [
+        {"x": "1 Mar 2026", "y": 50, "customdata": list(hostile.customdata[0])},
+        {"x": "1 Mar 2026", "y": 66.7, "customdata": list(fig.data[0].customdata[0])},
+        {"x": "1 Mar 2026", "y": 66.7},
+    ]
     assert trend_charts.club_from_trend_selection({"selection": {"points": points}}) == ["<b>Down</b> & $x%"]
     for bad in (None, {}, {"selection": None}, {"selection": {"points": None}}, "x"):
         assert trend_charts.club_from_trend_selection(bad) == []
@@ -74,10 +87,11 @@ def test_statuses_over_time_stacks_trainers_in_the_status_colours():
 
 def test_trend_figures_of_no_snapshot_say_so():
     empty = history.trend([])
-    for fig in (trend_charts.compliance_over_time(empty, history.club_trend([])),
-                trend_charts.statuses_over_time(empty)):
+    for fig in (
+        trend_charts.compliance_over_time(empty, history.club_trend([])),
+        trend_charts.statuses_over_time(empty),
+    ):
         assert fig.layout.annotations[0].text == "No snapshots saved yet."
     no_summary = history.trend([Info("s1", "", date(2026, 3, 1), datetime(2026, 3, 1), 3, 1, {})])
     assert trend_charts.statuses_over_time(no_summary).layout.annotations[0].text == "No snapshots saved yet."
     assert len(trend_charts.compliance_over_time(no_summary).data) == 1
-

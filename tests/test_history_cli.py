@@ -32,8 +32,11 @@ def db(tmp_path) -> str:
 
 @pytest.fixture
 def two(db) -> tuple[str, str, str]:
-    return db, _save(db, "roster.csv", MARCH, date(2026, 3, 1), "March"), _save(db, "roster-april.csv", APRIL,
-                                                                                  date(2026, 4, 1), "April")
+    return (
+        db,
+        _save(db, "roster.csv", MARCH, date(2026, 3, 1), "March"),
+        _save(db, "roster-april.csv", APRIL, date(2026, 4, 1), "April"),
+    )
 
 
 def test_diff_of_the_latest_two_is_the_contracts_json(two):
@@ -44,8 +47,14 @@ def test_diff_of_the_latest_two_is_the_contracts_json(two):
     assert (out["from"], out["to"], out["as_of"]) == (march, april, "2026-04-01")
     assert out["joined"] == [{"trainer": "Ed Fox", "trainer_id": "S5", "club": "Riverside"}]
     assert out["left"] == [{"trainer": "Di Evans", "trainer_id": "S4", "club": "Riverside"}]
-    assert out["renewed"] == [{"trainer": "Ana Silva", "credential": "nasm_cpt", "from_expires": "2026-06-30",
-                               "to_expires": "2028-06-30"}]
+    assert out["renewed"] == [
+        {
+            "trainer": "Ana Silva",
+            "credential": "nasm_cpt",
+            "from_expires": "2026-06-30",
+            "to_expires": "2028-06-30",
+        }
+    ]
     assert out["credits_added"] == [{"trainer": "Cy Diaz", "credential": "nasm_cpt", "credits": 1.0}]
     assert out["newly_lapsed"] == out["newly_at_risk"] == []
     assert out["certifications_added"] == out["certifications_dropped"] == []
@@ -67,15 +76,20 @@ def test_diff_table_names_both_snapshots_and_each_change(two):
     r = cli("diff", "--db", db)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert lines[0] == (f"What changed from {march} (1 Mar 2026, March) to {april} (1 Apr 2026, April), both "
-                        "judged as of 2026-04-01:")
+    assert lines[0] == (
+        f"What changed from {march} (1 Mar 2026, March) to {april} (1 Apr 2026, April), both "
+        "judged as of 2026-04-01:"
+    )
     assert "  Ed Fox (S5), Riverside" in lines and "  Ana Silva: nasm_cpt 2026-06-30 -> 2028-06-30" in lines
 
 
-@pytest.mark.parametrize(("args", "sentence"), [
-    (("nope", "latest"), "There is no snapshot 'nope' in the database"),
-    (("a", "b", "c"), "Name at most two snapshots: FROM and TO."),
-])
+@pytest.mark.parametrize(
+    ("args", "sentence"),
+    [
+        (("nope", "latest"), "There is no snapshot 'nope' in the database"),
+        (("a", "b", "c"), "Name at most two snapshots: FROM and TO."),
+    ],
+)
 def test_diff_of_snapshots_that_are_not_there_is_one_sentence(two, args, sentence):
     db, *_ = two
     r = cli("diff", *args, "--db", db)
@@ -87,7 +101,10 @@ def test_diff_with_one_snapshot_saved_says_there_is_nothing_to_compare(db):
     _save(db, "roster.csv", MARCH, date(2026, 3, 1), "March")
     r = cli("diff", "--db", db)
     assert r.returncode == 1
-    assert r.stderr.strip() == "One snapshot is saved: there is nothing to compare yet (recert import FILE saves one)."
+    assert (
+        r.stderr.strip()
+        == "One snapshot is saved: there is nothing to compare yet (recert import FILE saves one)."
+    )
 
 
 def test_diff_with_a_bad_as_of_is_a_usage_error(db):

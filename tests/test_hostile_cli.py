@@ -26,15 +26,36 @@ LIMIT_SECONDS = 20
 LIMIT_MB = 1024
 # Runs the CLI in-process and reports its wall time and peak memory on the last stderr line. The peak is the
 # process's own VmHWM: ru_maxrss survives exec on Linux, so a child of a big pytest worker reported the worker's.
-RUNNER = ("import sys, time; t = time.perf_counter(); from cpd.cli import main; rc = main(sys.argv[1:]); "
-          "hwm = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]; "
-          "print(f'@@ {time.perf_counter() - t:.3f} {hwm}', file=sys.stderr); sys.exit(rc)")
+RUNNER = (
+    "import sys, time; t = time.perf_counter(); from cpd.cli import main; rc = main(sys.argv[1:]); "
+    "hwm = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]; "
+    "print(f'@@ {time.perf_counter() - t:.3f} {hwm}', file=sys.stderr); sys.exit(rc)"
+)
 
 
-def run_cli(path: Path, *args: str, also: tuple[Path, ...] = (), timeout: int = 120,
-            ) -> tuple[int, str, str, float, float]:
-    proc = subprocess.run([sys.executable, "-c", RUNNER, "standing", str(path), *map(str, also), "--as-of",
-                           "2026-06-01", *args], capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+def run_cli(
+    path: Path,
+    *args: str,
+    also: tuple[Path, ...] = (),
+    timeout: int = 120,
+) -> tuple[int, str, str, float, float]:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            RUNNER,
+            "standing",
+            str(path),
+            *map(str, also),
+            "--as-of",
+            "2026-06-01",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+    )
     *lines, stats = proc.stderr.rstrip("\n").splitlines() or ["@@ 0 0"]
     _, secs, rss_kb = stats.split()
     return proc.returncode, proc.stdout, "\n".join(lines), float(secs), int(rss_kb) / 1024
@@ -54,11 +75,13 @@ def test_hostile_file_gets_one_sentence_exit_1_in_bounded_time_and_memory(tmp_pa
 
 @pytest.mark.parametrize(
     ("label", "build", "name"),
-    [("UTF-16 tab-separated Unicode text", hostile.utf16_unicode_text, "roster.txt"),
-     ("Windows-1252 csv", hostile.cp1252_csv, "roster.csv"),
-     ("semicolon csv with decimal commas", hostile.semicolon_decimal_csv, "roster.csv"),
-     ("ragged csv", hostile.ragged_csv, "roster.csv"),
-     ("csv with an invalid byte", hostile.invalid_byte_csv, "roster.csv")],
+    [
+        ("UTF-16 tab-separated Unicode text", hostile.utf16_unicode_text, "roster.txt"),
+        ("Windows-1252 csv", hostile.cp1252_csv, "roster.csv"),
+        ("semicolon csv with decimal commas", hostile.semicolon_decimal_csv, "roster.csv"),
+        ("ragged csv", hostile.ragged_csv, "roster.csv"),
+        ("csv with an invalid byte", hostile.invalid_byte_csv, "roster.csv"),
+    ],
 )
 def test_messy_but_honest_files_are_read(tmp_path, label, build, name):
     path = tmp_path / name
@@ -81,11 +104,17 @@ def test_ods_with_a_million_empty_repeated_rows_is_parsed_not_refused(tmp_path):
 
 def test_ragged_line_is_a_rejected_row_with_its_line_number(tmp_path):
     path = tmp_path / "roster.csv"
-    path.write_text("Trainer,Certification,Expiration\nAna Silva,NASM,2027-01-01\nBen, Jr,ISSA,2027-01-01\n",
-                    encoding="utf-8")
+    path.write_text(
+        "Trainer,Certification,Expiration\nAna Silva,NASM,2027-01-01\nBen, Jr,ISSA,2027-01-01\n",
+        encoding="utf-8",
+    )
     rc, out, *_ = run_cli(path, "--format", "json")
     doc = json.loads(out)
-    assert rc == 0 and doc["rejected"][0]["row"] == 3 and "4 fields but the header has 3" in doc["rejected"][0]["reason"]
+    assert (
+        rc == 0
+        and doc["rejected"][0]["row"] == 3
+        and "4 fields but the header has 3" in doc["rejected"][0]["reason"]
+    )
 
 
 def test_invalid_byte_is_reported_never_silently_replaced(tmp_path):
@@ -114,8 +143,12 @@ WIDE = [
     ("60,000 named csv columns", lambda: hostile.wide_csv(named=True), "roster.csv", 7),
     ("a workbook reaching column XFD", lambda: hostile.wide_xlsx(), "roster.xlsx", 5),
     ("16,384 named workbook columns", lambda: hostile.wide_xlsx(named=True), "roster.xlsx", 5),
-    ("50 MB of separators, 50,000 a line", lambda: b"Trainer,Certification,Expires\r\n" + (b"," * 49_999 + b"\r\n")
-     * 1_000, "roster.csv", 0),
+    (
+        "50 MB of separators, 50,000 a line",
+        lambda: b"Trainer,Certification,Expires\r\n" + (b"," * 49_999 + b"\r\n") * 1_000,
+        "roster.csv",
+        0,
+    ),
 ]
 
 
@@ -158,16 +191,26 @@ def test_the_probes_million_row_csv_is_read_well_under_its_old_82_s_and_2_gb(tmp
 
 def test_a_csv_with_more_rows_than_excel_is_refused_in_one_sentence(tmp_path):
     path = tmp_path / "roster.csv"
-    path.write_bytes(b"Trainer,Certification,Expires\r\n" + b"\n" * (48 * 1024 * 1024))  # 50 MB of blank lines
+    path.write_bytes(
+        b"Trainer,Certification,Expires\r\n" + b"\n" * (48 * 1024 * 1024)
+    )  # 50 MB of blank lines
     rc, out, err, secs, peak_mb = run_cli(path)
-    assert rc == 1 and out == "" and err == ("roster.csv: this file has more than 1,048,576 rows, more than Excel "
-                                             "can open: split it into smaller files (for example one per club or "
-                                             "per year) and upload them together.")
+    assert (
+        rc == 1
+        and out == ""
+        and err
+        == (
+            "roster.csv: this file has more than 1,048,576 rows, more than Excel "
+            "can open: split it into smaller files (for example one per club or "
+            "per year) and upload them together."
+        )
+    )
     assert secs < LIMIT_SECONDS and peak_mb < LIMIT_MB, (secs, peak_mb)
 
 
-@pytest.mark.parametrize(("encoding", "name"), [("utf-8", "roster.csv"), ("cp1252", "roster.csv"),
-                                                ("utf-16", "roster.txt")])
+@pytest.mark.parametrize(
+    ("encoding", "name"), [("utf-8", "roster.csv"), ("cp1252", "roster.csv"), ("utf-16", "roster.txt")]
+)
 def test_rows_after_a_cell_with_a_line_break_are_reported_on_their_excel_row(tmp_path, encoding, name):
     path = tmp_path / name
     path.write_bytes(hostile.multiline_csv(encoding, "\r\n", "\n"))
@@ -180,10 +223,14 @@ def test_a_browser_copy_of_the_same_file_is_read_once(tmp_path):
     (tmp_path / "roster.xlsx").write_bytes(book)
     (tmp_path / "roster (1).xlsx").write_bytes(book)
     one = json.loads(run_cli(tmp_path / "roster.xlsx", "--format", "json")[1])
-    rc, out, err, *_ = run_cli(tmp_path / "roster.xlsx", "--format", "json", also=(tmp_path / "roster (1).xlsx",))
+    rc, out, err, *_ = run_cli(
+        tmp_path / "roster.xlsx", "--format", "json", also=(tmp_path / "roster (1).xlsx",)
+    )
     both = json.loads(out)
     assert rc == 0 and both["counts"] == one["counts"] and both["standings"] == one["standings"]
-    assert both["warnings"][0].startswith("roster (1).xlsx is the same file as roster.xlsx (identical content)")
+    assert both["warnings"][0].startswith(
+        "roster (1).xlsx is the same file as roster.xlsx (identical content)"
+    )
 
 
 # Properties --------------------------------------------------------------------------------------------------
@@ -203,8 +250,10 @@ def test_arbitrary_bytes_give_a_standing_or_the_projects_error(data, name):
     _read(name, data)
 
 
-VALID = {"roster.csv": hostile.csv_text(hostile.ROSTER).encode("utf-8"),
-         "roster.xlsx": hostile.openpyxl_xlsx([[*r] for r in hostile.ROSTER])}
+VALID = {
+    "roster.csv": hostile.csv_text(hostile.ROSTER).encode("utf-8"),
+    "roster.xlsx": hostile.openpyxl_xlsx([[*r] for r in hostile.ROSTER]),
+}
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -220,7 +269,7 @@ def test_mutated_valid_files_give_a_standing_or_the_projects_error(which, seed, 
         if op < 0.6:
             data[i] = rng.randrange(256)
         elif op < 0.8:
-            del data[i:i + rng.randrange(1, 64)]
+            del data[i : i + rng.randrange(1, 64)]
         else:
             data[i:i] = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 16)))
     _read(which, bytes(data))

@@ -41,8 +41,12 @@ def xlsb(extra: dict[str, bytes] | None = None) -> bytes:
 CASES = [  # (what, name, bytes, reason)
     ("BIFF8 workbook", "staff.xls", hostile.legacy_xls(), "legacy_xls"),
     ("BIFF8 workbook, upper-case name", "STAFF.XLS", hostile.legacy_xls(), "legacy_xls"),
-    ("Excel 95 'Book' stream", "staff.xls", hostile.cfb({"Book": struct.pack("<HH", 0x0809, 8) + bytes(8)}),
-     "legacy_xls"),
+    (
+        "Excel 95 'Book' stream",
+        "staff.xls",
+        hostile.cfb({"Book": struct.pack("<HH", 0x0809, 8) + bytes(8)}),
+        "legacy_xls",
+    ),
     ("template", "staff.xlt", hostile.legacy_xls(), "legacy_xls"),
     ("cut short inside the signature", "staff.xls", OLE[:4], "legacy_xls"),
     ("signature, then nothing readable", "staff.xls", OLE + bytes(700), "legacy_xls"),
@@ -70,8 +74,11 @@ def test_a_damaged_ole_file_that_is_not_named_like_excel_keeps_the_generic_sente
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tail=st.binary(max_size=3000), cut=st.integers(min_value=4, max_value=8),
-       suffix=st.sampled_from([".xls", ".XLS", ".xlt", ".xla", ".xlw"]))
+@given(
+    tail=st.binary(max_size=3000),
+    cut=st.integers(min_value=4, max_value=8),
+    suffix=st.sampled_from([".xls", ".XLS", ".xlt", ".xla", ".xlw"]),
+)
 def test_any_file_with_the_ole_signature_named_like_excel_gets_an_old_format_answer(tail, cut, suffix):
     got, sentence = reason(f"roster{suffix}", OLE[:cut] + tail)
     assert got in {"legacy_xls", "password", "not_spreadsheet"}

@@ -37,15 +37,36 @@ def wheel(tmp_path_factory) -> Path:
         shutil.copy(ROOT / name, src / name)
     shutil.copytree(ROOT / "cpd", src / "cpd", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     (src / "cpd" / "zz_probe" / "migrations" / "versions").mkdir(parents=True)
-    for rel in ("zz_probe/migrations/versions/0001_first.py",  # a folder without __init__.py (alembic's versions)
-                "zz_probe/__init__.py", "zz_probe/migrations/__init__.py", "zz_probe/migrations/env.py",
-                "zz_probe/alembic.ini", "zz_probe/migrations/script.py.mako", "zz_probe/rules.yaml",
-                "zz_probe/migrations/0001.sql"):
+    for rel in (
+        "zz_probe/migrations/versions/0001_first.py",  # a folder without __init__.py (alembic's versions)
+        "zz_probe/__init__.py",
+        "zz_probe/migrations/__init__.py",
+        "zz_probe/migrations/env.py",
+        "zz_probe/alembic.ini",
+        "zz_probe/migrations/script.py.mako",
+        "zz_probe/rules.yaml",
+        "zz_probe/migrations/0001.sql",
+    ):
         (src / "cpd" / rel).write_text("# probe\n")
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                    "--disable-pip-version-check", str(src), "-w", str(out)], check=True, capture_output=True,
-                   timeout=120)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            str(src),
+            "-w",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     (whl,) = out.glob("recert-*.whl")
     return whl
 
@@ -54,9 +75,16 @@ def test_wheel_holds_every_subpackage_and_its_data_files(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     packages = {p.parent.relative_to(ROOT).as_posix() for p in (ROOT / "cpd").rglob("__init__.py")}
     assert {f"{p}/__init__.py" for p in packages} <= names  # today's subpackages, found without a list
-    assert {"cpd/credentials.yaml", "cpd/zz_probe/migrations/versions/0001_first.py", "cpd/headers.yaml", "cpd/zz_probe/migrations/env.py",
-            "cpd/zz_probe/alembic.ini", "cpd/zz_probe/migrations/script.py.mako", "cpd/zz_probe/rules.yaml",
-            "cpd/zz_probe/migrations/0001.sql"} <= names
+    assert {
+        "cpd/credentials.yaml",
+        "cpd/zz_probe/migrations/versions/0001_first.py",
+        "cpd/headers.yaml",
+        "cpd/zz_probe/migrations/env.py",
+        "cpd/zz_probe/alembic.ini",
+        "cpd/zz_probe/migrations/script.py.mako",
+        "cpd/zz_probe/rules.yaml",
+        "cpd/zz_probe/migrations/0001.sql",
+    } <= names
     assert not any("__pycache__" in n or n.startswith(("tests/", "app_pages/", "benchmarks/")) for n in names)
 
 
@@ -75,18 +103,43 @@ def test_installed_wheel_imports_and_runs_recert_in_a_fresh_venv(wheel, tmp_path
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=60)
     py = venv / "bin" / "python"
-    site = Path(subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                               check=True, capture_output=True, text=True).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [py, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    )
     (site / "borrowed_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
     pip = [sys.executable, "-m", "pip", "--python", str(py), "--disable-pip-version-check"]
     subprocess.run([*pip, "install", "-q", "--no-deps", "--no-index", str(wheel)], check=True, timeout=120)
     check = subprocess.run([*pip, "check"], capture_output=True, text=True, timeout=120)
-    assert "recert" not in check.stdout.lower(), check.stdout  # every declared dependency is installed, pinned
-    where = subprocess.run([py, "-c", "import cpd, cpd.ingest; print(cpd.__file__)"], cwd=tmp_path, check=True,
-                           capture_output=True, text=True).stdout.strip()
+    assert "recert" not in check.stdout.lower(), (
+        check.stdout
+    )  # every declared dependency is installed, pinned
+    where = subprocess.run(
+        [py, "-c", "import cpd, cpd.ingest; print(cpd.__file__)"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     assert Path(where).is_relative_to(site)
-    run = subprocess.run([venv / "bin" / "recert", "standing", ROOT / "sample_data" / "recert_workbook.xlsx",
-                          "--as-of", "2026-12-01", "--format", "json"], cwd=tmp_path, capture_output=True,
-                         text=True, timeout=120)
+    run = subprocess.run(
+        [
+            venv / "bin" / "recert",
+            "standing",
+            ROOT / "sample_data" / "recert_workbook.xlsx",
+            "--as-of",
+            "2026-12-01",
+            "--format",
+            "json",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     assert len(json.loads(run.stdout)["standings"]) > 10

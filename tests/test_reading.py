@@ -20,12 +20,19 @@ from tests.helpers import csv_bytes, xlsx_bytes
 
 CAT = load_catalogue()
 
-STAFF = [["Staff ID", "Trainer", "Club"]] + [[str(100 + i), f"Trainer {i}", f"Club {i % 3}"] for i in range(40)]
-CERTS = [["Staff ID", "Certification", "Expires"]] + [[str(100 + i), "NASM CPT", "2027-03-01"] for i in range(40)]
-NAMED = [["Trainer", "Certification", "Expires"]] + [[f"Coach {i}", "ACE GFI", "2027-05-01"] for i in range(4)]
+STAFF = [["Staff ID", "Trainer", "Club"]] + [
+    [str(100 + i), f"Trainer {i}", f"Club {i % 3}"] for i in range(40)
+]
+CERTS = [["Staff ID", "Certification", "Expires"]] + [
+    [str(100 + i), "NASM CPT", "2027-03-01"] for i in range(40)
+]
+NAMED = [["Trainer", "Certification", "Expires"]] + [
+    [f"Coach {i}", "ACE GFI", "2027-05-01"] for i in range(4)
+]
 LOG = [["Staff ID", "Date", "Course", "Amount", "Unit", "Approved For"]] + [
     [str(100 + i % 40), f"2026-0{1 + i % 9}-15", f"Course {i % 7}", 0.1 * (1 + i % 5), "CEU", "NASM"]
-    for i in range(3000)]
+    for i in range(3000)
+]
 
 
 def chain_like(extra: int = 0) -> bytes:
@@ -68,8 +75,14 @@ def test_a_damaged_sheet_makes_its_file_unreadable_and_the_other_files_are_still
     bad = _damaged(chain_like(), "xl/worksheets/sheet3.xml")  # Certifications, after Staff was already mapped
     sources = [Source("bad.xlsx", bad), Source("good.csv", csv_bytes(NAMED))]
     roster = read_sources(sources, catalogue=CAT, on_error="collect")
-    assert len(roster.unreadable) == 1 and "bad.xlsx" in roster.unreadable[0] and "damaged" in roster.unreadable[0]
-    assert set(roster.ledger["file"]) == {"good.csv"}  # none of bad.xlsx's sheets, not even the one read first
+    assert (
+        len(roster.unreadable) == 1
+        and "bad.xlsx" in roster.unreadable[0]
+        and "damaged" in roster.unreadable[0]
+    )
+    assert set(roster.ledger["file"]) == {
+        "good.csv"
+    }  # none of bad.xlsx's sheets, not even the one read first
     assert len(roster.certifications) == 4
     with pytest.raises(UnreadableFile, match="damaged"):
         read_sources(sources, catalogue=CAT)
@@ -87,15 +100,20 @@ def test_leaving_a_reading_early_cancels_the_reads_not_started_and_never_holds_u
     busy.set()  # the one thread was still checking the first file when the block was left
     assert len(queued) == 2 and all(f.cancelled() for f in queued)
     readers = [t for t in threading.enumerate() if t.name.startswith("recert-read")]
-    assert readers and all(t.daemon for t in readers)  # a parse still running cannot delay the interpreter's exit
+    assert readers and all(
+        t.daemon for t in readers
+    )  # a parse still running cannot delay the interpreter's exit
 
 
 def test_the_first_unreadable_file_is_reported_without_waiting_for_the_others_checks(monkeypatch):
     from cpd.ingest import grid
 
     busy, sniff = threading.Event(), grid.safety.sniff
-    monkeypatch.setattr(grid.safety, "sniff",
-                        lambda name, data: (name.startswith("big") and busy.wait(10), sniff(name, data))[1])
+    monkeypatch.setattr(
+        grid.safety,
+        "sniff",
+        lambda name, data: (name.startswith("big") and busy.wait(10), sniff(name, data))[1],
+    )
     bad, big = Source("bad.xlsx", b"PK\x03\x04 not a zip"), Source("big.xlsx", chain_like())
     with Reading([bad, big], threads=2) as reading:
         still_checking = reading._files[1]
@@ -107,8 +125,14 @@ def test_the_first_unreadable_file_is_reported_without_waiting_for_the_others_ch
 
 
 # Columns factorised once ------------------------------------------------------------------------------------
-CELLS = st.one_of(st.none(), st.just(math.nan), st.text(max_size=6), st.floats(allow_nan=False, allow_infinity=False),
-                  st.integers(-10**6, 10**6), st.sampled_from(["", " ", "007", "Ana  Silva", "1.0"]))
+CELLS = st.one_of(
+    st.none(),
+    st.just(math.nan),
+    st.text(max_size=6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(-(10**6), 10**6),
+    st.sampled_from(["", " ", "007", "Ana  Silva", "1.0"]),
+)
 
 
 @given(st.lists(CELLS, max_size=60))
@@ -147,8 +171,13 @@ def test_a_reading_sets_byte_identical_files_aside_and_never_parses_them(monkeyp
     sniff = grid.safety.sniff
     monkeypatch.setattr(grid.safety, "sniff", lambda name, data: (parsed.append(name), sniff(name, data))[1])
     book, other = chain_like(), chain_like(1)
-    sources = [Source("a.xlsx", book), Source("a (1).xlsx", book), Source("b.xlsx", other),
-               Source("empty.csv", b""), Source("empty (1).csv", b"")]
+    sources = [
+        Source("a.xlsx", book),
+        Source("a (1).xlsx", book),
+        Source("b.xlsx", other),
+        Source("empty.csv", b""),
+        Source("empty (1).csv", b""),
+    ]
     with Reading(sources) as reading:
         assert [s.name for s in reading.sources] == ["a.xlsx", "b.xlsx", "empty.csv", "empty (1).csv"]
         assert reading.copies == (("a (1).xlsx", "a.xlsx"),)  # empty files each get their own sentence
@@ -159,7 +188,9 @@ def test_a_reading_sets_byte_identical_files_aside_and_never_parses_them(monkeyp
 def test_progress_is_reported_in_order_up_to_done_and_never_changes_the_result():
     sources = [Source("chain.xlsx", chain_like()), Source("extra.csv", csv_bytes(NAMED))]
     seen: list[tuple[float, str]] = []
-    with_progress = read_sources(sources, catalogue=CAT, progress=lambda share, what: seen.append((share, what)))
+    with_progress = read_sources(
+        sources, catalogue=CAT, progress=lambda share, what: seen.append((share, what))
+    )
     without = read_sources(sources, catalogue=CAT)
     pd.testing.assert_frame_equal(with_progress.ledger, without.ledger)
     shares = [s for s, _ in seen]
@@ -174,8 +205,12 @@ def test_progress_through_analyse_and_a_file_that_cannot_be_read():
     from cpd import analyse
 
     seen: list[float] = []
-    st = analyse([Source("bad.xlsx", b"PK\x03\x04 not a zip"), Source("extra.csv", csv_bytes(NAMED))],
-                 as_of=date(2026, 6, 1), on_error="collect", progress=lambda share, _what: seen.append(share))
+    st = analyse(
+        [Source("bad.xlsx", b"PK\x03\x04 not a zip"), Source("extra.csv", csv_bytes(NAMED))],
+        as_of=date(2026, 6, 1),
+        on_error="collect",
+        progress=lambda share, _what: seen.append(share),
+    )
     assert len(st.unreadable) == 1 and seen == sorted(seen) and seen[-1] == 1.0
 
 

@@ -97,8 +97,6 @@ class Case:
     xfail: dict[str, str] = field(default_factory=dict)  # aspect -> what is missing
 
 
-
-
 CASES: tuple[Case, ...] = (
     Case(
         "libreoffice_xlsx_inline_strings_and_date_styled_serials",
@@ -106,15 +104,51 @@ CASES: tuple[Case, ...] = (
         counts=(5, 3, 0, 2),  # rows 4..8: three trainers, an empty row, the SUM total row
         certs=(
             # NASM E 2027-03-31, S 2025-03-31, elapsed 427/730 = .585; 1.2/2 = .6 >= .335; 303 days.
-            Cert("Maya Chen", "nasm_cpt", "on_track", "2027-03-31", 303, 2.0, 1.2, 0.8, True,
-                 ("CPR/AED expires 15 Jan 2027, before renewal",), club="Northside"),
+            Cert(
+                "Maya Chen",
+                "nasm_cpt",
+                "on_track",
+                "2027-03-31",
+                303,
+                2.0,
+                1.2,
+                0.8,
+                True,
+                ("CPR/AED expires 15 Jan 2027, before renewal",),
+                club="Northside",
+            ),
             # ACE GFI E 2026-08-15: 2 of 2 CEC, card current: met before at_risk (75 days).
-            Cert("Leo Martins", "ace_gfi", "met", "2026-08-15", 75, 2.0, 2.0, 0.0, True, ("credits met: 2 of 2",)),
+            Cert(
+                "Leo Martins",
+                "ace_gfi",
+                "met",
+                "2026-08-15",
+                75,
+                2.0,
+                2.0,
+                0.0,
+                True,
+                ("credits met: 2 of 2",),
+            ),
             # ISSA E 2026-04-30: T - E = 32 <= 365 grace days.
-            Cert("Priya Raman", "issa_cpt", "grace", "2026-04-30", -32, 20.0, 20.0, 0.0, False,
-                 ("lapsed on 30 Apr 2026", "CPR/AED expired on 1 Mar 2026")),
+            Cert(
+                "Priya Raman",
+                "issa_cpt",
+                "grace",
+                "2026-04-30",
+                -32,
+                20.0,
+                20.0,
+                0.0,
+                False,
+                ("lapsed on 30 Apr 2026", "CPR/AED expired on 1 Mar 2026"),
+            ),
         ),
-        trainers={"Maya Chen": (True, "on_track"), "Leo Martins": (True, "met"), "Priya Raman": (False, "grace")},
+        trainers={
+            "Maya Chen": (True, "on_track"),
+            "Leo Martins": (True, "met"),
+            "Priya Raman": (False, "grace"),
+        },
         trainer_count=3,
     ),
     Case(
@@ -123,16 +157,42 @@ CASES: tuple[Case, ...] = (
         counts=(6, 5, 1, 0),
         certs=(
             # standing.md worked example 1: 1.0 (NASM) + 6 h / 10 + 0.1 CPR card issued in the cycle = 1.7.
-            Cert("Sam Okafor", "nasm_cpt", "at_risk", "2026-07-31", 60, 2.0, 1.7, 0.3, True,
-                 ("expires in 60 days (31 Jul 2026)",), club="Riverside"),
+            Cert(
+                "Sam Okafor",
+                "nasm_cpt",
+                "at_risk",
+                "2026-07-31",
+                60,
+                2.0,
+                1.7,
+                0.3,
+                True,
+                ("expires in 60 days (31 Jul 2026)",),
+                club="Riverside",
+            ),
             # Rule 7: a CE log is in the upload and Jo has no row in it: earned 0. ACE E 2027-10-31,
             # elapsed 213/730 = .292; 0 < .042 -> behind (517 days left).
-            Cert("Jo Park", "ace_cpt", "behind", "2027-10-31", 517, 2.0, 0.0, 2.0, True, ("behind pace",),
-                 ("credits not recorded",)),
+            Cert(
+                "Jo Park",
+                "ace_cpt",
+                "behind",
+                "2027-10-31",
+                517,
+                2.0,
+                0.0,
+                2.0,
+                True,
+                ("behind pace",),
+                ("credits not recorded",),
+            ),
         ),
         trainers={"Sam Okafor": (True, "at_risk"), "Jo Park": (True, "behind")},
         trainer_count=2,
-        rejected=(Rejected("CE log (Responses) - Form Responses 1.csv", "", 5, "Date completed", "Sam Okafor", "date"),),
+        rejected=(
+            Rejected(
+                "CE log (Responses) - Form Responses 1.csv", "", 5, "Date completed", "Sam Okafor", "date"
+            ),
+        ),
         warnings=(("dated after as-of", "Sam Okafor"),),
     ),
     Case(
@@ -141,19 +201,65 @@ CASES: tuple[Case, ...] = (
         counts=(4, 4, 0, 0),
         certs=(
             # CIMSPA: 1-year cycle, 10 CPD points. E 2026-08-31, elapsed 274/365 = .751; 4/10 < .501 -> behind.
-            Cert("Olivia Hughes", "cimspa_practitioner", "behind", "2026-08-31", 91, 10.0, 4.0, 6.0, True,
-                 ("needs 6 more CPD points", "behind pace"), club="Manchester"),
+            Cert(
+                "Olivia Hughes",
+                "cimspa_practitioner",
+                "behind",
+                "2026-08-31",
+                91,
+                10.0,
+                4.0,
+                6.0,
+                True,
+                ("needs 6 more CPD points", "behind pace"),
+                club="Manchester",
+            ),
             # Not in the catalogue: tracked by expiry only; the card on file makes cpr_current true.
             # 31 Dec 2099 on an unknown credential means "does not expire": shown as a date or as none.
-            Cert("Olivia Hughes", "Level 3 PT", "on_track", ANY, ANY, None, None, None, True,
-                 ("no rules for Level 3 PT",)),
+            Cert(
+                "Olivia Hughes",
+                "Level 3 PT",
+                "on_track",
+                ANY,
+                ANY,
+                None,
+                None,
+                None,
+                True,
+                ("no rules for Level 3 PT",),
+            ),
             # REPs UK: 24 of 24 points, no CPR/AED requirement: met although the card expired.
-            Cert("Tom Bennett", "reps_uk", "met", "2026-07-15", 44, 24.0, 24.0, 0.0, False,
-                 ("credits met: 24 of 24 CPD points",), club="Leeds"),
-            Cert("Amelia Price", "cimspa_practitioner", "met", "2026-09-05", 96, 10.0, 10.0, 0.0, True,
-                 ("credits met: 10 of 10 CPD points",)),
+            Cert(
+                "Tom Bennett",
+                "reps_uk",
+                "met",
+                "2026-07-15",
+                44,
+                24.0,
+                24.0,
+                0.0,
+                False,
+                ("credits met: 24 of 24 CPD points",),
+                club="Leeds",
+            ),
+            Cert(
+                "Amelia Price",
+                "cimspa_practitioner",
+                "met",
+                "2026-09-05",
+                96,
+                10.0,
+                10.0,
+                0.0,
+                True,
+                ("credits met: 10 of 10 CPD points",),
+            ),
         ),
-        trainers={"Olivia Hughes": (True, "behind"), "Tom Bennett": (True, "met"), "Amelia Price": (True, "met")},
+        trainers={
+            "Olivia Hughes": (True, "behind"),
+            "Tom Bennett": (True, "met"),
+            "Amelia Price": (True, "met"),
+        },
         trainer_count=3,
     ),
     Case(
@@ -162,17 +268,53 @@ CASES: tuple[Case, ...] = (
         counts=(3, 3, 0, 0),
         certs=(
             # canfitpro: 1-year cycle, 4 CEC. E 2026-11-30, elapsed 183/365 = .501; 2.5/4 = .625 -> on_track.
-            Cert("Élise Tremblay", "canfitpro_pts", "on_track", "2026-11-30", 182, 4.0, 2.5, 1.5, True,
-                 ("renewal due 30 Nov 2026",), club="Laval"),
+            Cert(
+                "Élise Tremblay",
+                "canfitpro_pts",
+                "on_track",
+                "2026-11-30",
+                182,
+                4.0,
+                2.5,
+                1.5,
+                True,
+                ("renewal due 30 Nov 2026",),
+                club="Laval",
+            ),
             # NASM E 2027-01-31, elapsed 486/730 = .666; 0.8/2 = .4 < .416 -> behind; no card.
-            Cert("Marc-André Gagnon", "nasm_cpt", "behind", "2027-01-31", 244, 2.0, 0.8, 1.2, False,
-                 ("no CPR/AED on file", "behind pace"), club="Laval"),
+            Cert(
+                "Marc-André Gagnon",
+                "nasm_cpt",
+                "behind",
+                "2027-01-31",
+                244,
+                2.0,
+                0.8,
+                1.2,
+                False,
+                ("no CPR/AED on file", "behind pace"),
+                club="Laval",
+            ),
             # "12,5 h": 12.5 hours toward a 30-hour, 3-year RYT; elapsed 808/1095 = .738; .417 < .488 -> behind.
-            Cert("Josée Bélanger", "ya_ryt", "behind", "2027-03-15", 287, 30.0, 12.5, 17.5, None,
-                 ("needs 17.5 more hours",), club="Longueuil"),
+            Cert(
+                "Josée Bélanger",
+                "ya_ryt",
+                "behind",
+                "2027-03-15",
+                287,
+                30.0,
+                12.5,
+                17.5,
+                None,
+                ("needs 17.5 more hours",),
+                club="Longueuil",
+            ),
         ),
-        trainers={"Élise Tremblay": (True, "on_track"), "Marc-André Gagnon": (False, "behind"),
-                  "Josée Bélanger": (True, "behind")},
+        trainers={
+            "Élise Tremblay": (True, "on_track"),
+            "Marc-André Gagnon": (False, "behind"),
+            "Josée Bélanger": (True, "behind"),
+        },
         trainer_count=3,
     ),
     Case(
@@ -181,19 +323,67 @@ CASES: tuple[Case, ...] = (
         counts=(4, 4, 0, 0),
         certs=(
             # standing.md worked example 2 (12 hours toward ISSA, 1 h per CEU).
-            Cert("Valentina Rojas", "issa_cpt", "on_track", "2027-03-31", 303, 20.0, 12.0, 8.0, True,
-                 ("renewal due 31 Mar 2027",), club="Polanco"),
+            Cert(
+                "Valentina Rojas",
+                "issa_cpt",
+                "on_track",
+                "2027-03-31",
+                303,
+                20.0,
+                12.0,
+                8.0,
+                True,
+                ("renewal due 31 Mar 2027",),
+                club="Polanco",
+            ),
             # Worked example 4: 20 h / 2 = 10 NCSF CEU = required.
-            Cert("Diego Fernández", "ncsf_cpt", "met", "2026-09-30", 121, 10.0, 10.0, 0.0, True,
-                 ("credits met: 10 of 10",), club="Condesa"),
+            Cert(
+                "Diego Fernández",
+                "ncsf_cpt",
+                "met",
+                "2026-09-30",
+                121,
+                10.0,
+                10.0,
+                0.0,
+                True,
+                ("credits met: 10 of 10",),
+                club="Condesa",
+            ),
             # Worked example 3: ACE lapsed 30 Apr 2026, in its 182-day grace; 5 h = 0.5 CEC.
-            Cert("Lucía Gómez", "ace_cpt", "grace", "2026-04-30", -32, 2.0, 0.5, 1.5, True, ("lapsed on 30 Apr 2026",)),
+            Cert(
+                "Lucía Gómez",
+                "ace_cpt",
+                "grace",
+                "2026-04-30",
+                -32,
+                2.0,
+                0.5,
+                1.5,
+                True,
+                ("lapsed on 30 Apr 2026",),
+            ),
             # "7,5" hours = 0.75 NASM CEU; E 2027-02-28, elapsed 458/730 = .627; .375 < .377 -> behind.
-            Cert("Pablo Ruiz", "nasm_cpt", "behind", "2027-02-28", 272, 2.0, 0.75, 1.25, True, ("behind pace",),
-                 club="Madrid Centro"),
+            Cert(
+                "Pablo Ruiz",
+                "nasm_cpt",
+                "behind",
+                "2027-02-28",
+                272,
+                2.0,
+                0.75,
+                1.25,
+                True,
+                ("behind pace",),
+                club="Madrid Centro",
+            ),
         ),
-        trainers={"Valentina Rojas": (True, "on_track"), "Diego Fernández": (True, "met"),
-                  "Lucía Gómez": (False, "grace"), "Pablo Ruiz": (True, "behind")},
+        trainers={
+            "Valentina Rojas": (True, "on_track"),
+            "Diego Fernández": (True, "met"),
+            "Lucía Gómez": (False, "grace"),
+            "Pablo Ruiz": (True, "behind"),
+        },
         trainer_count=4,
         quiet=("was not read",),
     ),
@@ -204,17 +394,47 @@ CASES: tuple[Case, ...] = (
         certs=(
             # Rule 5: "1.0 CEU (10 contact hours)" is 10 h -> 1.0 NASM; "0.5 CEUs / 5 hrs" is 5 h, no body ->
             # 0.5 NASM; "0.5 NASM CEUs" names NASM -> 0.5. 2.0 of 2.0, card current: met.
-            Cert("Nina Patel", "nasm_cpt", "met", "2027-02-28", 272, 2.0, 2.0, 0.0, True, ("credits met: 2 of 2",)),
+            Cert(
+                "Nina Patel",
+                "nasm_cpt",
+                "met",
+                "2027-02-28",
+                272,
+                2.0,
+                2.0,
+                0.0,
+                True,
+                ("credits met: 2 of 2",),
+            ),
             # Same rows toward ISSA (1 h per CEU): 10 + 5 = 15 (the NASM-only row does not count).
-            Cert("Nina Patel", "issa_cpt", "on_track", "2027-02-28", 272, 20.0, 15.0, 5.0, True, ("needs 5 more",)),
+            Cert(
+                "Nina Patel",
+                "issa_cpt",
+                "on_track",
+                "2027-02-28",
+                272,
+                20.0,
+                15.0,
+                5.0,
+                True,
+                ("needs 5 more",),
+            ),
             # ACE: 5 h = 0.5 CEC + 0.3 CEU approved for ACE = 0.8; elapsed 517/730 = .708; .4 < .458 -> behind.
             Cert("Ben Cho", "ace_cpt", "behind", "2026-12-31", 213, 2.0, 0.8, 1.2, True, ("behind pace",)),
         ),
         trainers={"Nina Patel": (True, "on_track"), "Ben Cho": (True, "behind")},
         trainer_count=2,
         # Rule 3: a bare 0.2 in the CEU column, no body, and Nina holds NASM (10 h) and ISSA (1 h).
-        rejected=(Rejected("LMS completions export.csv", "", 5, "Credits (CEU)", "Nina Patel",
-                           "is ambiguous for this trainer"),),
+        rejected=(
+            Rejected(
+                "LMS completions export.csv",
+                "",
+                5,
+                "Credits (CEU)",
+                "Nina Patel",
+                "is ambiguous for this trainer",
+            ),
+        ),
         quiet=("was not read",),
     ),
     Case(
@@ -224,9 +444,22 @@ CASES: tuple[Case, ...] = (
         certs=(
             # Read as hours (rule 5: hours mean the same at every body): 3 + 8 = 11 ISSA CEU, not 1.1.
             # elapsed 517/730 = .708; .55 >= .458 -> on_track.
-            Cert("Kim Lee", "issa_cpt", "on_track", "2026-12-31", 213, 20.0, 11.0, 9.0, True, ("needs 9 more",)),
+            Cert(
+                "Kim Lee", "issa_cpt", "on_track", "2026-12-31", 213, 20.0, 11.0, 9.0, True, ("needs 9 more",)
+            ),
             # 4 h + 10 h = 1.4 NASM CEU (the CEU column says the same); elapsed 397/730 = .544.
-            Cert("Raj Mehta", "nasm_cpt", "on_track", "2027-04-30", 333, 2.0, 1.4, 0.6, True, ("needs 0.6 more",)),
+            Cert(
+                "Raj Mehta",
+                "nasm_cpt",
+                "on_track",
+                "2027-04-30",
+                333,
+                2.0,
+                1.4,
+                0.6,
+                True,
+                ("needs 0.6 more",),
+            ),
         ),
         trainers={"Kim Lee": (True, "on_track"), "Raj Mehta": (True, "on_track")},
         trainer_count=2,
@@ -238,28 +471,95 @@ CASES: tuple[Case, ...] = (
         counts=(5, 5, 0, 0),
         certs=(
             # No credit information anywhere: "credits not recorded"; 80 days left -> at_risk.
-            Cert("Ana Silva", "nasm_cpt", "at_risk", "2026-08-20", 80, 2.0, None, None, True,
-                 ("credits not recorded", "expires in 80 days (20 Aug 2026)"), club="Eastgate"),
+            Cert(
+                "Ana Silva",
+                "nasm_cpt",
+                "at_risk",
+                "2026-08-20",
+                80,
+                2.0,
+                None,
+                None,
+                True,
+                ("credits not recorded", "expires in 80 days (20 Aug 2026)"),
+                club="Eastgate",
+            ),
             # "Exp 03/2027": valid through the end of March 2027; an unknown credential kept, not dropped.
-            Cert("Ana Silva", "Zumba Instructor", "on_track", "2027-03-31", 303, None, None, None, True,
-                 ("no rules for Zumba Instructor",)),
+            Cert(
+                "Ana Silva",
+                "Zumba Instructor",
+                "on_track",
+                "2027-03-31",
+                303,
+                None,
+                None,
+                None,
+                True,
+                ("no rules for Zumba Instructor",),
+            ),
             # "expired" with no date: held and expired, expiry unknown.
             Cert("Ben Ortiz", "nasm_cpt", "expired", ANY, ANY, ANY, ANY, ANY, ANY, ("expired",)),
             # "exp. 3/27" = 31 Mar 2027; "-" in the CPR/AED column: no card.
-            Cert("Ben Ortiz", "ace_gfi", "on_track", "2027-03-31", 303, 2.0, None, None, False,
-                 ("credits not recorded", "no CPR/AED on file")),
-            Cert("Dan Evans", "nasm_cpt", "on_track", "2027-05-31", 364, 2.0, None, None, False,
-                 ("credits not recorded", "CPR/AED expired on 1 May 2026")),
+            Cert(
+                "Ben Ortiz",
+                "ace_gfi",
+                "on_track",
+                "2027-03-31",
+                303,
+                2.0,
+                None,
+                None,
+                False,
+                ("credits not recorded", "no CPR/AED on file"),
+            ),
+            Cert(
+                "Dan Evans",
+                "nasm_cpt",
+                "on_track",
+                "2027-05-31",
+                364,
+                2.0,
+                None,
+                None,
+                False,
+                ("credits not recorded", "CPR/AED expired on 1 May 2026"),
+            ),
             # ACE grace 182 days: 78 days after 15 Mar 2026.
-            Cert("Eva Novak", "ace_gfi", "grace", "2026-03-15", -78, 2.0, None, None, False,
-                 ("lapsed on 15 Mar 2026", "no CPR/AED on file")),
+            Cert(
+                "Eva Novak",
+                "ace_gfi",
+                "grace",
+                "2026-03-15",
+                -78,
+                2.0,
+                None,
+                None,
+                False,
+                ("lapsed on 15 Mar 2026", "no CPR/AED on file"),
+            ),
         ),
         # Chloe's cells all say "pending" / "booked" / "in progress" / "none": nothing held yet.
-        trainers={"Ana Silva": (True, "at_risk"), "Ben Ortiz": (False, "expired"), "Chloe Martin": (False, "missing"),
-                  "Dan Evans": (False, "on_track"), "Eva Novak": (False, "grace")},
+        trainers={
+            "Ana Silva": (True, "at_risk"),
+            "Ben Ortiz": (False, "expired"),
+            "Chloe Martin": (False, "missing"),
+            "Dan Evans": (False, "on_track"),
+            "Eva Novak": (False, "grace"),
+        },
         trainer_count=5,
-        quiet=("'N/A'", "'n/a'", "'-'", "'none'", "'pending'", "'booked'", "'in progress'", "'Exp 03/2027'",
-               "'exp. 3/27'", "'valid to 31/03/2027'", "'expired'"),
+        quiet=(
+            "'N/A'",
+            "'n/a'",
+            "'-'",
+            "'none'",
+            "'pending'",
+            "'booked'",
+            "'in progress'",
+            "'Exp 03/2027'",
+            "'exp. 3/27'",
+            "'valid to 31/03/2027'",
+            "'expired'",
+        ),
     ),
     Case(
         "two_row_header_with_merged_certification_and_cpr_groups",
@@ -267,13 +567,37 @@ CASES: tuple[Case, ...] = (
         counts=(3, 2, 1, 0),  # data rows 5..7 below the two header rows 3..4
         certs=(
             # NSCA: 3 years, 6 CEU. E 2026-12-31, S 2023-12-31, elapsed 883/1096 = .806; 3.5/6 = .583 >= .556.
-            Cert("Hugo Reyes", "nsca_cscs", "on_track", "2026-12-31", 213, 6.0, 3.5, 2.5, True, ("needs 2.5 more",),
-                 club="Westside"),
+            Cert(
+                "Hugo Reyes",
+                "nsca_cscs",
+                "on_track",
+                "2026-12-31",
+                213,
+                6.0,
+                3.5,
+                2.5,
+                True,
+                ("needs 2.5 more",),
+                club="Westside",
+            ),
             # ACSM: 45 CEC + 5 for the CPR card issued 1 Sep 2025 inside the cycle = 35; 91 days -> not at_risk.
-            Cert("Ivy Lam", "acsm_cpt", "on_track", "2026-08-31", 91, 45.0, 35.0, 10.0, True, ("needs 10 more",)),
+            Cert(
+                "Ivy Lam",
+                "acsm_cpt",
+                "on_track",
+                "2026-08-31",
+                91,
+                45.0,
+                35.0,
+                10.0,
+                True,
+                ("needs 10 more",),
+            ),
         ),
         trainers={"Hugo Reyes": (True, "on_track"), "Ivy Lam": (True, "on_track")},
-        rejected=(Rejected("Westside certs.xlsx", "Certs", 7, "Expires", "Kai Brooks", "'soon' is not a date"),),
+        rejected=(
+            Rejected("Westside certs.xlsx", "Certs", 7, "Expires", "Kai Brooks", "'soon' is not a date"),
+        ),
         quiet=("was not read",),
     ),
     Case(
@@ -281,18 +605,64 @@ CASES: tuple[Case, ...] = (
         rosters.build_cpr_card_columns,
         counts=(4, 4, 0, 0),
         certs=(
-            Cert("Rita Alvarez", "nasm_cpt", "on_track", "2027-04-30", 333, 2.0, 1.5, 0.5, True, ("needs 0.5 more",),
-                 ("no CPR/AED on file",)),
-            Cert("Sean Walsh", "ace_cpt", "met", "2026-10-31", 152, 2.0, 2.0, 0.0, True, ("credits met: 2 of 2",),
-                 ("no CPR/AED on file",)),
-            Cert("Mei Tanaka", "issa_cpt", "met", "2026-12-31", 213, 20.0, 20.0, 0.0, True,
-                 ("CPR/AED expires 30 Sep 2026, before renewal",)),
+            Cert(
+                "Rita Alvarez",
+                "nasm_cpt",
+                "on_track",
+                "2027-04-30",
+                333,
+                2.0,
+                1.5,
+                0.5,
+                True,
+                ("needs 0.5 more",),
+                ("no CPR/AED on file",),
+            ),
+            Cert(
+                "Sean Walsh",
+                "ace_cpt",
+                "met",
+                "2026-10-31",
+                152,
+                2.0,
+                2.0,
+                0.0,
+                True,
+                ("credits met: 2 of 2",),
+                ("no CPR/AED on file",),
+            ),
+            Cert(
+                "Mei Tanaka",
+                "issa_cpt",
+                "met",
+                "2026-12-31",
+                213,
+                20.0,
+                20.0,
+                0.0,
+                True,
+                ("CPR/AED expires 30 Sep 2026, before renewal",),
+            ),
             # Credits met but the CPR-C card expired: not met; 121 days, pace fine -> on_track.
-            Cert("Noah Clarke", "canfitpro_pts", "on_track", "2026-09-30", 121, 4.0, 4.0, 0.0, False,
-                 ("CPR/AED expired on 15 May 2026",)),
+            Cert(
+                "Noah Clarke",
+                "canfitpro_pts",
+                "on_track",
+                "2026-09-30",
+                121,
+                4.0,
+                4.0,
+                0.0,
+                False,
+                ("CPR/AED expired on 15 May 2026",),
+            ),
         ),
-        trainers={"Rita Alvarez": (True, "on_track"), "Sean Walsh": (True, "met"), "Mei Tanaka": (True, "met"),
-                  "Noah Clarke": (False, "on_track")},
+        trainers={
+            "Rita Alvarez": (True, "on_track"),
+            "Sean Walsh": (True, "met"),
+            "Mei Tanaka": (True, "met"),
+            "Noah Clarke": (False, "on_track"),
+        },
         trainer_count=4,
     ),
     Case(
@@ -301,9 +671,31 @@ CASES: tuple[Case, ...] = (
         counts=(6, 6, 0, 0),
         certs=(
             # Rule 1: each row counts only toward the body it names. NASM 0.5 + 0.4 = 0.9; elapsed .666 -> .45 >= .416.
-            Cert("Zoe Adams", "nasm_cpt", "on_track", "2027-01-31", 244, 2.0, 0.9, 1.1, True, ("needs 1.1 more",)),
+            Cert(
+                "Zoe Adams",
+                "nasm_cpt",
+                "on_track",
+                "2027-01-31",
+                244,
+                2.0,
+                0.9,
+                1.1,
+                True,
+                ("needs 1.1 more",),
+            ),
             # ISSA 6 + 4 = 10 of 20; .5 >= .416.
-            Cert("Zoe Adams", "issa_cpt", "on_track", "2027-01-31", 244, 20.0, 10.0, 10.0, True, ("needs 10 more",)),
+            Cert(
+                "Zoe Adams",
+                "issa_cpt",
+                "on_track",
+                "2027-01-31",
+                244,
+                20.0,
+                10.0,
+                10.0,
+                True,
+                ("needs 10 more",),
+            ),
         ),
         trainers={"Zoe Adams": (True, "on_track")},
         trainer_count=1,
@@ -314,12 +706,38 @@ CASES: tuple[Case, ...] = (
         counts=(5, 5, 0, 0),
         certs=(
             # 15 h = 1.5 NASM CEU; elapsed 578/730 = .792; .75 >= .542. Club from the HR export.
-            Cert("Ana Silva", "nasm_cpt", "on_track", "2026-10-31", 152, 2.0, 1.5, 0.5, True, ("needs 0.5 more",),
-                 club="Downtown"),
-            Cert("Chidi Okoro", "ace_gfi", "met", "2026-07-15", 44, 2.0, 2.0, 0.0, True, ("credits met: 2 of 2",),
-                 club="Downtown"),
+            Cert(
+                "Ana Silva",
+                "nasm_cpt",
+                "on_track",
+                "2026-10-31",
+                152,
+                2.0,
+                1.5,
+                0.5,
+                True,
+                ("needs 0.5 more",),
+                club="Downtown",
+            ),
+            Cert(
+                "Chidi Okoro",
+                "ace_gfi",
+                "met",
+                "2026-07-15",
+                44,
+                2.0,
+                2.0,
+                0.0,
+                True,
+                ("credits met: 2 of 2",),
+                club="Downtown",
+            ),
         ),
-        trainers={"Ana Silva": (True, "on_track"), "Chidi Okoro": (True, "met"), "Grace Okafor": (False, "missing")},
+        trainers={
+            "Ana Silva": (True, "on_track"),
+            "Chidi Okoro": (True, "met"),
+            "Grace Okafor": (False, "missing"),
+        },
         trainer_count=3,
     ),
     Case(
@@ -329,9 +747,22 @@ CASES: tuple[Case, ...] = (
         certs=(
             # Visible E 2027-05-31 (the hidden 2025-05-31 would make it expired): elapsed 366/730 = .501;
             # 0.4/2 = .2 < .251 -> behind.
-            Cert("Greta Lind", "nasm_cpt", "behind", "2027-05-31", 364, 2.0, 0.4, 1.6, True, ("behind pace",)),
+            Cert(
+                "Greta Lind", "nasm_cpt", "behind", "2027-05-31", 364, 2.0, 0.4, 1.6, True, ("behind pace",)
+            ),
             # Visible E 2026-08-31: 91 days; elapsed 639/730 = .875; .8 >= .625 -> on_track.
-            Cert("Omar Haddad", "ace_gfi", "on_track", "2026-08-31", 91, 2.0, 1.6, 0.4, True, ("needs 0.4 more",)),
+            Cert(
+                "Omar Haddad",
+                "ace_gfi",
+                "on_track",
+                "2026-08-31",
+                91,
+                2.0,
+                1.6,
+                0.4,
+                True,
+                ("needs 0.4 more",),
+            ),
         ),
         trainers={"Greta Lind": (True, "behind"), "Omar Haddad": (True, "on_track")},
         trainer_count=2,
@@ -343,20 +774,61 @@ CASES: tuple[Case, ...] = (
         counts=(7, 3, 3, 1),
         certs=(
             # Issued after as-of: kept. S = 2026-09-01 > T, elapsed 0; 0 of 2 is not behind; 823 days.
-            Cert("Sara Kim", "nasm_cpt", "on_track", "2028-09-01", 823, 2.0, 0.0, 2.0, True,
-                 ("CPR/AED expires 1 Sep 2027, before renewal",)),
+            Cert(
+                "Sara Kim",
+                "nasm_cpt",
+                "on_track",
+                "2028-09-01",
+                823,
+                2.0,
+                0.0,
+                2.0,
+                True,
+                ("CPR/AED expires 1 Sep 2027, before renewal",),
+            ),
             # 31 Dec 2099 on a 3-year credential: kept (with a warning); elapsed 0; 10 of 45 CEC.
-            Cert("Tariq Aziz", "acsm_cpt", "on_track", "2099-12-31", 26876, 45.0, 10.0, 35.0, True,
-                 ("CPR/AED expires 1 Jan 2027, before renewal",)),
+            Cert(
+                "Tariq Aziz",
+                "acsm_cpt",
+                "on_track",
+                "2099-12-31",
+                26876,
+                45.0,
+                10.0,
+                35.0,
+                True,
+                ("CPR/AED expires 1 Jan 2027, before renewal",),
+            ),
             # NFPT: 1 year, 2 CEC, no CPR/AED requirement and no card: cpr_current null.
-            Cert("Uma Singh", "nfpt_cpt", "met", "2026-07-31", 60, 2.0, 2.0, 0.0, None, ("credits met: 2 of 2",)),
+            Cert(
+                "Uma Singh",
+                "nfpt_cpt",
+                "met",
+                "2026-07-31",
+                60,
+                2.0,
+                2.0,
+                0.0,
+                None,
+                ("credits met: 2 of 2",),
+            ),
         ),
-        trainers={"Sara Kim": (True, "on_track"), "Tariq Aziz": (True, "on_track"), "Uma Singh": (True, "met")},
+        trainers={
+            "Sara Kim": (True, "on_track"),
+            "Tariq Aziz": (True, "on_track"),
+            "Uma Singh": (True, "met"),
+        },
         rejected=(
             Rejected("Roster.xlsx", "Sheet1", 2, "Issued", "Paul Meyer", "1900"),
             Rejected("Roster.xlsx", "Sheet1", 3, "Expiration", "Quinn Foster", None),
-            Rejected("Roster.xlsx", "Sheet1", 4, ("Expiration", "Issued"), "Rosa Diaz",
-                     "expires 1 Jun 2024, before it was issued on 1 Jun 2025: check the dates"),
+            Rejected(
+                "Roster.xlsx",
+                "Sheet1",
+                4,
+                ("Expiration", "Issued"),
+                "Rosa Diaz",
+                "expires 1 Jun 2024, before it was issued on 1 Jun 2025: check the dates",
+            ),
         ),
         warnings=(("Sara Kim", "row 5"), ("Tariq Aziz", "31 Dec 2099", "row 6")),
     ),
@@ -366,11 +838,34 @@ CASES: tuple[Case, ...] = (
         counts=(8, 8, 0, 0),
         certs=(
             # 1.2 (NASM) + 4 h / 10 + 0.1 for the CPR card issued 1 Feb 2025 in the cycle = 1.7; 121 days.
-            Cert("Lena Fischer", "nasm_cpt", "on_track", "2026-09-30", 121, 2.0, 1.7, 0.3, True, ("needs 0.3 more",),
-                 club="Harbour"),
+            Cert(
+                "Lena Fischer",
+                "nasm_cpt",
+                "on_track",
+                "2026-09-30",
+                121,
+                2.0,
+                1.7,
+                0.3,
+                True,
+                ("needs 0.3 more",),
+                club="Harbour",
+            ),
             # No log row: earned 0 (rule 7). elapsed 443/730 = .607; 0 < .357 -> behind.
-            Cert("Marco Bruni", "issa_cpt", "behind", "2027-03-15", 287, 20.0, 0.0, 20.0, True, ("behind pace",),
-                 ("credits not recorded",), club="Harbour"),
+            Cert(
+                "Marco Bruni",
+                "issa_cpt",
+                "behind",
+                "2027-03-15",
+                287,
+                20.0,
+                0.0,
+                20.0,
+                True,
+                ("behind pace",),
+                ("credits not recorded",),
+                club="Harbour",
+            ),
         ),
         trainers={"Lena Fischer": (True, "on_track"), "Marco Bruni": (True, "behind")},
         trainer_count=2,
@@ -380,10 +875,33 @@ CASES: tuple[Case, ...] = (
         rosters.build_workbook_with_log_file,
         counts=(8, 8, 0, 0),
         certs=(
-            Cert("Lena Fischer", "nasm_cpt", "on_track", "2026-09-30", 121, 2.0, 1.7, 0.3, True, ("needs 0.3 more",),
-                 club="Harbour"),
-            Cert("Marco Bruni", "issa_cpt", "behind", "2027-03-15", 287, 20.0, 0.0, 20.0, True, ("behind pace",),
-                 ("credits not recorded",), club="Harbour"),
+            Cert(
+                "Lena Fischer",
+                "nasm_cpt",
+                "on_track",
+                "2026-09-30",
+                121,
+                2.0,
+                1.7,
+                0.3,
+                True,
+                ("needs 0.3 more",),
+                club="Harbour",
+            ),
+            Cert(
+                "Marco Bruni",
+                "issa_cpt",
+                "behind",
+                "2027-03-15",
+                287,
+                20.0,
+                0.0,
+                20.0,
+                True,
+                ("behind pace",),
+                ("credits not recorded",),
+                club="Harbour",
+            ),
         ),
         trainers={"Lena Fischer": (True, "on_track"), "Marco Bruni": (True, "behind")},
         trainer_count=2,
@@ -394,10 +912,31 @@ CASES: tuple[Case, ...] = (
         counts=(2, 2, 0, 0),
         certs=(
             # 1-year cycle, 4 CEC: 3 of 4, elapsed 183/365 = .501 -> on_track.
-            Cert("Sophie Roy", "canfitpro_pts", "on_track", "2026-11-30", 182, 4.0, 3.0, 1.0, True, ("needs 1 more",)),
+            Cert(
+                "Sophie Roy",
+                "canfitpro_pts",
+                "on_track",
+                "2026-11-30",
+                182,
+                4.0,
+                3.0,
+                1.0,
+                True,
+                ("needs 1 more",),
+            ),
             # FIS: same rules (rules-research.md: one canfitpro cycle), its own 4 of 4.
-            Cert("Sophie Roy", OtherCredential("canfitpro_", "canfitpro_pts"), "met", "2026-11-30", 182, 4.0, 4.0,
-                 0.0, True, ("credits met: 4 of 4",)),
+            Cert(
+                "Sophie Roy",
+                OtherCredential("canfitpro_", "canfitpro_pts"),
+                "met",
+                "2026-11-30",
+                182,
+                4.0,
+                4.0,
+                0.0,
+                True,
+                ("credits met: 4 of 4",),
+            ),
         ),
         trainers={"Sophie Roy": (True, "on_track")},
         trainer_count=1,
@@ -409,7 +948,9 @@ CASES: tuple[Case, ...] = (
         counts=(5, 2, 3, 0),
         certs=(
             # 5 h / 10 = 0.5 ACE CEC; elapsed 336/730 = .460; .25 >= .210 -> on_track; 394 days.
-            Cert("Jon Berg", "ace_cpt", "on_track", "2027-06-30", 394, 2.0, 0.5, 1.5, True, ("needs 1.5 more",)),
+            Cert(
+                "Jon Berg", "ace_cpt", "on_track", "2027-06-30", 394, 2.0, 0.5, 1.5, True, ("needs 1.5 more",)
+            ),
         ),
         trainers={"Jon Berg": (True, "on_track")},
         rejected=(
@@ -424,13 +965,45 @@ CASES: tuple[Case, ...] = (
         counts=(3, 3, 0, 0),
         certs=(
             # RYT: 3 years, 30 hours, no CPR/AED. elapsed 852/1096 = .777; 12/30 = .4 < .527 -> behind.
-            Cert("Yara Costa", "ya_ryt", "behind", "2027-01-31", 244, 30.0, 12.0, 18.0, None,
-                 ("needs 18 more hours", "behind pace"), club="Lakeside"),
+            Cert(
+                "Yara Costa",
+                "ya_ryt",
+                "behind",
+                "2027-01-31",
+                244,
+                30.0,
+                12.0,
+                18.0,
+                None,
+                ("needs 18 more hours", "behind pace"),
+                club="Lakeside",
+            ),
             # NASM E 2025-01-31: 486 days after, past the 365-day grace.
-            Cert("Yara Costa", "nasm_cpt", "expired", "2025-01-31", -486, 2.0, ANY, ANY, False,
-                 ("expired on 31 Jan 2025",)),
+            Cert(
+                "Yara Costa",
+                "nasm_cpt",
+                "expired",
+                "2025-01-31",
+                -486,
+                2.0,
+                ANY,
+                ANY,
+                False,
+                ("expired on 31 Jan 2025",),
+            ),
             # NCPT: 10 h + 3 CEC for the CPR card issued 1 Oct 2025 in the cycle = 13 of 16.
-            Cert("Zane Fox", "npcp_ncpt", "on_track", "2026-12-31", 213, 16.0, 13.0, 3.0, True, ("needs 3 more",)),
+            Cert(
+                "Zane Fox",
+                "npcp_ncpt",
+                "on_track",
+                "2026-12-31",
+                213,
+                16.0,
+                13.0,
+                3.0,
+                True,
+                ("needs 3 more",),
+            ),
         ),
         # Yara: compliant through the valid RYT (no CPR needed); her status is the worst, expired.
         trainers={"Yara Costa": (True, "expired"), "Zane Fox": (True, "on_track")},
@@ -442,11 +1015,32 @@ CASES: tuple[Case, ...] = (
         counts=(4, 4, 0, 0),
         certs=(
             # 8 CEC approved for AUSactive + 5 for the CPR course of 1 Jul 2025 = 13; the 6 hours are not counted.
-            Cert("Jack Wilson", "ausactive_rep", "on_track", "2027-02-28", 272, 20.0, 13.0, 7.0, True,
-                 ("6 hours could not be counted", "CPR/AED expires 1 Jul 2026, before renewal")),
+            Cert(
+                "Jack Wilson",
+                "ausactive_rep",
+                "on_track",
+                "2027-02-28",
+                272,
+                20.0,
+                13.0,
+                7.0,
+                True,
+                ("6 hours could not be counted", "CPR/AED expires 1 Jul 2026, before renewal"),
+            ),
             # No log row (rule 7): 0 + 5 (CPR 20 Sep 2025) = 5; elapsed 594/730 = .814; .25 < .564 -> behind.
-            Cert("Mia Nguyen", "ausactive_rep", "behind", "2026-10-15", 136, 20.0, 5.0, 15.0, True,
-                 ("behind pace", "CPR/AED expires 20 Sep 2026, before renewal"), ("credits not recorded",)),
+            Cert(
+                "Mia Nguyen",
+                "ausactive_rep",
+                "behind",
+                "2026-10-15",
+                136,
+                20.0,
+                5.0,
+                15.0,
+                True,
+                ("behind pace", "CPR/AED expires 20 Sep 2026, before renewal"),
+                ("credits not recorded",),
+            ),
         ),
         trainers={"Jack Wilson": (True, "on_track"), "Mia Nguyen": (True, "behind")},
         trainer_count=2,
@@ -456,11 +1050,32 @@ CASES: tuple[Case, ...] = (
         rosters.build_unicode_text_matrix,
         counts=(2, 2, 0, 0),
         certs=(
-            Cert("Ana Silva", "nasm_cpt", "at_risk", "2026-08-20", 80, 2.0, 1.8, 0.2, True,
-                 ("expires in 80 days (20 Aug 2026)",), club="Downtown"),
+            Cert(
+                "Ana Silva",
+                "nasm_cpt",
+                "at_risk",
+                "2026-08-20",
+                80,
+                2.0,
+                1.8,
+                0.2,
+                True,
+                ("expires in 80 days (20 Aug 2026)",),
+                club="Downtown",
+            ),
             # elapsed 502/730 = .688; 0.6/2 = .3 < .438 -> behind.
-            Cert("Hugo Reyes", "ace_gfi", "behind", "2027-01-15", 228, 2.0, 0.6, 1.4, True,
-                 ("behind pace", "CPR/AED expires 1 Dec 2026, before renewal")),
+            Cert(
+                "Hugo Reyes",
+                "ace_gfi",
+                "behind",
+                "2027-01-15",
+                228,
+                2.0,
+                0.6,
+                1.4,
+                True,
+                ("behind pace", "CPR/AED expires 1 Dec 2026, before renewal"),
+            ),
         ),
         trainers={"Ana Silva": (True, "at_risk"), "Hugo Reyes": (True, "behind")},
         trainer_count=2,
@@ -474,14 +1089,17 @@ CASE_BY_ID = {c.id: c for c in CASES}
 def outcome(case_id: str) -> dict[str, Any]:
     """The JSON document for one case (each roster is analysed once per test process)."""
     files = CASE_BY_ID[case_id].build()
-    st = analyse([Source(name, data) for name, data in files.items()], as_of=AS_OF, window=WINDOW,
-                 on_error="collect")
+    st = analyse(
+        [Source(name, data) for name, data in files.items()], as_of=AS_OF, window=WINDOW, on_error="collect"
+    )
     return to_json_dict(st)
 
 
 def person(name: object) -> str:
     """A trainer's name for matching: no accents, case or extra spaces, "Silva, Ana" read as "Ana Silva"."""
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", str(name or "")) if not unicodedata.combining(ch))
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", str(name or "")) if not unicodedata.combining(ch)
+    )
     if "," in text:
         last, first = text.split(",", 1)
         text = f"{first} {last}"
@@ -493,8 +1111,12 @@ def _credential_matches(expected: str | OtherCredential, actual: str) -> bool:
 
 
 def standings_of(doc: dict[str, Any], cert: Cert) -> list[dict[str, Any]]:
-    return [s for s in doc["standings"]
-            if person(s["trainer"]) == person(cert.trainer) and _credential_matches(cert.credential, s["credential"])]
+    return [
+        s
+        for s in doc["standings"]
+        if person(s["trainer"]) == person(cert.trainer)
+        and _credential_matches(cert.credential, s["credential"])
+    ]
 
 
 def _text(warning: object) -> str:
@@ -537,7 +1159,12 @@ def test_every_row_is_counted_as_accepted_rejected_or_blank_as_worked_by_hand(ca
     doc = outcome(case.id)
     rows_read, accepted, rejected, blank = case.counts
     assert doc["unreadable"] == []
-    assert doc["counts"] == {"rows_read": rows_read, "accepted": accepted, "rejected": rejected, "blank": blank}
+    assert doc["counts"] == {
+        "rows_read": rows_read,
+        "accepted": accepted,
+        "rejected": rejected,
+        "blank": blank,
+    }
 
 
 @pytest.mark.parametrize(("case", "_"), _params("set", lambda _case: [("set", None)]))
@@ -545,8 +1172,12 @@ def test_the_upload_yields_exactly_the_hand_worked_certifications(case: Case, _:
     doc = outcome(case.id)
     unmatched = list(doc["standings"])
     for cert in case.certs:
-        found = [s for s in unmatched if person(s["trainer"]) == person(cert.trainer)
-                 and _credential_matches(cert.credential, s["credential"])]
+        found = [
+            s
+            for s in unmatched
+            if person(s["trainer"]) == person(cert.trainer)
+            and _credential_matches(cert.credential, s["credential"])
+        ]
         assert len(found) == 1, f"{_cert_key(cert)}: {len(found)} standings"
         unmatched.remove(found[0])
     assert unmatched == [], "standings nobody expected"
@@ -558,8 +1189,15 @@ def test_certification_figures_match_the_hand_worked_standing(case: Case, cert: 
     assert len(found) == 1, f"{len(found)} standings for {_cert_key(cert)}"
     s = found[0]
     got = {k: s[k] for k in ("status", "expires", "days_left", "cpr_current")}
-    want = {"status": cert.status, "expires": cert.expires, "days_left": cert.days_left, "cpr_current": cert.cpr_current}
-    assert {k: v for k, v in got.items() if want[k] is not ANY} == {k: v for k, v in want.items() if v is not ANY}
+    want = {
+        "status": cert.status,
+        "expires": cert.expires,
+        "days_left": cert.days_left,
+        "cpr_current": cert.cpr_current,
+    }
+    assert {k: v for k, v in got.items() if want[k] is not ANY} == {
+        k: v for k, v in want.items() if v is not ANY
+    }
     for key in ("required", "earned", "remaining"):
         assert _same_number(s[key], getattr(cert, key)), f"{key}: {s[key]} != {getattr(cert, key)}"
     if cert.club is not ANY:
@@ -608,8 +1246,9 @@ def test_rejected_rows_name_file_sheet_row_column_and_reason(case: Case, _: None
             assert want.reason in r["reason"]
 
 
-@pytest.mark.parametrize(("case", "_"), _params("rejected_trainer", lambda c: [("rejected_trainer", None)]
-                                                if c.rejected else []))
+@pytest.mark.parametrize(
+    ("case", "_"), _params("rejected_trainer", lambda c: [("rejected_trainer", None)] if c.rejected else [])
+)
 def test_rejected_rows_carry_the_trainer_name_written_on_the_row(case: Case, _: None) -> None:
     got = {(r["file"], r["sheet"], r["row"]): r for r in outcome(case.id)["rejected"]}
     for want in case.rejected:
@@ -618,7 +1257,9 @@ def test_rejected_rows_carry_the_trainer_name_written_on_the_row(case: Case, _: 
         assert person(r.get("trainer")) == person(want.trainer)
 
 
-@pytest.mark.parametrize(("case", "_"), _params("warnings", lambda c: [("warnings", None)] if c.warnings else []))
+@pytest.mark.parametrize(
+    ("case", "_"), _params("warnings", lambda c: [("warnings", None)] if c.warnings else [])
+)
 def test_warnings_name_what_was_doubtful(case: Case, _: None) -> None:
     texts = [_text(w) for w in outcome(case.id)["warnings"]]
     for phrases in case.warnings:
@@ -634,14 +1275,19 @@ def test_normal_input_raises_no_false_alarm(case: Case, _: None) -> None:
 
 def test_a_ce_log_file_gives_the_same_standing_as_the_same_log_as_a_sheet() -> None:
     """standing.md rule 7: the result never depends on whether the log came in the workbook or beside it."""
+
     def shape(doc: dict[str, Any]) -> list[tuple[Any, ...]]:
-        return sorted((s["trainer"], s["credential"], s["status"], s["earned"], s["remaining"], tuple(s["reasons"]))
-                      for s in doc["standings"])
+        return sorted(
+            (s["trainer"], s["credential"], s["status"], s["earned"], s["remaining"], tuple(s["reasons"]))
+            for s in doc["standings"]
+        )
+
     sheet = outcome("workbook_with_ce_log_sheet")
     separate = outcome("workbook_with_ce_log_as_a_separate_file")
     assert shape(sheet) == shape(separate)
     assert [(t["trainer"], t["compliant"], t["status"]) for t in sheet["trainers"]] == [
-        (t["trainer"], t["compliant"], t["status"]) for t in separate["trainers"]]
+        (t["trainer"], t["compliant"], t["status"]) for t in separate["trainers"]
+    ]
 
 
 def test_not_held_yet_cells_give_at_most_one_note_per_trainer() -> None:

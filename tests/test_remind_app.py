@@ -66,7 +66,8 @@ def test_send_now_asks_first_then_sends_and_the_log_shows_it(db, tmp_path, monke
         again = _reminders()
         table = [d.value for d in again.dataframe if "status" in d.value.columns][0]
         assert (table["status"] == "Sent").sum() >= n - sum(
-            1 for r in server.received if r.message["Subject"].startswith("Recert digest"))
+            1 for r in server.received if r.message["Subject"].startswith("Recert digest")
+        )
         # the scheduled job finds nothing left to send today
         log = SentLog(open_store(db).engine)
         assert len(log.done()) >= n
@@ -84,8 +85,16 @@ def test_sending_is_only_for_today(tmp_path, monkeypatch):
         assert "Send the due ones now…" not in _buttons(at)
 
 
-@pytest.mark.parametrize(("step", "text"), [(-90, "90 days before"), (-1, "1 day before"), (0, "on the day"),
-                                            (1, "1 day after (grace)"), (15, "15 days after (grace)")])
+@pytest.mark.parametrize(
+    ("step", "text"),
+    [
+        (-90, "90 days before"),
+        (-1, "1 day before"),
+        (0, "on the day"),
+        (1, "1 day after (grace)"),
+        (15, "15 days after (grace)"),
+    ],
+)
 def test_a_step_reads_as_a_manager_says_it(step, text):
     from cpd.views.reminders import step_text
 
@@ -101,12 +110,30 @@ def test_the_sent_table_lists_only_the_trainers_shown():
     from cpd.views.reminders import sent_table
 
     def entry(tid, item, status="sent"):
-        return LogEntry(tid, item, -30, date(2026, 7, 1), "trainer", f"{tid}@example.com", "s", status,
-                        datetime(2026, 6, 1, 6), datetime(2026, 6, 1, 6, 1) if status == "sent" else None, "", 1)
+        return LogEntry(
+            tid,
+            item,
+            -30,
+            date(2026, 7, 1),
+            "trainer",
+            f"{tid}@example.com",
+            "s",
+            status,
+            datetime(2026, 6, 1, 6),
+            datetime(2026, 6, 1, 6, 1) if status == "sent" else None,
+            "",
+            1,
+        )
 
-    shown = pd.DataFrame({"trainer_id": ["a", "b"], "trainer": ["Ana Silva", "Bo Lind"], "club": ["Down", "Up"]})
-    got = sent_table([entry("a", "nasm_cpt"), entry("b", "cpr", "failed"), entry("z", "nasm_cpt"),
-                      entry("", "digest:ff")], shown, {("a", "nasm_cpt"): "NASM CPT"})
+    shown = pd.DataFrame(
+        {"trainer_id": ["a", "b"], "trainer": ["Ana Silva", "Bo Lind"], "club": ["Down", "Up"]}
+    )
+    got = sent_table(
+        [entry("a", "nasm_cpt"), entry("b", "cpr", "failed"), entry("z", "nasm_cpt"), entry("", "digest:ff")],
+        shown,
+        {("a", "nasm_cpt"): "NASM CPT"},
+    )
     assert got[["trainer", "what", "step", "status"]].values.tolist() == [
         ["Ana Silva", "NASM CPT", "30 days before", "Sent"],
-        ["Bo Lind", "CPR/AED card", "30 days before", "Not sent (goes out next run)"]]
+        ["Bo Lind", "CPR/AED card", "30 days before", "Not sent (goes out next run)"],
+    ]

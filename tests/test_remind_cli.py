@@ -24,15 +24,22 @@ def recert(*args: str, env: dict | None = None, db: str) -> subprocess.Completed
     full = {k: v for k, v in os.environ.items() if not k.startswith("RECERT_")}
     full.update(env or {})
     full["RECERT_DATABASE_URL"] = db
-    return subprocess.run([sys.executable, "-m", "cpd", *args], capture_output=True, text=True, env=full,
-                          cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "cpd", *args], capture_output=True, text=True, env=full, cwd=ROOT, timeout=300
+    )
 
 
 def start(*args: str, env: dict, db: str) -> subprocess.Popen:
     full = {k: v for k, v in os.environ.items() if not k.startswith("RECERT_")}
     full.update(env, RECERT_DATABASE_URL=db)
-    return subprocess.Popen([sys.executable, "-m", "cpd", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=full, cwd=ROOT)
+    return subprocess.Popen(
+        [sys.executable, "-m", "cpd", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=full,
+        cwd=ROOT,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +81,28 @@ def test_dry_run_prints_what_would_go_out_and_records_nothing(db, tmp_path):
 
 def test_a_run_sends_a_second_run_the_same_day_sends_nothing(db, tmp_path):
     with SmtpServer(tmp_path) as server:
-        first = recert("remind", "--as-of", AS_OF, "--format", "json", "--manager-email", "Downtown=boss@example.com",
-                       env=server.env(), db=db)
-        second = recert("remind", "--as-of", AS_OF, "--format", "json", "--manager-email",
-                        "Downtown=boss@example.com", env=server.env(), db=db)
+        first = recert(
+            "remind",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+            "--manager-email",
+            "Downtown=boss@example.com",
+            env=server.env(),
+            db=db,
+        )
+        second = recert(
+            "remind",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+            "--manager-email",
+            "Downtown=boss@example.com",
+            env=server.env(),
+            db=db,
+        )
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     a, b = summary(first), summary(second)
     assert a["digests"] == 1 and a["sent"] == len(server.received) - 1
@@ -89,7 +114,9 @@ def test_a_run_sends_a_second_run_the_same_day_sends_nothing(db, tmp_path):
 def test_two_runs_at_once_send_each_message_once(db, tmp_path):
     planned = summary(recert("remind", "--as-of", AS_OF, "--dry-run", "--format", "json", db=db))["sent"]
     with SmtpServer(tmp_path) as server:
-        procs = [start("remind", "--as-of", AS_OF, "--format", "json", env=server.env(), db=db) for _ in range(2)]
+        procs = [
+            start("remind", "--as-of", AS_OF, "--format", "json", env=server.env(), db=db) for _ in range(2)
+        ]
         outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     assert sum(json.loads(o)["sent"] for o, _ in outs) == planned
@@ -116,25 +143,48 @@ def test_a_server_that_drops_mid_run_exit_1_the_rest_go_next_run(db, tmp_path):
 
 def test_smtp_down_is_one_sentence_and_exit_1(db):
     port = str(free_port())
-    r = recert("remind", "--as-of", AS_OF, "--format", "json", db=db,
-               env={"RECERT_SMTP_HOST": "127.0.0.1", "RECERT_SMTP_PORT": port, "RECERT_SMTP_SECURITY": "starttls",
-                    "RECERT_MAIL_FROM": "reminders@club.example.com", "RECERT_SMTP_TIMEOUT": "5"})
+    r = recert(
+        "remind",
+        "--as-of",
+        AS_OF,
+        "--format",
+        "json",
+        db=db,
+        env={
+            "RECERT_SMTP_HOST": "127.0.0.1",
+            "RECERT_SMTP_PORT": port,
+            "RECERT_SMTP_SECURITY": "starttls",
+            "RECERT_MAIL_FROM": "reminders@club.example.com",
+            "RECERT_SMTP_TIMEOUT": "5",
+        },
+    )
     assert r.returncode == 1
-    assert r.stderr.startswith(f"Cannot send through 127.0.0.1:{port} (starttls): the SMTP server refused the "
-                               "connection.")
+    assert r.stderr.startswith(
+        f"Cannot send through 127.0.0.1:{port} (starttls): the SMTP server refused the connection."
+    )
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
     assert summary(r)["sent"] == 0
 
 
-@pytest.mark.parametrize(("args", "env", "sentence"), [
-    (["--manager-email", "Downtown"], {}, "--manager-email takes CLUB=EMAIL"),
-    (["--only", f"a@example.com?bcc={_EVIL}"], {}, "--only: the email address is not valid."),
-    (["--settings", "/nonexistent/remind.toml"], {}, "does not exist"),
-    ([], {}, "Set RECERT_SMTP_HOST"),
-    ([], {"RECERT_SMTP_HOST": "127.0.0.1", "RECERT_MAIL_FROM": "x@example.com", "RECERT_SMTP_SECURITY": "tls"},
-     "must be ssl, starttls or none"),
-    (["--as-of", "2026-13-01"], {}, "is not a date"),
-])
+@pytest.mark.parametrize(
+    ("args", "env", "sentence"),
+    [
+        (["--manager-email", "Downtown"], {}, "--manager-email takes CLUB=EMAIL"),
+        (["--only", f"a@example.com?bcc={_EVIL}"], {}, "--only: the email address is not valid."),
+        (["--settings", "/nonexistent/remind.toml"], {}, "does not exist"),
+        ([], {}, "Set RECERT_SMTP_HOST"),
+        (
+            [],
+            {
+                "RECERT_SMTP_HOST": "127.0.0.1",
+                "RECERT_MAIL_FROM": "x@example.com",
+                "RECERT_SMTP_SECURITY": "tls",
+            },
+            "must be ssl, starttls or none",
+        ),
+        (["--as-of", "2026-13-01"], {}, "is not a date"),
+    ],
+)
 def test_usage_errors_exit_2_with_one_sentence(db, args, env, sentence):
     r = recert("remind", *args, env=env, db=db)
     assert r.returncode == 2
@@ -157,9 +207,20 @@ def test_only_sends_to_that_address_or_a_test_message(db, tmp_path):
     dry = recert("remind", "--as-of", AS_OF, "--dry-run", db=db).stdout
     first_to = dry.split("\n", 1)[0].rsplit("<", 1)[1].rstrip(">")
     with SmtpServer(tmp_path) as server:
-        one = recert("remind", "--as-of", AS_OF, "--only", first_to, "--format", "json", env=server.env(), db=db)
-        test = recert("remind", "--as-of", AS_OF, "--only", "me@example.com", "--format", "json", env=server.env(),
-                      db=db)
+        one = recert(
+            "remind", "--as-of", AS_OF, "--only", first_to, "--format", "json", env=server.env(), db=db
+        )
+        test = recert(
+            "remind",
+            "--as-of",
+            AS_OF,
+            "--only",
+            "me@example.com",
+            "--format",
+            "json",
+            env=server.env(),
+            db=db,
+        )
     assert summary(one)["sent"] == 1 and summary(test)["sent"] == 1
     assert [r.rcpt_tos for r in server.received] == [[first_to], ["me@example.com"]]
     assert server.received[1].message["Subject"] == "Recert: test message"
@@ -173,23 +234,43 @@ def test_hostile_roster_through_the_cli_adds_no_recipient_or_header(tmp_path):
         f'"Mal?bcc={_EVIL}",Downtown,mal@example.com?bcc={_EVIL},NASM CPT,2026-12-20,1\n'
         f'"Zed%0ABcc:{_EVIL}",Downtown,zed@example.com,"NASM CPT",2026-12-20,1\n'
         '"<img src=x onerror=alert(1)>",Downtown,img@example.com,NASM CPT,2026-12-20,1\n'
-        'Ana Silva,Downtown,,NASM CPT,2026-12-20,1\n', encoding="utf-8")
+        "Ana Silva,Downtown,,NASM CPT,2026-12-20,1\n",
+        encoding="utf-8",
+    )
     db = f"sqlite:///{tmp_path / 'h.db'}"
     assert recert("import", str(roster), "--as-of", AS_OF, db=db).returncode == 0
     with SmtpServer(tmp_path) as server:
-        r = recert("remind", "--as-of", AS_OF, "--format", "json", "--manager-email",
-                   f"Downtown=boss@example.com%0ABcc:{_EVIL}", env=server.env(), db=db)
+        r = recert(
+            "remind",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "json",
+            "--manager-email",
+            f"Downtown=boss@example.com%0ABcc:{_EVIL}",
+            env=server.env(),
+            db=db,
+        )
     doc = summary(r)
     assert r.returncode == 0, r.stderr
-    assert sorted(s["trainer"] for s in doc["skipped"]) == ["Ana Silva", "Mal?bcc=evil@attacker.example",
-                                                            "digest for Downtown"]
-    assert sorted(x.rcpt_tos[0] for x in server.received) == ["eve@example.com", "img@example.com",
-                                                             "zed@example.com"]
+    assert sorted(s["trainer"] for s in doc["skipped"]) == [
+        "Ana Silva",
+        "Mal?bcc=evil@attacker.example",
+        "digest for Downtown",
+    ]
+    assert sorted(x.rcpt_tos[0] for x in server.received) == [
+        "eve@example.com",
+        "img@example.com",
+        "zed@example.com",
+    ]
     for x in server.received:
         assert len(x.rcpt_tos) == 1
         msg = x.message
         assert "Bcc" not in msg and "Cc" not in msg
         assert [a.addr_spec for a in msg["To"].addresses] == x.rcpt_tos
     names = sorted(x.message["To"].addresses[0].display_name for x in server.received)
-    assert names == ["<img src=x onerror=alert(1)>", "Eve Bcc: evil@attacker.example",
-                     "Zed%0ABcc:evil@attacker.example"]
+    assert names == [
+        "<img src=x onerror=alert(1)>",
+        "Eve Bcc: evil@attacker.example",
+        "Zed%0ABcc:evil@attacker.example",
+    ]

@@ -69,11 +69,14 @@ def test_messages_arrive_and_parse_back_with_the_calendar(tmp_path, log, securit
     assert "<li>NASM CPT: expires on 21 Jun 2026" in msg.get_body(("html",)).get_content()
     ics = [p for p in msg.iter_attachments() if p.get_content_type() == "text/calendar"]
     assert len(ics) == 1 and ics[0].get_filename() == "recert-deadlines.ics"
-    cal = icalendar.Calendar.from_ical(ics[0].get_content() if isinstance(ics[0].get_content(), bytes)
-                                       else ics[0].get_content().encode())
+    cal = icalendar.Calendar.from_ical(
+        ics[0].get_content() if isinstance(ics[0].get_content(), bytes) else ics[0].get_content().encode()
+    )
     events = [e for e in cal.walk("VEVENT")]
-    assert sorted(str(e["SUMMARY"]) for e in events) == ["Trainer 0: CPR/AED card expires",
-                                                         "Trainer 0: NASM CPT expires"]
+    assert sorted(str(e["SUMMARY"]) for e in events) == [
+        "Trainer 0: CPR/AED card expires",
+        "Trainer 0: NASM CPT expires",
+    ]
 
 
 def test_a_second_run_the_same_day_sends_nothing(tmp_path, log):
@@ -85,56 +88,100 @@ def test_a_second_run_the_same_day_sends_nothing(tmp_path, log):
 
 
 _EVIL = "evil@attacker.example"
-HOSTILE = [*HOSTILE_NAMES, f"Eve\r\nBcc: {_EVIL}", f"Eve\nCc: {_EVIL}", f"Eve%0ABcc:{_EVIL}",
-           f"Eve?bcc={_EVIL}", f"Eve <{_EVIL}>", f'"Eve" <{_EVIL}>, x', "Eve\x00\x1b[31m", "É\u202eve"]
+HOSTILE = [
+    *HOSTILE_NAMES,
+    f"Eve\r\nBcc: {_EVIL}",
+    f"Eve\nCc: {_EVIL}",
+    f"Eve%0ABcc:{_EVIL}",
+    f"Eve?bcc={_EVIL}",
+    f"Eve <{_EVIL}>",
+    f'"Eve" <{_EVIL}>, x',
+    "Eve\x00\x1b[31m",
+    "É\u202eve",
+]
 
 
 def test_hostile_names_and_courses_add_no_header_or_recipient(tmp_path, log):
-    rows = [cert(f"h{i}", trainer=name, name=f"NASM\r\nBcc: {_EVIL} %0ABcc:{_EVIL}", club="Club\r\nX-Evil: 1",
-                 reasons=(f"reason\r\nBcc: {_EVIL}",)) for i, name in enumerate(HOSTILE)]
+    rows = [
+        cert(
+            f"h{i}",
+            trainer=name,
+            name=f"NASM\r\nBcc: {_EVIL} %0ABcc:{_EVIL}",
+            club="Club\r\nX-Evil: 1",
+            reasons=(f"reason\r\nBcc: {_EVIL}",),
+        )
+        for i, name in enumerate(HOSTILE)
+    ]
     st_ = standing(rows)
     with SmtpServer(tmp_path) as server:
-        summary = run(st_, log, server.env(), managers={"Club X-Evil: 1": [f"boss@example.com?bcc={_EVIL}",
-                                                                           "boss@example.com"]})
+        summary = run(
+            st_,
+            log,
+            server.env(),
+            managers={"Club X-Evil: 1": [f"boss@example.com?bcc={_EVIL}", "boss@example.com"]},
+        )
     assert summary.failed == []
     assert summary.sent == len(HOSTILE) and summary.digests == 1
-    assert summary.skipped == [{"trainer": "digest for Club X-Evil: 1",
-                                "reason": f"the email address is not valid: 'boss@example.com?bcc={_EVIL}'"}]
+    assert summary.skipped == [
+        {
+            "trainer": "digest for Club X-Evil: 1",
+            "reason": f"the email address is not valid: 'boss@example.com?bcc={_EVIL}'",
+        }
+    ]
     for r in server.received:
         assert len(r.rcpt_tos) == 1 and _EVIL not in r.rcpt_tos[0]
         msg = r.message
-        assert sorted(k.lower() for k in msg) == ["auto-submitted", "content-type", "date", "from",
-                                                         "message-id", "mime-version", "subject", "to"]
+        assert sorted(k.lower() for k in msg) == [
+            "auto-submitted",
+            "content-type",
+            "date",
+            "from",
+            "message-id",
+            "mime-version",
+            "subject",
+            "to",
+        ]
         addrs = getaddresses(msg.get_all("To", []) + msg.get_all("From", []))
         assert [a for _, a in addrs if _EVIL in a] == []
         assert "\n" not in str(msg["Subject"]) and "\r" not in str(msg["Subject"])
         html_part = msg.get_body(("html",)).get_content()
         assert "<img" not in html_part and "src=" not in html_part.replace("src=x", "")  # escaped text only
-    names = sorted(str(r.message["To"].addresses[0].display_name) for r in server.received if r.rcpt_tos != [
-        "boss@example.com"])
+    names = sorted(
+        str(r.message["To"].addresses[0].display_name)
+        for r in server.received
+        if r.rcpt_tos != ["boss@example.com"]
+    )
     assert "<img src=x onerror=alert(1)>" in names  # stays text, as written
-    html_img = [r.message.get_body(("html",)).get_content() for r in server.received
-                if "img" in str(r.message["To"])]
+    html_img = [
+        r.message.get_body(("html",)).get_content() for r in server.received if "img" in str(r.message["To"])
+    ]
     assert "Hi &lt;img," in html_img[0] and "<img" not in html_img[0]
 
 
-@pytest.mark.parametrize(("address", "reason"), [
-    ("", "no email address on file"),
-    ("not an address", "the email address is not valid"),
-    (f"t@example.com?bcc={_EVIL}", "the email address is not valid"),
-    (f"t@example.com\r\nBcc: {_EVIL}", "the email address holds line breaks or control characters"),
-    (f"t@example.com, {_EVIL}", "the email address is not valid"),
-    (f"Ana <{_EVIL}>", "the email address is not valid"),
-    ("t%0Abcc@example", "the email address is not valid"),
-    ("josé@example.com", "the email address holds characters outside ASCII"),
-    ("a" * 250 + "@example.com", "the email address is longer than 254 characters"),
-])
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("", "no email address on file"),
+        ("not an address", "the email address is not valid"),
+        (f"t@example.com?bcc={_EVIL}", "the email address is not valid"),
+        (f"t@example.com\r\nBcc: {_EVIL}", "the email address holds line breaks or control characters"),
+        (f"t@example.com, {_EVIL}", "the email address is not valid"),
+        (f"Ana <{_EVIL}>", "the email address is not valid"),
+        ("t%0Abcc@example", "the email address is not valid"),
+        ("josé@example.com", "the email address holds characters outside ASCII"),
+        ("a" * 250 + "@example.com", "the email address is longer than 254 characters"),
+    ],
+)
 def test_missing_or_invalid_addresses_are_skipped_with_the_reason(tmp_path, log, address, reason):
     st_ = standing([cert("t1", trainer="Ana Silva"), cert("t2", trainer="Bo Lind")], emails={"t1": address})
     with SmtpServer(tmp_path) as server:
         summary = run(st_, log, server.env())
-    assert summary.as_json() == {"sent": 1, "skipped": [{"trainer": "Ana Silva", "reason": reason}], "failed": [],
-                                 "digests": 0}
+    assert summary.as_json() == {
+        "sent": 1,
+        "skipped": [{"trainer": "Ana Silva", "reason": reason}],
+        "failed": [],
+        "digests": 0,
+    }
     assert [r.rcpt_tos for r in server.received] == [["t2@example.com"]]
 
 
@@ -156,13 +203,19 @@ def test_a_server_that_drops_the_connection_the_rest_go_next_run_none_twice(tmp_
 
 def test_smtp_down_is_one_sentence_and_everything_goes_next_run(tmp_path, log):
     st_ = roster(2)
-    env = {"RECERT_SMTP_HOST": "127.0.0.1", "RECERT_SMTP_PORT": str(free_port()), "RECERT_SMTP_SECURITY": "starttls",
-           "RECERT_MAIL_FROM": SENDER, "RECERT_SMTP_TIMEOUT": "5"}
+    env = {
+        "RECERT_SMTP_HOST": "127.0.0.1",
+        "RECERT_SMTP_PORT": str(free_port()),
+        "RECERT_SMTP_SECURITY": "starttls",
+        "RECERT_MAIL_FROM": SENDER,
+        "RECERT_SMTP_TIMEOUT": "5",
+    }
     down = run(st_, log, env)
     assert down.sent == 0 and down.exit_code == 1
     assert {f["reason"] for f in down.failed} == {
         f"not sent: Cannot send through 127.0.0.1:{env['RECERT_SMTP_PORT']} (starttls): the SMTP server refused "
-        "the connection."}
+        "the connection."
+    }
     with SmtpServer(tmp_path) as server:
         assert run(st_, log, server.env()).sent == 2
     assert len(server.received) == 2
@@ -184,16 +237,36 @@ def test_a_wrong_password_is_one_sentence(tmp_path, log):
     assert summary.failed[0]["reason"].endswith("the SMTP server refused the user name or password.")
 
 
-@pytest.mark.parametrize(("env", "sentence"), [
-    ({}, "Set RECERT_SMTP_HOST"),
-    ({"RECERT_SMTP_HOST": "h", "RECERT_MAIL_FROM": "x"}, "RECERT_MAIL_FROM: the email address is not valid."),
-    ({"RECERT_SMTP_HOST": "h", "RECERT_MAIL_FROM": SENDER, "RECERT_SMTP_SECURITY": "tls"}, "must be ssl"),
-    ({"RECERT_SMTP_HOST": "h", "RECERT_MAIL_FROM": SENDER, "RECERT_SMTP_PORT": "99999"}, "from 1 to 65535"),
-    ({"RECERT_SMTP_HOST": "h", "RECERT_MAIL_FROM": SENDER, "RECERT_SMTP_SECURITY": "none",
-      "RECERT_SMTP_USER": "u", "RECERT_SMTP_PASSWORD": "p"}, "Refusing to send the SMTP password unencrypted"),
-    ({"RECERT_SMTP_HOST": "evil.example/x", "RECERT_MAIL_FROM": SENDER}, "host name"),
-    ({"RECERT_SMTP_HOST": "h", "RECERT_MAIL_FROM": SENDER, "RECERT_SMTP_CA_FILE": "/nonexistent"}, "not a file"),
-])
+@pytest.mark.parametrize(
+    ("env", "sentence"),
+    [
+        ({}, "Set RECERT_SMTP_HOST"),
+        (
+            {"RECERT_SMTP_HOST": "h", "RECERT_MAIL_FROM": "x"},
+            "RECERT_MAIL_FROM: the email address is not valid.",
+        ),
+        ({"RECERT_SMTP_HOST": "h", "RECERT_MAIL_FROM": SENDER, "RECERT_SMTP_SECURITY": "tls"}, "must be ssl"),
+        (
+            {"RECERT_SMTP_HOST": "h", "RECERT_MAIL_FROM": SENDER, "RECERT_SMTP_PORT": "99999"},
+            "from 1 to 65535",
+        ),
+        (
+            {
+                "RECERT_SMTP_HOST": "h",
+                "RECERT_MAIL_FROM": SENDER,
+                "RECERT_SMTP_SECURITY": "none",
+                "RECERT_SMTP_USER": "u",
+                "RECERT_SMTP_PASSWORD": "p",
+            },
+            "Refusing to send the SMTP password unencrypted",
+        ),
+        ({"RECERT_SMTP_HOST": "evil.example/x", "RECERT_MAIL_FROM": SENDER}, "host name"),
+        (
+            {"RECERT_SMTP_HOST": "h", "RECERT_MAIL_FROM": SENDER, "RECERT_SMTP_CA_FILE": "/nonexistent"},
+            "not a file",
+        ),
+    ],
+)
 def test_bad_smtp_settings_are_one_sentence(env, sentence):
     with pytest.raises(MailSettingsError, match=sentence.replace("(", r"\(")):
         smtp_settings(env)
@@ -204,7 +277,9 @@ def test_a_stale_claim_left_by_a_crash_is_retried_a_fresh_one_is_not(tmp_path, l
     plan = prepare(st_, settings=SETTINGS, managers={}, done=log.done())
     long_ago = datetime.now(UTC) - timedelta(hours=2)
     a, b = plan.messages
-    assert log.claim(a.keys, kind="trainer", recipient=a.to, subject=a.subject, run_id="crashed", now=long_ago)
+    assert log.claim(
+        a.keys, kind="trainer", recipient=a.to, subject=a.subject, run_id="crashed", now=long_ago
+    )
     assert log.claim(b.keys, kind="trainer", recipient=b.to, subject=b.subject, run_id="running")
     with SmtpServer(tmp_path) as server:
         summary = run(st_, log, server.env())
@@ -216,7 +291,9 @@ def test_the_log_records_each_message_sent(tmp_path, log, db_url):
         run(roster(2), log, server.env())
     rows = [e for e in log.entries()]
     assert sorted((e.trainer_id, e.status, e.step, e.recipient) for e in rows) == [
-        ("t0", "sent", -30, "t0@example.com"), ("t1", "sent", -30, "t1@example.com")]
+        ("t0", "sent", -30, "t0@example.com"),
+        ("t1", "sent", -30, "t1@example.com"),
+    ]
     assert all(e.sent_at is not None for e in rows)
     with sa.create_engine(db_url).connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(reminder_log)).scalar() == 2
@@ -246,19 +323,23 @@ def test_two_concurrent_runs_send_each_message_once(tmp_path, db_url):
 
 
 def test_digest_goes_to_each_club_manager_with_only_their_club(tmp_path, log):
-    rows = [cert("a1", trainer="Ana Silva", club="Downtown", days_left=20),
-            cert("a2", trainer="Bo Lind", club="Downtown", days_left=-10, status="grace", grace_days=90),
-            cert("b1", trainer="Cy Park", club="Uptown", days_left=15),
-            cert("b2", trainer="Di Ross", club="Uptown", days_left=300, status="met")]
+    rows = [
+        cert("a1", trainer="Ana Silva", club="Downtown", days_left=20),
+        cert("a2", trainer="Bo Lind", club="Downtown", days_left=-10, status="grace", grace_days=90),
+        cert("b1", trainer="Cy Park", club="Uptown", days_left=15),
+        cert("b2", trainer="Di Ross", club="Uptown", days_left=300, status="met"),
+    ]
     st_ = standing(rows)
     managers = {"Downtown": ["down@example.com"], "Uptown": ["up@example.com"]}
     with SmtpServer(tmp_path) as server:
         first = run(st_, log, server.env(), managers=managers)
         again = run(st_, log, server.env(), managers=managers)
     assert (first.digests, again.digests) == (2, 0)
-    digests = {r.rcpt_tos[0]: r.message.get_body(("plain",)).get_content().replace("\r\n", "\n")
-               for r in server.received
-               if r.rcpt_tos[0] in ("down@example.com", "up@example.com")}
+    digests = {
+        r.rcpt_tos[0]: r.message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+        for r in server.received
+        if r.rcpt_tos[0] in ("down@example.com", "up@example.com")
+    }
     assert "Ana Silva" in digests["down@example.com"] and "Bo Lind" in digests["down@example.com"]
     assert "Cy Park" not in digests["down@example.com"]
     assert "Cy Park" in digests["up@example.com"] and "Ana Silva" not in digests["up@example.com"]

@@ -69,7 +69,9 @@ def test_a_sent_key_is_never_claimed_again(log):
     assert not claim(log, [K1], "run-b", now=NOW + timedelta(days=30))
 
 
-@pytest.mark.parametrize(("age", "claimable"), [(timedelta(minutes=59), False), (timedelta(minutes=61), True)])
+@pytest.mark.parametrize(
+    ("age", "claimable"), [(timedelta(minutes=59), False), (timedelta(minutes=61), True)]
+)
 def test_a_pending_claim_is_retried_only_after_the_retry_time(log, age, claimable):
     assert claim(log, [K1], "crashed", now=NOW - age)
     assert (K1 not in log.done(now=NOW)) is claimable
@@ -93,8 +95,16 @@ def test_long_keys_are_stored_by_digest_and_still_unique(log):
 def _claimer(url: str, keys: list, run: str, start, out) -> None:
     log = SentLog(open_store(url).engine)
     start.wait(30)
-    out.put((run, [k for k in keys if log.claim([k], kind="trainer", recipient="x@example.com", subject="s",
-                                                  run_id=run)]))
+    out.put(
+        (
+            run,
+            [
+                k
+                for k in keys
+                if log.claim([k], kind="trainer", recipient="x@example.com", subject="s", run_id=run)
+            ],
+        )
+    )
 
 
 def test_two_processes_claiming_the_same_keys_get_each_key_once(url):
@@ -116,8 +126,15 @@ def test_two_processes_claiming_the_same_keys_get_each_key_once(url):
 def test_a_batch_claims_each_message_whole_or_not_at_all(log):
     K3 = ("t2", "ace_cpt", -7, date(2026, 6, 8))
     assert claim(log, [K2], "other")
-    got = log.claim_many([([K1], "trainer", "a@example.com", "s"), ([K3, K2], "trainer", "b@example.com", "s"),
-                          ([K3], "trainer", "b@example.com", "s")], run_id="run-a", now=NOW)
+    got = log.claim_many(
+        [
+            ([K1], "trainer", "a@example.com", "s"),
+            ([K3, K2], "trainer", "b@example.com", "s"),
+            ([K3], "trainer", "b@example.com", "s"),
+        ],
+        run_id="run-a",
+        now=NOW,
+    )
     assert got == [True, False, True]  # the second rolled back alone: K3 was free for the third
     mine = sorted((e.trainer_id, e.item) for e in log.entries() if e.status == "pending")
     assert mine == [("t1", "cpr"), ("t1", "nasm_cpt"), ("t2", "ace_cpt")]

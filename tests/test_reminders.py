@@ -23,7 +23,16 @@ ROSTER = [
     ["Trainer Name", "Club", "Certification", "Cert #", "Expiration", "CEUs earned", "CPR/AED exp", "Email"],
     ["Ana Silva", "Downtown", "NASM-CPT", "000123", "2026-07-31", "1.7", "2026-12-01", "ana@example.com"],
     [HYPER, "Downtown", "ISSA", "", "2027-03-31", "12 hrs", "2027-01-01", "hyper@example.com"],
-    ["+Plus One", "Riverside", "ACE PT", "", "2026-04-30", "", "2027-01-01", "plus@example.com?bcc=x@evil.test"],
+    [
+        "+Plus One",
+        "Riverside",
+        "ACE PT",
+        "",
+        "2026-04-30",
+        "",
+        "2027-01-01",
+        "plus@example.com?bcc=x@evil.test",
+    ],
     ["@cmd", "Riverside", "NCSF CPT", "", "2026-09-30", "20 hrs", "2027-01-01", "not an email"],
     ["-2+3", "=1+2", "NASM", "-77", "2025-01-01", "", "", ""],
     ["Ben Ito", "Northgate", "NASM", "555", "2027-05-01", "0.2", "2026-05-01", "ben@example.com"],
@@ -92,7 +101,9 @@ def test_mail_merge_csv_is_neutralised(st, d):
     assert {r["club"] for r in rows} >= {"'=1+2"}
     ana = next(r for r in rows if r["trainer"] == "Ana Silva")
     # The body as drafted, its "- " bullets written as "• " (a line start may become a cell: no stray quotes).
-    assert ana["deadline"] == "2026-07-31" and ana["body"] == _by(d, "Ana Silva")["body"].replace("\n- ", "\n• ")
+    assert ana["deadline"] == "2026-07-31" and ana["body"] == _by(d, "Ana Silva")["body"].replace(
+        "\n- ", "\n• "
+    )
     assert "\n• NASM-CPT: expires on 31 Jul 2026" in ana["body"]
 
 
@@ -127,13 +138,19 @@ def test_every_sample_trainer_who_must_act_gets_a_draft(sample_standing):
     must = set(t.loc[t["status"].isin(["expired", "grace", "at_risk", "behind", "missing"]), "trainer"])
     assert must <= set(d["trainer"])
     assert d["email"].str.endswith("@example.com").all()
-    assert all(link.startswith(f"mailto:{e}?subject=") for e, link in zip(d["email"], d["mailto"], strict=True))
+    assert all(
+        link.startswith(f"mailto:{e}?subject=") for e, link in zip(d["email"], d["mailto"], strict=True)
+    )
 
 
 # ---- Same output as before the chain-size speed-up (tests/data/golden/, written by the code as it was) ----
 
-@pytest.mark.parametrize(("case", "sign_off", "dtypes", "frame", "merge"), golden.drafts(),
-                         ids=[f"{c}-{i}" for i, (c, *_) in enumerate(golden.drafts())])
+
+@pytest.mark.parametrize(
+    ("case", "sign_off", "dtypes", "frame", "merge"),
+    golden.drafts(),
+    ids=[f"{c}-{i}" for i, (c, *_) in enumerate(golden.drafts())],
+)
 def test_drafts_and_csv_are_the_old_output_byte_for_byte(case, sign_off, dtypes, frame, merge):
     """The sample and a hostile roster with hostile sign-offs, a 300-trainer chain, 24 generated rosters."""
     st = golden.standing(case)

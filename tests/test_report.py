@@ -40,14 +40,41 @@ ROSTER = [
     ["Ben Ito", "Northgate", "NASM", "555", "2027-05-01", "0.2", "2026-05-01", ""],
     ["Bad Row", "Riverside", "ISSA", "", "someday", "", "", ""],
 ]
-CE_LOG = [["Trainer Name", "Date", "Course", "Provider", "Amount", "Unit", "Approved For"],
-          ["Ana Silva", "2026-07-01", COURSE, "<i>Prov</i>", "0.5", "CEU", "NASM"]]
+CE_LOG = [
+    ["Trainer Name", "Date", "Course", "Provider", "Amount", "Unit", "Approved For"],
+    ["Ana Silva", "2026-07-01", COURSE, "<i>Prov</i>", "0.5", "CEU", "NASM"],
+]
 LITERALS = [HYPER, "+Plus One", "@cmd", "-2+3", "=1+2", HTML]
 STANDINGS_HEADERS = [
-    "Trainer", "Trainer ID", "Club", "Role", "Status", "Credential", "Credential ID", "Body", "In catalogue",
-    "Certificate #", "Issued", "Expires", "Days left", "Cycle start", "Required", "Earned", "Remaining", "Unit",
-    "Hours per unit", "Remaining (hours)", "Progress", "Cycle elapsed", "CPR/AED required", "CPR/AED current",
-    "CPR/AED expires", "What to do", "Status code", "Urgency"]
+    "Trainer",
+    "Trainer ID",
+    "Club",
+    "Role",
+    "Status",
+    "Credential",
+    "Credential ID",
+    "Body",
+    "In catalogue",
+    "Certificate #",
+    "Issued",
+    "Expires",
+    "Days left",
+    "Cycle start",
+    "Required",
+    "Earned",
+    "Remaining",
+    "Unit",
+    "Hours per unit",
+    "Remaining (hours)",
+    "Progress",
+    "Cycle elapsed",
+    "CPR/AED required",
+    "CPR/AED current",
+    "CPR/AED expires",
+    "What to do",
+    "Status code",
+    "Urgency",
+]
 
 
 @pytest.fixture(scope="module")
@@ -82,8 +109,7 @@ def test_the_workbook_has_the_sheets_a_manager_forwards(wb):
         ws = wb[name]
         assert ws.freeze_panes is not None and ws.freeze_panes.endswith("2"), name
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
-        assert all(ws.column_dimensions[c].width and ws.column_dimensions[c].width >= 5
-                   for c in ("A",)), name
+        assert all(ws.column_dimensions[c].width and ws.column_dimensions[c].width >= 5 for c in ("A",)), name
 
 
 def test_no_cell_is_a_formula_and_input_text_arrives_literally(xlsx, wb):
@@ -119,7 +145,9 @@ def test_standings_carry_every_field_typed_and_coloured_by_status(st, wb):
         assert r["Status"] == STATUS_LABELS[status] and r["Status code"] == status
         assert cells[col["Status"]].fill.fgColor.rgb == _argb(STATUS_COLOURS[status])
         expires = cells[col["Expires"]]
-        assert isinstance(expires.value, datetime) and expires.is_date and expires.number_format == DATE_FORMAT
+        assert (
+            isinstance(expires.value, datetime) and expires.is_date and expires.number_format == DATE_FORMAT
+        )
         assert cells[col["Days left"]].data_type == "n" and isinstance(r["Days left"], int)
         for h in ("Trainer", "Trainer ID", "Club", "Certificate #", "What to do"):
             assert cells[col[h]].data_type in ("s", "n") and (r[h] is None or isinstance(r[h], str)), h
@@ -140,20 +168,31 @@ def test_needs_attention_lists_what_to_act_on_most_urgent_first(wb):
     # expired, grace, then the CPR/AED card that makes Ben non-compliant today, then the deadline in the window
     assert [r["Trainer"] for r in rows] == ["-2+3", "+Plus One", "Ben Ito", "Ana Silva"]
     ben = rows[2]
-    assert (ben["Status"], ben["CPR/AED"], ben["CPR/AED expires"]) == ("Behind", "expired", datetime(2026, 5, 1))
+    assert (ben["Status"], ben["CPR/AED"], ben["CPR/AED expires"]) == (
+        "Behind",
+        "expired",
+        datetime(2026, 5, 1),
+    )
     ana = rows[3]
     assert ana["Email"] == "ana@example.com" and ana["Remaining (hours)"] == pytest.approx(3)
     assert "needs 0.3 more CEUs (3 hours)" in ana["What to do"]
     fills = {r[1].value: r[1].fill.fgColor.rgb for r in wb["Needs attention"].iter_rows(min_row=2)}
-    assert fills == {STATUS_LABELS[s]: _argb(STATUS_COLOURS[s]) for s in ("expired", "grace", "behind", "at_risk")}
+    assert fills == {
+        STATUS_LABELS[s]: _argb(STATUS_COLOURS[s]) for s in ("expired", "grace", "behind", "at_risk")
+    }
     assert not {HYPER, "@cmd", HTML} & {r["Trainer"] for r in rows}  # on track or met: nothing to do
 
 
 def test_attention_includes_trainers_without_any_certification():
-    staff = [["Staff ID", "First Name", "Last Name", "Email", "Club", "Role"],
-             ["S1", "Ana", "Silva", "ana@example.com", "Downtown", "PT"],
-             ["S2", "Nobody", "Yet", "", "Downtown", "PT"]]
-    certs = [["Staff ID", "Credential", "Cert Number", "Issued", "Expires"], ["S1", "NASM CPT", "1", "", "2026-09-01"]]
+    staff = [
+        ["Staff ID", "First Name", "Last Name", "Email", "Club", "Role"],
+        ["S1", "Ana", "Silva", "ana@example.com", "Downtown", "PT"],
+        ["S2", "Nobody", "Yet", "", "Downtown", "PT"],
+    ]
+    certs = [
+        ["Staff ID", "Credential", "Cert Number", "Issued", "Expires"],
+        ["S1", "NASM CPT", "1", "", "2026-09-01"],
+    ]
 
     s = run({"hr.xlsx": xlsx_bytes({"Staff": staff, "Certifications": certs})}, as_of=AS_OF)
     a = attention_frame(s)
@@ -168,12 +207,19 @@ def test_summary_has_dates_counts_clubs_and_a_native_chart(st, xlsx, wb):
     ws = wb["Summary"]
     label = {ws.cell(r, 1).value: ws.cell(r, 2) for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
     assert label["As of"].value == datetime(2026, 6, 1) and label["As of"].is_date
-    assert label["Generated at (UTC)"].value == datetime(2026, 6, 1, 8, 30) and label["Generated at (UTC)"].is_date
+    assert (
+        label["Generated at (UTC)"].value == datetime(2026, 6, 1, 8, 30)
+        and label["Generated at (UTC)"].is_date
+    )
     assert label["Rules version"].value == st.rules_version
     assert label["Risk window (days)"].value == 90
     c = st.counts
-    assert (label["Source rows read"].value, label["Accepted"].value, label["Rejected (see Rejected rows)"].value,
-            label["Blank"].value) == (c["rows_read"], c["accepted"], c["rejected"], c["blank"])
+    assert (
+        label["Source rows read"].value,
+        label["Accepted"].value,
+        label["Rejected (see Rejected rows)"].value,
+        label["Blank"].value,
+    ) == (c["rows_read"], c["accepted"], c["rejected"], c["blank"])
     assert label["Trainers"].value == 7 and label["Compliant"].value == int(st.trainers["compliant"].sum())
     assert label["Team compliance"].number_format == "0%"
     assert label["Lapsed: grace or expired (trainers)"].value == 2
@@ -194,8 +240,16 @@ def test_summary_has_dates_counts_clubs_and_a_native_chart(st, xlsx, wb):
 def test_rejected_rows_rules_and_warnings_sheets(st, wb):
     rej = _rows(wb["Rejected rows"])
     who = st.rejected["trainer"].iloc[0] if "trainer" in st.rejected else None  # once the ledger carries it
-    assert rej == [{"File": "roster.csv", "Sheet": None, "Row": 9, "Trainer": who or None, "Column": "Expiration",
-                    "Reason": "'someday' is not a date"}]
+    assert rej == [
+        {
+            "File": "roster.csv",
+            "Sheet": None,
+            "Row": 9,
+            "Trainer": who or None,
+            "Column": "Expiration",
+            "Reason": "'someday' is not a date",
+        }
+    ]
     rules = {r["Credential ID"]: r for r in _rows(wb["Rules"])}
     nasm = rules["nasm_cpt"]
     assert nasm["Used"] == 3 and nasm["Required credits"] == 2 and nasm["Hours per unit"] == 10
@@ -239,7 +293,9 @@ def test_odd_text_survives(st):
     s.loc[0, "trainer"] = "Tab\there\x07bell _x0041_ "
     s.loc[1, "reasons"] = ["x" * 40_000]
     odd = Standing(**{**st.__dict__, "standings": s})
-    ws = openpyxl.load_workbook(io.BytesIO(write_report(odd, load_catalogue(), generated_at=WHEN)))["Standings"]
+    ws = openpyxl.load_workbook(io.BytesIO(write_report(odd, load_catalogue(), generated_at=WHEN)))[
+        "Standings"
+    ]
     assert ws["A2"].value == "Tab\therebell _x0041_ "  # a bell cannot be shown: dropped
     assert ws.cell(3, STANDINGS_HEADERS.index("What to do") + 1).value == "x" * 16383
 
@@ -253,9 +309,23 @@ def test_libreoffice_opens_the_report_and_shows_literal_text(xlsx, tmp_path):
     # Every sheet to its own csv, cells as shown (dates formatted), UTF-8.
     flt = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
     for target in (flt, "pdf"):
-        r = subprocess.run(["soffice", "--headless", "--norestore", profile, "--convert-to", target, "--outdir",
-                            str(tmp_path), str(src)], capture_output=True, text=True, timeout=180,
-                           env={**os.environ, "HOME": str(tmp_path)})
+        r = subprocess.run(
+            [
+                "soffice",
+                "--headless",
+                "--norestore",
+                profile,
+                "--convert-to",
+                target,
+                "--outdir",
+                str(tmp_path),
+                str(src),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            env={**os.environ, "HOME": str(tmp_path)},
+        )
         assert r.returncode == 0, r.stderr
     assert (tmp_path / "report.pdf").stat().st_size > 10_000
     import csv
@@ -290,7 +360,9 @@ def test_the_chain_sized_report_charts_the_least_compliant_clubs():
 
 # The bundled sample and the command line -----------------------------------------------------------------
 def test_the_sample_report_shows_every_status_in_its_colour(sample_standing):
-    wb = openpyxl.load_workbook(io.BytesIO(write_report(sample_standing, load_catalogue(), generated_at=WHEN)))
+    wb = openpyxl.load_workbook(
+        io.BytesIO(write_report(sample_standing, load_catalogue(), generated_at=WHEN))
+    )
     status_col = STANDINGS_HEADERS.index("Status")
     seen = {}
     for row in wb["Standings"].iter_rows(min_row=2):
@@ -312,29 +384,44 @@ def test_the_cli_writes_the_report(tmp_path):
 
 
 # "Needs attention" is one definition (cpd.attention): the Team page, this report and the Reminders agree ---------
-ATTN_STAFF = [["Staff ID", "Name", "Club", "Email"], ["S1", "Ana Silva", "Downtown", "ana@example.com"],
-              ["S2", "Nobody Yet", "Downtown", ""], ["S3", "Fine Person", "Riverside", ""],
-              ["S4", "Yoga Lapsed", "Riverside", ""], ["S5", "Risky Rae", "Northgate", ""],
-              ["S6", "Card Less", "Northgate", ""]]
-ATTN_CERTS = [["Staff ID", "Credential", "Issued", "Expires"],
-              ["S1", "ISSA CPT", date(2025, 3, 31), date(2027, 3, 31)],
-              ["S1", "CPR/AED", date(2024, 7, 15), date(2026, 7, 15)],  # current, ends before renewal, in window
-              ["S3", "ISSA CPT", date(2025, 5, 31), date(2027, 5, 31)], ["S3", "CPR/AED", date(2026, 1, 1), date(2028, 1, 1)],
-              ["S4", "Yoga Alliance", date(2024, 12, 31), date(2027, 12, 31)],
-              ["S4", "NASM CPT", date(2023, 1, 1), date(2025, 1, 1)],  # expired, no card: imposes nothing
-              ["S5", "ACE CPT", date(2024, 7, 15), date(2026, 7, 15)], ["S5", "CPR/AED", date(2026, 1, 1), date(2028, 1, 1)],
-              ["S6", "ISSA CPT", date(2025, 5, 31), date(2027, 5, 31)]]  # credits met, no CPR/AED card
-ATTN_LOG = [["Staff ID", "Date", "Amount", "Unit"], ["S1", date(2026, 1, 10), 20, "hours"],
-            ["S3", date(2026, 1, 10), 20, "hours"], ["S4", date(2026, 1, 10), 30, "hours"],
-            ["S6", date(2026, 1, 10), 20, "hours"]]
+ATTN_STAFF = [
+    ["Staff ID", "Name", "Club", "Email"],
+    ["S1", "Ana Silva", "Downtown", "ana@example.com"],
+    ["S2", "Nobody Yet", "Downtown", ""],
+    ["S3", "Fine Person", "Riverside", ""],
+    ["S4", "Yoga Lapsed", "Riverside", ""],
+    ["S5", "Risky Rae", "Northgate", ""],
+    ["S6", "Card Less", "Northgate", ""],
+]
+ATTN_CERTS = [
+    ["Staff ID", "Credential", "Issued", "Expires"],
+    ["S1", "ISSA CPT", date(2025, 3, 31), date(2027, 3, 31)],
+    ["S1", "CPR/AED", date(2024, 7, 15), date(2026, 7, 15)],  # current, ends before renewal, in window
+    ["S3", "ISSA CPT", date(2025, 5, 31), date(2027, 5, 31)],
+    ["S3", "CPR/AED", date(2026, 1, 1), date(2028, 1, 1)],
+    ["S4", "Yoga Alliance", date(2024, 12, 31), date(2027, 12, 31)],
+    ["S4", "NASM CPT", date(2023, 1, 1), date(2025, 1, 1)],  # expired, no card: imposes nothing
+    ["S5", "ACE CPT", date(2024, 7, 15), date(2026, 7, 15)],
+    ["S5", "CPR/AED", date(2026, 1, 1), date(2028, 1, 1)],
+    ["S6", "ISSA CPT", date(2025, 5, 31), date(2027, 5, 31)],
+]  # credits met, no CPR/AED card
+ATTN_LOG = [
+    ["Staff ID", "Date", "Amount", "Unit"],
+    ["S1", date(2026, 1, 10), 20, "hours"],
+    ["S3", date(2026, 1, 10), 20, "hours"],
+    ["S4", date(2026, 1, 10), 30, "hours"],
+    ["S6", date(2026, 1, 10), 20, "hours"],
+]
 
 
 def test_needs_attention_is_one_definition_that_the_team_page_the_report_and_the_reminders_share():
     from cpd.reminders import drafts
     from cpd.views.team import needs_attention
 
-    s = run({"hr.xlsx": xlsx_bytes({"Staff": ATTN_STAFF, "Certifications": ATTN_CERTS, "CE Log": ATTN_LOG})},
-            as_of=AS_OF)
+    s = run(
+        {"hr.xlsx": xlsx_bytes({"Staff": ATTN_STAFF, "Certifications": ATTN_CERTS, "CE Log": ATTN_LOG})},
+        as_of=AS_OF,
+    )
     team = needs_attention(s)
     wb = openpyxl.load_workbook(io.BytesIO(write_report(s, load_catalogue(), generated_at=WHEN)))
     sheet = _rows(wb["Needs attention"])
@@ -343,18 +430,29 @@ def test_needs_attention_is_one_definition_that_the_team_page_the_report_and_the
     assert set(team["Trainer"]) == {r["Trainer"] for r in sheet} == set(reminded["trainer"]) == expected
     # Row for row: the same certifications (and the trainer without one) on the page and in the report.
     assert sorted(zip(team["Trainer"], team["Certification"], team["Status"], strict=True)) == sorted(
-        (r["Trainer"], r["Credential"] or "", r["Status"]) for r in sheet)
+        (r["Trainer"], r["Credential"] or "", r["Status"]) for r in sheet
+    )
     body = dict(zip(reminded["trainer"], reminded["body"], strict=True))
     assert "runs out on 15 Jul 2026, before your ISSA CPT renewal" in body["Ana Silva"]
     assert "no certification on file" in body["Nobody Yet"]
     assert "CPR/AED" not in body["Yoga Lapsed"] and "NASM CPT: expired on 1 Jan 2025" in body["Yoga Lapsed"]
     assert "no card on file for you, and ISSA CPT requires one" in body["Card Less"]
     t = s.trainers.set_index("trainer")["compliant"]
-    assert t.to_dict() == {"Ana Silva": True, "Nobody Yet": False, "Fine Person": True, "Yoga Lapsed": True,
-                           "Risky Rae": True, "Card Less": False}
+    assert t.to_dict() == {
+        "Ana Silva": True,
+        "Nobody Yet": False,
+        "Fine Person": True,
+        "Yoga Lapsed": True,
+        "Risky Rae": True,
+        "Card Less": False,
+    }
     nobody = team[team["Trainer"].eq("Nobody Yet")].iloc[0]
     assert (nobody["Status"], nobody["Certification"], nobody["Credits"], nobody["CPR/AED"]) == (
-        "No certification", "", "", "")
+        "No certification",
+        "",
+        "",
+        "",
+    )
 
 
 # Printing: every sheet landscape, one page wide, its header row on every page; the summary on one page -------
@@ -385,12 +483,23 @@ def test_trainer_ids_are_the_files_own_or_nothing():
     assert report_module._MADE_UP_ID.fullmatch(stable_id("ana silva"))  # the pattern follows the ingest's ids
     staff = [["Staff ID", "Name", "Club"], ["0042", "Ana Silva", "Downtown"]]
     certs = [["Staff ID", "Credential", "Expires"], ["0042", "ISSA", date(2026, 7, 1)]]
-    s = run({"hr.xlsx": xlsx_bytes({"Staff": staff, "Certifications": certs}),
-             "other.csv": "Trainer,Certification,Expiration\nBen Ito,ISSA,2026-07-01\n",
-             # the same staff id for another person in another file: Recert tells them apart internally
-             "club2.xlsx": xlsx_bytes({"Staff": [["Staff ID", "Name"], ["0042", "Cy Dee"]],
-                                       "Certifications": [["Staff ID", "Credential", "Expires"],
-                                                          ["0042", "ISSA", date(2026, 7, 1)]]})}, as_of=AS_OF)
+    s = run(
+        {
+            "hr.xlsx": xlsx_bytes({"Staff": staff, "Certifications": certs}),
+            "other.csv": "Trainer,Certification,Expiration\nBen Ito,ISSA,2026-07-01\n",
+            # the same staff id for another person in another file: Recert tells them apart internally
+            "club2.xlsx": xlsx_bytes(
+                {
+                    "Staff": [["Staff ID", "Name"], ["0042", "Cy Dee"]],
+                    "Certifications": [
+                        ["Staff ID", "Credential", "Expires"],
+                        ["0042", "ISSA", date(2026, 7, 1)],
+                    ],
+                }
+            ),
+        },
+        as_of=AS_OF,
+    )
     internal = dict(zip(s.trainers["trainer"], s.trainers["trainer_id"], strict=True))
     assert internal["Ben Ito"].startswith("t-") and internal["Cy Dee"] != "0042"  # what the engine uses
     wb = openpyxl.load_workbook(io.BytesIO(write_report(s, load_catalogue(), generated_at=WHEN)))
@@ -406,12 +515,14 @@ def _pdf_pages_text(pdf: bytes) -> list[str]:
     objs: dict[int, bytes] = {}
     streams: dict[int, bytes] = {}
     for num, at in starts:  # a stream is read by its /Length: compressed bytes may hold "endobj"
-        head = pdf[at:pdf.find(b"stream", at) if b"stream" in pdf[at:at + 4096] else pdf.find(b"endobj", at)]
+        head = pdf[
+            at : pdf.find(b"stream", at) if b"stream" in pdf[at : at + 4096] else pdf.find(b"endobj", at)
+        ]
         objs[num] = head
         m = re.search(rb"/Length\s+(\d+)(\s+0\s+R)?", head)
-        if m and b"stream" in pdf[at:at + 4096]:
+        if m and b"stream" in pdf[at : at + 4096]:
             begin = pdf.find(b"stream", at) + len(b"stream")
-            begin += 2 if pdf[begin:begin + 2] == b"\r\n" else 1
+            begin += 2 if pdf[begin : begin + 2] == b"\r\n" else 1
             streams[num] = (begin, m)
 
     def length(m: re.Match) -> int:
@@ -421,7 +532,7 @@ def _pdf_pages_text(pdf: bytes) -> list[str]:
 
     def data(num: int) -> bytes:
         begin, m = streams[num]
-        raw = pdf[begin:begin + length(m)]
+        raw = pdf[begin : begin + length(m)]
         return zlib.decompress(raw) if b"FlateDecode" in objs[num] else raw
 
     def ref(body: bytes, key: bytes) -> int | None:
@@ -446,38 +557,62 @@ def _pdf_pages_text(pdf: bytes) -> list[str]:
             continue
         res = objs[ref(body, b"Resources")] if ref(body, b"Resources") else body
         fonts_body = objs[ref(res, b"Font")] if ref(res, b"Font") else res
-        fonts = {name: cmap(ref(objs[int(obj)], b"ToUnicode")) for name, obj in
-                 re.findall(rb"/(\w+)\s*(\d+) 0 R", fonts_body) if b"ToUnicode" in objs.get(int(obj), b"")}
+        fonts = {
+            name: cmap(ref(objs[int(obj)], b"ToUnicode"))
+            for name, obj in re.findall(rb"/(\w+)\s*(\d+) 0 R", fonts_body)
+            if b"ToUnicode" in objs.get(int(obj), b"")
+        }
         content = data(ref(body, b"Contents"))
         font, text = {}, []
-        for name, array, single in re.findall(rb"/(\w+)\s+[\d.]+\s+Tf|\[((?:[^\]\\]|\\.)*)\]\s*TJ|<([0-9A-Fa-f]*)>\s*Tj",
-                                              content):
+        for name, array, single in re.findall(
+            rb"/(\w+)\s+[\d.]+\s+Tf|\[((?:[^\]\\]|\\.)*)\]\s*TJ|<([0-9A-Fa-f]*)>\s*Tj", content
+        ):
             if name:
                 font = fonts.get(name, {})
                 continue
             hexes = re.findall(rb"<([0-9A-Fa-f]*)>", array) if array else [single]
-            text.append("".join(font.get(int(h[i:i + 2], 16), "?") for h in hexes for i in range(0, len(h), 2)))
+            text.append(
+                "".join(font.get(int(h[i : i + 2], 16), "?") for h in hexes for i in range(0, len(h), 2))
+            )
         pages.append((num, "\n".join(text)))
     return [t for _, t in sorted(pages)]
 
 
 def _libreoffice(src, tmp_path, target: str) -> None:
     profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
-    r = subprocess.run(["soffice", "--headless", "--norestore", profile, "--convert-to", target, "--outdir",
-                        str(tmp_path), str(src)], capture_output=True, text=True, timeout=300,
-                       env={**os.environ, "HOME": str(tmp_path)})
+    r = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            profile,
+            "--convert-to",
+            target,
+            "--outdir",
+            str(tmp_path),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
     assert r.returncode == 0, r.stderr
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 @pytest.mark.parametrize("which", ["roster", "sample"])
-def test_libreoffice_prints_each_sheet_one_page_wide_and_never_shows_hashes(which, st, sample_standing, tmp_path):
+def test_libreoffice_prints_each_sheet_one_page_wide_and_never_shows_hashes(
+    which, st, sample_standing, tmp_path
+):
     """Printed to PDF by LibreOffice: the sample (32 trainers) and the 7-trainer roster take one page per sheet,
     8 in all (the roster took 35 before: Standings and Rules cut into strips a page wide, and "Generated at"
     shown as ###); no number or date is too wide for its column."""
     late = datetime(2026, 12, 28, 23, 59, tzinfo=UTC)  # the widest date and time
     src = tmp_path / "report.xlsx"
-    src.write_bytes(write_report(st if which == "roster" else sample_standing, load_catalogue(), generated_at=late))
+    src.write_bytes(
+        write_report(st if which == "roster" else sample_standing, load_catalogue(), generated_at=late)
+    )
     _libreoffice(src, tmp_path, "pdf")
     pages = _pdf_pages_text((tmp_path / "report.pdf").read_bytes())
     per_sheet: dict[str, int] = {}
@@ -485,6 +620,14 @@ def test_libreoffice_prints_each_sheet_one_page_wide_and_never_shows_hashes(whic
         assert "###" not in text, text[:200]
         title = re.search(r"Recert: (.+)", text).group(1).strip()
         per_sheet[title] = per_sheet.get(title, 0) + 1
-    assert per_sheet == {"summary": 1, "needs attention": 1, "standings": 1, "trainers": 1, "rejected rows": 1,
-                         f"rules ({load_catalogue().version})": 1, "files read": 1, "warnings": 1}
+    assert per_sheet == {
+        "summary": 1,
+        "needs attention": 1,
+        "standings": 1,
+        "trainers": 1,
+        "rejected rows": 1,
+        f"rules ({load_catalogue().version})": 1,
+        "files read": 1,
+        "warnings": 1,
+    }
     assert "28 Dec 2026 23:59" in pages[0] and "Recert compliance report" in pages[0]

@@ -44,9 +44,11 @@ LIMIT_SECONDS = 5
 LIMIT_MB = 300
 # Runs the CLI in-process and reports its wall time and peak memory on the last stderr line. The peak is the
 # process's own VmHWM: ru_maxrss survives exec on Linux, so a child of a big pytest worker reported the worker's.
-RUNNER = ("import sys, time; t = time.perf_counter(); from cpd.cli import main; rc = main(sys.argv[1:]); "
-          "hwm = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]; "
-          "print(f'@@ {time.perf_counter() - t:.3f} {hwm}', file=sys.stderr); sys.exit(rc)")
+RUNNER = (
+    "import sys, time; t = time.perf_counter(); from cpd.cli import main; rc = main(sys.argv[1:]); "
+    "hwm = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]; "
+    "print(f'@@ {time.perf_counter() - t:.3f} {hwm}', file=sys.stderr); sys.exit(rc)"
+)
 
 
 # The corpus --------------------------------------------------------------------------------------------------
@@ -59,8 +61,20 @@ def laughs_top_level(levels: int, width: int = 9) -> str:
 
 def laughs_in_credentials(levels: int, width: int = 9) -> str:
     """The same inside valid-looking entries: each credential's sources repeat the previous one's."""
-    ids = ["nasm_cpt", "ace_cpt", "ace_gfi", "issa_cpt", "afaa_cgfi", "nccpt_cpt", "nsca_cscs", "nsca_cpt",
-           "acsm_cpt", "ncsf_cpt", "nfpt_cpt", "nesta_pft"]
+    ids = [
+        "nasm_cpt",
+        "ace_cpt",
+        "ace_gfi",
+        "issa_cpt",
+        "afaa_cgfi",
+        "nccpt_cpt",
+        "nsca_cscs",
+        "nsca_cpt",
+        "acsm_cpt",
+        "ncsf_cpt",
+        "nfpt_cpt",
+        "nesta_pft",
+    ]
     out = ["credentials:", f"  - id: {ids[0]}", f"    sources: &s0 [{', '.join(['lol'] * width)}]"]
     for i in range(1, levels):
         out += [f"  - id: {ids[i]}", f"    sources: &s{i} [{', '.join([f'*s{i - 1}'] * width)}]"]
@@ -81,7 +95,8 @@ def entry(**fields: object) -> str:
 
 def many_credentials(n: int) -> str:
     return "credentials:\n" + "".join(
-        f"  - {{id: club_{i}, body: CLUB{i}, name: Club course {i}, cycle_years: 1}}\n" for i in range(n))
+        f"  - {{id: club_{i}, body: CLUB{i}, name: Club course {i}, cycle_years: 1}}\n" for i in range(n)
+    )
 
 
 def forty_megabytes() -> str:
@@ -99,7 +114,17 @@ def too_many_values() -> str:
 
 
 ANCHOR = "anchors or aliases"
-TEXT_FIELDS = ["name", "body", "body_name", "unit", "unit_note", "lifetime_option", "fee", "category_rules", "notes"]
+TEXT_FIELDS = [
+    "name",
+    "body",
+    "body_name",
+    "unit",
+    "unit_note",
+    "lifetime_option",
+    "fee",
+    "category_rules",
+    "notes",
+]
 NUMBER_FIELDS = list(RANGES)
 NOT_TEXT = [("a list", ["x"]), ("a mapping", {"k": "v"}), ("5", 5), ("true", True), ("2.5", 2.5)]
 NOT_NUMBER = [("'ten'", "ten"), ("a list", [1]), ("a mapping", {"a": 1}), ("true", True)]
@@ -114,42 +139,93 @@ CORPUS: list[tuple[str, str, str]] = [
     ("alias-of-a-scalar", "credentials:\n  - id: nasm_cpt\n    notes: &n x\n    fee: *n\n", ANCHOR),
     ("merge-key-inline", "credentials:\n  - <<: {id: nasm_cpt}\n    grace_days: 90\n", "merge key"),
     ("merge-key-alias", "base: &d {grace_days: 90}\ncredentials:\n  - id: nasm_cpt\n    <<: *d\n", ANCHOR),
-    ("deep-flow-nesting", "credentials: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n", "nested more"),
+    (
+        "deep-flow-nesting",
+        "credentials: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n",
+        "nested more",
+    ),
     ("deeper-than-libyaml", "credentials: " + "[" * 5000 + "]" * 5000 + "\n", "rules file"),
-    ("deep-block-nesting", "credentials:\n" + "".join("  " * i + "- \n" for i in range(1, 40)), "nested more"),
-    ("deep-mappings", "credentials:\n  - id: nasm_cpt\n    confidence: " + "{a: " * 30 + "x" + "}" * 30 + "\n",
-     "nested more"),
+    (
+        "deep-block-nesting",
+        "credentials:\n" + "".join("  " * i + "- \n" for i in range(1, 40)),
+        "nested more",
+    ),
+    (
+        "deep-mappings",
+        "credentials:\n  - id: nasm_cpt\n    confidence: " + "{a: " * 30 + "x" + "}" * 30 + "\n",
+        "nested more",
+    ),
     ("forty-megabytes", forty_megabytes(), "larger than 256 KB"),
     ("just-over-the-size-cap", just_over_the_cap(), "larger than 256 KB"),
     ("too-many-values", too_many_values(), "more than 20,000 values"),
     ("too-many-credentials", many_credentials(MAX_CREDENTIALS + 1), "at most 500"),
     ("too-many-aliases", entry(aliases=[f"NASM variant {i}" for i in range(MAX_ALIASES + 1)]), "at most 50"),
-    ("too-many-bodies", yaml.safe_dump({"credentials": [], "body_aliases": {
-        f"B{i}": [f"Body number {i}"] for i in range(MAX_BODIES + 1)}}), "at most 100"),
-    ("too-many-body-spellings", yaml.safe_dump({"credentials": [], "body_aliases": {
-        "ZUMBA": [f"Zumba spelling {i}" for i in range(MAX_BODY_SPELLINGS + 1)]}}), "has 13 entries; at most 12"),
-    ("int-10-400", "credentials:\n  - id: nasm_cpt\n    grace_days: " + str(10**400) + "\n", "number 401 characters"),
-    ("int-past-python-limit", "credentials:\n  - id: nasm_cpt\n    grace_days: " + "9" * 5000 + "\n",
-     "number 5,000 characters"),
-    ("sexagesimal-int", "credentials:\n  - id: nasm_cpt\n    grace_days: " + ":".join(["59"] * 5000) + "\n",
-     "number 14,999 characters"),
-    ("int-10-20", "credentials:\n  - id: nasm_cpt\n    required_credits: " + str(10**20) + "\n",
-     "nasm_cpt.required_credits must be between 0 and 1000 credits, not a number with 21 digits"),
+    (
+        "too-many-bodies",
+        yaml.safe_dump(
+            {
+                "credentials": [],
+                "body_aliases": {f"B{i}": [f"Body number {i}"] for i in range(MAX_BODIES + 1)},
+            }
+        ),
+        "at most 100",
+    ),
+    (
+        "too-many-body-spellings",
+        yaml.safe_dump(
+            {
+                "credentials": [],
+                "body_aliases": {"ZUMBA": [f"Zumba spelling {i}" for i in range(MAX_BODY_SPELLINGS + 1)]},
+            }
+        ),
+        "has 13 entries; at most 12",
+    ),
+    (
+        "int-10-400",
+        "credentials:\n  - id: nasm_cpt\n    grace_days: " + str(10**400) + "\n",
+        "number 401 characters",
+    ),
+    (
+        "int-past-python-limit",
+        "credentials:\n  - id: nasm_cpt\n    grace_days: " + "9" * 5000 + "\n",
+        "number 5,000 characters",
+    ),
+    (
+        "sexagesimal-int",
+        "credentials:\n  - id: nasm_cpt\n    grace_days: " + ":".join(["59"] * 5000) + "\n",
+        "number 14,999 characters",
+    ),
+    (
+        "int-10-20",
+        "credentials:\n  - id: nasm_cpt\n    required_credits: " + str(10**20) + "\n",
+        "nasm_cpt.required_credits must be between 0 and 1000 credits, not a number with 21 digits",
+    ),
     ("float-1e308", "credentials:\n  - id: nasm_cpt\n    required_credits: 1.0e+308\n", "not 1e+308"),
-    *[(f"{v}-{f}", f"credentials:\n  - id: nasm_cpt\n    {f}: {v}\n", f"nasm_cpt.{f} must be")
-      for f in NUMBER_FIELDS for v in (".inf", "-.inf", ".nan")],
+    *[
+        (f"{v}-{f}", f"credentials:\n  - id: nasm_cpt\n    {f}: {v}\n", f"nasm_cpt.{f} must be")
+        for f in NUMBER_FIELDS
+        for v in (".inf", "-.inf", ".nan")
+    ],
     *[(f"below-range-{f}", entry(**{f: RANGES[f][0] - 1}), f"nasm_cpt.{f} must be") for f in NUMBER_FIELDS],
     *[(f"above-range-{f}", entry(**{f: RANGES[f][1] + 1}), f"nasm_cpt.{f} must be") for f in NUMBER_FIELDS],
     ("grace-days-fraction", entry(grace_days=1.5), "whole number of days"),
     ("cycle-years-zero", entry(cycle_years=0), "more than 0"),
     ("hours-per-unit-tiny", entry(hours_per_unit=1e-300), "more than 0"),
     ("cpr-credit-over-requirement", entry(cpr_counts_credits=3), "cannot be more than its required_credits"),
-    *[(f"{f}-as-{label}", entry(**{f: bad}), f"nasm_cpt.{f} must be text, not {label}")
-      for f in TEXT_FIELDS for label, bad in NOT_TEXT],
-    *[(f"{f}-as-{label}", entry(**{f: bad}), f"nasm_cpt.{f} must be a number") for f in NUMBER_FIELDS
-      for label, bad in NOT_NUMBER],
-    *[(f"{f}-as-text", entry(**{f: "yes"}), f"nasm_cpt.{f} must be true, false or null")
-      for f in ("main", "cpr_required")],
+    *[
+        (f"{f}-as-{label}", entry(**{f: bad}), f"nasm_cpt.{f} must be text, not {label}")
+        for f in TEXT_FIELDS
+        for label, bad in NOT_TEXT
+    ],
+    *[
+        (f"{f}-as-{label}", entry(**{f: bad}), f"nasm_cpt.{f} must be a number")
+        for f in NUMBER_FIELDS
+        for label, bad in NOT_NUMBER
+    ],
+    *[
+        (f"{f}-as-text", entry(**{f: "yes"}), f"nasm_cpt.{f} must be true, false or null")
+        for f in ("main", "cpr_required")
+    ],
     ("kind-as-list", entry(kind=["certification"]), "nasm_cpt.kind must be one of"),
     ("kind-unknown", entry(kind="diploma"), "nasm_cpt.kind must be one of"),
     ("aliases-as-text", entry(aliases="NASM"), "nasm_cpt.aliases must be a list of text"),
@@ -160,12 +236,23 @@ CORPUS: list[tuple[str, str, str]] = [
     ("confidence-as-list", entry(confidence=["C"]), "nasm_cpt.confidence must be a mapping"),
     ("confidence-as-text", entry(confidence="C"), "nasm_cpt.confidence must be a mapping"),
     ("confidence-value-list", entry(confidence={"cycle": ["C"]}), "nasm_cpt.confidence.cycle must be text"),
-    ("confidence-key-number", "credentials:\n  - id: nasm_cpt\n    confidence: {1: C}\n", "nasm_cpt.confidence"),
+    (
+        "confidence-key-number",
+        "credentials:\n  - id: nasm_cpt\n    confidence: {1: C}\n",
+        "nasm_cpt.confidence",
+    ),
     ("carryover-mapping", entry(carryover={"a": 1}), "nasm_cpt.carryover must be"),
     ("body-aliases-as-list", "credentials: []\nbody_aliases: [NASM, ACE]\n", "body_aliases must map"),
-    ("body-aliases-value-text", "credentials: []\nbody_aliases: {NASM: NASM}\n",
-     "body_aliases.NASM must be a list of text"),
-    ("body-aliases-item-number", "credentials: []\nbody_aliases: {NASM: [NASM, 5]}\n", "entry 2 must be text"),
+    (
+        "body-aliases-value-text",
+        "credentials: []\nbody_aliases: {NASM: NASM}\n",
+        "body_aliases.NASM must be a list of text",
+    ),
+    (
+        "body-aliases-item-number",
+        "credentials: []\nbody_aliases: {NASM: [NASM, 5]}\n",
+        "entry 2 must be text",
+    ),
     ("body-aliases-key-null", "credentials: []\nbody_aliases: {~: [Zumba]}\n", "body code that is not"),
     ("id-as-list", "credentials:\n  - id: [nasm_cpt]\n", "the id a list"),
     ("id-as-number", "credentials:\n  - id: 5\n    body: X\n    name: Y\n    cycle_years: 1\n", "the id 5"),
@@ -181,7 +268,11 @@ CORPUS: list[tuple[str, str, str]] = [
     ("binary-tag", "credentials:\n  - id: nasm_cpt\n    notes: !!binary aGVsbG8=\n", "YAML tag"),
     ("str-tag", "credentials:\n  - id: nasm_cpt\n    grace_days: !!str 90\n", "YAML tag"),
     ("set-tag", "credentials:\n  - id: nasm_cpt\n    aliases: !!set {a, b}\n", "YAML tag"),
-    ("date-value", "credentials:\n  - id: nasm_cpt\n    notes: 2026-01-01\n", "nasm_cpt.notes must be text, not a date"),
+    (
+        "date-value",
+        "credentials:\n  - id: nasm_cpt\n    notes: 2026-01-01\n",
+        "nasm_cpt.notes must be text, not a date",
+    ),
     ("impossible-date", "credentials:\n  - id: nasm_cpt\n    notes: 2026-13-45\n", "cannot read"),
     ("two-documents", "credentials: []\n---\ncredentials: []\n", "not valid YAML"),
     ("unknown-top-level", "credentials: []\nextra: 1\n", "top-level entry Recert does not know: 'extra'"),
@@ -197,19 +288,34 @@ CORPUS: list[tuple[str, str, str]] = [
     ("alias-in-another-script", entry(aliases=["Ωμέγα"]), "has no Latin letters or digits"),
     ("alias-ace-on-nasm", entry(aliases=["ace"]), "nasm_cpt.aliases 'ace' is the name of the body ACE"),
     ("alias-red-cross-on-nasm", entry(aliases=["Red Cross"]), "is also a spelling of arc_cpr_aed"),
-    ("alias-body-name-on-ace", entry(id="ace_cpt", aliases=["National Academy of Sports Medicine"]),
-     "the name of the body NASM, not of ACE"),
+    (
+        "alias-body-name-on-ace",
+        entry(id="ace_cpt", aliases=["National Academy of Sports Medicine"]),
+        "the name of the body NASM, not of ACE",
+    ),
     ("alias-of-another-credential", entry(aliases=["ACE PT"]), "is also a spelling of ace_cpt"),
-    ("name-of-another-credential", entry(name="ISSA Certified Personal Trainer / Fitness Trainer"),
-     "is also a spelling of issa_cpt"),
-    ("body-name-on-a-second-credential", entry(id="ace_gfi", aliases=["ACE"]),
-     "names the body ACE, which means its main credential ace_cpt"),
+    (
+        "name-of-another-credential",
+        entry(name="ISSA Certified Personal Trainer / Fitness Trainer"),
+        "is also a spelling of issa_cpt",
+    ),
+    (
+        "body-name-on-a-second-credential",
+        entry(id="ace_gfi", aliases=["ACE"]),
+        "names the body ACE, which means its main credential ace_cpt",
+    ),
     ("new-credential-named-the", entry(id="the_course", body="X", name="the", cycle_years=1), "generic word"),
     ("new-credential-id-ace", entry(id="ace", body="X", name="Ace course", cycle_years=1), "the body ACE"),
-    ("body-alias-of-another-body", "credentials: []\nbody_aliases: {ACE: [ACE, NASM]}\n",
-     "body_aliases.ACE 'NASM' is also a spelling of the body NASM"),
-    ("body-alias-credential-of-another-body", "credentials: []\nbody_aliases: {ACE: [NASM CPT]}\n",
-     "is a spelling of nasm_cpt"),
+    (
+        "body-alias-of-another-body",
+        "credentials: []\nbody_aliases: {ACE: [ACE, NASM]}\n",
+        "body_aliases.ACE 'NASM' is also a spelling of the body NASM",
+    ),
+    (
+        "body-alias-credential-of-another-body",
+        "credentials: []\nbody_aliases: {ACE: [NASM CPT]}\n",
+        "is a spelling of nasm_cpt",
+    ),
     ("body-alias-generic", "credentials: []\nbody_aliases: {ZUMBA: [Zumba, trainer]}\n", "generic word"),
     ("body-alias-short", "credentials: []\nbody_aliases: {ZUMBA: [Zumba, ZU]}\n", "too short"),
 ]
@@ -249,18 +355,51 @@ def test_billion_laughs_is_refused_before_it_grows(levels):
 
 # The CLI, in fresh processes -----------------------------------------------------------------------------------
 def run_cli(rules: Path) -> tuple[int, str, str, float, float]:
-    proc = subprocess.run([sys.executable, "-c", RUNNER, "standing", str(ROSTER), "--as-of", "2026-12-01",
-                           "--rules", str(rules)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            RUNNER,
+            "standing",
+            str(ROSTER),
+            "--as-of",
+            "2026-12-01",
+            "--rules",
+            str(rules),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     *lines, stats = proc.stderr.rstrip("\n").splitlines() or ["@@ 0 0"]
     _, secs, rss_kb = stats.split()
     return proc.returncode, proc.stdout, "\n".join(lines), float(secs), int(rss_kb) / 1024
 
 
-CLI_CASES = ["laughs-top-level-7", "laughs-top-level-12", "laughs-in-credentials-10", "laughs-in-body-aliases-8",
-             "anchor-only-on-entry", "merge-key-inline", "deeper-than-libyaml", "forty-megabytes",
-             "too-many-values", "int-10-400", "int-past-python-limit", ".inf-required_credits",
-             ".nan-hours_per_unit", "above-range-cycle_years", "body-aliases-as-list", "confidence-as-list",
-             "name-as-5", "grace_days-as-a list", "alias-ace-on-nasm", "alias-one-letter", "name-with-escape"]
+CLI_CASES = [
+    "laughs-top-level-7",
+    "laughs-top-level-12",
+    "laughs-in-credentials-10",
+    "laughs-in-body-aliases-8",
+    "anchor-only-on-entry",
+    "merge-key-inline",
+    "deeper-than-libyaml",
+    "forty-megabytes",
+    "too-many-values",
+    "int-10-400",
+    "int-past-python-limit",
+    ".inf-required_credits",
+    ".nan-hours_per_unit",
+    "above-range-cycle_years",
+    "body-aliases-as-list",
+    "confidence-as-list",
+    "name-as-5",
+    "grace_days-as-a list",
+    "alias-ace-on-nasm",
+    "alias-one-letter",
+    "name-with-escape",
+]
 BY_ID = {c[0]: c for c in CORPUS}
 
 
@@ -276,12 +415,15 @@ def test_hostile_rules_through_the_cli_exit_1_with_one_line_in_bounded_time_and_
     assert secs < LIMIT_SECONDS and peak_mb < LIMIT_MB, (case, secs, peak_mb)
 
 
-@pytest.mark.parametrize(("label", "make", "words"), [
-    ("not UTF-8", lambda p: p.write_bytes(b"credentials: []\nnotes: \xff\xfe\n"), "is not UTF-8 text"),
-    ("a folder", lambda p: p.mkdir(), "cannot be read"),
-    ("missing", lambda _path: None, "cannot be read"),
-    ("a sparse 2 GB file", lambda p: p.open("wb").truncate(2 * 1024**3), "larger than 256 KB"),
-])
+@pytest.mark.parametrize(
+    ("label", "make", "words"),
+    [
+        ("not UTF-8", lambda p: p.write_bytes(b"credentials: []\nnotes: \xff\xfe\n"), "is not UTF-8 text"),
+        ("a folder", lambda p: p.mkdir(), "cannot be read"),
+        ("missing", lambda _path: None, "cannot be read"),
+        ("a sparse 2 GB file", lambda p: p.open("wb").truncate(2 * 1024**3), "larger than 256 KB"),
+    ],
+)
 def test_unusable_rules_files_through_the_cli(tmp_path, label, make, words):
     rules = tmp_path / "rules.yaml"
     make(rules)
@@ -292,8 +434,9 @@ def test_unusable_rules_files_through_the_cli(tmp_path, label, make, words):
 
 def test_a_valid_rules_file_through_the_cli_still_applies(tmp_path):
     rules = tmp_path / "rules.yaml"
-    rules.write_text(entry(required_credits=1000, grace_days=3650, cycle_years=10, hours_per_unit=0.01),
-                     encoding="utf-8")
+    rules.write_text(
+        entry(required_credits=1000, grace_days=3650, cycle_years=10, hours_per_unit=0.01), encoding="utf-8"
+    )
     rc, out, err, secs, peak_mb = run_cli(rules)
     assert rc == 0 and "nasm" in out.lower(), err
     assert secs < 20 and peak_mb < 1024  # it reads and computes: test_hostile_cli's bounds for a real run
@@ -322,13 +465,27 @@ def test_every_researched_value_is_inside_the_ranges():
             assert v is None or lo <= v <= hi, (c.id, field, v)
 
 
-@pytest.mark.parametrize(("fields", "check"), [
-    ({"aliases": ["NASM Elite", "N.A.S.M. CPT Gold"]}, lambda c: c.match("nasm elite") == "nasm_cpt"),
-    ({"aliases": ["ISSA"]}, None),  # refused below: the body ISSA
-    ({"id": "ya_ryt", "aliases": ["YA"]}, lambda c: c.match("YA") == "ya_ryt"),  # a body's own code, on its main
-    ({"id": "zumba_zin", "body": "ZUMBA", "name": "Zumba Instructor", "cycle_years": 1, "aliases": ["ZIN"]},
-     lambda c: c.match("ZIN") == "zumba_zin"),
-])
+@pytest.mark.parametrize(
+    ("fields", "check"),
+    [
+        ({"aliases": ["NASM Elite", "N.A.S.M. CPT Gold"]}, lambda c: c.match("nasm elite") == "nasm_cpt"),
+        ({"aliases": ["ISSA"]}, None),  # refused below: the body ISSA
+        (
+            {"id": "ya_ryt", "aliases": ["YA"]},
+            lambda c: c.match("YA") == "ya_ryt",
+        ),  # a body's own code, on its main
+        (
+            {
+                "id": "zumba_zin",
+                "body": "ZUMBA",
+                "name": "Zumba Instructor",
+                "cycle_years": 1,
+                "aliases": ["ZIN"],
+            },
+            lambda c: c.match("ZIN") == "zumba_zin",
+        ),
+    ],
+)
 def test_specific_aliases_are_accepted_and_match(fields, check):
     text = entry(**fields)
     if check is None:
@@ -339,32 +496,69 @@ def test_specific_aliases_are_accepted_and_match(fields, check):
 
 
 def test_a_name_in_another_script_is_accepted_and_matched_by_its_aliases():
-    cat = load_catalogue(rules_text=entry(id="jp_pt", body="JP", name="パーソナルトレーナー", cycle_years=2,
-                                          aliases=["JP Personal Trainer Course"]))
+    cat = load_catalogue(
+        rules_text=entry(
+            id="jp_pt",
+            body="JP",
+            name="パーソナルトレーナー",
+            cycle_years=2,
+            aliases=["JP Personal Trainer Course"],
+        )
+    )
     assert cat["jp_pt"].name == "パーソナルトレーナー" and cat.match("JP Personal Trainer Course") == "jp_pt"
 
 
 def test_a_new_body_with_its_spellings_is_accepted():
-    text = yaml.safe_dump({"credentials": [{"id": "zumba_zin", "body": "ZUMBA", "name": "Zumba Instructor",
-                                            "cycle_years": 1}], "body_aliases": {"ZUMBA": ["Zumba", "Zumba Fitness"]}})
+    text = yaml.safe_dump(
+        {
+            "credentials": [
+                {"id": "zumba_zin", "body": "ZUMBA", "name": "Zumba Instructor", "cycle_years": 1}
+            ],
+            "body_aliases": {"ZUMBA": ["Zumba", "Zumba Fitness"]},
+        }
+    )
     cat = load_catalogue(rules_text=text)
     assert cat.body_of("Zumba Fitness") == "ZUMBA" and cat.match("Zumba") == "zumba_zin"
 
 
 # Properties ------------------------------------------------------------------------------------------------------
 JSONISH = st.recursive(
-    st.none() | st.booleans() | st.integers(min_value=-(10**30), max_value=10**30) | st.floats()
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats()
     | st.text(max_size=30),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=12)
-FIELDS = ["id", "kind", "body", "name", "body_name", "aliases", "main", *NUMBER_FIELDS, "cpr_required", "unit",
-          "unit_note", "carryover", "lifetime_option", "fee", "category_rules", "notes", "confidence", "sources"]
+    max_leaves=12,
+)
+FIELDS = [
+    "id",
+    "kind",
+    "body",
+    "name",
+    "body_name",
+    "aliases",
+    "main",
+    *NUMBER_FIELDS,
+    "cpr_required",
+    "unit",
+    "unit_note",
+    "carryover",
+    "lifetime_option",
+    "fee",
+    "category_rules",
+    "notes",
+    "confidence",
+    "sources",
+]
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(cid=st.sampled_from(["nasm_cpt", "ya_ryt", "arc_cpr_aed", "new_one"]),
-       values=st.dictionaries(st.sampled_from(FIELDS), JSONISH, min_size=1, max_size=4),
-       bodies=st.none() | JSONISH)
+@given(
+    cid=st.sampled_from(["nasm_cpt", "ya_ryt", "arc_cpr_aed", "new_one"]),
+    values=st.dictionaries(st.sampled_from(FIELDS), JSONISH, min_size=1, max_size=4),
+    bodies=st.none() | JSONISH,
+)
 def test_any_values_give_a_catalogue_or_one_sentence(cid, values, bodies):
     doc: dict = {"credentials": [{"id": cid, **values}]}
     if bodies is not None:
@@ -382,7 +576,9 @@ def test_any_values_give_a_catalogue_or_one_sentence(cid, values, bodies):
         for field, (lo, hi, _) in RANGES.items():
             v = getattr(c, field)
             assert v is None or (isinstance(v, int | float) and lo <= v <= hi)
-        assert all(isinstance(s, str) for s in (c.name, c.body, *c.aliases, *c.sources, *c.confidence.values()))
+        assert all(
+            isinstance(s, str) for s in (c.name, c.body, *c.aliases, *c.sources, *c.confidence.values())
+        )
 
 
 BUNDLED_YAML = load_catalogue().to_yaml()
@@ -398,9 +594,11 @@ def test_mangled_rules_files_give_a_catalogue_or_one_sentence(seed, cuts):
         if op < 0.5:
             text[i] = seed.choice("&*<!{}[]:-#'\"\n 0.9e|>%@`\t\\")
         elif op < 0.75:
-            del text[i:i + seed.randrange(1, 40)]
+            del text[i : i + seed.randrange(1, 40)]
         else:
-            text[i:i] = seed.choice(["&a ", "*a", "<<: ", "!!str ", "[", "{", ".inf", "1e999", "\x1b", "- - -"])
+            text[i:i] = seed.choice(
+                ["&a ", "*a", "<<: ", "!!str ", "[", "{", ".inf", "1e999", "\x1b", "- - -"]
+            )
     try:
         load_catalogue(rules_text="".join(text))
     except RulesError as exc:
@@ -448,13 +646,28 @@ def valid_override(draw, cid: str) -> dict:
     return out
 
 
-SAMPLE_IDS = ["nasm_cpt", "ace_gfi", "afaa_cgfi", "issa_cpt", "npcp_ncpt", "ya_ryt", "nsca_cscs", "ncsf_cpt",
-              "ace_cpt", "acsm_cpt", "arc_cpr_aed", "aha_cpr_aed"]
+SAMPLE_IDS = [
+    "nasm_cpt",
+    "ace_gfi",
+    "afaa_cgfi",
+    "issa_cpt",
+    "npcp_ncpt",
+    "ya_ryt",
+    "nsca_cscs",
+    "ncsf_cpt",
+    "ace_cpt",
+    "acsm_cpt",
+    "arc_cpr_aed",
+    "aha_cpr_aed",
+]
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), ids=st.lists(st.sampled_from(SAMPLE_IDS), min_size=1, max_size=6, unique=True),
-       window=st.integers(0, 730))
+@given(
+    data=st.data(),
+    ids=st.lists(st.sampled_from(SAMPLE_IDS), min_size=1, max_size=6, unique=True),
+    window=st.integers(0, 730),
+)
 def test_any_valid_rules_give_a_standing_with_finite_numbers(data, ids, window):
     overrides = [data.draw(valid_override(cid)) for cid in ids]
     cat = load_catalogue(rules_text=yaml.safe_dump({"credentials": overrides}))  # in range: always accepted
@@ -466,8 +679,10 @@ def test_any_valid_rules_give_a_standing_with_finite_numbers(data, ids, window):
         assert not values.isin([math.inf, -math.inf]).any(), col
         assert (values.dropna().abs() < 1e7).all(), (col, values.max())
     known = s["known"] & s["required"].notna() & s["earned"].notna()
-    assert ((s.loc[known, "remaining"] - (s.loc[known, "required"] - s.loc[known, "earned"]).clip(lower=0))
-            .abs() < 1e-6).all()
+    assert (
+        (s.loc[known, "remaining"] - (s.loc[known, "required"] - s.loc[known, "earned"]).clip(lower=0)).abs()
+        < 1e-6
+    ).all()
     for reasons in s["reasons"]:
         for r in reasons:
             assert not re.search(r"\b(inf|nan)\b|\d{10,}|\?", r), r
@@ -500,8 +715,18 @@ def _usable(at: AppTest) -> None:
     assert at.data_editor and {"nasm_cpt", "issa_cpt"} <= set(at.data_editor[0].value["id"])
 
 
-@pytest.mark.parametrize("case", ["laughs-top-level-9", "forty-megabytes", "int-10-400", "body-aliases-as-list",
-                                  ".nan-hours_per_unit", "alias-ace-on-nasm", "name-with-escape"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "laughs-top-level-9",
+        "forty-megabytes",
+        "int-10-400",
+        "body-aliases-as-list",
+        ".nan-hours_per_unit",
+        "alias-ace-on-nasm",
+        "name-with-escape",
+    ],
+)
 def test_a_hostile_rules_upload_is_one_error_and_the_page_stays_usable(monkeypatch, case):
     at = _rules_page(monkeypatch)
     t = time.perf_counter()
@@ -512,7 +737,9 @@ def test_a_hostile_rules_upload_is_one_error_and_the_page_stays_usable(monkeypat
     assert len(errors) == 1 and BY_ID[case][2] in errors[0], errors
     assert at.session_state["_rules_text"] is None  # the bundled rules stay in force
     assert at.session_state["_loaded"].standing is not None and secs < 15
-    _upload_rules(at, "fine.yaml", entry(grace_days=90).encode("utf-8"))  # a good file after a bad one applies
+    _upload_rules(
+        at, "fine.yaml", entry(grace_days=90).encode("utf-8")
+    )  # a good file after a bad one applies
     _usable(at)
     assert not at.error and at.session_state["_loaded"].catalogue["nasm_cpt"].grace_days == 90
 
@@ -523,13 +750,19 @@ def test_a_rules_upload_over_the_cap_is_refused_by_its_size(monkeypatch):
     assert len(at.error) == 1 and "larger than 256 KB" in _plain(at.error[0].value)
 
 
-@pytest.mark.parametrize(("edit", "words"), [
-    ({"cycle_years": 1e300}, "nasm_cpt.cycle_years must be more than 0, between 0.25 and 10 years, not 1e+300."),
-    ({"grace_days": 99999}, "nasm_cpt.grace_days must be between 0 and 3650 days, not 99999."),
-    ({"hours_per_unit": 0}, "nasm_cpt.hours_per_unit must be more than 0"),
-    ({"required_credits": -5}, "nasm_cpt.required_credits must be between 0 and 1000 credits, not -5."),
-    ({"name": "the"}, "generic word"),
-])
+@pytest.mark.parametrize(
+    ("edit", "words"),
+    [
+        (
+            {"cycle_years": 1e300},
+            "nasm_cpt.cycle_years must be more than 0, between 0.25 and 10 years, not 1e+300.",
+        ),
+        ({"grace_days": 99999}, "nasm_cpt.grace_days must be between 0 and 3650 days, not 99999."),
+        ({"hours_per_unit": 0}, "nasm_cpt.hours_per_unit must be more than 0"),
+        ({"required_credits": -5}, "nasm_cpt.required_credits must be between 0 and 1000 credits, not -5."),
+        ({"name": "the"}, "generic word"),
+    ],
+)
 def test_an_out_of_range_edit_is_one_error_and_nothing_is_applied(monkeypatch, edit, words):
     at = _rules_page(monkeypatch)
     row = list(at.data_editor[0].value["id"]).index("nasm_cpt")

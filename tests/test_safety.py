@@ -49,8 +49,9 @@ def test_hostile_or_unreadable_file_is_refused_quickly_with_one_sentence(case, b
 # Exact sentences ---------------------------------------------------------------------------------------------
 def test_password_protected_workbook_is_refused_with_instructions():
     err = refusal(hostile.encrypted_xlsx(), "roster.xlsx")
-    assert str(err) == ("roster.xlsx: this file is password protected: remove the password in Excel and upload "
-                        "it again.")
+    assert str(err) == (
+        "roster.xlsx: this file is password protected: remove the password in Excel and upload it again."
+    )
 
 
 def test_password_protected_legacy_xls_gets_the_same_sentence():
@@ -74,12 +75,20 @@ def test_legacy_xls_is_told_to_save_as_xlsx():
     assert "save it as an Excel Workbook (.xlsx)" in refusal(hostile.legacy_xls()).message
 
 
-@pytest.mark.parametrize(("build", "what"), [
-    (hostile.pdf, "a PDF document"), (hostile.png, "an image"), (hostile.docx, "a Word document"),
-    (hostile.plain_zip, "a zip archive"), (hostile.random_binary, "binary data"),
-])
+@pytest.mark.parametrize(
+    ("build", "what"),
+    [
+        (hostile.pdf, "a PDF document"),
+        (hostile.png, "an image"),
+        (hostile.docx, "a Word document"),
+        (hostile.plain_zip, "a zip archive"),
+        (hostile.random_binary, "binary data"),
+    ],
+)
 def test_other_files_are_named_and_told_to_upload_xlsx_or_csv(build, what):
-    assert refusal(build()).message == f"this file is {what}, not a spreadsheet: upload an .xlsx or .csv file."
+    assert (
+        refusal(build()).message == f"this file is {what}, not a spreadsheet: upload an .xlsx or .csv file."
+    )
 
 
 def test_absurd_dimensions_name_the_sheet_and_the_far_cell():
@@ -90,14 +99,16 @@ def test_absurd_dimensions_name_the_sheet_and_the_far_cell():
 # Legitimate files pass -------------------------------------------------------------------------------------
 def test_normal_workbook_is_xlsx():
     assert safety.sniff("r.xlsx", hostile.openpyxl_xlsx()) == safety.Sniffed(
-        "xlsx", sheet_cells=(("Roster", 8),))
+        "xlsx", sheet_cells=(("Roster", 8),)
+    )
 
 
 def test_macro_workbook_is_read_as_xlsx_and_says_macros_are_ignored():
     s = safety.sniff("roster.xlsm", hostile.raw_xlsx(macro=True))
     assert (s.kind, s.is_macro_workbook) == ("xlsx", True)
-    assert s.notices == ("roster.xlsm is a macro-enabled workbook: its data was read and its macros were "
-                         "ignored (never run).",)
+    assert s.notices == (
+        "roster.xlsm is a macro-enabled workbook: its data was read and its macros were ignored (never run).",
+    )
 
 
 def test_kind_is_decided_by_bytes_not_extension():
@@ -105,38 +116,62 @@ def test_kind_is_decided_by_bytes_not_extension():
     assert safety.sniff("roster.xlsx", hostile.cp1252_csv()).kind == "text"
 
 
-@pytest.mark.parametrize(("label", "build", "kind"), [
-    ("1904 dates", lambda: hostile.raw_xlsx(date1904=True), "xlsx"),
-    ("formatted blank cell at XFD1048576 (calamine skips it)", hostile.styled_blank_far_xlsx, "xlsx"),
-    ("cells without references (exact scan)", lambda: hostile.rless_wide_xlsx(width=30, far_row=40), "xlsx"),
-    ("namespace-prefixed sheet (exact scan)", lambda: hostile.raw_xlsx(sheet=(
-        '<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        '<x:sheetData><x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c></x:row></x:sheetData></x:worksheet>')),
-     "xlsx"),
-    ("ods with a million trailing empty rows", hostile.ods_legit, "ods"),
-    ("UTF-8 csv", lambda: hostile.csv_text(hostile.ROSTER).encode(), "text"),
-    ("UTF-8 csv with BOM", lambda: b"\xef\xbb\xbf" + hostile.csv_text(hostile.ROSTER).encode(), "text"),
-    ("Windows-1252 csv", hostile.cp1252_csv, "text"),
-    ("UTF-16 Unicode text", hostile.utf16_unicode_text, "text"),
-    ("UTF-16 without BOM", lambda: hostile.csv_text(hostile.ROSTER, "\t").encode("utf-16-le"), "text"),
-    ("csv with an invalid byte", hostile.invalid_byte_csv, "text"),
-    ("csv of formula- and HTML-looking names", hostile.formula_names_csv, "text"),
-])
+@pytest.mark.parametrize(
+    ("label", "build", "kind"),
+    [
+        ("1904 dates", lambda: hostile.raw_xlsx(date1904=True), "xlsx"),
+        ("formatted blank cell at XFD1048576 (calamine skips it)", hostile.styled_blank_far_xlsx, "xlsx"),
+        (
+            "cells without references (exact scan)",
+            lambda: hostile.rless_wide_xlsx(width=30, far_row=40),
+            "xlsx",
+        ),
+        (
+            "namespace-prefixed sheet (exact scan)",
+            lambda: hostile.raw_xlsx(
+                sheet=(
+                    '<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    '<x:sheetData><x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+                )
+            ),
+            "xlsx",
+        ),
+        ("ods with a million trailing empty rows", hostile.ods_legit, "ods"),
+        ("UTF-8 csv", lambda: hostile.csv_text(hostile.ROSTER).encode(), "text"),
+        ("UTF-8 csv with BOM", lambda: b"\xef\xbb\xbf" + hostile.csv_text(hostile.ROSTER).encode(), "text"),
+        ("Windows-1252 csv", hostile.cp1252_csv, "text"),
+        ("UTF-16 Unicode text", hostile.utf16_unicode_text, "text"),
+        ("UTF-16 without BOM", lambda: hostile.csv_text(hostile.ROSTER, "\t").encode("utf-16-le"), "text"),
+        ("csv with an invalid byte", hostile.invalid_byte_csv, "text"),
+        ("csv of formula- and HTML-looking names", hostile.formula_names_csv, "text"),
+    ],
+)
 def test_legitimate_file_is_accepted(label, build, kind):
     assert safety.sniff(f"{label}.x", build()).kind == kind
 
 
 def test_date1904_and_hidden_rows_are_reported_from_the_scan():
-    data = hostile.raw_xlsx('<row r="1"><c r="A1"><v>1</v></c></row><row r="2" hidden="1"><c r="A2"><v>2</v></c>'
-                            '</row><row r="3"><c r="A3"><v>3</v></c></row>', date1904=True)
+    data = hostile.raw_xlsx(
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="2" hidden="1"><c r="A2"><v>2</v></c>'
+        '</row><row r="3"><c r="A3"><v>3</v></c></row>',
+        date1904=True,
+    )
     s = safety.sniff("r.xlsx", data)
     assert s.date1904 is True
     assert s.hidden_rows == (("Roster", (2,)),)
 
 
 # Bombs cost nothing ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("build", [hostile.zip_bomb, hostile.small_ratio_bomb, hostile.billion_laughs_xlsx,
-                                   hostile.far_cells_xlsx, hostile.ods_repeat_bomb])
+@pytest.mark.parametrize(
+    "build",
+    [
+        hostile.zip_bomb,
+        hostile.small_ratio_bomb,
+        hostile.billion_laughs_xlsx,
+        hostile.far_cells_xlsx,
+        hostile.ods_repeat_bomb,
+    ],
+)
 def test_bombs_are_refused_without_being_expanded(build):
     data = build()
     tracemalloc.start()
@@ -165,8 +200,13 @@ PEAK_SCRIPT = textwrap.dedent("""
 
 
 def test_zip_bomb_peak_memory_in_a_fresh_process_stays_flat():
-    out = subprocess.run([sys.executable, "-c", PEAK_SCRIPT], capture_output=True, text=True, check=True,
-                         cwd=str(hostile.Path(__file__).parent.parent)).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", PEAK_SCRIPT],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=str(hostile.Path(__file__).parent.parent),
+    ).stdout.split()
     reason, seconds, grown_kb = out[0], float(out[1]), int(out[2])
     assert reason == "zip_bomb" and seconds < FAST and grown_kb < 16 * 1024
 
@@ -183,9 +223,15 @@ ABORT_SCRIPT = textwrap.dedent("""
 
 
 def test_calamine_itself_aborts_the_process_on_far_cells_which_is_why_sniff_scans_them():
-    proc = subprocess.run([sys.executable, "-c", ABORT_SCRIPT], capture_output=True, text=True,
-                          cwd=str(hostile.Path(__file__).parent.parent))
-    assert proc.returncode != 0 and "survived" not in proc.stdout  # SIGABRT: not an exception Python can catch
+    proc = subprocess.run(
+        [sys.executable, "-c", ABORT_SCRIPT],
+        capture_output=True,
+        text=True,
+        cwd=str(hostile.Path(__file__).parent.parent),
+    )
+    assert (
+        proc.returncode != 0 and "survived" not in proc.stdout
+    )  # SIGABRT: not an exception Python can catch
     assert "memory allocation" in proc.stderr
 
 
@@ -193,7 +239,9 @@ def test_calamine_itself_aborts_the_process_on_far_cells_which_is_why_sniff_scan
 def test_caps_leave_room_for_a_chain_workbook():
     data = hostile.legit_workbook(20_000, staff=2_000)
     zf = zipfile.ZipFile(io.BytesIO(data))
-    worst = max(i.file_size / i.compress_size for i in zf.infolist() if i.file_size > safety.RATIO_CHECK_MIN_BYTES)
+    worst = max(
+        i.file_size / i.compress_size for i in zf.infolist() if i.file_size > safety.RATIO_CHECK_MIN_BYTES
+    )
     assert worst * 5 < safety.MAX_COMPRESSION_RATIO
     assert len(zf.infolist()) * 50 < safety.MAX_ZIP_ENTRIES
     assert safety.MAX_SHEET_CELLS > 2 * 750_000 * 10  # 50,000 trainers x 15 CE rows x 10 columns, twice over
@@ -218,7 +266,9 @@ def test_check_sheet_size_applies_the_same_cap():
 
 
 def test_defusedxml_is_required_before_openpyxl_is_even_loaded(monkeypatch):
-    monkeypatch.setenv("OPENPYXL_DEFUSEDXML", "False")  # openpyxl would read this at import and parse unsafely
+    monkeypatch.setenv(
+        "OPENPYXL_DEFUSEDXML", "False"
+    )  # openpyxl would read this at import and parse unsafely
     with pytest.raises(RuntimeError, match="defusedxml"):
         safety.assert_defusedxml()
 
@@ -233,8 +283,10 @@ def test_defusedxml_is_active_for_openpyxl(monkeypatch):
 
 
 # The scan ----------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("cols", "rows"), [(0, 0), (1, 9), (7, 150001), (26, 99), (27, 100000), (702, 1048576),
-                                            (703, 5), (16384, 1)])
+@pytest.mark.parametrize(
+    ("cols", "rows"),
+    [(0, 0), (1, 9), (7, 150001), (26, 99), (27, 100000), (702, 1048576), (703, 5), (16384, 1)],
+)
 def test_box_regexes_match_exactly_the_references_outside_the_box(cols, rows):
     import re
 
@@ -257,9 +309,11 @@ def test_a_far_reference_cut_by_a_chunk_boundary_is_still_seen(chunk):
 
 def test_unordered_rows_and_late_wide_columns_still_count():
     body = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(2, 20_000))
-    data = hostile.raw_xlsx('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="C1048576"><v>1</v></c>'
-                            f"</row>{body}"
-                            '<row r="20000"><c r="XFD20000"><v>1</v></c></row>')
+    data = hostile.raw_xlsx(
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="C1048576"><v>1</v></c>'
+        f"</row>{body}"
+        '<row r="20000"><c r="XFD20000"><v>1</v></c></row>'
+    )
     assert refusal(data).reason == "dimensions"
 
 
@@ -299,8 +353,22 @@ def test_sniff_of_a_damaged_workbook_returns_a_kind_or_refuses(base, data):
 def _cell(draw) -> str:
     ref = draw(st.one_of(st.none(), st.tuples(st.integers(1, 40), st.integers(1, 30))))
     col = "" if ref is None else safety.col_letters(ref[1])
-    style = draw(st.sampled_from(['r="{}"', "r='{}'", 's="0" r="{}"', 'r = "{}"', 'r="A1" r="{}"', "r=\"{}\"",
-                                  'r="{}" s="0"', 'r="A1"r="{}"', "s='0'r=\"{}\"", 'r="{}" t="str" foo="r=\'A1\'"']))
+    style = draw(
+        st.sampled_from(
+            [
+                'r="{}"',
+                "r='{}'",
+                's="0" r="{}"',
+                'r = "{}"',
+                'r="A1" r="{}"',
+                'r="{}"',
+                'r="{}" s="0"',
+                'r="A1"r="{}"',
+                "s='0'r=\"{}\"",
+                'r="{}" t="str" foo="r=\'A1\'"',
+            ]
+        )
+    )
     attr = "" if ref is None else " " + style.format(f"{col.lower() if draw(st.booleans()) else col}{ref[0]}")
     body = draw(st.sampled_from(["<v>1</v>", "", "<is><t>x</t></is>", "<v></v>", "<f>1+1</f>"]))
     if body == "<is><t>x</t></is>":
@@ -309,7 +377,9 @@ def _cell(draw) -> str:
     ns = ' xmlns:x="urn:x"' if tag == "x:c" else ""
     if draw(st.booleans()) and not body:
         return f"<{tag}{ns}{attr}/>"
-    return f"<{tag}{ns}{attr}>{body}</{tag}>" + draw(st.sampled_from(["", "<!-- <c r='ZZ99'><v>1</v></c> -->"]))
+    return f"<{tag}{ns}{attr}>{body}</{tag}>" + draw(
+        st.sampled_from(["", "<!-- <c r='ZZ99'><v>1</v></c> -->"])
+    )
 
 
 @st.composite
@@ -366,8 +436,10 @@ def ods_rows(draw) -> str:
             elif kind == "float":
                 cells.append(f'<table:table-cell{cattr} office:value-type="float" office:value="1"/>')
             else:
-                cells.append(f'<table:table-cell{cattr} office:value-type="string"><text:p>x</text:p>'
-                             "</table:table-cell>")
+                cells.append(
+                    f'<table:table-cell{cattr} office:value-type="string"><text:p>x</text:p>'
+                    "</table:table-cell>"
+                )
         out.append(f"<table:table-row{rattr}>{''.join(cells)}</table:table-row>")
     return "".join(out)
 

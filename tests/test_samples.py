@@ -78,20 +78,37 @@ def test_every_status_is_present_several_times_over_the_clubs():
 def test_sample_covers_the_cases_the_brief_lists(cat):
     trainers = samples.SAMPLE_TRAINERS
     held = {c.credential for t in trainers for c in t.certs}
-    assert {"nasm_cpt", "ace_cpt", "ace_gfi", "issa_cpt", "afaa_cgfi", "acsm_cpt", "ncsf_cpt", "nsca_cscs",
-            "ya_ryt", "npcp_ncpt"} <= held
+    assert {
+        "nasm_cpt",
+        "ace_cpt",
+        "ace_gfi",
+        "issa_cpt",
+        "afaa_cgfi",
+        "acsm_cpt",
+        "ncsf_cpt",
+        "nsca_cscs",
+        "ya_ryt",
+        "npcp_ncpt",
+    } <= held
     unknown_only = [t for t in trainers if all(c.credential not in cat for c in t.certs)]
     assert [c.credential for t in unknown_only for c in t.certs] == ["Zumba Instructor"]
-    assert any({c.credential for c in t.certs} == {"nasm_cpt", "issa_cpt"}
-               and any(a.reject and a.approved_for == "" and a.unit == "CEU" for a in t.activities)
-               for t in trainers)
+    assert any(
+        {c.credential for c in t.certs} == {"nasm_cpt", "issa_cpt"}
+        and any(a.reject and a.approved_for == "" and a.unit == "CEU" for a in t.activities)
+        for t in trainers
+    )
     assert any(len(t.certs) >= 2 for t in trainers)
     assert any(a.day is not None and a.day > 0 for t in trainers for a in t.activities)  # booked courses
     cards = [t.cpr for t in trainers]
     assert any(c is None for c in cards)  # missing
     assert any(c and c.expires < 0 for c in cards)  # expired
-    assert any(c and 0 <= c.expires < cert.expires for t in trainers for c in [t.cpr] for cert in t.certs
-               if cert.credential in cat and cat[cert.credential].cpr_required)  # expires before renewal
+    assert any(
+        c and 0 <= c.expires < cert.expires
+        for t in trainers
+        for c in [t.cpr]
+        for cert in t.certs
+        if cert.credential in cat and cat[cert.credential].cpr_required
+    )  # expires before renewal
     names = [t.name for t in trainers]
     assert len(set(names)) == len(names)
     assert any(not n.isascii() for n in names)
@@ -169,7 +186,9 @@ def _status(t, cert, cat, anchor: date, window: int = 90) -> str:
 
 @pytest.mark.parametrize("anchor", [ANCHOR, date(2028, 2, 29), date(2027, 3, 1), date(2031, 7, 15)])
 def test_intent_follows_standing_rules(cat, anchor):
-    got = {t.name: {c.credential: _status(t, c, cat, anchor) for c in t.certs} for t in samples.SAMPLE_TRAINERS}
+    got = {
+        t.name: {c.credential: _status(t, c, cat, anchor) for c in t.certs} for t in samples.SAMPLE_TRAINERS
+    }
     assert got == samples.SAMPLE_INTENT
 
 
@@ -276,7 +295,10 @@ def _by_name(intent: dict[str, dict[str, str]]) -> dict[tuple[str, str], str]:
 def test_engine_agrees_with_the_intent(sample, name):
     result = analyse([Source(name, sample[name])], as_of=ANCHOR, window=samples.SAMPLE_WINDOW)
     frame = result.standings
-    got = {(fold(t), c): s for t, c, s in zip(frame["trainer"], frame["credential"], frame["status"], strict=True)}
+    got = {
+        (fold(t), c): s
+        for t, c, s in zip(frame["trainer"], frame["credential"], frame["status"], strict=True)
+    }
     want = _by_name(samples.MATRIX_INTENT if name == samples.MATRIX_FILE else samples.SAMPLE_INTENT)
     assert got == want
     expected_rejects = samples.sample_rejects().get(name, {})
@@ -295,6 +317,9 @@ def test_engine_reads_all_three_files_together_as_one_team(sample):
     """Uploading everything at once: the same people are merged, and the credits from the workbook win."""
     result = analyse([Source(n, d) for n, d in sample.items()], as_of=ANCHOR, window=samples.SAMPLE_WINDOW)
     frame = result.standings
-    got = {(fold(t), c): s for t, c, s in zip(frame["trainer"], frame["credential"], frame["status"], strict=True)}
+    got = {
+        (fold(t), c): s
+        for t, c, s in zip(frame["trainer"], frame["credential"], frame["status"], strict=True)
+    }
     assert got == _by_name(samples.SAMPLE_INTENT)
     assert len(result.trainers) == len(samples.SAMPLE_TRAINERS)

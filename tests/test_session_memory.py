@@ -31,13 +31,25 @@ def _strings(n: int, width: int = 40) -> pd.Series:
 
 SIZES = [  # (what, object, exact size by another route)
     ("float column", pd.DataFrame({"x": np.arange(1_000_000.0)}), 8_000_000),
-    ("distinct strings", pd.DataFrame({"s": _strings(100_000)}),
-     8 * 100_000 + sum(sys.getsizeof(v) for v in _strings(100_000))),
-    ("one string repeated", pd.DataFrame({"s": pd.Series(["accepted"] * 100_000, dtype=object)}),
-     8 * 100_000 + sys.getsizeof("accepted")),
-    ("Arrow strings", pd.DataFrame({"s": pd.array([f"name {i}" for i in range(100_000)], dtype="str")}),
-     int(pd.DataFrame({"s": pd.array([f"name {i}" for i in range(100_000)], dtype="str")})
-         .memory_usage(deep=True, index=False).sum())),
+    (
+        "distinct strings",
+        pd.DataFrame({"s": _strings(100_000)}),
+        8 * 100_000 + sum(sys.getsizeof(v) for v in _strings(100_000)),
+    ),
+    (
+        "one string repeated",
+        pd.DataFrame({"s": pd.Series(["accepted"] * 100_000, dtype=object)}),
+        8 * 100_000 + sys.getsizeof("accepted"),
+    ),
+    (
+        "Arrow strings",
+        pd.DataFrame({"s": pd.array([f"name {i}" for i in range(100_000)], dtype="str")}),
+        int(
+            pd.DataFrame({"s": pd.array([f"name {i}" for i in range(100_000)], dtype="str")})
+            .memory_usage(deep=True, index=False)
+            .sum()
+        ),
+    ),
     ("bytes", b"x" * 5_000_000, 5_000_000),
 ]
 
@@ -90,7 +102,9 @@ def test_release_returns_freed_frames_to_the_system():
         _memory.release()
         print(base, held, freed, rss())
     """)
-    out = subprocess.run([sys.executable, "-c", script, str(ROOT)], capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT)], capture_output=True, text=True, timeout=120
+    )
     base, held, freed, released = map(float, out.stdout.split())
     assert held - base > 30  # the frames took memory
     assert released <= freed - 0.5 * (held - base), (base, held, freed, released)
@@ -112,8 +126,9 @@ class FakeRuntime:
         self.removed: list[str] = []
         self.media: list[str] = []
         self.uploaded_file_mgr = SimpleNamespace(remove_session_files=self.removed.append)
-        self.media_file_mgr = SimpleNamespace(clear_session_refs=self.media.append,
-                                              remove_orphaned_files=lambda: self.media.append("orphans"))
+        self.media_file_mgr = SimpleNamespace(
+            clear_session_refs=self.media.append, remove_orphaned_files=lambda: self.media.append("orphans")
+        )
         self.dataframe_source_mgr = SimpleNamespace(clear_all_for_session=self.media.append)
 
     def is_active_session(self, sid: str) -> bool:
@@ -152,7 +167,9 @@ def test_a_connected_session_is_never_ended(watched):
     assert state["_files"] and not rt.closed
 
 
-@pytest.mark.parametrize(("seconds_gone", "ended"), [(0, False), (GRACE - 1, False), (GRACE, True), (TTL, True)])
+@pytest.mark.parametrize(
+    ("seconds_gone", "ended"), [(0, False), (GRACE - 1, False), (GRACE, True), (TTL, True)]
+)
 def test_a_disconnected_session_ends_just_before_the_ttl_and_its_data_goes(watched, seconds_gone, ended):
     rt, state = FakeRuntime(), watched("s1")
     assert _memory.sweep(rt, 100.0, TTL) == []  # first seen disconnected

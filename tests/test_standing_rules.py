@@ -47,10 +47,14 @@ CYCLE_WINDOW = [
 
 
 @pytest.mark.parametrize(("rule", "expires", "day", "earned"), CYCLE_WINDOW, ids=[r[0] for r in CYCLE_WINDOW])
-def test_cycle_window_counts_activities_after_the_start_up_to_the_earlier_of_expiry_and_as_of(rule, expires, day,
-                                                                                               earned):
-    st = standing(certs=[cert("Ana", "nasm_cpt", expires)], activities=[activity("Ana", day, 10, "hours")],
-                  cpr=[card("Ana", LONG_CARD)])
+def test_cycle_window_counts_activities_after_the_start_up_to_the_earlier_of_expiry_and_as_of(
+    rule, expires, day, earned
+):
+    st = standing(
+        certs=[cert("Ana", "nasm_cpt", expires)],
+        activities=[activity("Ana", day, 10, "hours")],
+        cpr=[card("Ana", LONG_CARD)],
+    )
     assert row(st)["earned"] == pytest.approx(earned), rule
 
 
@@ -63,7 +67,9 @@ CYCLE_STARTS = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "expires", "years", "start"), CYCLE_STARTS, ids=[r[0] for r in CYCLE_STARTS])
+@pytest.mark.parametrize(
+    ("rule", "expires", "years", "start"), CYCLE_STARTS, ids=[r[0] for r in CYCLE_STARTS]
+)
 def test_cycle_start_is_expiry_minus_cycle_years_in_calendar_years(rule, expires, years, start):
     got = cycle_start(pd.Series(pd.to_datetime([expires])), pd.Series([years]))
     assert got.iloc[0] == pd.Timestamp(start), rule
@@ -74,11 +80,15 @@ def test_cycle_start_is_empty_when_the_cycle_is_unknown():
 
 
 def test_activities_after_as_of_are_listed_in_one_future_warning():
-    st = standing(certs=[cert("Ana", "nasm_cpt", "2026-07-31")],
-                  activities=[activity("Ana", "2026-06-02", 10, "hours", course="Booked course")])
+    st = standing(
+        certs=[cert("Ana", "nasm_cpt", "2026-07-31")],
+        activities=[activity("Ana", "2026-06-02", 10, "hours", course="Booked course")],
+    )
     future = [w for w in st.warnings if isinstance(w, Notice) and w.kind == "future"]
-    assert future == ["1 activity is dated after as-of (1 Jun 2026) and not counted yet (booked courses?): "
-                      "Ana: Booked course on 2 Jun 2026."]
+    assert future == [
+        "1 activity is dated after as-of (1 Jun 2026) and not counted yet (booked courses?): "
+        "Ana: Booked course on 2 Jun 2026."
+    ]
 
 
 # Which credits count, in which unit (rules 1, 2, 3, 5, 6). --------------------------------------------------
@@ -96,11 +106,16 @@ UNITS = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "credential", "amount", "unit", "bodies", "earned"), UNITS,
-                         ids=[r[0] for r in UNITS])
-def test_units_convert_with_the_credentials_own_hours_per_unit(rule, credential, amount, unit, bodies, earned):
-    st = standing(certs=[cert("Ana", credential, "2026-12-01")],  # NFPT's one-year cycle starts 1 Dec 2025
-                  activities=[activity("Ana", "2026-01-10", amount, unit, bodies)])
+@pytest.mark.parametrize(
+    ("rule", "credential", "amount", "unit", "bodies", "earned"), UNITS, ids=[r[0] for r in UNITS]
+)
+def test_units_convert_with_the_credentials_own_hours_per_unit(
+    rule, credential, amount, unit, bodies, earned
+):
+    st = standing(
+        certs=[cert("Ana", credential, "2026-12-01")],  # NFPT's one-year cycle starts 1 Dec 2025
+        activities=[activity("Ana", "2026-01-10", amount, unit, bodies)],
+    )
     assert row(st)["earned"] == pytest.approx(earned), rule
 
 
@@ -112,17 +127,30 @@ FLAT = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "credential", "credits", "in_hours", "earned"), FLAT, ids=[r[0] for r in FLAT])
-def test_flat_roster_credits_count_in_the_unit_they_are_written_in(rule, credential, credits, in_hours, earned):
+@pytest.mark.parametrize(
+    ("rule", "credential", "credits", "in_hours", "earned"), FLAT, ids=[r[0] for r in FLAT]
+)
+def test_flat_roster_credits_count_in_the_unit_they_are_written_in(
+    rule, credential, credits, in_hours, earned
+):
     st = standing(certs=[cert("Ana", credential, "2027-06-01", credits=credits, credits_in_hours=in_hours)])
     assert row(st)["earned"] == pytest.approx(earned), rule
 
 
 @pytest.mark.parametrize("where", ["log", "flat"])
 def test_hours_that_cannot_be_converted_are_said_in_the_reasons(where):
-    st = standing(certs=[cert("Ana", "ausactive_rep", "2027-06-01", credits=6.0 if where == "flat" else None,
-                              credits_in_hours=where == "flat")],
-                  activities=[activity("Ana", "2026-01-10", 6, "hours")] if where == "log" else [])
+    st = standing(
+        certs=[
+            cert(
+                "Ana",
+                "ausactive_rep",
+                "2027-06-01",
+                credits=6.0 if where == "flat" else None,
+                credits_in_hours=where == "flat",
+            )
+        ],
+        activities=[activity("Ana", "2026-01-10", 6, "hours")] if where == "log" else [],
+    )
     assert "6 hours could not be counted: AUSactive gives no hours per CEC" in row(st)["reasons"]
 
 
@@ -139,13 +167,19 @@ PAIRING = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "amount", "unit", "bodies", "nasm", "issa", "rejected"), PAIRING,
-                         ids=[r[0] for r in PAIRING])
-def test_pairing_counts_an_activity_toward_the_certifications_it_names_or_all_in_hours(rule, amount, unit, bodies,
-                                                                                        nasm, issa, rejected):
-    st = standing(certs=[cert("Ana", "nasm_cpt", "2027-06-01", name="NASM CPT"),
-                         cert("Ana", "issa_cpt", "2027-06-01", name="ISSA CPT")],
-                  activities=[activity("Ana", "2026-01-10", amount, unit, bodies)])
+@pytest.mark.parametrize(
+    ("rule", "amount", "unit", "bodies", "nasm", "issa", "rejected"), PAIRING, ids=[r[0] for r in PAIRING]
+)
+def test_pairing_counts_an_activity_toward_the_certifications_it_names_or_all_in_hours(
+    rule, amount, unit, bodies, nasm, issa, rejected
+):
+    st = standing(
+        certs=[
+            cert("Ana", "nasm_cpt", "2027-06-01", name="NASM CPT"),
+            cert("Ana", "issa_cpt", "2027-06-01", name="ISSA CPT"),
+        ],
+        activities=[activity("Ana", "2026-01-10", amount, unit, bodies)],
+    )
     assert row(st, credential="nasm_cpt")["earned"] == pytest.approx(nasm), rule
     assert row(st, credential="issa_cpt")["earned"] == pytest.approx(issa), rule
     fates = st.ledger.set_index("row")["fate"]
@@ -157,22 +191,33 @@ def test_pairing_counts_an_activity_toward_the_certifications_it_names_or_all_in
 
 AMBIGUOUS = [
     ((), "unit CEU is ambiguous for this trainer (holds NASM CPT and ISSA CPT): name the body or give hours"),
-    (("ISSA", "NASM"), "unit CEU is ambiguous: ISSA and NASM count credits in units of different sizes; give hours"),
+    (
+        ("ISSA", "NASM"),
+        "unit CEU is ambiguous: ISSA and NASM count credits in units of different sizes; give hours",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("bodies", "reason"), AMBIGUOUS, ids=["no body named", "bodies named"])
 def test_an_ambiguous_unit_is_rejected_with_a_reason_naming_what_makes_it_ambiguous(bodies, reason):
-    st = standing(certs=[cert("Ana", "nasm_cpt", "2027-06-01", name="NASM CPT"),
-                         cert("Ana", "issa_cpt", "2027-06-01", name="ISSA CPT")],
-                  activities=[activity("Ana", "2026-01-10", 2, "CEU", bodies)])
+    st = standing(
+        certs=[
+            cert("Ana", "nasm_cpt", "2027-06-01", name="NASM CPT"),
+            cert("Ana", "issa_cpt", "2027-06-01", name="ISSA CPT"),
+        ],
+        activities=[activity("Ana", "2026-01-10", 2, "CEU", bodies)],
+    )
     rejected = st.rejected
-    assert rejected[["row", "column", "reason"]].to_dict("records") == [{"row": 4, "column": "Unit", "reason": reason}]
+    assert rejected[["row", "column", "reason"]].to_dict("records") == [
+        {"row": 4, "column": "Unit", "reason": reason}
+    ]
 
 
 def test_an_activity_counts_only_for_its_own_trainer():
-    st = standing(certs=[cert("Ana", "nasm_cpt", "2027-06-01"), cert("Ben", "nasm_cpt", "2027-06-01")],
-                  activities=[activity("Ana", "2026-01-10", 10, "hours")])
+    st = standing(
+        certs=[cert("Ana", "nasm_cpt", "2027-06-01"), cert("Ben", "nasm_cpt", "2027-06-01")],
+        activities=[activity("Ana", "2026-01-10", 10, "hours")],
+    )
     assert row(st, "Ana")["earned"] == pytest.approx(1.0)
     assert row(st, "Ben")["earned"] == 0.0  # the upload has a CE log: Ben has earned 0 from it (rule 7)
 
@@ -191,10 +236,13 @@ CPR_CREDIT = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "credential", "issued", "credit"), CPR_CREDIT, ids=[r[0] for r in CPR_CREDIT])
+@pytest.mark.parametrize(
+    ("rule", "credential", "issued", "credit"), CPR_CREDIT, ids=[r[0] for r in CPR_CREDIT]
+)
 def test_cpr_credit_is_added_for_a_card_issued_inside_the_cycle_window(rule, credential, issued, credit):
-    st = standing(certs=[cert("Ana", credential, "2026-07-31")], cpr=[card("Ana", "2027-06-01", issued)],
-                  ce_log=True)
+    st = standing(
+        certs=[cert("Ana", credential, "2026-07-31")], cpr=[card("Ana", "2027-06-01", issued)], ce_log=True
+    )
     assert row(st)["earned"] == pytest.approx(credit), rule
 
 
@@ -239,7 +287,9 @@ STATUS = [
 ]
 
 
-@pytest.mark.parametrize(("rule", "credential", "expires", "credits", "status"), STATUS, ids=[r[0] for r in STATUS])
+@pytest.mark.parametrize(
+    ("rule", "credential", "expires", "credits", "status"), STATUS, ids=[r[0] for r in STATUS]
+)
 def test_status_is_the_first_rule_that_applies(rule, credential, expires, credits, status):
     st = standing(certs=[cert("Ana", credential, expires, credits=credits)], cpr=[card("Ana", LONG_CARD)])
     assert row(st)["status"] == status, rule
@@ -255,24 +305,42 @@ WINDOWS = [
 
 @pytest.mark.parametrize(("rule", "window", "status"), WINDOWS, ids=[r[0] for r in WINDOWS])
 def test_the_risk_window_is_configurable(rule, window, status):
-    st = standing(certs=[cert("Ana", "nasm_cpt", "2026-08-31", credits=1.9)], cpr=[card("Ana", LONG_CARD)],
-                  window=window)
+    st = standing(
+        certs=[cert("Ana", "nasm_cpt", "2026-08-31", credits=1.9)],
+        cpr=[card("Ana", LONG_CARD)],
+        window=window,
+    )
     assert row(st)["status"] == status, rule
 
 
 MET_NEEDS_CPR = [
     # (what the spec says, credential, credits, cards, status, reason)
     ("credits met and no card: not met", "nasm_cpt", 2.0, [], "on_track", "no CPR/AED on file"),
-    ("credits met and an expired card: not met", "nasm_cpt", 2.0, [card("Ana", "2026-05-31")], "on_track",
-     "CPR/AED expired on 31 May 2026"),
-    ("a card running out before renewal still counts now", "nasm_cpt", 2.0, [card("Ana", "2026-12-01")], "met",
-     "CPR/AED expires 1 Dec 2026, before renewal"),
+    (
+        "credits met and an expired card: not met",
+        "nasm_cpt",
+        2.0,
+        [card("Ana", "2026-05-31")],
+        "on_track",
+        "CPR/AED expired on 31 May 2026",
+    ),
+    (
+        "a card running out before renewal still counts now",
+        "nasm_cpt",
+        2.0,
+        [card("Ana", "2026-12-01")],
+        "met",
+        "CPR/AED expires 1 Dec 2026, before renewal",
+    ),
     ("no card needed: met without one", "ya_ryt", 30.0, [], "met", "credits met: 30 of 30 hours"),
 ]
 
 
-@pytest.mark.parametrize(("rule", "credential", "credits", "cards", "status", "reason"), MET_NEEDS_CPR,
-                         ids=[r[0] for r in MET_NEEDS_CPR])
+@pytest.mark.parametrize(
+    ("rule", "credential", "credits", "cards", "status", "reason"),
+    MET_NEEDS_CPR,
+    ids=[r[0] for r in MET_NEEDS_CPR],
+)
 def test_met_needs_the_cpr_card_the_credential_requires(rule, credential, credits, cards, status, reason):
     st = standing(certs=[cert("Ana", credential, "2027-06-01", credits=credits)], cpr=cards)
     r = row(st)
@@ -281,23 +349,57 @@ def test_met_needs_the_cpr_card_the_credential_requires(rule, credential, credit
 
 NO_CREDIT_INFORMATION = [
     # (what the spec says, credential, expires, status, first reason)
-    ("a known credential without credits is on track, never behind", "nasm_cpt", "2026-08-31", "on_track",
-     "credits not recorded"),
-    ("without credits, inside the window is at risk", "nasm_cpt", "2026-07-01", "at_risk", "credits not recorded"),
+    (
+        "a known credential without credits is on track, never behind",
+        "nasm_cpt",
+        "2026-08-31",
+        "on_track",
+        "credits not recorded",
+    ),
+    (
+        "without credits, inside the window is at risk",
+        "nasm_cpt",
+        "2026-07-01",
+        "at_risk",
+        "credits not recorded",
+    ),
     ("without credits, past grace is expired", "nasm_cpt", "2025-05-31", "expired", "credits not recorded"),
-    ("an unknown credential is tracked by its dates", "Zumba Instructor", "2027-06-01", "on_track",
-     "no rules for Zumba Instructor: expiry tracked, credits not checked"),
-    ("an unknown credential inside the window is at risk", "Zumba Instructor", "2026-07-01", "at_risk",
-     "no rules for Zumba Instructor: expiry tracked, credits not checked"),
-    ("an unknown credential has no grace period", "Zumba Instructor", "2026-05-31", "expired",
-     "no rules for Zumba Instructor: expiry tracked, credits not checked"),
-    ("an unknown credential with a placeholder expiry does not expire", "Zumba Instructor", "2099-12-31", "on_track",
-     "no rules for Zumba Instructor: does not expire, credits not checked"),
+    (
+        "an unknown credential is tracked by its dates",
+        "Zumba Instructor",
+        "2027-06-01",
+        "on_track",
+        "no rules for Zumba Instructor: expiry tracked, credits not checked",
+    ),
+    (
+        "an unknown credential inside the window is at risk",
+        "Zumba Instructor",
+        "2026-07-01",
+        "at_risk",
+        "no rules for Zumba Instructor: expiry tracked, credits not checked",
+    ),
+    (
+        "an unknown credential has no grace period",
+        "Zumba Instructor",
+        "2026-05-31",
+        "expired",
+        "no rules for Zumba Instructor: expiry tracked, credits not checked",
+    ),
+    (
+        "an unknown credential with a placeholder expiry does not expire",
+        "Zumba Instructor",
+        "2099-12-31",
+        "on_track",
+        "no rules for Zumba Instructor: does not expire, credits not checked",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("rule", "credential", "expires", "status", "reason"), NO_CREDIT_INFORMATION,
-                         ids=[r[0] for r in NO_CREDIT_INFORMATION])
+@pytest.mark.parametrize(
+    ("rule", "credential", "expires", "status", "reason"),
+    NO_CREDIT_INFORMATION,
+    ids=[r[0] for r in NO_CREDIT_INFORMATION],
+)
 def test_without_credit_information_status_comes_from_dates_only(rule, credential, expires, status, reason):
     st = standing(certs=[cert("Ana", credential, expires)], cpr=[card("Ana", LONG_CARD)])
     r = row(st)
@@ -312,31 +414,71 @@ def test_a_ce_log_anywhere_means_a_trainer_without_rows_has_earned_zero():
 
 
 def test_remaining_is_never_below_zero_and_earned_is_not_capped():
-    r = row(standing(certs=[cert("Ana", "nasm_cpt", "2027-06-01", credits=3.5)], cpr=[card("Ana", LONG_CARD)]))
+    r = row(
+        standing(certs=[cert("Ana", "nasm_cpt", "2027-06-01", credits=3.5)], cpr=[card("Ana", LONG_CARD)])
+    )
     assert (r["earned"], r["remaining"], r["progress"]) == (3.5, 0.0, 1.0)
 
 
 # Reasons: the sentences a manager acts on. ----------------------------------------------------------------
 REASONS = [
     # (what the spec says, credential, expires, flat credits, reasons)
-    ("expired names the expiry and the end of grace", "nasm_cpt", "2025-05-31", 1.0,
-     ["expired on 31 May 2025; the grace period ended on 31 May 2026: not valid to work; the trainer must "
-      "re-certify", "1 of 2 CEUs were earned in the cycle"]),
-    ("expired without a grace period names only the expiry", "ncsf_cpt", "2026-05-31", 10.0,
-     ["expired on 31 May 2026: not valid to work; the trainer must re-certify", "credits met: 10 of 10 CEUs"]),
-    ("grace says until when it can be renewed", "nasm_cpt", "2026-05-31", 2.0,
-     ["lapsed on 31 May 2026: in the grace period until 31 May 2027, renewable with a late fee, but not valid "
-      "to work until renewed", "credits met: 2 of 2 CEUs"]),
-    ("at risk says the days left and what is missing, in hours too", "nasm_cpt", "2026-08-30", 1.5,
-     ["expires in 90 days (30 Aug 2026): needs 0.5 more CEUs (5 hours) (1.5 of 2 earned)"]),
-    ("behind says the pace", "nasm_cpt", "2026-08-31", 0.5,
-     ["renewal due 31 Aug 2026: needs 1.5 more CEUs (15 hours) (0.5 of 2 earned)",
-      "behind pace: 25% of the credits earned with 88% of the cycle gone"]),
+    (
+        "expired names the expiry and the end of grace",
+        "nasm_cpt",
+        "2025-05-31",
+        1.0,
+        [
+            "expired on 31 May 2025; the grace period ended on 31 May 2026: not valid to work; the trainer must "
+            "re-certify",
+            "1 of 2 CEUs were earned in the cycle",
+        ],
+    ),
+    (
+        "expired without a grace period names only the expiry",
+        "ncsf_cpt",
+        "2026-05-31",
+        10.0,
+        [
+            "expired on 31 May 2026: not valid to work; the trainer must re-certify",
+            "credits met: 10 of 10 CEUs",
+        ],
+    ),
+    (
+        "grace says until when it can be renewed",
+        "nasm_cpt",
+        "2026-05-31",
+        2.0,
+        [
+            "lapsed on 31 May 2026: in the grace period until 31 May 2027, renewable with a late fee, but not valid "
+            "to work until renewed",
+            "credits met: 2 of 2 CEUs",
+        ],
+    ),
+    (
+        "at risk says the days left and what is missing, in hours too",
+        "nasm_cpt",
+        "2026-08-30",
+        1.5,
+        ["expires in 90 days (30 Aug 2026): needs 0.5 more CEUs (5 hours) (1.5 of 2 earned)"],
+    ),
+    (
+        "behind says the pace",
+        "nasm_cpt",
+        "2026-08-31",
+        0.5,
+        [
+            "renewal due 31 Aug 2026: needs 1.5 more CEUs (15 hours) (0.5 of 2 earned)",
+            "behind pace: 25% of the credits earned with 88% of the cycle gone",
+        ],
+    ),
     ("met says the credits", "issa_cpt", "2027-06-01", 20.0, ["credits met: 20 of 20 CEUs"]),
 ]
 
 
-@pytest.mark.parametrize(("rule", "credential", "expires", "credits", "reasons"), REASONS, ids=[r[0] for r in REASONS])
+@pytest.mark.parametrize(
+    ("rule", "credential", "expires", "credits", "reasons"), REASONS, ids=[r[0] for r in REASONS]
+)
 def test_reasons_say_what_to_do_in_plain_sentences(rule, credential, expires, credits, reasons):
     st = standing(certs=[cert("Ana", credential, expires, credits=credits)], cpr=[card("Ana", LONG_CARD)])
     assert row(st)["reasons"] == reasons, rule
@@ -345,44 +487,91 @@ def test_reasons_say_what_to_do_in_plain_sentences(rule, credential, expires, cr
 # A trainer: compliant and worst status. -------------------------------------------------------------------
 TRAINERS = [
     # (what the spec says, certifications, cards, compliant, status)
-    ("a valid RYT makes a trainer with a lapsed NASM compliant", [("ya_ryt", "2027-06-01"), ("nasm_cpt", "2026-05-31")],
-     [], True, "grace"),
-    ("a certification in grace alone is not compliant", [("ace_cpt", "2026-04-30")], [LONG_CARD], False, "grace"),
-    ("a valid NASM without the card it requires is not compliant", [("nasm_cpt", "2027-06-01")], [], False,
-     "on_track"),
-    ("a valid NASM with a current card is compliant", [("nasm_cpt", "2027-06-01")], [LONG_CARD], True, "on_track"),
-    ("the status is the worst of the trainer's certifications", [("issa_cpt", "2027-06-01"),
-                                                                  ("nasm_cpt", "2026-07-01")], [LONG_CARD], True,
-     "at_risk"),
+    (
+        "a valid RYT makes a trainer with a lapsed NASM compliant",
+        [("ya_ryt", "2027-06-01"), ("nasm_cpt", "2026-05-31")],
+        [],
+        True,
+        "grace",
+    ),
+    (
+        "a certification in grace alone is not compliant",
+        [("ace_cpt", "2026-04-30")],
+        [LONG_CARD],
+        False,
+        "grace",
+    ),
+    (
+        "a valid NASM without the card it requires is not compliant",
+        [("nasm_cpt", "2027-06-01")],
+        [],
+        False,
+        "on_track",
+    ),
+    (
+        "a valid NASM with a current card is compliant",
+        [("nasm_cpt", "2027-06-01")],
+        [LONG_CARD],
+        True,
+        "on_track",
+    ),
+    (
+        "the status is the worst of the trainer's certifications",
+        [("issa_cpt", "2027-06-01"), ("nasm_cpt", "2026-07-01")],
+        [LONG_CARD],
+        True,
+        "at_risk",
+    ),
     ("no certification: missing, not compliant", [], [], False, "missing"),
 ]
 
 
-@pytest.mark.parametrize(("rule", "certs", "cards", "compliant", "status"), TRAINERS, ids=[r[0] for r in TRAINERS])
-def test_a_trainer_is_compliant_with_one_valid_certification_whose_cpr_requirement_holds(rule, certs, cards,
-                                                                                          compliant, status):
-    st = standing(trainers=["Ana"], certs=[cert("Ana", c, e) for c, e in certs],
-                  cpr=[card("Ana", e) for e in cards])
+@pytest.mark.parametrize(
+    ("rule", "certs", "cards", "compliant", "status"), TRAINERS, ids=[r[0] for r in TRAINERS]
+)
+def test_a_trainer_is_compliant_with_one_valid_certification_whose_cpr_requirement_holds(
+    rule, certs, cards, compliant, status
+):
+    st = standing(
+        trainers=["Ana"], certs=[cert("Ana", c, e) for c, e in certs], cpr=[card("Ana", e) for e in cards]
+    )
     t = st.trainers.set_index("trainer").loc["Ana"]
-    assert (bool(t["compliant"]), t["status"], int(t["certifications"])) == (compliant, status, len(certs)), rule
+    assert (bool(t["compliant"]), t["status"], int(t["certifications"])) == (compliant, status, len(certs)), (
+        rule
+    )
 
 
 # The worked examples, written literally. ------------------------------------------------------------------
 def test_worked_example_1_nasm_one_ceu_six_hours_and_cpr_credit_is_at_risk_with_0_3_remaining():
-    st = standing(certs=[cert("Ana", "nasm_cpt", "2026-07-31")],
-                  activities=[activity("Ana", "2025-03-02", 1.0, "CEU", ("NASM",)),
-                              activity("Ana", "2026-01-10", 6, "hours")],
-                  cpr=[card("Ana", "2026-12-01", issued="2024-12-01")])
+    st = standing(
+        certs=[cert("Ana", "nasm_cpt", "2026-07-31")],
+        activities=[
+            activity("Ana", "2025-03-02", 1.0, "CEU", ("NASM",)),
+            activity("Ana", "2026-01-10", 6, "hours"),
+        ],
+        cpr=[card("Ana", "2026-12-01", issued="2024-12-01")],
+    )
     r = row(st)
     assert r["cycle_start"] == pd.Timestamp("2024-07-31")
-    assert (r["earned"], r["remaining"], r["days_left"], r["status"]) == (pytest.approx(1.7), pytest.approx(0.3),
-                                                                           60, "at_risk")
-    assert r["reasons"] == ["expires in 60 days (31 Jul 2026): needs 0.3 more CEUs (3 hours) (1.7 of 2 earned)"]
+    assert (r["earned"], r["remaining"], r["days_left"], r["status"]) == (
+        pytest.approx(1.7),
+        pytest.approx(0.3),
+        60,
+        "at_risk",
+    )
+    assert r["reasons"] == [
+        "expires in 60 days (31 Jul 2026): needs 0.3 more CEUs (3 hours) (1.7 of 2 earned)"
+    ]
 
 
 def test_worked_example_2_issa_flat_12_hours_is_on_track_at_58_percent_of_the_cycle():
-    r = row(standing(certs=[cert("Ben", "issa_cpt", "2027-03-31", credits=12.0, credits_in_hours=True)],
-                     cpr=[card("Ben", "2027-01-01")]), "Ben")
+    r = row(
+        standing(
+            certs=[cert("Ben", "issa_cpt", "2027-03-31", credits=12.0, credits_in_hours=True)],
+            cpr=[card("Ben", "2027-01-01")],
+        ),
+        "Ben",
+    )
     assert (r["earned"], r["elapsed"], r["status"]) == (12.0, pytest.approx(427 / 730), "on_track")
 
 
@@ -393,22 +582,35 @@ def test_worked_example_3_ace_32_days_past_expiry_is_grace_and_not_compliant_alo
 
 
 def test_worked_example_4_ncsf_20_hours_without_body_is_10_ceu_met():
-    r = row(standing(certs=[cert("Dev", "ncsf_cpt", "2026-09-30")], activities=[activity("Dev", "2025-05-01", 20)],
-                     cpr=[card("Dev", "2027-01-01")]), "Dev")
+    r = row(
+        standing(
+            certs=[cert("Dev", "ncsf_cpt", "2026-09-30")],
+            activities=[activity("Dev", "2025-05-01", 20)],
+            cpr=[card("Dev", "2027-01-01")],
+        ),
+        "Dev",
+    )
     assert (r["earned"], r["required"], r["status"]) == (10.0, 10.0, "met")
 
 
 def test_worked_example_5_a_bare_2_ceu_for_nasm_and_issa_is_rejected_and_both_are_computed_without_it():
-    st = standing(certs=[cert("Eli", "nasm_cpt", "2027-06-01"), cert("Eli", "issa_cpt", "2027-06-01")],
-                  activities=[activity("Eli", "2026-01-10", 2, "CEU")])
+    st = standing(
+        certs=[cert("Eli", "nasm_cpt", "2027-06-01"), cert("Eli", "issa_cpt", "2027-06-01")],
+        activities=[activity("Eli", "2026-01-10", 2, "CEU")],
+    )
     assert st.counts["rejected"] == 1
     assert [row(st, "Eli", c)["earned"] for c in ("nasm_cpt", "issa_cpt")] == [0.0, 0.0]
 
 
 # The column contract (model.py), checked where frames cross a boundary. -----------------------------------
 def test_standing_frames_have_exactly_the_declared_columns():
-    check_standing(standing(certs=[cert("Ana", "nasm_cpt", "2027-06-01")], activities=[activity("Ana", "2026-01-10", 1)],
-                            cpr=[card("Ana", LONG_CARD)]))
+    check_standing(
+        standing(
+            certs=[cert("Ana", "nasm_cpt", "2027-06-01")],
+            activities=[activity("Ana", "2026-01-10", 1)],
+            cpr=[card("Ana", LONG_CARD)],
+        )
+    )
     check_standing(synthetic_standing(50))
 
 

@@ -31,9 +31,25 @@ FRAMES = fr.FRAMES
 
 # Names that have broken SQL built by string interpolation, or that a careless codec would confuse with
 # missing values; each must come back exactly as written.
-NASTY = [*HOSTILE_NAMES, "Robert'); DROP TABLE recert_snapshots;--", "O'Brien \"Bobby\"", "None", "nan", "NULL",
-         "null", "%s %(x)s :name ?", "\\N", "Zoë Ångström", "محمد", "李小龍", "🏋️ Gym Rat", "a\u2028b", "x\\y\\",
-         "$$ LANGUAGE plpgsql $$", "'; SELECT pg_sleep(10); --"]
+NASTY = [
+    *HOSTILE_NAMES,
+    "Robert'); DROP TABLE recert_snapshots;--",
+    'O\'Brien "Bobby"',
+    "None",
+    "nan",
+    "NULL",
+    "null",
+    "%s %(x)s :name ?",
+    "\\N",
+    "Zoë Ångström",
+    "محمد",
+    "李小龍",
+    "🏋️ Gym Rat",
+    "a\u2028b",
+    "x\\y\\",
+    "$$ LANGUAGE plpgsql $$",
+    "'; SELECT pg_sleep(10); --",
+]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -93,14 +109,21 @@ def test_saved_sample_loads_back_frame_for_frame_identical(db_url, sample_files,
     assert_same_roster(roster, snap.roster)
     assert snap.info.files == tuple(sample_files)
     assert (snap.info.label, snap.info.note, snap.info.as_of) == ("March", "from HR", DEFAULT_ANCHOR)
-    assert snap.info.trainers == len(roster.trainers) and snap.info.summary["trainers"] == len(roster.trainers)
+    assert snap.info.trainers == len(roster.trainers) and snap.info.summary["trainers"] == len(
+        roster.trainers
+    )
 
 
 def test_hostile_names_round_trip_exactly_through_bound_parameters(db_url, catalogue):
     sources = [Source("x'); DROP TABLE recert_files;--.csv", hostile_roster_csv())]
     roster = read_sources(sources, catalogue=catalogue)
-    assert {"Robert'); DROP TABLE recert_snapshots;--", "'; SELECT pg_sleep(10); --", "%s %(x)s :name ?",
-            "O'Brien \"Bobby\"", "=HYPERLINK(\"http://x\",\"y\")"} <= set(roster.trainers["trainer"])
+    assert {
+        "Robert'); DROP TABLE recert_snapshots;--",
+        "'; SELECT pg_sleep(10); --",
+        "%s %(x)s :name ?",
+        'O\'Brien "Bobby"',
+        '=HYPERLINK("http://x","y")',
+    } <= set(roster.trainers["trainer"])
     with open_store(db_url) as store:
         info, _ = store.save(roster, sources, as_of=date(2026, 11, 1), label=NASTY[6], note=NASTY[0])
         snap = store.load(info.id)
@@ -115,7 +138,9 @@ def test_same_files_by_content_are_not_stored_twice(db_url, sample_files, catalo
     renamed = [Source("copy of " + s.name, s.data) for s in reversed(sources)]
     with open_store(db_url) as store:
         first, created = store.save(roster, sources, as_of=DEFAULT_ANCHOR)
-        again, created_again = store.save(roster, renamed, as_of=DEFAULT_ANCHOR + timedelta(days=30), label="x")
+        again, created_again = store.save(
+            roster, renamed, as_of=DEFAULT_ANCHOR + timedelta(days=30), label="x"
+        )
         other, created_other = store.save(roster, sources, as_of=DEFAULT_ANCHOR, date_order="dmy")
         assert (created, created_again, created_other) == (True, False, True)
         assert again == first
@@ -160,8 +185,11 @@ def test_standing_json_of_snapshot_is_byte_identical_on_the_sample(tmp_path, db_
     _cli_identical(tmp_path, db_url, sample_files, DEFAULT_ANCHOR.isoformat(), "--window", "60")
 
 
-@pytest.mark.parametrize("build", [getattr(rosters, n) for n in sorted(dir(rosters)) if n.startswith("build_")],
-                         ids=lambda f: f.__name__.removeprefix("build_"))
+@pytest.mark.parametrize(
+    "build",
+    [getattr(rosters, n) for n in sorted(dir(rosters)) if n.startswith("build_")],
+    ids=lambda f: f.__name__.removeprefix("build_"),
+)
 def test_standing_json_of_snapshot_is_byte_identical_on_real_rosters(tmp_path, build):
     _cli_identical(tmp_path, f"sqlite:///{tmp_path / 'r.db'}", build(), "2026-11-27")
 
@@ -179,6 +207,7 @@ def test_report_and_calendar_from_snapshot_match_the_files(tmp_path, sample_file
     assert _cli(["import", *paths, "--as-of", "2026-11-27", "--db", db])[0] == 0
     assert _cli(["calendar", *paths, "--as-of", "2026-11-27", "--out", str(tmp_path / "a.ics")])[0] == 0
     assert _cli(["calendar", "--snapshot", "latest", "--db", db, "--out", str(tmp_path / "b.ics")])[0] == 0
+
     def events(p: Path) -> list[bytes]:  # every line but the time it was written
         return [x for x in p.read_bytes().splitlines() if not x.startswith((b"DTSTAMP", b"LAST-MODIFIED"))]
 
@@ -228,9 +257,11 @@ def next_month(roster, month: int, rng: np.random.Generator, *, share: float = 0
         frames[name] = df
     acts = frames["activities"]
     extra = acts.sample(n=max(1, len(acts) // 100), random_state=month).assign(
-        course=lambda d: d["course"] + f" (month {month})", row=lambda d: d["row"] + 100_000)
+        course=lambda d: d["course"] + f" (month {month})", row=lambda d: d["row"] + 100_000
+    )
     frames["activities"] = pd.concat([acts, extra], ignore_index=True).assign(
-        activity_id=lambda d: np.arange(len(d), dtype=d["activity_id"].dtype))
+        activity_id=lambda d: np.arange(len(d), dtype=d["activity_id"].dtype)
+    )
     leaver = frames["trainers"]["trainer_id"].iloc[-1]
     for name in ("trainers", "certifications", "activities", "cpr_cards"):
         df = frames[name]
@@ -244,6 +275,7 @@ def test_monthly_snapshots_store_what_changed_not_copies(db_url, catalogue):
     roster = read_sources(sources, catalogue=catalogue)
     rng = np.random.default_rng(5)
     with open_store(db_url) as store:
+
         def stored_rows() -> int:
             with store.engine.connect() as conn:
                 return conn.execute(sa.text("SELECT coalesce(sum(rows), 0) FROM recert_blocks")).scalar()
@@ -252,8 +284,12 @@ def test_monthly_snapshots_store_what_changed_not_copies(db_url, catalogue):
         for month in range(6):
             if month:
                 roster = next_month(roster, month, rng)
-            info, created = store.save(roster, [Source(f"chain-{month}.xlsx", data + bytes([month]))],
-                                       as_of=date(2026, 1 + month, 1), summary={})
+            info, created = store.save(
+                roster,
+                [Source(f"chain-{month}.xlsx", data + bytes([month]))],
+                as_of=date(2026, 1 + month, 1),
+                summary={},
+            )
             assert created
             ids.append(info.id)
             rosters_saved.append(roster)
@@ -264,7 +300,8 @@ def test_monthly_snapshots_store_what_changed_not_copies(db_url, catalogue):
         for sid, saved in zip(ids, rosters_saved, strict=True):
             assert_same_roster(saved, store.load(sid).roster)
     changed = sum(len(r.certifications) for r in rosters_saved[1:]) * 0.03 + sum(
-        len(r.activities) // 100 for r in rosters_saved[:-1])
+        len(r.activities) // 100 for r in rosters_saved[:-1]
+    )
     assert grown <= changed * 1.2 + 5  # only changed or new rows: not five more copies of ``total`` rows
     assert grown < 0.1 * total
 
@@ -279,8 +316,9 @@ def test_delete_and_retention_keep_the_rest_loadable_and_free_unused_rows(db_url
         for month in range(5):
             if month:
                 roster = next_month(roster, month, rng, share=0.2)
-            info, _ = store.save(roster, [Source(f"m{month}.xlsx", bytes([month]))], as_of=date(2026, 1 + month, 1),
-                                 summary={})
+            info, _ = store.save(
+                roster, [Source(f"m{month}.xlsx", bytes([month]))], as_of=date(2026, 1 + month, 1), summary={}
+            )
             saved[info.id] = roster
         ids = list(saved)
         store.delete(ids[0])
@@ -299,17 +337,38 @@ def test_delete_and_retention_keep_the_rest_loadable_and_free_unused_rows(db_url
 
 # Mapping corrections and team rules -------------------------------------------------------------------------------
 def _mapping(file: str, headers: list[str], layout: str = "certifications") -> SheetMapping:
-    return SheetMapping(file=file, sheet="Sheet1", layout=layout, header_row=1,
-                        columns={h: "x" for h in headers[:-1]}, ignored=(headers[-1],))
+    return SheetMapping(
+        file=file,
+        sheet="Sheet1",
+        layout=layout,
+        header_row=1,
+        columns={h: "x" for h in headers[:-1]},
+        ignored=(headers[-1],),
+    )
 
 
-@pytest.mark.parametrize(("a", "b", "same"), [
-    (_mapping("march.xlsx", ["Name", "Cert", "Expires"]), _mapping("april.xlsx", ["name ", "CERT", "Expires"]), True),
-    (_mapping("m.xlsx", ["Name", "Cert", "Expires"]), _mapping("m.xlsx", ["Expires", "Name", "Cert"]), True),
-    (_mapping("m.xlsx", ["Full  name", "Cert"]), _mapping("m.xlsx", ["Full name", "Cert"]), True),
-    (_mapping("m.xlsx", ["Name", "Cert", "Expires"]), _mapping("m.xlsx", ["Name", "Cert", "Expiry"]), False),
-    (_mapping("m.xlsx", ["Name", "Cert"]), _mapping("m.xlsx", ["Name", "Cert"], layout="matrix"), False),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (
+            _mapping("march.xlsx", ["Name", "Cert", "Expires"]),
+            _mapping("april.xlsx", ["name ", "CERT", "Expires"]),
+            True,
+        ),
+        (
+            _mapping("m.xlsx", ["Name", "Cert", "Expires"]),
+            _mapping("m.xlsx", ["Expires", "Name", "Cert"]),
+            True,
+        ),
+        (_mapping("m.xlsx", ["Full  name", "Cert"]), _mapping("m.xlsx", ["Full name", "Cert"]), True),
+        (
+            _mapping("m.xlsx", ["Name", "Cert", "Expires"]),
+            _mapping("m.xlsx", ["Name", "Cert", "Expiry"]),
+            False,
+        ),
+        (_mapping("m.xlsx", ["Name", "Cert"]), _mapping("m.xlsx", ["Name", "Cert"], layout="matrix"), False),
+    ],
+)
 def test_header_signature_matches_next_months_export_of_the_same_layout(a, b, same):
     assert (header_signature(a) == header_signature(b)) is same
 
@@ -336,8 +395,16 @@ def test_overrides_and_rules_are_kept_with_the_snapshot(db_url, sample_files):
     cat = load_catalogue(rules_text=rules)
     roster = read_sources(sources, catalogue=cat, overrides=overrides)
     with open_store(db_url) as store:
-        info, _ = store.save(roster, sources, as_of=DEFAULT_ANCHOR, overrides=overrides, rules_text=rules,
-                             window=30, date_order="dmy", summary={})
+        info, _ = store.save(
+            roster,
+            sources,
+            as_of=DEFAULT_ANCHOR,
+            overrides=overrides,
+            rules_text=rules,
+            window=30,
+            date_order="dmy",
+            summary={},
+        )
         snap = store.load(info.id)
     assert (snap.overrides, snap.rules_text, snap.window, snap.date_order) == (overrides, rules, 30, "dmy")
     assert snap.rules_version == cat.version
@@ -353,8 +420,11 @@ def test_two_saves_at_once_both_land(db_url, sample_files, catalogue):
     def save(k: int) -> None:
         try:
             with open_store(db_url) as store:
-                results.append(store.save(roster, [Source(f"f{k}.csv", bytes([k]))], as_of=DEFAULT_ANCHOR,
-                                          summary={})[0].id)
+                results.append(
+                    store.save(roster, [Source(f"f{k}.csv", bytes([k]))], as_of=DEFAULT_ANCHOR, summary={})[
+                        0
+                    ].id
+                )
         except Exception as e:  # pragma: no cover - reported below
             errors.append(e)
 

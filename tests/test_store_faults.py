@@ -81,8 +81,11 @@ def _save_lock_held(url: str) -> bool:
     eng = sa.create_engine(url)
     try:
         with eng.connect() as conn:
-            return bool(conn.execute(sa.text(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")).scalar())
+            return bool(
+                conn.execute(
+                    sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")
+                ).scalar()
+            )
     finally:
         eng.dispose()
 
@@ -94,9 +97,13 @@ def test_kill_9_during_import_leaves_older_snapshots_and_no_half_snapshot(tmp_pa
     with open_store(db_url) as store:
         older, _ = store.save(roster, sources, as_of=DEFAULT_ANCHOR, label="older")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "cpd", "import", str(chain_file), "--db", db_url,
-                             "--as-of", "2026-11-27"], cwd=tmp_path, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cpd", "import", str(chain_file), "--db", db_url, "--as-of", "2026-11-27"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     killed_mid_save = False
     deadline = time.monotonic() + 300
     while proc.poll() is None and time.monotonic() < deadline:
@@ -113,8 +120,12 @@ def test_kill_9_during_import_leaves_older_snapshots_and_no_half_snapshot(tmp_pa
         with store.engine.connect() as conn:
             layouts = conn.execute(sa.text("SELECT count(*) FROM recert_frames")).scalar()
             files = conn.execute(sa.text("SELECT count(*) FROM recert_files")).scalar()
-            unused = conn.execute(sa.text("SELECT count(*) FROM recert_blocks WHERE id NOT IN "
-                                          "(SELECT block_id FROM recert_frame_blocks)")).scalar()
+            unused = conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM recert_blocks WHERE id NOT IN "
+                    "(SELECT block_id FROM recert_frame_blocks)"
+                )
+            ).scalar()
             if db_url.startswith("sqlite"):
                 assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         assert (layouts, files, unused) == (len(fr.FRAMES), len(sources), 0)
@@ -129,8 +140,16 @@ def test_two_import_processes_at_once_both_land(tmp_path, db_url):
     b.write_bytes(files["recert_roster.csv"] + b"\r\n")
     open_store(db_url).close()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, "-m", "cpd", "import", str(p), "--db", db_url], env=env,
-                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for p in (a, b)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "cpd", "import", str(p), "--db", db_url],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for p in (a, b)
+    ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     with open_store(db_url) as store:
         assert sorted(i.files for i in store.snapshots()) == [("a.csv",), ("b.csv",)]
@@ -213,9 +232,12 @@ def test_unreachable_postgresql_gets_one_sentence_and_cli_exit_1(tmp_path):
     assert code == 1 and "cannot be reached" in err
 
 
-@pytest.mark.parametrize(("content", "said"), [
-    (b"this is not a database at all" * 100, "not a Recert database"),
-])
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"this is not a database at all" * 100, "not a Recert database"),
+    ],
+)
 def test_a_file_that_is_not_a_database_gets_one_sentence(tmp_path, content, said):
     path = tmp_path / "recert.db"
     path.write_bytes(content)
@@ -272,33 +294,52 @@ def test_a_database_made_by_the_first_migration_upgrades_with_its_data_intact(tm
 
 # The frame codec on generated frames -------------------------------------------------------------------------
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
-_object = st.one_of(_text, st.none(), st.just(float("nan")), st.integers(-10**12, 10**12),
-                    st.floats(allow_nan=False), st.booleans(), st.tuples(_text, _text).map(tuple),
-                    st.lists(_text, max_size=3).map(tuple))
+_object = st.one_of(
+    _text,
+    st.none(),
+    st.just(float("nan")),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.tuples(_text, _text).map(tuple),
+    st.lists(_text, max_size=3).map(tuple),
+)
 
 
 @st.composite
 def frames_(draw) -> pd.DataFrame:
     n = draw(st.integers(0, 25))
     cols: dict[str, object] = {}
-    kinds = draw(st.lists(st.sampled_from(["float", "int", "bool", "date", "str", "object", "text_object"]),
-                          min_size=1, max_size=6))
+    kinds = draw(
+        st.lists(
+            st.sampled_from(["float", "int", "bool", "date", "str", "object", "text_object"]),
+            min_size=1,
+            max_size=6,
+        )
+    )
     for i, kind in enumerate(kinds):
         name = f"{kind}_{i}"
         if kind == "float":
-            cols[name] = np.array(draw(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=n,
-                                                max_size=n)), dtype="float64")
+            cols[name] = np.array(
+                draw(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=n, max_size=n)),
+                dtype="float64",
+            )
         elif kind == "int":
-            cols[name] = np.array(draw(st.lists(st.integers(-2**63, 2**63 - 1), min_size=n, max_size=n)),
-                                  dtype="int64")
+            cols[name] = np.array(
+                draw(st.lists(st.integers(-(2**63), 2**63 - 1), min_size=n, max_size=n)), dtype="int64"
+            )
         elif kind == "bool":
             cols[name] = np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
         elif kind == "date":
             days = draw(st.lists(st.one_of(st.none(), st.integers(-50_000, 50_000)), min_size=n, max_size=n))
-            cols[name] = pd.Series([pd.NaT if d is None else pd.Timestamp("2000-01-01") + pd.Timedelta(days=d)
-                                    for d in days], dtype="datetime64[ns]")
+            cols[name] = pd.Series(
+                [pd.NaT if d is None else pd.Timestamp("2000-01-01") + pd.Timedelta(days=d) for d in days],
+                dtype="datetime64[ns]",
+            )
         elif kind == "str":
-            cols[name] = pd.Series(draw(st.lists(st.one_of(_text, st.none()), min_size=n, max_size=n)), dtype="str")
+            cols[name] = pd.Series(
+                draw(st.lists(st.one_of(_text, st.none()), min_size=n, max_size=n)), dtype="str"
+            )
         elif kind == "text_object":
             cols[name] = pd.Series(draw(st.lists(_text, min_size=n, max_size=n)), dtype=object)
         else:
@@ -307,20 +348,33 @@ def frames_(draw) -> pd.DataFrame:
             for j, v in enumerate(values):
                 arr[j] = v
             cols[name] = pd.Series(arr, dtype=object)
-    cols["file"] = pd.Series(draw(st.lists(st.sampled_from(["a.xlsx", "b.csv", "c'd.csv"]), min_size=n,
-                                           max_size=n)), dtype="str")
+    cols["file"] = pd.Series(
+        draw(st.lists(st.sampled_from(["a.xlsx", "b.csv", "c'd.csv"]), min_size=n, max_size=n)), dtype="str"
+    )
     cols["row"] = np.array(draw(st.lists(st.integers(1, 10**6), min_size=n, max_size=n)), dtype="int64")
-    return pd.DataFrame({k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v) for k, v in cols.items()})
+    return pd.DataFrame(
+        {k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v) for k, v in cols.items()}
+    )
 
 
 def _empty_roster(df: pd.DataFrame, other: pd.DataFrame | None = None) -> Roster:
     empty = pd.DataFrame({"x": pd.Series([], dtype="str")})
-    return Roster(trainers=df, certifications=other if other is not None else empty, activities=empty,
-                  cpr_cards=empty, ledger=df.copy(), mappings=(), warnings=())
+    return Roster(
+        trainers=df,
+        certifications=other if other is not None else empty,
+        activities=empty,
+        cpr_cards=empty,
+        ledger=df.copy(),
+        mappings=(),
+        warnings=(),
+    )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(a=frames_(), b=frames_())
 def test_generated_frames_round_trip_exactly_through_the_database(tmp_path, a, b):
     path = tmp_path / "h.db"
@@ -328,8 +382,9 @@ def test_generated_frames_round_trip_exactly_through_the_database(tmp_path, a, b
         path.unlink()
     with open_store(f"sqlite:///{path}") as store:
         first, _ = store.save(_empty_roster(a), [Source("a", b"a")], as_of=date(2026, 1, 1), summary={})
-        second, _ = store.save(_empty_roster(a.iloc[::-1], b), [Source("b", b"b")], as_of=date(2026, 2, 1),
-                               summary={})
+        second, _ = store.save(
+            _empty_roster(a.iloc[::-1], b), [Source("b", b"b")], as_of=date(2026, 2, 1), summary={}
+        )
         got_a, got_b = store.load(first.id).roster, store.load(second.id).roster
     pd.testing.assert_frame_equal(got_a.trainers, a, check_exact=True)
     pd.testing.assert_frame_equal(got_a.ledger, a, check_exact=True)

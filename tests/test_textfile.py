@@ -22,16 +22,33 @@ def table(data: bytes, **kw) -> textfile.Table:
 
 
 # Encodings ---------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("label", "data", "encoding", "notice"), [
-    ("UTF-8", hostile.csv_text(ROSTER).encode("utf-8"), "utf-8", None),
-    ("UTF-8 with BOM", codecs.BOM_UTF8 + hostile.csv_text(ROSTER).encode("utf-8"), "utf-8-sig", None),
-    ("Windows-1252", hostile.cp1252_csv(), "cp1252", "Windows-1252 (Western European)"),
-    ("UTF-16 LE with BOM (Unicode text)", hostile.utf16_unicode_text(), "utf-16", None),
-    ("UTF-16 BE with BOM", codecs.BOM_UTF16_BE + hostile.csv_text(ROSTER, "\t").encode("utf-16-be"), "utf-16",
-     None),
-    ("UTF-16 LE without BOM", hostile.csv_text(ROSTER, "\t").encode("utf-16-le"), "utf-16", "without a byte-order"),
-    ("UTF-16 BE without BOM", hostile.csv_text(ROSTER, "\t").encode("utf-16-be"), "utf-16", "without a byte-order"),
-])
+@pytest.mark.parametrize(
+    ("label", "data", "encoding", "notice"),
+    [
+        ("UTF-8", hostile.csv_text(ROSTER).encode("utf-8"), "utf-8", None),
+        ("UTF-8 with BOM", codecs.BOM_UTF8 + hostile.csv_text(ROSTER).encode("utf-8"), "utf-8-sig", None),
+        ("Windows-1252", hostile.cp1252_csv(), "cp1252", "Windows-1252 (Western European)"),
+        ("UTF-16 LE with BOM (Unicode text)", hostile.utf16_unicode_text(), "utf-16", None),
+        (
+            "UTF-16 BE with BOM",
+            codecs.BOM_UTF16_BE + hostile.csv_text(ROSTER, "\t").encode("utf-16-be"),
+            "utf-16",
+            None,
+        ),
+        (
+            "UTF-16 LE without BOM",
+            hostile.csv_text(ROSTER, "\t").encode("utf-16-le"),
+            "utf-16",
+            "without a byte-order",
+        ),
+        (
+            "UTF-16 BE without BOM",
+            hostile.csv_text(ROSTER, "\t").encode("utf-16-be"),
+            "utf-16",
+            "without a byte-order",
+        ),
+    ],
+)
 def test_every_excel_text_encoding_reads_the_same_names(label, data, encoding, notice):
     d = textfile.decode(data)
     assert d.encoding == encoding, label
@@ -87,16 +104,22 @@ def test_mostly_undecodable_text_is_refused():
 
 
 # Separator ---------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("label", "text", "delimiter"), [
-    ("comma", "Trainer,Club,CEUs\nAna,Downtown,1.5\nBo,Uptown,2\n", ","),
-    ("semicolon with decimal commas", "Trainer;Club;CEUs\nAna;Downtown;1,5\nBo;Uptown;2,5\n", ";"),
-    ("semicolon, decimal commas, title line above",
-     "Staff roster 2026\n\nTrainer;Club;CEUs\nAna;Downtown;1,5\nBo;Uptown;2,5\nCy;Up;3\n", ";"),
-    ("tab with commas inside names", "Trainer\tClub\nSilva, Ana\tDowntown\nLind, Bo\tUptown\n", "\t"),
-    ("comma with semicolons inside quoted notes", 'Trainer,Note\nAna,"a;b;c"\nBo,"d;e;f"\n', ","),
-    ("a single column", "Trainer\nAna\nBo\n", ","),
-    ("ragged rows still comma", "Trainer,Club,CEUs\nAna,Downtown\nBo,Uptown,2,extra\nCy,Up,3\n", ","),
-])
+@pytest.mark.parametrize(
+    ("label", "text", "delimiter"),
+    [
+        ("comma", "Trainer,Club,CEUs\nAna,Downtown,1.5\nBo,Uptown,2\n", ","),
+        ("semicolon with decimal commas", "Trainer;Club;CEUs\nAna;Downtown;1,5\nBo;Uptown;2,5\n", ";"),
+        (
+            "semicolon, decimal commas, title line above",
+            "Staff roster 2026\n\nTrainer;Club;CEUs\nAna;Downtown;1,5\nBo;Uptown;2,5\nCy;Up;3\n",
+            ";",
+        ),
+        ("tab with commas inside names", "Trainer\tClub\nSilva, Ana\tDowntown\nLind, Bo\tUptown\n", "\t"),
+        ("comma with semicolons inside quoted notes", 'Trainer,Note\nAna,"a;b;c"\nBo,"d;e;f"\n', ","),
+        ("a single column", "Trainer\nAna\nBo\n", ","),
+        ("ragged rows still comma", "Trainer,Club,CEUs\nAna,Downtown\nBo,Uptown,2,extra\nCy,Up,3\n", ","),
+    ],
+)
 def test_separator_is_chosen_by_consistent_field_counts(label, text, delimiter):
     assert textfile.choose_delimiter(text) == delimiter, label
 
@@ -111,8 +134,14 @@ def test_excel_sep_line_sets_the_separator():
 def test_semicolon_file_keeps_decimal_commas_title_and_blank_lines():
     t = table(hostile.semicolon_decimal_csv())
     assert t.delimiter == ";"
-    assert t.rows == [["Staff roster 2026"], [], ["Trainer", "Club", "CEUs"], ["Ana Silva", "Downtown", "1,5"],
-                      ["Bo Lind", "Uptown", "2,5"], ["Cy Park", "Uptown", "3"]]
+    assert t.rows == [
+        ["Staff roster 2026"],
+        [],
+        ["Trainer", "Club", "CEUs"],
+        ["Ana Silva", "Downtown", "1,5"],
+        ["Bo Lind", "Uptown", "2,5"],
+        ["Cy Park", "Uptown", "3"],
+    ]
     assert list(t.line_numbers) == [1, 2, 3, 4, 5, 6]
     assert list(t.field_counts) == [1, 0, 3, 3, 3, 3]
 
@@ -157,8 +186,9 @@ def test_line_endings_of_every_kind_count_as_lines():
 
 
 # Properties --------------------------------------------------------------------------------------------------
-text_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\ufeff",
-                           min_codepoint=0x20) | st.sampled_from(["\t", "\r", "\n", ",", ";", '"', " "])
+text_chars = st.characters(
+    blacklist_categories=("Cs",), blacklist_characters="\x00\ufeff", min_codepoint=0x20
+) | st.sampled_from(["\t", "\r", "\n", ",", ";", '"', " "])
 field = st.text(text_chars, max_size=12)
 rows = st.lists(st.lists(field, min_size=1, max_size=6), min_size=1, max_size=12)
 
@@ -170,8 +200,11 @@ def written(rows_: list[list[str]], delimiter: str) -> str:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows_=rows, delimiter=st.sampled_from(textfile.DELIMITERS),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))
+@given(
+    rows_=rows,
+    delimiter=st.sampled_from(textfile.DELIMITERS),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]),
+)
 def test_csv_writer_output_round_trips_through_decode_and_parse(rows_, delimiter, encoding):
     data = written(rows_, delimiter).encode(encoding)
     t = textfile.parse(textfile.decode(data), delimiter=delimiter)
@@ -179,13 +212,18 @@ def test_csv_writer_output_round_trips_through_decode_and_parse(rows_, delimiter
     assert t.errors == [""] * len(rows_)
 
 
-plain = st.text(st.characters(whitelist_categories=("Lu", "Ll", "Nd"), max_codepoint=0x24F), min_size=1,
-                max_size=8)
+plain = st.text(
+    st.characters(whitelist_categories=("Lu", "Ll", "Nd"), max_codepoint=0x24F), min_size=1, max_size=8
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(width=st.integers(2, 6), n=st.integers(1, 20), data=st.data(),
-       delimiter=st.sampled_from(textfile.DELIMITERS))
+@given(
+    width=st.integers(2, 6),
+    n=st.integers(1, 20),
+    data=st.data(),
+    delimiter=st.sampled_from(textfile.DELIMITERS),
+)
 def test_separator_is_found_for_any_consistent_table(width, n, data, delimiter):
     rows_ = [data.draw(st.lists(plain, min_size=width, max_size=width)) for _ in range(n + 1)]
     t = table(written(rows_, delimiter).encode("utf-8"))
@@ -223,7 +261,9 @@ def test_the_sep_line_is_not_a_row_in_excel():
 def test_a_bad_byte_is_reported_on_the_row_of_its_record():
     data = 'Trainer,Note\r\nAna,"one\r\ntwo"\r\nBo,Up'.encode("cp1252") + b"\x81" + b"town\r\n"
     t = table(data)
-    assert list(t.line_numbers) == [1, 2, 4] and t.bad_rows == {3: "byte 0x81 cannot be read as Windows-1252 text"}
+    assert list(t.line_numbers) == [1, 2, 4] and t.bad_rows == {
+        3: "byte 0x81 cannot be read as Windows-1252 text"
+    }
 
 
 def test_a_file_with_more_rows_than_excel_is_refused_as_soon_as_the_limit_is_passed(monkeypatch):
@@ -243,8 +283,10 @@ def test_trim_drops_only_the_padding_and_keeps_every_field_count():
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.lists(st.sampled_from(["a", "b", ",", "\r", "\n", "\r\n", '"', "é"]), max_size=60).map("".join),
-       chunk=st.integers(1, 8))
+@given(
+    text=st.lists(st.sampled_from(["a", "b", ",", "\r", "\n", "\r\n", '"', "é"]), max_size=60).map("".join),
+    chunk=st.integers(1, 8),
+)
 def test_lines_are_split_as_stringio_splits_them_whatever_the_chunk(text, chunk):
     old = textfile._LINES_CHUNK
     textfile._LINES_CHUNK = chunk
@@ -268,8 +310,11 @@ def test_trimmed_records_are_the_records_without_their_trailing_empty_fields(row
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.lists(st.sampled_from(["a", "bb", ",", ";", "\r", "\n", "\r\n", '"', " ", "x" * 20]),
-                     max_size=40).map("".join))
+@given(
+    text=st.lists(
+        st.sampled_from(["a", "bb", ",", ";", "\r", "\n", "\r\n", '"', " ", "x" * 20]), max_size=40
+    ).map("".join)
+)
 def test_parse_gives_exactly_the_records_a_plain_csv_reader_gives(text):
     limit = csv.field_size_limit(16)  # small, so cells over the limit (a csv error) occur too
     try:

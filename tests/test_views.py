@@ -43,14 +43,48 @@ KPI_LABELS = ["Trainers", "Compliant", "At risk", "Expiring in 90 days", "Lapsed
 
 
 # A literal roster whose statuses are worked out by hand from standing.md (T = 2026-06-01, W = 90).
-ROSTER = csv_bytes([
-    ["Trainer Name", "Club", "Role", "Certification", "Exp. Date", "CEUs earned", "CPR/AED exp"],
-    ["Ana Silva", "Downtown", "Personal Trainer", "NASM CPT", "2026-07-31", "2.0", "2027-12-31"],  # met, 60 d
-    ["Ben Okafor", "Downtown", "Personal Trainer", "ACE CPT", "2026-04-30", "2.0", "2027-12-31"],  # grace
-    ["Cara Lind", "Riverside", "Group Fitness Instructor", "ISSA CPT", "2026-08-15", "5", "2027-12-31"],  # at risk
-    ["Dan Reyes", "Riverside", "Personal Trainer", "NASM CPT", "2020-01-01", "2.0", "2027-12-31"],  # expired
-    ["Eve Novak", "Riverside", "Personal Trainer", "ISSA CPT", "2027-12-31", "15", "2027-12-31"],  # on track
-])
+ROSTER = csv_bytes(
+    [
+        ["Trainer Name", "Club", "Role", "Certification", "Exp. Date", "CEUs earned", "CPR/AED exp"],
+        [
+            "Ana Silva",
+            "Downtown",
+            "Personal Trainer",
+            "NASM CPT",
+            "2026-07-31",
+            "2.0",
+            "2027-12-31",
+        ],  # met, 60 d
+        ["Ben Okafor", "Downtown", "Personal Trainer", "ACE CPT", "2026-04-30", "2.0", "2027-12-31"],  # grace
+        [
+            "Cara Lind",
+            "Riverside",
+            "Group Fitness Instructor",
+            "ISSA CPT",
+            "2026-08-15",
+            "5",
+            "2027-12-31",
+        ],  # at risk
+        [
+            "Dan Reyes",
+            "Riverside",
+            "Personal Trainer",
+            "NASM CPT",
+            "2020-01-01",
+            "2.0",
+            "2027-12-31",
+        ],  # expired
+        [
+            "Eve Novak",
+            "Riverside",
+            "Personal Trainer",
+            "ISSA CPT",
+            "2027-12-31",
+            "15",
+            "2027-12-31",
+        ],  # on track
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +94,13 @@ def small():
 
 def test_small_roster_has_the_hand_worked_statuses(small):
     got = dict(zip(small.standings["trainer"], small.standings["status"], strict=True))
-    assert got == {"Ana Silva": "met", "Ben Okafor": "grace", "Cara Lind": "at_risk", "Dan Reyes": "expired",
-                   "Eve Novak": "on_track"}
+    assert got == {
+        "Ana Silva": "met",
+        "Ben Okafor": "grace",
+        "Cara Lind": "at_risk",
+        "Dan Reyes": "expired",
+        "Eve Novak": "on_track",
+    }
 
 
 def test_kpis_have_the_exact_labels_and_hand_worked_values(small):
@@ -136,25 +175,49 @@ def test_filter_options_are_names_in_order(sample_standing):
 
 # Chart selection -> filter ------------------------------------------------------------------------------------
 def _event(*points):
-    return {"selection": {"points": list(points), "point_indices": [p.get("point_index", 0) for p in points],
-                          "box": [], "lasso": []}}
+    return {
+        "selection": {
+            "points": list(points),
+            "point_indices": [p.get("point_index", 0) for p in points],
+            "box": [],
+            "lasso": [],
+        }
+    }
 
 
 def test_club_from_a_click_on_a_bar_reads_customdata():
-    point = {"curve_number": 2, "point_number": 1, "point_index": 1, "x": 3, "y": "Riverside",
-             "customdata": "Riverside", "legendgroup": "at_risk"}
+    point = {
+        "curve_number": 2,
+        "point_number": 1,
+        "point_index": 1,
+        "x": 3,
+        "y": "Riverside",
+        "customdata": "Riverside",
+        "legendgroup": "at_risk",
+    }
     assert club_from_selection(_event(point)) == ["Riverside"]
 
 
 def test_club_from_a_box_selection_over_stacked_traces_is_each_club_once():
-    pts = [{"x": 1, "y": "Downtown", "customdata": ["Downtown"], "curve_number": 0},
-           {"x": 2, "y": "Downtown", "customdata": ["Downtown"], "curve_number": 1},
-           {"x": 4, "y": "Northgate", "curve_number": 1}]
+    pts = [
+        {"x": 1, "y": "Downtown", "customdata": ["Downtown"], "curve_number": 0},
+        {"x": 2, "y": "Downtown", "customdata": ["Downtown"], "curve_number": 1},
+        {"x": 4, "y": "Northgate", "curve_number": 1},
+    ]
     assert club_from_selection(_event(*pts)) == ["Downtown", "Northgate"]
 
 
-@pytest.mark.parametrize("event", [None, {}, {"selection": {}}, {"selection": {"points": []}}, "junk",
-                                   {"selection": {"points": [{"x": 3, "y": 4}, "not a point"]}}])
+@pytest.mark.parametrize(
+    "event",
+    [
+        None,
+        {},
+        {"selection": {}},
+        {"selection": {"points": []}},
+        "junk",
+        {"selection": {"points": [{"x": 3, "y": 4}, "not a point"]}},
+    ],
+)
 def test_no_club_from_an_empty_or_malformed_selection(event):
     assert club_from_selection(event) == []
 
@@ -197,19 +260,41 @@ def test_trainer_timeline_climbs_to_what_the_engine_says_was_earned(sample_stand
 
 
 # CPR/AED: one structured state, written as the table's cell and as the Trainer page's metric
-@pytest.mark.parametrize(("required", "current", "expires", "state", "cell", "badge"), [
-    (True, True, pd.Timestamp("2027-12-27"), ("current", "27 Dec 2027"), "current to 27 Dec 2027",
-     ("Current", "to 27 Dec 2027")),
-    (True, False, pd.Timestamp("2026-05-01"), ("expired", "1 May 2026"), "expired 1 May 2026",
-     ("Expired", "on 1 May 2026")),
-    (False, False, pd.Timestamp("2026-05-01"), ("expired", "1 May 2026"), "expired 1 May 2026",
-     ("Expired", "on 1 May 2026")),
-    (True, False, pd.NaT, ("none on file", ""), "none on file", ("None on file", "")),
-    (True, None, pd.NaT, ("none on file", ""), "none on file", ("None on file", "")),
-    (False, pd.NA, pd.NaT, ("not required", ""), "not required", ("Not required", "")),
-])
+@pytest.mark.parametrize(
+    ("required", "current", "expires", "state", "cell", "badge"),
+    [
+        (
+            True,
+            True,
+            pd.Timestamp("2027-12-27"),
+            ("current", "27 Dec 2027"),
+            "current to 27 Dec 2027",
+            ("Current", "to 27 Dec 2027"),
+        ),
+        (
+            True,
+            False,
+            pd.Timestamp("2026-05-01"),
+            ("expired", "1 May 2026"),
+            "expired 1 May 2026",
+            ("Expired", "on 1 May 2026"),
+        ),
+        (
+            False,
+            False,
+            pd.Timestamp("2026-05-01"),
+            ("expired", "1 May 2026"),
+            "expired 1 May 2026",
+            ("Expired", "on 1 May 2026"),
+        ),
+        (True, False, pd.NaT, ("none on file", ""), "none on file", ("None on file", "")),
+        (True, None, pd.NaT, ("none on file", ""), "none on file", ("None on file", "")),
+        (False, pd.NA, pd.NaT, ("not required", ""), "not required", ("Not required", "")),
+    ],
+)
 def test_cpr_state_gives_the_table_cell_and_the_trainer_metric_without_reading_text_back(
-        required, current, expires, state, cell, badge):
+    required, current, expires, state, cell, badge
+):
     assert cpr_state(required, current, expires) == state
     assert (cpr_text(*state), cpr_badge(*state)) == (cell, badge)
 
@@ -220,17 +305,27 @@ def test_trainer_certifications_carry_the_cpr_metric_of_each_row(sample_standing
         certs = trainer_certifications(sample_standing, tid)
         mine = s[s["trainer_id"].eq(tid)]
         held = ~mine["status"].eq("missing")
-        want = [cpr_badge(*cpr_state(r, c, x)) if h else ("", "") for r, c, x, h in
-                zip(mine["cpr_required"], mine["cpr_current"], mine["cpr_expires"], held, strict=True)]
+        want = [
+            cpr_badge(*cpr_state(r, c, x)) if h else ("", "")
+            for r, c, x, h in zip(
+                mine["cpr_required"], mine["cpr_current"], mine["cpr_expires"], held, strict=True
+            )
+        ]
         assert list(zip(certs["cpr_value"], certs["cpr_detail"], strict=True)) == want
         assert certs["Progress"].dropna().between(0, 100).all()  # a percent: what st.progress takes as an int
 
 
 # Reminders page -----------------------------------------------------------------------------------------------
 def test_draft_table_links_only_drafts_with_an_address_and_labels_name_each_draft():
-    d = pd.DataFrame({"trainer": ["Ana Silva", "Ben Okafor"], "subject": ["Due soon", "Act now"],
-                      "email": ["ana@example.test", ""], "mailto": ["mailto:ana@example.test?x", "mailto:?y"]},
-                     index=[3, 7])
+    d = pd.DataFrame(
+        {
+            "trainer": ["Ana Silva", "Ben Okafor"],
+            "subject": ["Due soon", "Act now"],
+            "email": ["ana@example.test", ""],
+            "mailto": ["mailto:ana@example.test?x", "mailto:?y"],
+        },
+        index=[3, 7],
+    )
     table = draft_table(d)
     assert table["write"].iloc[0] == "mailto:ana@example.test?x" and pd.isna(table["write"].iloc[1])
     assert draft_labels(d) == {3: "Ana Silva — Due soon", 7: "Ben Okafor — Act now"}
@@ -238,16 +333,28 @@ def test_draft_table_links_only_drafts_with_an_address_and_labels_name_each_draf
 
 
 def test_trainer_choices_tell_namesakes_apart(small):
-    t = pd.DataFrame({"trainer_id": ["1", "2", "3"], "trainer": ["Sam Lee", "Sam Lee", "Ana Silva"],
-                      "club": ["Downtown", "Riverside", "Downtown"], "status": ["met", "met", "met"]})
+    t = pd.DataFrame(
+        {
+            "trainer_id": ["1", "2", "3"],
+            "trainer": ["Sam Lee", "Sam Lee", "Ana Silva"],
+            "club": ["Downtown", "Riverside", "Downtown"],
+            "status": ["met", "met", "met"],
+        }
+    )
     labels = trainer_choices(replace(small, trainers=t))["label"].tolist()
     assert labels == ["Sam Lee (Downtown, 1)", "Sam Lee (Riverside, 2)", "Ana Silva"]
 
 
 # Upload page helpers ------------------------------------------------------------------------------------------
-MAPPING = SheetMapping(file="r.csv", sheet="", layout="certifications", header_row=3,
-                       columns={"Trainer Name": "trainer", "Exp. Date": "expires", "Club": "club"},
-                       ignored=("Notes",), date_orders={"Exp. Date": "mdy"})
+MAPPING = SheetMapping(
+    file="r.csv",
+    sheet="",
+    layout="certifications",
+    header_row=3,
+    columns={"Trainer Name": "trainer", "Exp. Date": "expires", "Club": "club"},
+    ignored=("Notes",),
+    date_orders={"Exp. Date": "mdy"},
+)
 
 
 def test_mapping_rows_list_used_then_ignored_columns():
@@ -258,16 +365,23 @@ def test_mapping_rows_list_used_then_ignored_columns():
 
 
 def test_an_edited_mapping_becomes_overrides_of_the_changed_columns_only():
-    state = {"edited_rows": {2: {"Read as": IGNORE}, 3: {"Read as": "role"}}, "added_rows": [],
-             "deleted_rows": []}
+    state = {
+        "edited_rows": {2: {"Read as": IGNORE}, 3: {"Read as": "role"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     edited = apply_editor_state(mapping_rows(MAPPING), state)
     assert overrides_from_edit(MAPPING, edited) == {"Club": "", "Notes": "role"}
     assert overrides_from_edit(MAPPING, mapping_rows(MAPPING)) == {}
 
 
 def test_a_mapping_override_is_applied_by_the_engine():
-    data = csv_bytes([["Trainer Name", "Club", "Certification", "Exp. Date", "Site"],
-                      ["Ana Silva", "Downtown", "NASM CPT", "2027-01-01", "Main floor"]])
+    data = csv_bytes(
+        [
+            ["Trainer Name", "Club", "Certification", "Exp. Date", "Site"],
+            ["Ana Silva", "Downtown", "NASM CPT", "2027-01-01", "Main floor"],
+        ]
+    )
     plain = run({"r.csv": data})
     fixed = run({"r.csv": data}, overrides={("r.csv", ""): {"Club": "", "Site": "club"}})
     assert list(plain.trainers["club"]) == ["Downtown"]
@@ -290,26 +404,53 @@ def test_counts_by_file_add_up_to_the_totals(sample_standing):
 
 
 def test_routine_duplicate_warnings_are_grouped_apart_by_their_kind_not_their_wording():
-    listed = Notice("listed_twice", "Ana Silva's NASM-CPT is listed 3 times (a; b): the latest expiry was used.")
+    listed = Notice(
+        "listed_twice", "Ana Silva's NASM-CPT is listed 3 times (a; b): the latest expiry was used."
+    )
     future = Notice("future", "2 activities are dated after as-of")
-    lookalike = "Bo's ACE is listed 2 times (a; b): the latest expiry was used."  # a plain string: kind "other"
+    lookalike = (
+        "Bo's ACE is listed 2 times (a; b): the latest expiry was used."  # a plain string: kind "other"
+    )
     main, dup = group_warnings([listed, future, lookalike])
     assert main == [future, lookalike] and dup == [listed]
 
 
-@pytest.mark.parametrize(("kind", "label", "editor"), [
-    ("empty", "Empty", False), ("hidden", "Hidden, not read", False), ("copy", "A copy, read once", False),
-    ("no_header", "Not read: no header found", True), ("unreadable", "Not read: columns not recognised", True),
-])
+@pytest.mark.parametrize(
+    ("kind", "label", "editor"),
+    [
+        ("empty", "Empty", False),
+        ("hidden", "Hidden, not read", False),
+        ("copy", "A copy, read once", False),
+        ("no_header", "Not read: no header found", True),
+        ("unreadable", "Not read: columns not recognised", True),
+    ],
+)
 def test_a_skipped_sheet_is_labelled_and_given_an_editor_by_its_note_kind(kind, label, editor):
-    m = SheetMapping(file="f.xlsx", sheet="S", layout="skipped", header_row=None, columns={}, ignored=(),
-                     note="hidden sheet", note_kind=kind)  # the wording never decides
+    m = SheetMapping(
+        file="f.xlsx",
+        sheet="S",
+        layout="skipped",
+        header_row=None,
+        columns={},
+        ignored=(),
+        note="hidden sheet",
+        note_kind=kind,
+    )  # the wording never decides
     assert (layout_label(m), sheet_needs_mapping(m)) == (label, editor)
 
 
 # Safety of file-derived text ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("text", ["<img src=x onerror=alert(1)>", "**bold** _it_", "=HYPERLINK(\"http://x\")",
-                                  "[link](javascript:alert(1))", ":red[alarm] $x$ `code`", "# heading"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<img src=x onerror=alert(1)>",
+        "**bold** _it_",
+        '=HYPERLINK("http://x")',
+        "[link](javascript:alert(1))",
+        ":red[alarm] $x$ `code`",
+        "# heading",
+    ],
+)
 def test_md_escape_leaves_no_markdown_or_html_active(text):
     out = md_escape(text)
     for ch in "<>*_[]()`#$:=":
@@ -339,15 +480,41 @@ def test_an_edited_rule_becomes_a_rules_file_the_engine_accepts():
 
 def test_a_new_rule_row_adds_a_credential():
     cat = load_catalogue()
-    new = pd.DataFrame([{"id": "zumba_zin", "kind": "certification", "body": "ZUMBA", "name": "Zumba Instructor",
-                         "unit": "hour", "hours_per_unit": 1.0, "required_credits": 8.0, "cycle_years": 1.0,
-                         "grace_days": None, "cpr_required": "unknown", "cpr_counts_credits": None,
-                         "confidence": "credits: U", "sources": "", "notes": ""}])
+    new = pd.DataFrame(
+        [
+            {
+                "id": "zumba_zin",
+                "kind": "certification",
+                "body": "ZUMBA",
+                "name": "Zumba Instructor",
+                "unit": "hour",
+                "hours_per_unit": 1.0,
+                "required_credits": 8.0,
+                "cycle_years": 1.0,
+                "grace_days": None,
+                "cpr_required": "unknown",
+                "cpr_counts_credits": None,
+                "confidence": "credits: U",
+                "sources": "",
+                "notes": "",
+            }
+        ]
+    )
     table = pd.concat([rules_table(cat), new], ignore_index=True)
     changes = rules_changes(table, cat)
-    assert changes == [{"id": "zumba_zin", "kind": "certification", "body": "ZUMBA", "name": "Zumba Instructor",
-                        "unit": "hour", "hours_per_unit": 1, "required_credits": 8, "cycle_years": 1,
-                        "confidence": {"credits": "U"}}]
+    assert changes == [
+        {
+            "id": "zumba_zin",
+            "kind": "certification",
+            "body": "ZUMBA",
+            "name": "Zumba Instructor",
+            "unit": "hour",
+            "hours_per_unit": 1,
+            "required_credits": 8,
+            "cycle_years": 1,
+            "confidence": {"credits": "U"},
+        }
+    ]
     assert "zumba_zin" in load_catalogue(rules_text=rules_yaml(changes))
 
 
@@ -365,9 +532,11 @@ def test_short_credential_labels():
 
 
 def test_the_engine_and_its_views_do_not_import_streamlit():
-    code = ("import sys, cpd, cpd.views.escape, cpd.views.filters, cpd.views.rules, cpd.views.table, "
-            "cpd.views.team, cpd.views.trainer, cpd.views.upload, cpd.views.reminders, cpd.charts, cpd.samples, cpd.fmt; "
-            "assert 'streamlit' not in sys.modules, 'cpd imported streamlit'")
+    code = (
+        "import sys, cpd, cpd.views.escape, cpd.views.filters, cpd.views.rules, cpd.views.table, "
+        "cpd.views.team, cpd.views.trainer, cpd.views.upload, cpd.views.reminders, cpd.charts, cpd.samples, cpd.fmt; "
+        "assert 'streamlit' not in sys.modules, 'cpd imported streamlit'"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[1])
 
 
@@ -380,13 +549,39 @@ MATERIAL = re.compile(r":material_\w+:")  # after the frontend's source rewrite 
 SHORTCODE = re.compile(r":[\w+-][\w_+-]*:")  # remark-emoji, :streamlit:
 TYPOGRAPHY = re.compile(r"(^|\s)(<->|->|<-|--|>=|<=|~=)(\s|$)")
 HOSTILE_MD = [
-    "www.evil.test", "WWW.EVIL.TEST/x", "https://evil.test/x", "http://evil.test", "boss@evil.test",
-    "mailto:boss@evil.test", "www.evil.test.csv", ":material/warning:", ":material/warning: Ana",
-    ":smile: :+1: :streamlit:", ":red[alarm] :blue-background[x] :small[y] :help[z]", "$x^2$ and $$y$$",
-    "<a href=\"//evil.test/x\">x</a>", "<span style=\"font-size:200px\">BIG</span>", "[a](https://evil.test)",
-    "![i](x.png)", "**bold** _it_ ~~strike~~ `code`", "# heading", "1. one", "- item", "> quote", "a -> b <- c",
-    "x >= y", "a -- b", "Ana\nSilva", "Ana\r\n\r\nSilva", "line\u2028sep", "    indented code", "&amp; &lt;b&gt;",
-    "[^1]", "a | b | c", "https\u2060://already.split", "ftp://evil.test",
+    "www.evil.test",
+    "WWW.EVIL.TEST/x",
+    "https://evil.test/x",
+    "http://evil.test",
+    "boss@evil.test",
+    "mailto:boss@evil.test",
+    "www.evil.test.csv",
+    ":material/warning:",
+    ":material/warning: Ana",
+    ":smile: :+1: :streamlit:",
+    ":red[alarm] :blue-background[x] :small[y] :help[z]",
+    "$x^2$ and $$y$$",
+    '<a href="//evil.test/x">x</a>',
+    '<span style="font-size:200px">BIG</span>',
+    "[a](https://evil.test)",
+    "![i](x.png)",
+    "**bold** _it_ ~~strike~~ `code`",
+    "# heading",
+    "1. one",
+    "- item",
+    "> quote",
+    "a -> b <- c",
+    "x >= y",
+    "a -- b",
+    "Ana\nSilva",
+    "Ana\r\n\r\nSilva",
+    "line\u2028sep",
+    "    indented code",
+    "&amp; &lt;b&gt;",
+    "[^1]",
+    "a | b | c",
+    "https\u2060://already.split",
+    "ftp://evil.test",
 ]
 
 
@@ -404,8 +599,9 @@ def _assert_inert(raw: str) -> None:
     assert not re.search(r"[\r\n\v\f\u2028\u2029\x85]", out)
     assert not re.search(r"(?<!\\)[$`*_\[\]<>#|~&!]", out.replace("\\\\", "")), out  # markdown/HTML syntax
     # What the reader sees is the text itself: only invisible joiners added, blanks folded to one space.
-    assert text.replace(WORD_JOINER, "") == re.sub(r"[ \t\r\n\v\f\x1c-\x1f\x85\u2028\u2029]+", " ",
-                                                         raw).replace(WORD_JOINER, "")
+    assert text.replace(WORD_JOINER, "") == re.sub(
+        r"[ \t\r\n\v\f\x1c-\x1f\x85\u2028\u2029]+", " ", raw
+    ).replace(WORD_JOINER, "")
 
 
 @pytest.mark.parametrize("raw", HOSTILE_MD)
@@ -418,7 +614,9 @@ def test_md_escape_of_generated_pattern_text_is_inert(raw):
     _assert_inert(raw)
 
 
-@given(hs.lists(hs.sampled_from(HOSTILE_MD + ["x", " ", ".", ":", "@", "/", "w", "-"]), max_size=6).map("".join))
+@given(
+    hs.lists(hs.sampled_from(HOSTILE_MD + ["x", " ", ".", ":", "@", "/", "w", "-"]), max_size=6).map("".join)
+)
 def test_md_escape_of_hostile_fragments_glued_together_is_inert(raw):
     _assert_inert(raw)
 

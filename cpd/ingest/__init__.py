@@ -75,8 +75,14 @@ def distinct_names(sources: Sequence[Source]) -> list[Source]:
     return out
 
 
-def _read(reading: Reading, catalogue: Catalogue, date_order: str,
-          overrides: Mapping[tuple[str, str], Mapping[str, str]] | None, on_error: str, progress: Progress) -> Roster:
+def _read(
+    reading: Reading,
+    catalogue: Catalogue,
+    date_order: str,
+    overrides: Mapping[tuple[str, str], Mapping[str, str]] | None,
+    on_error: str,
+    progress: Progress,
+) -> Roster:
     # pandas comes in here, not at import: ``python -m cpd`` starts reading the files first, and the safety
     # checks, on which the biggest sheet waits, run without competition.
     progress(0.0, "Checking the files")
@@ -101,8 +107,10 @@ def _read(reading: Reading, catalogue: Catalogue, date_order: str,
             for j, grid in enumerate(grids):  # each sheet is mapped as soon as it is parsed
                 said.extend(grid.notices)
                 where = f"{src.name}, sheet '{grid.sheet}'" if grid.sheet else src.name
-                progress(_READ_SHARE * (done_bytes + len(src.data) * j / n_sheets) / total,
-                         f"Checking the rows of {where}{of}")
+                progress(
+                    _READ_SHARE * (done_bytes + len(src.data) * j / n_sheets) / total,
+                    f"Checking the rows of {where}{of}",
+                )
                 override = (overrides or {}).get((grid.file, grid.sheet))
                 done.append(read_sheet(grid, catalogue=catalogue, date_order=date_order, override=override))
                 del grid  # the loop variable would keep the last sheet's cells alive while the files are put together
@@ -128,16 +136,35 @@ def _read(reading: Reading, catalogue: Catalogue, date_order: str,
             raise UnreadableFile(f"no sheet has a header Recert recognises: {notes}", file=None)
         unreadable.append(f"No sheet has a header Recert recognises: {notes}")
     roster = assemble(results, unreadable=tuple(unreadable))
-    copies = [Notice("copy", f"{copy} is the same file as {original} (identical content), so it was read once: its "
-                             "rows are counted once, not twice.") for copy, original in reading.copies]
+    copies = [
+        Notice(
+            "copy",
+            f"{copy} is the same file as {original} (identical content), so it was read once: its "
+            "rows are counted once, not twice.",
+        )
+        for copy, original in reading.copies
+    ]
     if notices or copies:
         said = [n if isinstance(n, Notice) else Notice("file", n) for n in notices]  # how the files were read
         roster = replace(roster, warnings=cap([*copies, *said, *roster.warnings]))
     if reading.copies:
-        roster = replace(roster, mappings=roster.mappings + tuple(
-            SheetMapping(file=copy, sheet="", layout="skipped", header_row=None, columns={}, ignored=(),
-                         note=f"the same file as {original}: read once", note_kind="copy")
-            for copy, original in reading.copies))
+        roster = replace(
+            roster,
+            mappings=roster.mappings
+            + tuple(
+                SheetMapping(
+                    file=copy,
+                    sheet="",
+                    layout="skipped",
+                    header_row=None,
+                    columns={},
+                    ignored=(),
+                    note=f"the same file as {original}: read once",
+                    note_kind="copy",
+                )
+                for copy, original in reading.copies
+            ),
+        )
     progress(1.0, f"Read {len(roster.ledger):,} rows")
     return roster
 

@@ -48,20 +48,91 @@ def _distinct_rows(obs: pd.DataFrame, accepted: np.ndarray) -> tuple[np.ndarray,
     """(first row of each distinct observation, each row's observation number), in order of first appearance."""
     if not len(obs):
         return np.array([], dtype=int), np.array([], dtype=int)
-    code = combined_codes((obs[col].to_numpy(dtype=object) for col in ("file", "local_id", "name", "club", "role",
-                                                                        "email")), accepted)
-    first = pd.Series(code).drop_duplicates().index.to_numpy()  # codes number observations by first appearance
+    code = combined_codes(
+        (obs[col].to_numpy(dtype=object) for col in ("file", "local_id", "name", "club", "role", "email")),
+        accepted,
+    )
+    first = (
+        pd.Series(code).drop_duplicates().index.to_numpy()
+    )  # codes number observations by first appearance
     return first, code
 
 
 # Words after a comma that make "X, Y" something other than "Last, First": a suffix, a post-nominal credential
 # or title ("Smith, Jr.", "Ana Silva, CPT"), or a company's legal form ("Acme Fitness, Inc.").
-_NOT_A_FIRST_NAME = frozenset({
-    "jr", "jnr", "sr", "snr", "ii", "iii", "iv", "vi", "esq", "phd", "md", "dpt", "rn", "np", "atc", "cscs", "cpt",
-    "pt", "msc", "bsc", "ba", "bs", "mba", "mph", "ryt", "lmt", "rdn", "cfsc", "nasm", "ace", "issa", "acsm",
-    "nsca", "ncsf", "nfpt", "afaa", "inc", "incorporated", "llc", "llp", "ltd", "limited", "corp", "corporation",
-    "company", "gmbh", "ag", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "plc", "pty", "pte", "kg", "cv",
-    "group", "club", "gym", "fitness", "studio", "studios", "centre", "center", "team", "staff"})
+_NOT_A_FIRST_NAME = frozenset(
+    {
+        "jr",
+        "jnr",
+        "sr",
+        "snr",
+        "ii",
+        "iii",
+        "iv",
+        "vi",
+        "esq",
+        "phd",
+        "md",
+        "dpt",
+        "rn",
+        "np",
+        "atc",
+        "cscs",
+        "cpt",
+        "pt",
+        "msc",
+        "bsc",
+        "ba",
+        "bs",
+        "mba",
+        "mph",
+        "ryt",
+        "lmt",
+        "rdn",
+        "cfsc",
+        "nasm",
+        "ace",
+        "issa",
+        "acsm",
+        "nsca",
+        "ncsf",
+        "nfpt",
+        "afaa",
+        "inc",
+        "incorporated",
+        "llc",
+        "llp",
+        "ltd",
+        "limited",
+        "corp",
+        "corporation",
+        "company",
+        "gmbh",
+        "ag",
+        "sa",
+        "sas",
+        "sarl",
+        "srl",
+        "spa",
+        "bv",
+        "nv",
+        "plc",
+        "pty",
+        "pte",
+        "kg",
+        "cv",
+        "group",
+        "club",
+        "gym",
+        "fitness",
+        "studio",
+        "studios",
+        "centre",
+        "center",
+        "team",
+        "staff",
+    }
+)
 _SUFFIXES = frozenset({"jr", "jnr", "sr", "snr", "ii", "iii", "iv", "v", "vi"})
 # A part of a person's name: letters (any script), with spaces, apostrophes, hyphens and dots between them.
 _NAME_PART = re.compile(r"[^\W\d_](?:[^\W\d_]|[ '\u2019.\-])*")
@@ -107,17 +178,27 @@ def assemble(results: list[SheetResult], *, unreadable: tuple[str, ...] = ()) ->
     _reject_unresolved(rows, people)
     trainers_out, id_of, memberships = _trainers(people, rows.fate)
     attach = _Attach(rows, id_of)
-    certs = _certifications(attach([(i, r.certs) for i, r in enumerate(rows.used)], CERTIFICATION_COLUMNS),
-                            trainers_out, warnings)
+    certs = _certifications(
+        attach([(i, r.certs) for i, r in enumerate(rows.used)], CERTIFICATION_COLUMNS), trainers_out, warnings
+    )
     cpr = attach([(i, r.cpr) for i, r in enumerate(rows.used)], CPR_COLUMNS).reindex(columns=CPR_COLUMNS)
-    acts = _activities(attach([(i, r.activities) for i, r in enumerate(rows.used)], ACTIVITY_COLUMNS), rows,
-                       warnings)
+    acts = _activities(
+        attach([(i, r.activities) for i, r in enumerate(rows.used)], ACTIVITY_COLUMNS), rows, warnings
+    )
     ce_logged = _ce_logged(rows, id_of)
     _set_types(certs, cpr, acts)
-    return Roster(trainers=trainers_out, certifications=certs.reset_index(drop=True), activities=acts,
-                  cpr_cards=cpr.reset_index(drop=True), ledger=rows.ledger.reset_index(drop=True)[LEDGER_COLUMNS],
-                  mappings=tuple(r.mapping for r in results), warnings=cap(warnings),
-                  unreadable=unreadable, ce_logged=ce_logged, memberships=memberships)
+    return Roster(
+        trainers=trainers_out,
+        certifications=certs.reset_index(drop=True),
+        activities=acts,
+        cpr_cards=cpr.reset_index(drop=True),
+        ledger=rows.ledger.reset_index(drop=True)[LEDGER_COLUMNS],
+        mappings=tuple(r.mapping for r in results),
+        warnings=cap(warnings),
+        unreadable=unreadable,
+        ce_logged=ce_logged,
+        memberships=memberships,
+    )
 
 
 _CLUB_SEPARATOR = re.compile(r"\s*(?:[/;,&+|]|\s\band\s)\s*", re.IGNORECASE)
@@ -173,13 +254,23 @@ class _SourceRows:
             return np.repeat(np.array(values, dtype=object), sizes) if used else np.array([], dtype=object)
 
         fate = book["fate"].to_numpy(dtype=object).copy() if n else np.array([], dtype=object)
-        return cls(used=used, ledger=book, fate=fate, layout_of=per_row([r.layout for r in used]),
-                   column_of=per_row([r.person_column for r in used]), offsets=np.cumsum([0] + sizes)[:-1],
-                   person_of=np.full(n, "", dtype=object))
+        return cls(
+            used=used,
+            ledger=book,
+            fate=fate,
+            layout_of=per_row([r.layout for r in used]),
+            column_of=per_row([r.person_column for r in used]),
+            offsets=np.cumsum([0] + sizes)[:-1],
+            person_of=np.full(n, "", dtype=object),
+        )
 
     def with_rid(self, frames: list[tuple[int, pd.DataFrame]]) -> pd.DataFrame:
         """The sheets' frames one after the other, each row with its global position as _rid."""
-        parts = [f.assign(_rid=self.offsets[i] + f["_pos"].to_numpy()) for i, f in frames if f is not None and len(f)]
+        parts = [
+            f.assign(_rid=self.offsets[i] + f["_pos"].to_numpy())
+            for i, f in frames
+            if f is not None and len(f)
+        ]
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["_rid"])
 
 
@@ -196,8 +287,12 @@ class _People:
     code: np.ndarray  # each observing row's observation number
     raw_lid: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))  # the staff id as written
     lid: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))  # canonical, or found by name
-    name_key: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))  # the folded name, or found by id
-    person: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))  # "id\x1fname_key", "" unresolved
+    name_key: pd.Series = field(
+        default_factory=lambda: pd.Series(dtype=object)
+    )  # the folded name, or found by id
+    person: pd.Series = field(
+        default_factory=lambda: pd.Series(dtype=object)
+    )  # "id\x1fname_key", "" unresolved
 
 
 def _observations(rows: _SourceRows) -> _People:
@@ -243,7 +338,9 @@ def _resolve_people(p: _People) -> None:
     need = (name_key.to_numpy(dtype=object) == "") & (lid.to_numpy(dtype=object) != "")
     if need.any():
         ids = lid.to_numpy(dtype=object)[need]
-        via_file = file_map.reindex(pd.MultiIndex.from_arrays([obs["file"].to_numpy(dtype=object)[need], ids]))
+        via_file = file_map.reindex(
+            pd.MultiIndex.from_arrays([obs["file"].to_numpy(dtype=object)[need], ids])
+        )
         via_global = global_map.reindex(pd.Index(ids, dtype=object)).to_numpy(dtype=object)
         found = np.where(via_file.isna().to_numpy(), via_global, via_file.to_numpy(dtype=object))
         name_key.loc[need] = np.where(pd.isna(found), "", found)
@@ -254,8 +351,9 @@ def _resolve_people(p: _People) -> None:
         found = id_by_name.reindex(pd.Index(nk[need_id], dtype=object)).to_numpy(dtype=object)
         lid.loc[need_id] = np.where(pd.isna(found), "", found)
     p.raw_lid, p.lid, p.name_key = raw_lid, lid, name_key
-    p.person = pd.Series(np.where(nk != "", lid.to_numpy(dtype=object) + "\x1f" + nk, ""), index=obs.index,
-                         dtype=object)
+    p.person = pd.Series(
+        np.where(nk != "", lid.to_numpy(dtype=object) + "\x1f" + nk, ""), index=obs.index, dtype=object
+    )
 
 
 def _reject_unresolved(rows: _SourceRows, p: _People) -> None:
@@ -267,58 +365,104 @@ def _reject_unresolved(rows: _SourceRows, p: _People) -> None:
     ids = np.full(len(rows.fate), "", dtype=object)
     ids[p.rid] = p.lid.to_numpy(dtype=object)[p.code]
     rows.fate[pos] = "rejected"
-    ledger.reject_at(rows.ledger, pos, rows.column_of[pos],
-                     [f"staff id '{i}' is not on any staff sheet or roster, so this row cannot be given to a trainer"
-                      for i in ids[pos]])
+    ledger.reject_at(
+        rows.ledger,
+        pos,
+        rows.column_of[pos],
+        [
+            f"staff id '{i}' is not on any staff sheet or roster, so this row cannot be given to a trainer"
+            for i in ids[pos]
+        ],
+    )
 
 
 def _trainers(p: _People, fate: np.ndarray) -> tuple[pd.DataFrame, pd.Series, pd.DataFrame]:
     """One trainer per person, details from the first row that gives them: (TRAINER_COLUMNS frame, each
     person's trainer id, MEMBERSHIP_COLUMNS frame: every club of every trainer, its ``club`` first)."""
     obs = p.obs
-    ok_obs = ((fate[obs["_rid"].to_numpy(dtype=int)] == "accepted") & (p.person.to_numpy(dtype=object) != "")
-              if len(obs) else np.array([], bool))
+    ok_obs = (
+        (fate[obs["_rid"].to_numpy(dtype=int)] == "accepted") & (p.person.to_numpy(dtype=object) != "")
+        if len(obs)
+        else np.array([], bool)
+    )
     if not ok_obs.any():
-        return (pd.DataFrame(columns=TRAINER_COLUMNS), pd.Series(dtype=object),
-                pd.DataFrame(columns=MEMBERSHIP_COLUMNS, dtype=object))
+        return (
+            pd.DataFrame(columns=TRAINER_COLUMNS),
+            pd.Series(dtype=object),
+            pd.DataFrame(columns=MEMBERSHIP_COLUMNS, dtype=object),
+        )
     raw = p.raw_lid.to_numpy(dtype=object)
     shown = np.where(raw != "", raw, p.lid.to_numpy(dtype=object))[ok_obs]  # the id as the file wrote it
-    o = obs[ok_obs].assign(person=p.person[ok_obs], local_id=pd.Series(
-        np.where(shown == "", None, shown), index=obs.index[ok_obs], dtype=object), name_key=p.name_key[ok_obs])
+    o = obs[ok_obs].assign(
+        person=p.person[ok_obs],
+        local_id=pd.Series(np.where(shown == "", None, shown), index=obs.index[ok_obs], dtype=object),
+        name_key=p.name_key[ok_obs],
+    )
     o["_order"] = np.arange(len(o))
     parts = split_clubs(o["club"])
     o["club"] = pd.Series([c[0] if c else "" for c in parts.tolist()], index=o.index, dtype=object)
     # Prefer a spelling with capitals ("Ana Silva" over "ana silva").
     o["_lower"] = map_unique(o["name"], lambda v: (not v) or v == v.lower()).astype(bool)
-    details = {c: pd.Series(np.where(v == "", None, v), index=o.index, dtype=object)  # "" is missing for first()
-               for c in ("name", "club", "role", "email") for v in [o[c].to_numpy(dtype=object)]}
+    details = {
+        c: pd.Series(np.where(v == "", None, v), index=o.index, dtype=object)  # "" is missing for first()
+        for c in ("name", "club", "role", "email")
+        for v in [o[c].to_numpy(dtype=object)]
+    }
     ranked = o.assign(**details).sort_values(["_lower", "_order"], kind="stable")
     trainers = ranked.groupby("person", sort=False)[["name", "club", "role", "email"]].first()
-    firsts = o.groupby("person", sort=False).agg(_order=("_order", "min"), local_id=("local_id", "first"),
-                                                 name_key=("name_key", "first"))
+    firsts = o.groupby("person", sort=False).agg(
+        _order=("_order", "min"), local_id=("local_id", "first"), name_key=("name_key", "first")
+    )
     trainers = trainers.join(firsts).sort_values("_order")
     shown_cols = ["name", "club", "role", "email", "local_id"]
     trainers[shown_cols] = trainers[shown_cols].astype(object).fillna("")
     # Ids stay object dtype: pandas' Arrow strings are many times slower in the isin/map calls on them.
-    trainers["trainer_id"] = pd.Series([i if i else stable_id(k) for k, i in zip(
-        trainers["name_key"].tolist(), trainers["local_id"].tolist(), strict=True)], index=trainers.index, dtype=object)
+    trainers["trainer_id"] = pd.Series(
+        [
+            i if i else stable_id(k)
+            for k, i in zip(trainers["name_key"].tolist(), trainers["local_id"].tolist(), strict=True)
+        ],
+        index=trainers.index,
+        dtype=object,
+    )
     trainers["trainer"] = trainers["name"].where(trainers["name"] != "", trainers["trainer_id"])
     dup_ids = trainers["trainer_id"].duplicated(keep=False)
     if dup_ids.any():  # the same id used for different people in different files
         trainers.loc[dup_ids, "trainer_id"] = [
-            f"{tid}-{stable_id(k)[2:6]}" for k, tid in
-            zip(trainers.loc[dup_ids, "name_key"], trainers.loc[dup_ids, "trainer_id"], strict=True)]
-    return trainers[TRAINER_COLUMNS].reset_index(drop=True), trainers["trainer_id"], _memberships(o, parts, trainers)
+            f"{tid}-{stable_id(k)[2:6]}"
+            for k, tid in zip(
+                trainers.loc[dup_ids, "name_key"], trainers.loc[dup_ids, "trainer_id"], strict=True
+            )
+        ]
+    return (
+        trainers[TRAINER_COLUMNS].reset_index(drop=True),
+        trainers["trainer_id"],
+        _memberships(o, parts, trainers),
+    )
 
 
 def _memberships(o: pd.DataFrame, parts: pd.Series, trainers: pd.DataFrame) -> pd.DataFrame:
     """Every club of every trainer, once each (clubs compared ignoring case and white space): the trainer's
     ``club`` first, then the others in the order the rows name them."""
-    each = pd.DataFrame({"person": o["person"].to_numpy(dtype=object), "clubs": parts.to_numpy(dtype=object),
-                         "_order": o["_order"].to_numpy()}).explode("clubs").dropna(subset=["clubs"])
+    each = (
+        pd.DataFrame(
+            {
+                "person": o["person"].to_numpy(dtype=object),
+                "clubs": parts.to_numpy(dtype=object),
+                "_order": o["_order"].to_numpy(),
+            }
+        )
+        .explode("clubs")
+        .dropna(subset=["clubs"])
+    )
     each = each[each["clubs"].ne("")]
-    primary = pd.DataFrame({"person": trainers.index.to_numpy(dtype=object),
-                            "clubs": trainers["club"].to_numpy(dtype=object), "_order": -1})
+    primary = pd.DataFrame(
+        {
+            "person": trainers.index.to_numpy(dtype=object),
+            "clubs": trainers["club"].to_numpy(dtype=object),
+            "_order": -1,
+        }
+    )
     allc = pd.concat([primary[primary["clubs"].ne("")], each], ignore_index=True)
     allc["_key"] = map_unique(allc["clubs"], _club_key)
     allc = allc.sort_values("_order", kind="stable").drop_duplicates(["person", "_key"])
@@ -326,9 +470,13 @@ def _memberships(o: pd.DataFrame, parts: pd.Series, trainers: pd.DataFrame) -> p
     allc["_t"] = rank.reindex(allc["person"].to_numpy()).to_numpy()
     allc = allc.sort_values(["_t", "_order"], kind="stable")
     ids = trainers["trainer_id"].reindex(allc["person"].to_numpy()).to_numpy(dtype=object)
-    return pd.DataFrame({"trainer_id": pd.Series(ids, dtype=object),  # object dtype, like the trainers' ids
-                         "club": pd.Series(allc["clubs"].to_numpy(dtype=object), dtype=object)},
-                        columns=MEMBERSHIP_COLUMNS)
+    return pd.DataFrame(
+        {
+            "trainer_id": pd.Series(ids, dtype=object),  # object dtype, like the trainers' ids
+            "club": pd.Series(allc["clubs"].to_numpy(dtype=object), dtype=object),
+        },
+        columns=MEMBERSHIP_COLUMNS,
+    )
 
 
 class _Attach:
@@ -387,8 +535,13 @@ def _ce_logged(rows: _SourceRows, id_of: pd.Series) -> frozenset[str]:
     """Trainers named on an accepted row of a file that has a CE log (they have earned 0 there, not unknown)."""
     used = rows.used
     log_files = {r.mapping.file for r in used if r.layout == "ce_log"}
-    in_log_file = np.repeat(np.array([r.mapping.file in log_files for r in used], dtype=bool),
-                            [len(r.ledger) for r in used]) if used else np.zeros(len(rows.fate), bool)
+    in_log_file = (
+        np.repeat(
+            np.array([r.mapping.file in log_files for r in used], dtype=bool), [len(r.ledger) for r in used]
+        )
+        if used
+        else np.zeros(len(rows.fate), bool)
+    )
     logged_people = rows.person_of[in_log_file & (rows.fate == "accepted") & (rows.person_of != "")]
     return frozenset(pd.Series(pd.unique(logged_people), dtype=object).map(id_of).dropna().tolist())
 
@@ -410,7 +563,9 @@ def _codes(frame: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
     return combined_codes((frame[col] for col in columns), np.zeros(len(frame), dtype=np.int64))
 
 
-def _listed_twice(certs: pd.DataFrame, group: np.ndarray, sizes: np.ndarray, trainers: pd.DataFrame) -> list[str]:
+def _listed_twice(
+    certs: pd.DataFrame, group: np.ndarray, sizes: np.ndarray, trainers: pd.DataFrame
+) -> list[str]:
     """One sentence per certification listed more than once, for the first few; a count for the rest.
 
     ``group`` numbers (trainer, credential) in the files' order, so the first groups listed more than once are
@@ -428,8 +583,10 @@ def _listed_twice(certs: pd.DataFrame, group: np.ndarray, sizes: np.ndarray, tra
             if len(at) > EXAMPLES_KEPT:
                 where.append(f"and {len(at) - EXAMPLES_KEPT:,} more rows")
             tid = tids[at[0]]
-            yield (f"{names.get(tid, tid)}'s {creds[at[0]]} is listed {len(at):,} times ({'; '.join(where)}): the "
-                   "latest expiry was used.")
+            yield (
+                f"{names.get(tid, tid)}'s {creds[at[0]]} is listed {len(at):,} times ({'; '.join(where)}): the "
+                "latest expiry was used."
+            )
 
     tally = Tally(" listed more than once: for each, the latest expiry was used", "listed_twice")
     tally.add(len(repeated), sentences())
@@ -450,11 +607,17 @@ def _repeated_activities(acts: pd.DataFrame) -> np.ndarray:
     if not sheet_code.any():  # one sheet: nothing to compare (the usual case, and free)
         return np.full(n, -1, dtype=np.int64)
     hours = acts["unit_kind"].to_numpy(dtype=object) == "hours"
-    unit = np.where(hours, "hours", map_unique(acts["unit_text"].astype(object), _same_text).to_numpy(dtype=object))
-    keys = [acts["trainer_id"].to_numpy(dtype=object), acts["date"].to_numpy(),
-            map_unique(acts["course"].astype(object), _same_text).to_numpy(dtype=object),
-            map_unique(acts["provider"].astype(object), _same_text).to_numpy(dtype=object),
-            acts["amount"].to_numpy(dtype=float), unit]
+    unit = np.where(
+        hours, "hours", map_unique(acts["unit_text"].astype(object), _same_text).to_numpy(dtype=object)
+    )
+    keys = [
+        acts["trainer_id"].to_numpy(dtype=object),
+        acts["date"].to_numpy(),
+        map_unique(acts["course"].astype(object), _same_text).to_numpy(dtype=object),
+        map_unique(acts["provider"].astype(object), _same_text).to_numpy(dtype=object),
+        acts["amount"].to_numpy(dtype=float),
+        unit,
+    ]
     code = combined_codes(keys, np.zeros(n, dtype=np.int64))
     first = np.empty(int(code.max()) + 1, dtype=np.int64)
     first[code[::-1]] = np.arange(n - 1, -1, -1)  # each activity's first row
@@ -463,7 +626,7 @@ def _repeated_activities(acts: pd.DataFrame) -> np.ndarray:
 
 
 def _places(frame: pd.DataFrame, at: np.ndarray) -> np.ndarray:
-    """"file" or "file, sheet 'name'" for the rows at positions ``at``, as a manager reads it."""
+    """ "file" or "file, sheet 'name'" for the rows at positions ``at``, as a manager reads it."""
     files = frame["file"].to_numpy(dtype=object)[at].astype(str).astype(object)
     sheets = frame["sheet"].to_numpy(dtype=object)[at].astype(str).astype(object)
     return np.where(sheets == "", files, files + ", sheet '" + sheets + "'")
@@ -473,7 +636,9 @@ def _same_text(value: object) -> str:
     return " ".join(str(value).split()).casefold() if value is not None else ""
 
 
-def _reject_repeats(acts: pd.DataFrame, origin: np.ndarray, book: pd.DataFrame, fate: np.ndarray) -> list[str]:
+def _reject_repeats(
+    acts: pd.DataFrame, origin: np.ndarray, book: pd.DataFrame, fate: np.ndarray
+) -> list[str]:
     """Reject the repeated CE rows (the ledger ``book`` and ``fate`` in place), each naming the row it repeats;
     one warning per pair of sheets saying how many and that each activity was counted once."""
     pos = np.flatnonzero(origin >= 0)
@@ -482,14 +647,27 @@ def _reject_repeats(acts: pd.DataFrame, origin: np.ndarray, book: pd.DataFrame, 
     rows = acts["row"].to_numpy()[src]
     rid = acts["_rid"].to_numpy(dtype=np.int64)[pos]
     fate[rid] = "rejected"
-    ledger.reject_at(book, rid, "", [f"the same activity as {place} row {row} (same trainer, date, course, provider, "
-                                     "amount and unit), so it was counted once"
-                                     for place, row in zip(firsts, rows, strict=True)])
+    ledger.reject_at(
+        book,
+        rid,
+        "",
+        [
+            f"the same activity as {place} row {row} (same trainer, date, course, provider, "
+            "amount and unit), so it was counted once"
+            for place, row in zip(firsts, rows, strict=True)
+        ],
+    )
     pairs = pd.DataFrame({"copy": copies, "first": firsts}).groupby(["copy", "first"], sort=False).size()
-    tally = Tally(" (same trainer, date, course, provider, amount and unit): each activity was counted once",
-                  "repeated")
-    tally.add(len(pairs), (
-        f"{n:,} CE row{'s' if n > 1 else ''} in {copy} repeat{'' if n > 1 else 's'} rows of {first} exactly (same "
-        "trainer, date, course, provider, amount and unit): each activity was counted once, and the repeated "
-        "rows are listed as rejected." for (copy, first), n in pairs.items()))
+    tally = Tally(
+        " (same trainer, date, course, provider, amount and unit): each activity was counted once", "repeated"
+    )
+    tally.add(
+        len(pairs),
+        (
+            f"{n:,} CE row{'s' if n > 1 else ''} in {copy} repeat{'' if n > 1 else 's'} rows of {first} exactly (same "
+            "trainer, date, course, provider, amount and unit): each activity was counted once, and the repeated "
+            "rows are listed as rejected."
+            for (copy, first), n in pairs.items()
+        ),
+    )
     return tally.lines()

@@ -68,9 +68,18 @@ class SheetContext:
     cols: Mapping[str, int]  # field -> column index
 
     @classmethod
-    def of(cls, grid: Grid, header: list[str], guess: HeaderGuess, catalogue: Catalogue, date_order: str,
-           where: str) -> SheetContext:
-        return cls(grid, tuple(header), guess, catalogue, date_order, where, {f: i for i, f in guess.fields.items()})
+    def of(
+        cls,
+        grid: Grid,
+        header: list[str],
+        guess: HeaderGuess,
+        catalogue: Catalogue,
+        date_order: str,
+        where: str,
+    ) -> SheetContext:
+        return cls(
+            grid, tuple(header), guess, catalogue, date_order, where, {f: i for i, f in guess.fields.items()}
+        )
 
     @property
     def file(self) -> str:
@@ -97,22 +106,28 @@ class Rows:
         # Rectangular already: shape() padded short csv records with "" (their field count is checked apart).
         self.frame = pd.DataFrame(cells[first:], columns=range(width), dtype=object, copy=False)
         index = self.frame.index
-        self.rownum = pd.Series(np.arange(numbers.start, numbers.stop) if isinstance(numbers, range) else numbers,
-                                index=index, dtype="int64")
+        self.rownum = pd.Series(
+            np.arange(numbers.start, numbers.stop) if isinstance(numbers, range) else numbers,
+            index=index,
+            dtype="int64",
+        )
         self._distinct: dict[int, Distinct] = {}
         self.warnings: list[str] = []
         self.date_orders: dict[str, str] = {}
 
         # Blank cells and each row's first text, in numpy: this loop runs once per column.
         n_rows = len(self.frame)
-        blank = np.empty((n_rows, width), dtype=bool)  # csv: whitespace-only is blank; workbook: "" (calamine's)
+        blank = np.empty(
+            (n_rows, width), dtype=bool
+        )  # csv: whitespace-only is blank; workbook: "" (calamine's)
         first_cell = np.full(n_rows, "", dtype=object)  # the first non-blank cell of each row, if it is text
         seen = np.zeros(n_rows, dtype=bool)
         for i in range(width):
             d = self.dist(i)
             uniques = d.uniques.to_numpy(dtype=object)
-            blank[:, i] = np.fromiter((blank_value(v, grid.text) for v in uniques), dtype=bool,
-                                      count=len(uniques))[d.codes]
+            blank[:, i] = np.fromiter(
+                (blank_value(v, grid.text) for v in uniques), dtype=bool, count=len(uniques)
+            )[d.codes]
             fresh = ~seen & ~blank[:, i]
             if fresh.any():
                 texts = np.empty(len(uniques), dtype=object)
@@ -151,7 +166,9 @@ class Rows:
         self.fate[mask] = BLANK
         self.reason[mask] = why
 
-    def reject(self, mask: pd.Series, col: str, why: str | pd.Series | Callable[[pd.Index], pd.Series]) -> None:
+    def reject(
+        self, mask: pd.Series, col: str, why: str | pd.Series | Callable[[pd.Index], pd.Series]
+    ) -> None:
         """Reject rows still accepted; ``why`` is a sentence, a Series, or a function of the rejected index."""
         m = mask & self.ok
         if not m.any():
@@ -180,11 +197,22 @@ class Rows:
     def dates(self, field_name: str, idx: int | None = None, head: str | None = None) -> DateColumn: ...
 
     @overload
-    def dates(self, field_name: str, idx: int | None = None, head: str | None = None, *,
-              parse: Callable[..., _Dates]) -> _Dates: ...
+    def dates(
+        self,
+        field_name: str,
+        idx: int | None = None,
+        head: str | None = None,
+        *,
+        parse: Callable[..., _Dates],
+    ) -> _Dates: ...
 
-    def dates(self, field_name: str, idx: int | None = None, head: str | None = None,
-              parse: Callable[..., DateColumn] = parse_dates) -> DateColumn:
+    def dates(
+        self,
+        field_name: str,
+        idx: int | None = None,
+        head: str | None = None,
+        parse: Callable[..., DateColumn] = parse_dates,
+    ) -> DateColumn:
         """A date column parsed once, its day/month order decided from its own values (noted for the mapping);
         ``parse`` reads the cells (a training matrix's, with words around its dates, use parse_expiry_cells)."""
         ctx = self.ctx
@@ -196,22 +224,33 @@ class Rows:
         if order == "auto" and hint:
             order = hint
         date1904 = ctx.grid.date1904
-        if i is not None and not (self.fate.eq(BLANK).to_numpy() & ~self.blank[:, i]).any():  # no total row here
+        if (
+            i is not None and not (self.fate.eq(BLANK).to_numpy() & ~self.blank[:, i]).any()
+        ):  # no total row here
             parsed = parse(self.dist(i), order=order, date1904=date1904)
         else:
             parsed = parse(values.where(self.fate.ne(BLANK), ""), order=order, date1904=date1904)
         if parsed.order:
             self.date_orders[h] = parsed.order + (" (assumed)" if parsed.assumed else "")
             if parsed.assumed:
-                self.warnings.append(Notice("date_order", (
-                    f"{ctx.where}: every date in '{h}' could be read either way (e.g. 03/04/2027), so they were "
-                    "read as month/day; if they are day/month, set the date order to day first (--date-order dmy "
-                    "on the command line).")))
+                self.warnings.append(
+                    Notice(
+                        "date_order",
+                        (
+                            f"{ctx.where}: every date in '{h}' could be read either way (e.g. 03/04/2027), so they were "
+                            "read as month/day; if they are day/month, set the date order to day first (--date-order dmy "
+                            "on the command line)."
+                        ),
+                    )
+                )
         return parsed
 
     def bad_dates(self, field_name: str, parsed: DateColumn) -> Callable[[pd.Index], pd.Series]:
         """Reasons for the cells of a date column that are not dates, saying the column's order if it has one."""
-        how = {"mdy": " (this column's dates are month/day/year)", "dmy": " (this column's dates are day/month/year)"}
+        how = {
+            "mdy": " (this column's dates are month/day/year)",
+            "dmy": " (this column's dates are day/month/year)",
+        }
         tail = how.get(parsed.order or "", "")
         return lambda idx: self.col(field_name)[idx].map(lambda v: f"'{tidy(v)}' is not a date{tail}")
 
@@ -233,12 +272,23 @@ class Who:
         if "trainer" not in cols and ("first_name" in cols or "last_name" in cols):
             name = (rows.text("first_name") + " " + rows.text("last_name")).str.strip()
         local_id = rows.text("trainer_id")
-        people = pd.DataFrame({"file": ctx.file, "sheet": ctx.sheet, "row": rows.rownum, "local_id": local_id,
-                               "name": name, "club": rows.text("club"), "role": rows.text("role"),
-                               "email": rows.text("email")})
+        people = pd.DataFrame(
+            {
+                "file": ctx.file,
+                "sheet": ctx.sheet,
+                "row": rows.rownum,
+                "local_id": local_id,
+                "name": name,
+                "club": rows.text("club"),
+                "role": rows.text("role"),
+                "email": rows.text("email"),
+            }
+        )
         missing = is_empty(name) & is_empty(local_id)
-        column = next((ctx.label(f) for f in ("trainer", "trainer_id", "first_name") if f in cols),
-                      ctx.label("last_name"))
+        column = next(
+            (ctx.label(f) for f in ("trainer", "trainer_id", "first_name") if f in cols),
+            ctx.label("last_name"),
+        )
         return cls(name, local_id, missing, column, people)
 
 
@@ -262,4 +312,3 @@ def blank_cell(v: object) -> bool:
     if isinstance(v, float) and np.isnan(v):
         return True
     return isinstance(v, str) and not v.strip()
-

@@ -45,9 +45,15 @@ class Grid:
     bad_lines: dict[int, str] = field(default_factory=dict)  # csv row (as in Excel) -> why it cannot be read
     hidden_rows: tuple[int, ...] = ()
     notices: tuple[str, ...] = ()
-    first_column: int = 0  # 0-based sheet column of each row's first cell (calamine skips empty leading columns)
-    hidden_columns: tuple[tuple[int, int], ...] = ()  # 0-based sheet column ranges hidden in Excel / LibreOffice
-    merged: tuple[tuple[int, int, int, int], ...] = ()  # merged cells of the first rows: 0-based sheet row, column,
+    first_column: int = (
+        0  # 0-based sheet column of each row's first cell (calamine skips empty leading columns)
+    )
+    hidden_columns: tuple[
+        tuple[int, int], ...
+    ] = ()  # 0-based sheet column ranges hidden in Excel / LibreOffice
+    merged: tuple[
+        tuple[int, int, int, int], ...
+    ] = ()  # merged cells of the first rows: 0-based sheet row, column,
     # last row, last column (a two-row header's group cells)
 
 
@@ -76,9 +82,12 @@ class Reading:
         self.sources, self.copies = set_aside_copies(sources)
         safety.prepare()  # the scan's RE2 (pyarrow) loads here, not in a worker racing the caller's pandas import
         self._pool = _Workers(max(1, threads))
-        self._local = threading.local()  # one calamine workbook per thread and file ("Already borrowed" if shared)
+        self._local = (
+            threading.local()
+        )  # one calamine workbook per thread and file ("Already borrowed" if shared)
         self._files: list[Future[list[Future[Grid]]] | None] = [
-            self._pool.submit(self._open, i, src) for i, src in enumerate(self.sources)]
+            self._pool.submit(self._open, i, src) for i, src in enumerate(self.sources)
+        ]
 
     def __enter__(self) -> Reading:
         return self
@@ -119,8 +128,9 @@ class Reading:
         queued = {i: self._pool.submit(self._sheet, index, src, sniffed, metas[i], hidden) for i in order}
         return [queued[i] for i in range(len(metas))]
 
-    def _sheet(self, index: int, src: Source, sniffed: safety.Sniffed, meta: pc.SheetMetadata,
-               hidden: Hidden) -> Grid:
+    def _sheet(
+        self, index: int, src: Source, sniffed: safety.Sniffed, meta: pc.SheetMetadata, hidden: Hidden
+    ) -> Grid:
         with _damaged(src.name):
             return _sheet_grid(src.name, self._book(index, src), sniffed, meta, hidden)
 
@@ -147,7 +157,10 @@ class Grids:
         # The same list, not a copy: its slots are emptied as the sheets are handed out.
         sheets = cast("list[Future[Grid] | None]", self._opened.result())
         for k in range(len(sheets)):
-            sheet, sheets[k] = sheets[k], None  # the future would keep every sheet's cells alive until the end
+            sheet, sheets[k] = (
+                sheets[k],
+                None,
+            )  # the future would keep every sheet's cells alive until the end
             assert sheet is not None  # each slot is read once
             yield sheet.result()
 
@@ -162,7 +175,11 @@ def set_aside_copies(sources: Sequence[Source]) -> tuple[tuple[Source, ...], tup
     copies: list[tuple[str, str]] = []
     by_size: dict[int, list[Source]] = {}
     for src in sources:
-        same = next((k for k in by_size.get(len(src.data), ()) if k.data == src.data), None) if src.data else None
+        same = (
+            next((k for k in by_size.get(len(src.data), ()) if k.data == src.data), None)
+            if src.data
+            else None
+        )
         if same is None:
             by_size.setdefault(len(src.data), []).append(src)
             kept.append(src)
@@ -182,8 +199,9 @@ class _Workers:
     def __init__(self, threads: int) -> None:
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._closed = False
-        self._threads = [threading.Thread(target=self._run, name=f"recert-read_{i}", daemon=True)
-                         for i in range(threads)]
+        self._threads = [
+            threading.Thread(target=self._run, name=f"recert-read_{i}", daemon=True) for i in range(threads)
+        ]
         for t in self._threads:
             t.start()
 
@@ -227,8 +245,11 @@ def _damaged(name: str) -> Iterator[None]:
     except UnreadableFile:
         raise
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
-        raise UnreadableFile("the workbook is damaged and cannot be read: open it in Excel, save it again "
-                             "and upload the new copy.", file=name) from exc
+        raise UnreadableFile(
+            "the workbook is damaged and cannot be read: open it in Excel, save it again "
+            "and upload the new copy.",
+            file=name,
+        ) from exc
 
 
 def _worksheets(wb: pc.CalamineWorkbook) -> list[pc.SheetMetadata]:
@@ -244,14 +265,25 @@ def _text_grid(name: str, data: bytes) -> Grid:
         raise UnreadableFile(exc.message, file=name) from None
     notices = tuple(dict.fromkeys((*decoded.notices, *getattr(table, "notices", ()))))
     skip = 1 if table.row_numbers[:1] == [0] else 0  # Excel's "sep=;" line is not a row
-    return Grid(file=name, sheet="", rows=table.rows[skip:] if skip else table.rows,
-                row_numbers=table.row_numbers[skip:] if skip else table.row_numbers, text=True,
-                field_counts=table.field_counts[skip:] if skip else table.field_counts,
-                bad_lines=table.bad_rows, notices=tuple(f"{name}: {n}" for n in notices))
+    return Grid(
+        file=name,
+        sheet="",
+        rows=table.rows[skip:] if skip else table.rows,
+        row_numbers=table.row_numbers[skip:] if skip else table.row_numbers,
+        text=True,
+        field_counts=table.field_counts[skip:] if skip else table.field_counts,
+        bad_lines=table.bad_rows,
+        notices=tuple(f"{name}: {n}" for n in notices),
+    )
 
 
-def _sheet_grid(name: str, wb: pc.CalamineWorkbook, sniffed: safety.Sniffed, meta: pc.SheetMetadata,
-                hidden: Hidden | None = None) -> Grid:
+def _sheet_grid(
+    name: str,
+    wb: pc.CalamineWorkbook,
+    sniffed: safety.Sniffed,
+    meta: pc.SheetMetadata,
+    hidden: Hidden | None = None,
+) -> Grid:
     # sniff() already scanned every sheet part: it knows the date system and the hidden rows (xlsx);
     # find_hidden() read the hidden columns (and an ods file's hidden rows).
     hidden = hidden or Hidden()
@@ -261,12 +293,16 @@ def _sheet_grid(name: str, wb: pc.CalamineWorkbook, sniffed: safety.Sniffed, met
         rows = sheet.to_python(skip_empty_area=True)
     start_row, first_column = sheet.start if sheet.start else (0, 0)
     return Grid(
-        file=name, sheet=meta.name, rows=rows,
+        file=name,
+        sheet=meta.name,
+        rows=rows,
         row_numbers=range(start_row + 1, start_row + 1 + len(rows)),
-        hidden=meta.visible != pc.SheetVisibleEnum.Visible, date1904=sniffed.date1904,
+        hidden=meta.visible != pc.SheetVisibleEnum.Visible,
+        date1904=sniffed.date1904,
         hidden_rows=dict(sniffed.hidden_rows).get(meta.name, ()) or hidden.rows.get(meta.name, ()),
         notices=tuple(sniffed.notices),
-        first_column=first_column, hidden_columns=hidden.columns.get(meta.name, ()),
+        first_column=first_column,
+        hidden_columns=hidden.columns.get(meta.name, ()),
         merged=_header_merges(sheet, start_row),
     )
 

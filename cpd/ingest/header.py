@@ -21,11 +21,25 @@ from ..text import fold
 from .values import unit_kind
 
 FIELD_LABELS = {
-    "trainer": "trainer name", "trainer_id": "staff id", "first_name": "first name", "last_name": "last name",
-    "email": "email", "club": "club", "role": "role", "credential": "certification", "number": "certificate number",
-    "issued": "issued date", "expires": "expiry date", "amount": "credits / hours", "unit": "unit",
-    "approved_for": "approved for", "date": "activity date", "course": "course", "provider": "provider",
-    "cpr_expires": "CPR/AED expiry", "cpr_issued": "CPR/AED issued",
+    "trainer": "trainer name",
+    "trainer_id": "staff id",
+    "first_name": "first name",
+    "last_name": "last name",
+    "email": "email",
+    "club": "club",
+    "role": "role",
+    "credential": "certification",
+    "number": "certificate number",
+    "issued": "issued date",
+    "expires": "expiry date",
+    "amount": "credits / hours",
+    "unit": "unit",
+    "approved_for": "approved for",
+    "date": "activity date",
+    "course": "course",
+    "provider": "provider",
+    "cpr_expires": "CPR/AED expiry",
+    "cpr_issued": "CPR/AED issued",
 }
 ALL_FIELDS = tuple(FIELD_LABELS)
 
@@ -46,8 +60,10 @@ _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _TOP_LEVEL = ("version", "fields", "cpr", "by_words", "groups", "units")
 
 # Words in a header that say which order its dates are written in.
-_ORDER_HINTS = {"mdy": ("mm dd", "m d y", "mm dd yy", "mm dd yyyy"), "dmy": ("dd mm", "d m y", "dd mm yy", "dd mm yyyy",
-                                                                            "jj mm", "jj mm aaaa", "dd mm aaaa")}
+_ORDER_HINTS = {
+    "mdy": ("mm dd", "m d y", "mm dd yy", "mm dd yyyy"),
+    "dmy": ("dd mm", "d m y", "dd mm yy", "dd mm yyyy", "jj mm", "jj mm aaaa", "dd mm aaaa"),
+}
 
 
 def header_key(text: object) -> str:
@@ -77,7 +93,9 @@ class Group:
 @dataclass(frozen=True)
 class Vocabulary:
     spellings: Mapping[str, str]  # folded spelling -> field
-    patterns: tuple[tuple[str, re.Pattern[str]], ...]  # (field, pattern over the folded header), in file order
+    patterns: tuple[
+        tuple[str, re.Pattern[str]], ...
+    ]  # (field, pattern over the folded header), in file order
     cpr_words: frozenset[str]
     cpr_others: frozenset[str]
     cpr_expiry: frozenset[str]
@@ -104,34 +122,46 @@ def load_vocabulary(text: str, origin: str = "header vocabulary") -> Vocabulary:
         raise RulesError(f"The {origin} must hold a mapping named 'fields'.")
     unknown = [str(k)[:40] for k in doc if k not in _TOP_LEVEL]
     if unknown:
-        raise RulesError(f"The {origin} has a top-level entry Recert does not know: '{unknown[0]}' (it reads "
-                         f"{', '.join(_TOP_LEVEL)}).")
+        raise RulesError(
+            f"The {origin} has a top-level entry Recert does not know: '{unknown[0]}' (it reads "
+            f"{', '.join(_TOP_LEVEL)})."
+        )
     spellings: dict[str, str] = {}
     patterns: list[tuple[str, re.Pattern[str]]] = []
     for field, entry in doc["fields"].items():
         where = f"fields.{str(field)[:40]}"
         if field not in ALL_FIELDS:
-            raise RulesError(f"The {origin} names a field Recert does not have: '{str(field)[:40]}' (fields are "
-                             f"{', '.join(ALL_FIELDS)}).")
+            raise RulesError(
+                f"The {origin} names a field Recert does not have: '{str(field)[:40]}' (fields are "
+                f"{', '.join(ALL_FIELDS)})."
+            )
         entry = _mapping(entry, where, origin, ("spellings", "patterns"))
         langs = _mapping(entry.get("spellings") or {}, f"{where}.spellings", origin)
         if len(langs) > MAX_LANGUAGES:
-            raise RulesError(f"In the {origin}, {where}.spellings lists {len(langs)} languages; at most "
-                             f"{MAX_LANGUAGES} are allowed.")
+            raise RulesError(
+                f"In the {origin}, {where}.spellings lists {len(langs)} languages; at most "
+                f"{MAX_LANGUAGES} are allowed."
+            )
         for lang, words in langs.items():
             if not isinstance(lang, str) or not _LANGUAGE.fullmatch(lang):
-                raise RulesError(f"In the {origin}, {where}.spellings has '{str(lang)[:40]}', which is not a "
-                                 "language code (en, fr, es, pt_br, ...).")
+                raise RulesError(
+                    f"In the {origin}, {where}.spellings has '{str(lang)[:40]}', which is not a "
+                    "language code (en, fr, es, pt_br, ...)."
+                )
             for key in _phrases(words, f"{where}.spellings.{lang}", origin):
                 other = spellings.setdefault(key, field)
                 if other != field:
-                    raise RulesError(f"In the {origin}, the spelling '{key}' names two fields, {other} and {field}: "
-                                     "a header must name one field.")
+                    raise RulesError(
+                        f"In the {origin}, the spelling '{key}' names two fields, {other} and {field}: "
+                        "a header must name one field."
+                    )
         for i, p in enumerate(_list(entry.get("patterns") or [], f"{where}.patterns", origin, MAX_PATTERNS)):
             patterns.append((field, _pattern(p, f"{where}.patterns[{i}]", origin)))
     cpr = _mapping(doc.get("cpr") or {}, "cpr", origin, ("words", "others", "expiry", "issued"))
-    rules = tuple(_rule(r, f"by_words[{i}]", origin)
-                  for i, r in enumerate(_list(doc.get("by_words") or [], "by_words", origin, MAX_RULES)))
+    rules = tuple(
+        _rule(r, f"by_words[{i}]", origin)
+        for i, r in enumerate(_list(doc.get("by_words") or [], "by_words", origin, MAX_RULES))
+    )
     groups: dict[str, Group] = {}
     raw_groups = _mapping(doc.get("groups") or {}, "groups", origin)
     if len(raw_groups) > MAX_GROUPS:
@@ -143,19 +173,27 @@ def load_vocabulary(text: str, origin: str = "header vocabulary") -> Vocabulary:
         for below, field in fields.items():
             if below not in ALL_FIELDS or field not in ALL_FIELDS:
                 bad = below if below not in ALL_FIELDS else field
-                raise RulesError(f"In the {origin}, {where}.fields names a field Recert does not have: "
-                                 f"'{str(bad)[:40]}'.")
+                raise RulesError(
+                    f"In the {origin}, {where}.fields names a field Recert does not have: '{str(bad)[:40]}'."
+                )
         group = Group(str(name), dict(fields))
         for key in _phrases(g.get("spellings"), f"{where}.spellings", origin):
             if groups.setdefault(key, group) is not group:
                 raise RulesError(f"In the {origin}, the group spelling '{key}' is listed for two groups.")
     units = _mapping(doc.get("units") or {}, "units", origin, ("hours", "credits"))
     return Vocabulary(
-        spellings=spellings, patterns=tuple(patterns),
-        cpr_words=_words(cpr, "words", "cpr", origin), cpr_others=_words(cpr, "others", "cpr", origin),
-        cpr_expiry=_words(cpr, "expiry", "cpr", origin), cpr_issued=_words(cpr, "issued", "cpr", origin),
-        rules=rules, groups=groups, hour_words=_words(units, "hours", "units", origin),
-        credit_words=_words(units, "credits", "units", origin), version=_version(doc.get("version", 1), origin))
+        spellings=spellings,
+        patterns=tuple(patterns),
+        cpr_words=_words(cpr, "words", "cpr", origin),
+        cpr_others=_words(cpr, "others", "cpr", origin),
+        cpr_expiry=_words(cpr, "expiry", "cpr", origin),
+        cpr_issued=_words(cpr, "issued", "cpr", origin),
+        rules=rules,
+        groups=groups,
+        hour_words=_words(units, "hours", "units", origin),
+        credit_words=_words(units, "credits", "units", origin),
+        version=_version(doc.get("version", 1), origin),
+    )
 
 
 def _version(v: object, origin: str) -> int:
@@ -170,8 +208,10 @@ def _mapping(v: object, where: str, origin: str, keys: Iterable[str] | None = No
     if keys is not None:
         extra = [k for k in v if k not in keys]
         if extra:
-            raise RulesError(f"In the {origin}, {where} has '{str(extra[0])[:40]}', which Recert does not read (it "
-                             f"reads {', '.join(keys)}).")
+            raise RulesError(
+                f"In the {origin}, {where} has '{str(extra[0])[:40]}', which Recert does not read (it "
+                f"reads {', '.join(keys)})."
+            )
     return v
 
 
@@ -188,12 +228,16 @@ def _phrases(v: object, where: str, origin: str) -> list[str]:
     out = []
     for s in _list(v if v is not None else [], where, origin, MAX_SPELLINGS):
         if not isinstance(s, str | int) or isinstance(s, bool):
-            raise RulesError(f"In the {origin}, {where} holds {str(s)[:40]!r}, which is not text (YAML reads "
-                             "yes, no, on and off as true/false: put such words in quotes).")
+            raise RulesError(
+                f"In the {origin}, {where} holds {str(s)[:40]!r}, which is not text (YAML reads "
+                "yes, no, on and off as true/false: put such words in quotes)."
+            )
         key = header_key(s)
         if not key or len(str(s)) > MAX_SPELLING_CHARS or len(key.split()) > MAX_SPELLING_WORDS:
-            raise RulesError(f"In the {origin}, {where} holds '{str(s)[:40]}': a spelling must have letters or "
-                             f"digits, at most {MAX_SPELLING_CHARS} characters and {MAX_SPELLING_WORDS} words.")
+            raise RulesError(
+                f"In the {origin}, {where} holds '{str(s)[:40]}': a spelling must have letters or "
+                f"digits, at most {MAX_SPELLING_CHARS} characters and {MAX_SPELLING_WORDS} words."
+            )
         out.append(key)
     return out
 
@@ -202,18 +246,23 @@ def _words(section: Mapping[str, Any], key: str, where: str, origin: str) -> fro
     words = _phrases(section.get(key), f"{where}.{key}", origin)
     too_long = [w for w in words if len(w.split()) > _PHRASE_WORDS]
     if too_long:
-        raise RulesError(f"In the {origin}, {where}.{key} holds '{too_long[0]}': a word list holds words or "
-                         f"phrases of at most {_PHRASE_WORDS} words.")
+        raise RulesError(
+            f"In the {origin}, {where}.{key} holds '{too_long[0]}': a word list holds words or "
+            f"phrases of at most {_PHRASE_WORDS} words."
+        )
     return frozenset(words)
 
 
 def _pattern(p: object, where: str, origin: str) -> re.Pattern[str]:
     if not isinstance(p, str) or not p or len(p) > MAX_PATTERN_CHARS:
-        raise RulesError(f"In the {origin}, {where} must be a regular expression of 1 to {MAX_PATTERN_CHARS} "
-                         "characters.")
+        raise RulesError(
+            f"In the {origin}, {where} must be a regular expression of 1 to {MAX_PATTERN_CHARS} characters."
+        )
     if re.search(r"\(\?[<=!]|\\\d|\(\?P=", p):
-        raise RulesError(f"In the {origin}, {where} uses a lookaround or a back-reference; write plain "
-                         "alternatives instead.")
+        raise RulesError(
+            f"In the {origin}, {where} uses a lookaround or a back-reference; write plain "
+            "alternatives instead."
+        )
     try:
         compiled = re.compile(p)
     except re.error as exc:
@@ -244,7 +293,9 @@ def vocabulary() -> Vocabulary:
 def _has(words: list[str], phrases: frozenset[str]) -> bool:
     """Whether the header's words hold one of the words or phrases."""
     n = len(words)
-    return any(" ".join(words[i:j]) in phrases for i in range(n) for j in range(i + 1, min(n, i + _PHRASE_WORDS) + 1))
+    return any(
+        " ".join(words[i:j]) in phrases for i in range(n) for j in range(i + 1, min(n, i + _PHRASE_WORDS) + 1)
+    )
 
 
 def _cover(words: list[str], kinds: tuple[frozenset[str], ...]) -> set[int] | None:
@@ -265,7 +316,7 @@ def _cover(words: list[str], kinds: tuple[frozenset[str], ...]) -> set[int] | No
 
 
 def _cpr_field(key: str, voc: Vocabulary) -> str | None:
-    """"cpr_expires" / "cpr_issued" for a header made only of CPR/AED words ("Red Cross CPR exp"), else None."""
+    """ "cpr_expires" / "cpr_issued" for a header made only of CPR/AED words ("Red Cross CPR exp"), else None."""
     words = key.split()
     kinds = _cover(words, (voc.cpr_words, voc.cpr_expiry, voc.cpr_issued, voc.cpr_others))
     if kinds is None or 0 not in kinds:
@@ -367,8 +418,23 @@ class CredentialColumn:
     credits: bool = False
 
 
-_DATE_WORDS = frozenset({"earned", "exp", "expiry", "expires", "expiration", "date", "valid", "until", "fecha",
-                         "vence", "vencimiento", "echeance", "caducidad"})
+_DATE_WORDS = frozenset(
+    {
+        "earned",
+        "exp",
+        "expiry",
+        "expires",
+        "expiration",
+        "date",
+        "valid",
+        "until",
+        "fecha",
+        "vence",
+        "vencimiento",
+        "echeance",
+        "caducidad",
+    }
+)
 
 
 def credential_column(header: object, catalogue: Catalogue, index: int) -> CredentialColumn | None:
@@ -378,7 +444,9 @@ def credential_column(header: object, catalogue: Catalogue, index: int) -> Crede
     if not key or len(key) > MAX_HEADER_CHARS or exact_field(text) is not None:
         return None
     words = key.split()
-    credits = any(unit_kind(w) for w in words) and not any(w in ("exp", "expiry", "expires", "expiration") for w in words)
+    credits = any(unit_kind(w) for w in words) and not any(
+        w in ("exp", "expiry", "expires", "expiration") for w in words
+    )
     core = " ".join(w for w in words if not unit_kind(w) and w not in _DATE_WORDS)
     if not core:
         return None
@@ -448,16 +516,22 @@ class _Mapped:
 
     def guess(self, labels: tuple[str, ...] | None = None) -> HeaderGuess:
         creds = tuple(sorted(self.creds, key=lambda c: c.index))
-        return HeaderGuess(row=-1, fields=dict(sorted(self.fields.items())), credential_columns=creds,
-                           score=len(self.fields) + len(creds), labels=labels)
+        return HeaderGuess(
+            row=-1,
+            fields=dict(sorted(self.fields.items())),
+            credential_columns=creds,
+            score=len(self.fields) + len(creds),
+            labels=labels,
+        )
 
 
 def _text(cell: object) -> str:
     return cell.strip() if isinstance(cell, str) else ""
 
 
-def two_row_labels(upper: list[object], lower: list[object], spans: Mapping[int, int] | None = None
-                   ) -> tuple[list[str], dict[int, str | None]] | None:
+def two_row_labels(
+    upper: list[object], lower: list[object], spans: Mapping[int, int] | None = None
+) -> tuple[list[str], dict[int, str | None]] | None:
     """Column names of a two-row header and, for each column under a group, the field the group gives it
     (None: not one of the group's fields, so not used); None when the upper row holds no group over a field.
 
@@ -493,8 +567,13 @@ def two_row_labels(upper: list[object], lower: list[object], spans: Mapping[int,
     return (labels, grouped) if any(grouped.values()) else None
 
 
-def map_two_rows(upper: list[object], lower: list[object], catalogue: Catalogue,
-                 spans: Mapping[int, int] | None = None, hidden: Collection[int] = ()) -> HeaderGuess | None:
+def map_two_rows(
+    upper: list[object],
+    lower: list[object],
+    catalogue: Catalogue,
+    spans: Mapping[int, int] | None = None,
+    hidden: Collection[int] = (),
+) -> HeaderGuess | None:
     """Map a two-row header: each name under a group stands for the field the group gives it ("Name" under
     "Certification" is the credential); other columns are mapped by their own name."""
     found = two_row_labels(upper, lower, spans)
@@ -513,9 +592,14 @@ def map_two_rows(upper: list[object], lower: list[object], catalogue: Catalogue,
 HEADER_SCAN = 30  # rows looked at for the header (titles, logos and notes above it included)
 
 
-def find_header(rows: list[list[object]], catalogue: Catalogue, *, scan: int = HEADER_SCAN,
-                spans: Mapping[int, Mapping[int, int]] | None = None, hidden: Collection[int] = ()
-                ) -> HeaderGuess | None:
+def find_header(
+    rows: list[list[object]],
+    catalogue: Catalogue,
+    *,
+    scan: int = HEADER_SCAN,
+    spans: Mapping[int, Mapping[int, int]] | None = None,
+    hidden: Collection[int] = (),
+) -> HeaderGuess | None:
     """The row among the first ``scan`` that names the most fields (at least two); earliest wins ties. A row
     under a row of group cells ("Certification", "CPR / AED") is read with it when that names more fields.
 
@@ -534,5 +618,7 @@ def find_header(rows: list[list[object]], catalogue: Catalogue, *, scan: int = H
                 guess = HeaderGuess(r, two.fields, two.credential_columns, two.score, two.labels, r - 1)
         # Values that look like data (dates, numbers) make a row an unlikely header.
         if guess.score >= 2 and (best is None or guess.score > best.score):
-            best = HeaderGuess(r, guess.fields, guess.credential_columns, guess.score, guess.labels, guess.group_row)
+            best = HeaderGuess(
+                r, guess.fields, guess.credential_columns, guess.score, guess.labels, guess.group_row
+            )
     return best

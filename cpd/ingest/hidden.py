@@ -121,7 +121,11 @@ def _ods(name: str, data: bytes) -> Hidden:
             n = min(int(rep.group(1)), _MAX_INDEX) if rep else 1
             if _ODS_COLLAPSED.search(attrs) and row < _MAX_INDEX:
                 hidden = rows.setdefault(sheet, [])
-                last = min(row + n, row + MAX_RANGES - len(hidden), _MAX_INDEX)  # Excel numbers row + 1 .. last
+                last = min(
+                    row + n, row + MAX_RANGES - len(hidden), _MAX_INDEX
+                )  # Excel numbers row + 1 .. last
                 hidden.extend(range(row + 1, last + 1))
             row += n
-    return Hidden(columns={s: tuple(r) for s, r in columns.items()}, rows={s: tuple(r) for s, r in rows.items()})
+    return Hidden(
+        columns={s: tuple(r) for s, r in columns.items()}, rows={s: tuple(r) for s, r in rows.items()}
+    )

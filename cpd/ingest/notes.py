@@ -40,7 +40,9 @@ class Tally:
         lines = list(self.examples)
         rest = self.total - len(self.examples)
         if rest > 0:
-            lines.append(f"… and {rest:,} more like {'it' if len(self.examples) == 1 else 'these'}{self.more}.")
+            lines.append(
+                f"… and {rest:,} more like {'it' if len(self.examples) == 1 else 'these'}{self.more}."
+            )
         return [Notice(self.kind, line) for line in lines]
 
 
@@ -50,9 +52,13 @@ def cap(warnings: Iterable[str]) -> tuple[str, ...]:
     if len(distinct) <= WARNINGS_KEPT:
         return tuple(distinct)
     rest = len(distinct) - (WARNINGS_KEPT - 1)
-    return (*distinct[: WARNINGS_KEPT - 1],
-            Notice("more", f"… and {rest:,} more notes, not shown: fix the ones above and read the files again to "
-                           "see them."))
+    return (
+        *distinct[: WARNINGS_KEPT - 1],
+        Notice(
+            "more",
+            f"… and {rest:,} more notes, not shown: fix the ones above and read the files again to see them.",
+        ),
+    )
 
 
 def quote(value: object) -> str:

@@ -38,18 +38,24 @@ def day(ts: object) -> str:
     return fmt_day(ts) if isinstance(ts, pd.Timestamp) and not pd.isna(ts) else str(ts)
 
 
-def too_early(values: pd.Series, cells: pd.Series | Distinct | None = None, bad: pd.Series | None = None
-              ) -> pd.Series:
+def too_early(
+    values: pd.Series, cells: pd.Series | Distinct | None = None, bad: pd.Series | None = None
+) -> pd.Series:
     """Dates before 1950: parsed ones, and date cells too old for pandas to hold (1600)."""
     early = values.notna() & (values < FIRST_DATE)
     if cells is None or bad is None or not bad.any():
         return early
     d = Distinct.of(cells)
     old = np.array([isinstance(v, dt.date) and v.year < FIRST_DATE.year for v in d.uniques], dtype=bool)
-    texts = {k: _OLD_YEAR.sub("1950", v, count=1) for k, v in enumerate(d.uniques)
-             if isinstance(v, str) and len(v) <= 40 and _OLD_YEAR.search(v)}
+    texts = {
+        k: _OLD_YEAR.sub("1950", v, count=1)
+        for k, v in enumerate(d.uniques)
+        if isinstance(v, str) and len(v) <= 40 and _OLD_YEAR.search(v)
+    }
     if texts:  # "1677-01-01", too old for pandas: a date all the same, and before 1950
-        old[list(texts)] = parse_dates(pd.Series(list(texts.values()), dtype=object)).values.notna().to_numpy()
+        old[list(texts)] = (
+            parse_dates(pd.Series(list(texts.values()), dtype=object)).values.notna().to_numpy()
+        )
     return early | (pd.Series(old[d.codes], index=values.index) & bad)
 
 
@@ -89,8 +95,13 @@ def clip(values: pd.Series) -> pd.Series:
 
 
 # Checks on a sheet's rows ------------------------------------------------------------------------------------
-WHAT = {"expires": "expiry date", "issued": "issued date", "cpr_expires": "CPR/AED expiry",
-        "cpr_issued": "CPR/AED issued date", "date": "activity date"}
+WHAT = {
+    "expires": "expiry date",
+    "issued": "issued date",
+    "cpr_expires": "CPR/AED expiry",
+    "cpr_issued": "CPR/AED issued date",
+    "date": "activity date",
+}
 
 
 def _as_written(cells: pd.Series) -> pd.Series:
@@ -98,23 +109,42 @@ def _as_written(cells: pd.Series) -> pd.Series:
     return cells.map(lambda v: fmt_day(v) if isinstance(v, dt.date) else " ".join(str(v).split()))
 
 
-def check_range(rows: Rows, column: str, idx: int, parsed: DateColumn, what: str, *, keep_far: bool = False
-                ) -> pd.Series:
+def check_range(
+    rows: Rows, column: str, idx: int, parsed: DateColumn, what: str, *, keep_far: bool = False
+) -> pd.Series:
     """Reject the rows whose date in this column is Excel's empty date, before 1950, or after 2199 (unless
     ``keep_far``); returns which cells are after 2199 (read as dates or not), for the caller to decide about.
     Called before the column's cells that are not dates at all are rejected, so each gets its own reason."""
     cells = rows.dist(idx)
     empty = empty_date_cells(cells) & parsed.bad
-    rows.reject(empty, column, f"the {what} is Excel's empty date (0, shown as 00:00 or 1900): enter the real "
-                               "date or leave the cell empty")
+    rows.reject(
+        empty,
+        column,
+        f"the {what} is Excel's empty date (0, shown as 00:00 or 1900): enter the real "
+        "date or leave the cell empty",
+    )
     early = too_early(parsed.values, cells, parsed.bad)
-    rows.reject(early, column, lambda i: _as_written(rows.frame[idx][i]).map(
-        lambda d: f"the {what} {d} is before 1950: Excel's empty date (1900) or a slip, not a real date; "
-                  "enter the real date or leave the cell empty"))
+    rows.reject(
+        early,
+        column,
+        lambda i: _as_written(rows.frame[idx][i]).map(
+            lambda d: (
+                f"the {what} {d} is before 1950: Excel's empty date (1900) or a slip, not a real date; "
+                "enter the real date or leave the cell empty"
+            )
+        ),
+    )
     far = beyond(cells, parsed.values, parsed.bad)
-    rows.reject(far & (not keep_far), column, lambda i: _as_written(rows.frame[idx][i]).map(
-        lambda s: f"the {what} {s} is after 2199, a date Recert does not track: a placeholder for 'no expiry'? "
-                  "Enter the real date"))
+    rows.reject(
+        far & (not keep_far),
+        column,
+        lambda i: _as_written(rows.frame[idx][i]).map(
+            lambda s: (
+                f"the {what} {s} is after 2199, a date Recert does not track: a placeholder for 'no expiry'? "
+                "Enter the real date"
+            )
+        ),
+    )
     return far
 
 
@@ -122,9 +152,18 @@ def check_order(rows: Rows, column: str, expires: pd.Series, issued: pd.Series, 
     """Reject the rows whose expiry comes before their own issue date."""
     wrong = expires.notna() & issued.notna() & (expires < issued)
     what = "the CPR/AED card expires" if card else "expires"
-    rows.reject(wrong, column, lambda i: pd.Series(
-        [f"{what} {day(e)}, before it was issued on {day(s)}: check the dates"
-         for e, s in zip(expires[i], issued[i], strict=True)], index=i, dtype=object))
+    rows.reject(
+        wrong,
+        column,
+        lambda i: pd.Series(
+            [
+                f"{what} {day(e)}, before it was issued on {day(s)}: check the dates"
+                for e, s in zip(expires[i], issued[i], strict=True)
+            ],
+            index=i,
+            dtype=object,
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -160,7 +199,9 @@ def certification_dates(ctx: SheetContext, rows: Rows) -> CertificationDates:
             check_range(rows, label(f), cols[f], parsed, WHAT[f])
             rows.reject(parsed.bad, label(f), rows.bad_dates(f, parsed))
     if cpr["cpr_issued"] is not None and cpr["cpr_expires"] is not None:
-        check_order(rows, label("cpr_expires"), cpr["cpr_expires"].values, cpr["cpr_issued"].values, card=True)
+        check_order(
+            rows, label("cpr_expires"), cpr["cpr_expires"].values, cpr["cpr_issued"].values, card=True
+        )
     return CertificationDates(expires, far, issued, cpr["cpr_expires"], cpr["cpr_issued"])
 
 
@@ -182,22 +223,38 @@ def as_of_warnings(certs: pd.DataFrame, as_of: pd.Timestamp) -> list[str]:
         limit = as_of + pd.DateOffset(months=months)
         far |= (cycle.eq(years) & certs["expires"].notna() & (certs["expires"] > limit)).to_numpy()
     for mask, kind, sentence in (
-        (late_issue, "issued",
-         lambda r: f"{r.where} row {r.row}: {r.trainer}'s {r.credential_name} was issued on {day(r.issued)}, after "
-                   f"as-of ({day(as_of)}): check the date."),
-        (far, "far",
-         lambda r: f"{r.where} row {r.row}: {r.trainer}'s {r.credential_name} expires {day(r.expires)}, more than "
-                   f"one cycle ({_years(r.cycle_years)}) and a year after as-of ({day(as_of)}): a placeholder for 'no "
-                   "expiry'? Enter the real expiry date."),
+        (
+            late_issue,
+            "issued",
+            lambda r: (
+                f"{r.where} row {r.row}: {r.trainer}'s {r.credential_name} was issued on {day(r.issued)}, after "
+                f"as-of ({day(as_of)}): check the date."
+            ),
+        ),
+        (
+            far,
+            "far",
+            lambda r: (
+                f"{r.where} row {r.row}: {r.trainer}'s {r.credential_name} expires {day(r.expires)}, more than "
+                f"one cycle ({_years(r.cycle_years)}) and a year after as-of ({day(as_of)}): a placeholder for 'no "
+                "expiry'? Enter the real expiry date."
+            ),
+        ),
     ):
         if not mask.any():
             continue
-        more = (" issued after as-of: check their dates" if kind == "issued" else
-                " expiring more than a cycle away: placeholders for 'no expiry'?")
+        more = (
+            " issued after as-of: check their dates"
+            if kind == "issued"
+            else " expiring more than a cycle away: placeholders for 'no expiry'?"
+        )
         tally = Tally(more, "implausible")
         chosen = certs[mask]
-        where = np.where(chosen["sheet"].astype(str) == "", chosen["file"].astype(str),
-                         chosen["file"].astype(str) + ", sheet '" + chosen["sheet"].astype(str) + "'")
+        where = np.where(
+            chosen["sheet"].astype(str) == "",
+            chosen["file"].astype(str),
+            chosen["file"].astype(str) + ", sheet '" + chosen["sheet"].astype(str) + "'",
+        )
         rows = chosen.assign(where=where).head(EXAMPLES_KEPT).itertuples(index=False)
         tally.add(int(mask.sum()), (sentence(r) for r in rows))
         out.extend(tally.lines())

@@ -23,11 +23,15 @@ from ..errors import UnreadableFile
 MAX_COLUMNS = 512
 MAX_CELLS = safety.MAX_SHEET_CELLS  # rows x columns in use, the limit a workbook sheet already has
 _CHUNK_CELLS = 1 << 22  # cells turned into one numpy block at a time (32 MB of pointers)
-_KEEP_CELLS = 1 << 23  # cells of the first pass kept for the second (64 MB; beyond, blocks are converted again)
+_KEEP_CELLS = (
+    1 << 23
+)  # cells of the first pass kept for the second (64 MB; beyond, blocks are converted again)
 
-TOO_MANY_CELLS_MESSAGE = ("this file has {rows:,} rows and {cols:,} columns in use, {cells:,} cells, more than "
-                          "Recert reads from one sheet ({limit:,}): split it into smaller files and upload them "
-                          "together.")
+TOO_MANY_CELLS_MESSAGE = (
+    "this file has {rows:,} rows and {cols:,} columns in use, {cells:,} cells, more than "
+    "Recert reads from one sheet ({limit:,}): split it into smaller files and upload them "
+    "together."
+)
 
 
 @dataclass(frozen=True)
@@ -74,12 +78,16 @@ def shape(rows: Sequence[Sequence[object]], *, text: bool, file: str = "") -> Sh
     in_use = np.flatnonzero(used)
     columns = in_use[:MAX_COLUMNS]
     if text and n * len(columns) > MAX_CELLS:
-        raise UnreadableFile(TOO_MANY_CELLS_MESSAGE.format(rows=n, cols=len(columns), cells=n * len(columns),
-                                                           limit=MAX_CELLS), file=file or None)
+        raise UnreadableFile(
+            TOO_MANY_CELLS_MESSAGE.format(rows=n, cols=len(columns), cells=n * len(columns), limit=MAX_CELLS),
+            file=file or None,
+        )
     if len(kept_blocks) == 1 and len(columns) == width:
         part, kept = kept_blocks[0]
         if kept is not None and isinstance(part, slice) and part == slice(0, n):
-            return Shaped(cells=kept, columns=columns, in_use=len(in_use))  # every row, every column: the sheet
+            return Shaped(
+                cells=kept, columns=columns, in_use=len(in_use)
+            )  # every row, every column: the sheet
     cells = np.full((n, len(columns)), "", dtype=object)
     if len(columns):
         for (part, kept), (w, _) in zip(kept_blocks, _parts(groups), strict=True):
@@ -124,7 +132,9 @@ def _parts(groups: list[tuple[int, np.ndarray | slice]]):
 def _block(rows: Sequence[Sequence[object]], part: np.ndarray | slice, w: int) -> np.ndarray:
     """Rows of one width as a (k, w) object array."""
     chosen = rows[part] if isinstance(part, slice) else [rows[i] for i in part]
-    return np.fromiter(itertools.chain.from_iterable(chosen), dtype=object, count=len(chosen) * w).reshape(-1, w)
+    return np.fromiter(itertools.chain.from_iterable(chosen), dtype=object, count=len(chosen) * w).reshape(
+        -1, w
+    )
 
 
 def _mark_used(block: np.ndarray, used: np.ndarray, text: bool) -> None:
@@ -136,7 +146,9 @@ def _mark_used(block: np.ndarray, used: np.ndarray, text: bool) -> None:
         return
     sub = filled[:, candidates]
     first = sub.argmax(axis=0)  # most columns: their first filled cell is a value
-    real = np.fromiter((_is_value(v, text) for v in block[first, candidates]), dtype=bool, count=len(candidates))
+    real = np.fromiter(
+        (_is_value(v, text) for v in block[first, candidates]), dtype=bool, count=len(candidates)
+    )
     used[candidates[real]] = True
     for j, col in zip(candidates[~real], np.flatnonzero(~real), strict=True):
         if any(_is_value(v, text) for v in block[sub[:, col], j]):

@@ -23,9 +23,15 @@ _EPOCH_1900 = pd.Timestamp("1899-12-30")
 _EPOCH_1904 = pd.Timestamp("1904-01-01")
 
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]m)?)?$", re.I)
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_NUMERIC = re.compile(
+    r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]m)?)?$", re.I
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
 _MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _TEXT_MDY = re.compile(rf"^{_MONTH_RE}[\s\-/,]*(\d{{1,2}})(?:st|nd|rd|th)?[\s,\-/]+(\d{{2}}|\d{{4}})$", re.I)
 _TEXT_DMY = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?[\s\-/]*{_MONTH_RE}[\s,\-/]*(\d{{2}}|\d{{4}})$", re.I)
@@ -82,9 +88,13 @@ def _parse_dates(values: pd.Series, *, order: str = "auto", date1904: bool = Fal
     # Real date cells (calamine gives date/datetime; csv never does).
     is_dt = s.map(lambda v: isinstance(v, dt.date | pd.Timestamp) and _YEARS[0] <= v.year <= _YEARS[1])
     if is_dt.any():
-        out[is_dt] = pd.to_datetime(s[is_dt].map(lambda v: pd.Timestamp(v).replace(tzinfo=None)), errors="coerce")
+        out[is_dt] = pd.to_datetime(
+            s[is_dt].map(lambda v: pd.Timestamp(v).replace(tzinfo=None)), errors="coerce"
+        )
     # Numbers: Excel serials (a date cell that lost its format, or a csv of serials).
-    is_num = s.map(lambda v: isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool))
+    is_num = s.map(
+        lambda v: isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+    )
     if is_num.any():
         num = pd.to_numeric(s[is_num], errors="coerce")
         ok = num.between(SERIAL_MIN, SERIAL_MAX)
@@ -134,8 +144,11 @@ def _parse_dates(values: pd.Series, *, order: str = "auto", date1904: bool = Fal
         month_year = txt.str.extract(r"^(?:(\d{1,2})[/.\-](\d{4})|(\d{4})[/.\-](\d{1,2}))$")
         has_my = (month_year[0].notna() | month_year[2].notna()) & ~has_iso & ~has_num
         for idx in txt.index[has_my]:
-            m_, y_ = (month_year.loc[idx, 0], month_year.loc[idx, 1]) if pd.notna(month_year.loc[idx, 0]) else (
-                month_year.loc[idx, 3], month_year.loc[idx, 2])
+            m_, y_ = (
+                (month_year.loc[idx, 0], month_year.loc[idx, 1])
+                if pd.notna(month_year.loc[idx, 0])
+                else (month_year.loc[idx, 3], month_year.loc[idx, 2])
+            )
             start = _safe_date(int(y_), int(m_), 1)
             out[idx] = start + pd.offsets.MonthEnd(0) if start is not pd.NaT else pd.NaT
         rest = ~has_iso & ~has_num & ~serial_txt & ~has_my
@@ -165,21 +178,137 @@ def parse_text_date(text: str) -> pd.Timestamp:
 
 # Units ------------------------------------------------------------------------------------------------------
 # Unit words as managers and LMSs write them, in the clubs' languages (French "heures", "UEC"; Spanish "horas").
-HOUR_WORDS = {"h", "hr", "hrs", "hour", "hours", "contact hour", "contact hours", "ce hour", "ce hours",
-              "clock hour", "clock hours", "education hours", "educational hours", "training hours", "ch",
-              "heure", "heures", "hre", "hres", "hora", "horas", "hs"}
-UNIT_WORDS = {"ceu", "ceus", "cec", "cecs", "credit", "credits", "ce credit", "ce credits", "point", "points",
-              "pt", "pts", "cpd", "cpd point", "cpd points", "cpd pts", "unit", "units", "ce", "ce units",
-              "ce unit", "continuing education units", "continuing education credits", "uec", "uecs", "ufc",
-              "credito", "creditos", "punto", "puntos", "unite", "unites"}
+HOUR_WORDS = {
+    "h",
+    "hr",
+    "hrs",
+    "hour",
+    "hours",
+    "contact hour",
+    "contact hours",
+    "ce hour",
+    "ce hours",
+    "clock hour",
+    "clock hours",
+    "education hours",
+    "educational hours",
+    "training hours",
+    "ch",
+    "heure",
+    "heures",
+    "hre",
+    "hres",
+    "hora",
+    "horas",
+    "hs",
+}
+UNIT_WORDS = {
+    "ceu",
+    "ceus",
+    "cec",
+    "cecs",
+    "credit",
+    "credits",
+    "ce credit",
+    "ce credits",
+    "point",
+    "points",
+    "pt",
+    "pts",
+    "cpd",
+    "cpd point",
+    "cpd points",
+    "cpd pts",
+    "unit",
+    "units",
+    "ce",
+    "ce units",
+    "ce unit",
+    "continuing education units",
+    "continuing education credits",
+    "uec",
+    "uecs",
+    "ufc",
+    "credito",
+    "creditos",
+    "punto",
+    "puntos",
+    "unite",
+    "unites",
+}
 _HOUR_WORD = {"h", "hr", "hrs", "hour", "hours", "heure", "heures", "hre", "hres", "hora", "horas", "hs"}
-_UNIT_WORD = {"ceu", "ceus", "cec", "cecs", "credit", "credits", "point", "points", "pts", "cpd", "unit", "units",
-              "uec", "uecs", "ufc", "credito", "creditos", "punto", "puntos", "unite", "unites"}
+_UNIT_WORD = {
+    "ceu",
+    "ceus",
+    "cec",
+    "cecs",
+    "credit",
+    "credits",
+    "point",
+    "points",
+    "pts",
+    "cpd",
+    "unit",
+    "units",
+    "uec",
+    "uecs",
+    "ufc",
+    "credito",
+    "creditos",
+    "punto",
+    "puntos",
+    "unite",
+    "unites",
+}
 # Words beside a unit that say nothing about its size or body: "1.0 IACET CEU (10 contact hours)".
-_UNIT_NOISE = {"contact", "clock", "ce", "continuing", "education", "educational", "training", "iacet", "approved",
-               "accredited", "earned", "awarded", "total", "or", "and", "of", "for", "by", "equals", "equal", "to",
-               "ie", "i", "e", "eg", "approx", "approximately", "about", "is", "are", "s", "de", "en", "du", "des",
-               "la", "le", "continue", "continua", "formation", "educacion", "x", "per", "course", "cours", "curso"}
+_UNIT_NOISE = {
+    "contact",
+    "clock",
+    "ce",
+    "continuing",
+    "education",
+    "educational",
+    "training",
+    "iacet",
+    "approved",
+    "accredited",
+    "earned",
+    "awarded",
+    "total",
+    "or",
+    "and",
+    "of",
+    "for",
+    "by",
+    "equals",
+    "equal",
+    "to",
+    "ie",
+    "i",
+    "e",
+    "eg",
+    "approx",
+    "approximately",
+    "about",
+    "is",
+    "are",
+    "s",
+    "de",
+    "en",
+    "du",
+    "des",
+    "la",
+    "le",
+    "continue",
+    "continua",
+    "formation",
+    "educacion",
+    "x",
+    "per",
+    "course",
+    "cours",
+    "curso",
+}
 
 _UNIT_WORDS_ANY = _HOUR_WORD | _UNIT_WORD | _UNIT_NOISE
 _WORD = re.compile(r"[^\W\d_]+(?:'s)?")
@@ -190,7 +319,7 @@ _PIECE_NUMBER = re.compile(r"(?<![0-9A-Za-z.,])(\d+(?:[.,]\d+)?|[.,]\d+)")
 
 
 def unit_kind(text: object) -> str | None:
-    """"hours" / "units" for a unit written in a cell or header, None when not a unit we know."""
+    """ "hours" / "units" for a unit written in a cell or header, None when not a unit we know."""
     key = fold(text)
     if not key:
         return None
@@ -201,8 +330,25 @@ def unit_kind(text: object) -> str | None:
     words = key.split()
     if any(w in ("hour", "hours", "hrs", "hr", "heures", "horas") for w in words):
         return "hours"
-    if any(w in ("ceu", "ceus", "cec", "cecs", "credit", "credits", "points", "point", "pts", "cpd", "uec", "uecs",
-                 "creditos") for w in words):
+    if any(
+        w
+        in (
+            "ceu",
+            "ceus",
+            "cec",
+            "cecs",
+            "credit",
+            "credits",
+            "points",
+            "point",
+            "pts",
+            "cpd",
+            "uec",
+            "uecs",
+            "creditos",
+        )
+        for w in words
+    ):
         return "units"
     return None
 
@@ -268,8 +414,11 @@ def parse_amount_text(text: str, catalogue=None) -> Amount:
     if simple:
         unit = (simple.group(2) or "").strip()
         kind = unit_kind(unit) if unit else None
-        if not unit or (kind is not None and not any(ch.isdigit() for ch in unit)
-                        and set(fold(unit).split()) <= _UNIT_WORDS_ANY | {"pt"}):
+        if not unit or (
+            kind is not None
+            and not any(ch.isdigit() for ch in unit)
+            and set(fold(unit).split()) <= _UNIT_WORDS_ANY | {"pt"}
+        ):
             try:
                 value = float(simple.group(1).replace(",", "."))
             except ValueError:  # pragma: no cover - the pattern only lets numbers through
@@ -280,11 +429,13 @@ def parse_amount_text(text: str, catalogue=None) -> Amount:
         return Amount(why=f"'{t}' is not a number")
     bodies: list[str] = []
     hours: list[tuple[float, str]] = []
-    credits: list[tuple[float, str | None, str]] = []  # value, "units" or None (a bare number), unit as written
-    prefix = fold(t[:numbers[0].start()]).split()
+    credits: list[
+        tuple[float, str | None, str]
+    ] = []  # value, "units" or None (a bare number), unit as written
+    prefix = fold(t[: numbers[0].start()]).split()
     for k, m in enumerate(numbers):
         end = numbers[k + 1].start() if k + 1 < len(numbers) else len(t)
-        written = t[m.end():end]
+        written = t[m.end() : end]
         words = fold(written).split()
         if k == 0:
             words = prefix + words
@@ -303,12 +454,16 @@ def parse_amount_text(text: str, catalogue=None) -> Amount:
             credits.append((value, "units" if any(w in _UNIT_WORD for w in words) else None, shown))
     if hours:
         if len({v for v, _ in hours}) > 1:
-            return Amount(why=f"'{t}' states {' and '.join(f'{v:g} hours' for v, _ in hours)}: give one amount")
+            return Amount(
+                why=f"'{t}' states {' and '.join(f'{v:g} hours' for v, _ in hours)}: give one amount"
+            )
         both = any(kind == "units" for _, kind, _ in credits)
         return _checked(Amount(hours[0][0], "hours", hours[0][1], tuple(bodies), both))
     stated = [c for c in credits if c[1] is not None] or credits
     if len({v for v, _, _ in stated}) > 1:
-        return Amount(why=f"'{t}' states {len(stated)} different amounts and no hours: give one amount, or hours")
+        return Amount(
+            why=f"'{t}' states {len(stated)} different amounts and no hours: give one amount, or hours"
+        )
     value, kind, shown = stated[0]
     return _checked(Amount(value, kind, shown, tuple(bodies)))
 
@@ -326,7 +481,9 @@ def _parse_amounts(values: pd.Series, catalogue=None) -> AmountColumn:
     states credits and hours is read as its hours (``parse_amount_text``)."""
     s = values.astype(object)
     blank = _is_blank(s)
-    num_mask = s.map(lambda v: isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool))
+    num_mask = s.map(
+        lambda v: isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+    )
     vals = pd.Series(np.nan, index=s.index, dtype=float)
     kinds = pd.Series(None, index=s.index, dtype=object)
     unit_text = pd.Series("", index=s.index, dtype=object)
@@ -351,9 +508,16 @@ def _parse_amounts(values: pd.Series, catalogue=None) -> AmountColumn:
     bad = ~blank & vals.isna()
     why[bad & why.eq("")] = "not a number"
     named_bodies = pd.Series(bodies, index=s.index, dtype=object)
-    return AmountColumn(values=vals, kinds=kinds, unit_text=unit_text, bad=bad, why=why,
-                        bodies=named_bodies, both=pd.Series(both, index=s.index),
-                        named=named_bodies.map(len).gt(0))
+    return AmountColumn(
+        values=vals,
+        kinds=kinds,
+        unit_text=unit_text,
+        bad=bad,
+        why=why,
+        bodies=named_bodies,
+        both=pd.Series(both, index=s.index),
+        named=named_bodies.map(len).gt(0),
+    )
 
 
 def prefer_hours(amounts: AmountColumn, hours: AmountColumn) -> AmountColumn:
@@ -363,11 +527,15 @@ def prefer_hours(amounts: AmountColumn, hours: AmountColumn) -> AmountColumn:
     has = hours.values.notna()
     hours_named = has & hours.named  # "5 hrs (NASM)" names its body
     return AmountColumn(
-        values=amounts.values.where(~has, hours.values), kinds=amounts.kinds.where(~has, "hours"),
+        values=amounts.values.where(~has, hours.values),
+        kinds=amounts.kinds.where(~has, "hours"),
         unit_text=amounts.unit_text.where(~has, hours.unit_text.where(hours.unit_text.ne(""), "hours")),
-        bad=amounts.bad & ~has, why=amounts.why.where(~has, ""),
+        bad=amounts.bad & ~has,
+        why=amounts.why.where(~has, ""),
         bodies=amounts.bodies.where(~hours_named, hours.bodies),
-        both=amounts.both | has, named=amounts.named | hours_named)
+        both=amounts.both | has,
+        named=amounts.named | hours_named,
+    )
 
 
 def _tidy_cell(v: object) -> str:
@@ -392,24 +560,40 @@ def parse_dates(values: pd.Series | Distinct, *, order: str = "auto", date1904: 
         return DateColumn(empty, pd.Series([], dtype=bool, index=values.index), None, False)
     d = Distinct.of(values)
     parsed = _parse_dates(d.uniques, order=order, date1904=date1904)
-    return DateColumn(values=d.spread(parsed.values), bad=d.spread(parsed.bad), order=parsed.order,
-                      assumed=parsed.assumed)
+    return DateColumn(
+        values=d.spread(parsed.values), bad=d.spread(parsed.bad), order=parsed.order, assumed=parsed.assumed
+    )
 
 
 # Training-matrix cells ----------------------------------------------------------------------------------------
 # A matrix cell holds an expiry date, often with words around it, or a word instead of one (inputs.md).
-EXPIRY_DATE, EXPIRED, NOT_HELD, NOT_YET, NO_CELL, NOT_READ = "date", "expired", "not_held", "not_yet", "", "bad"
-_NOT_HELD = re.compile(r"(?:n ?/ ?a|n\.a\.?|na|[-‐‑‒–—―_.]+|none|no|nil|not held|not applicable|not required|"
-                       r"sans objet|s ?/ ?o|ninguno|ninguna|no aplica|aucun|aucune|non)[.!]*")
-_NOT_YET = re.compile(r"(?:pending|booked|in progress|scheduled|enrolled|in training|awaiting\b.*|waiting\b.*|"
-                      r"planned|registered for\b.*|en cours|en attente|inscrit|inscrite|en curso|pendiente|"
-                      r"reservado|programado)[.!]*|(?:pending|booked|scheduled|enrolled|planned)\b.*")
-_EXPIRED = re.compile(r"(?:expired|lapsed|out of date|overdue|expire|expiree|vencido|vencida|caducado|caducada|"
-                      r"perime|perimee)[.!]*")
-_EXPIRY_PREFIX = re.compile(r"^(?:exp(?:ires|iry|iration|ired|iring|\.)?|valid (?:to|until|till|thru|through)|"
-                            r"good (?:to|until|till|thru|through)|until|due|renew(?:al)?(?: by| due)?|"
-                            r"expires? (?:on|le)|vence(?: el)?|vencimiento|valide? jusqu'?(?:au|a)|"
-                            r"valido hasta|vigente hasta|hasta|jusqu'?(?:au|a))\s*[:.\-]?\s*(?=\d)")
+EXPIRY_DATE, EXPIRED, NOT_HELD, NOT_YET, NO_CELL, NOT_READ = (
+    "date",
+    "expired",
+    "not_held",
+    "not_yet",
+    "",
+    "bad",
+)
+_NOT_HELD = re.compile(
+    r"(?:n ?/ ?a|n\.a\.?|na|[-‐‑‒–—―_.]+|none|no|nil|not held|not applicable|not required|"
+    r"sans objet|s ?/ ?o|ninguno|ninguna|no aplica|aucun|aucune|non)[.!]*"
+)
+_NOT_YET = re.compile(
+    r"(?:pending|booked|in progress|scheduled|enrolled|in training|awaiting\b.*|waiting\b.*|"
+    r"planned|registered for\b.*|en cours|en attente|inscrit|inscrite|en curso|pendiente|"
+    r"reservado|programado)[.!]*|(?:pending|booked|scheduled|enrolled|planned)\b.*"
+)
+_EXPIRED = re.compile(
+    r"(?:expired|lapsed|out of date|overdue|expire|expiree|vencido|vencida|caducado|caducada|"
+    r"perime|perimee)[.!]*"
+)
+_EXPIRY_PREFIX = re.compile(
+    r"^(?:exp(?:ires|iry|iration|ired|iring|\.)?|valid (?:to|until|till|thru|through)|"
+    r"good (?:to|until|till|thru|through)|until|due|renew(?:al)?(?: by| due)?|"
+    r"expires? (?:on|le)|vence(?: el)?|vencimiento|valide? jusqu'?(?:au|a)|"
+    r"valido hasta|vigente hasta|hasta|jusqu'?(?:au|a))\s*[:.\-]?\s*(?=\d)"
+)
 _MONTH_SHORT_YEAR = re.compile(r"^(\d{1,2})[/.\-](\d{2})$")
 
 
@@ -435,7 +619,9 @@ def expiry_cell(value: object) -> tuple[str, object]:
     "exp. 3/27" -> (date, "03/2027"), "valid to 31/03/2027" -> (date, "31/03/2027"), "expired" -> (EXPIRED,
     None), "N/A" -> (NOT_HELD, None), "booked" -> (NOT_YET, None); dates and numbers are passed on as they are."""
     if not isinstance(value, str):
-        return (NO_CELL, None) if _is_blank(pd.Series([value], dtype=object)).iloc[0] else (EXPIRY_DATE, value)
+        return (
+            (NO_CELL, None) if _is_blank(pd.Series([value], dtype=object)).iloc[0] else (EXPIRY_DATE, value)
+        )
     t = _plain(value)
     if not t:
         return NO_CELL, None
@@ -454,7 +640,9 @@ def expiry_cell(value: object) -> tuple[str, object]:
     return EXPIRY_DATE, value
 
 
-def parse_expiry_cells(values: pd.Series | Distinct, *, order: str = "auto", date1904: bool = False) -> ExpiryColumn:
+def parse_expiry_cells(
+    values: pd.Series | Distinct, *, order: str = "auto", date1904: bool = False
+) -> ExpiryColumn:
     """A training-matrix column, each distinct cell read once (``expiry_cell``); the dates' day/month order is
     decided for the whole column, as for any date column."""
     d = Distinct.of(values)
@@ -463,10 +651,21 @@ def parse_expiry_cells(values: pd.Series | Distinct, *, order: str = "auto", dat
     parsed = _parse_dates(pd.Series([v for _, v in read], dtype=object), order=order, date1904=date1904)
     bad = parsed.bad.to_numpy() & (states.to_numpy() == EXPIRY_DATE)
     states[bad] = NOT_READ
-    said = pd.Series([" ".join(str(v).split()) if k in (EXPIRED, NOT_YET) else "" for (k, _), v in
-                      zip(read, d.uniques, strict=True)], dtype=object)
-    return ExpiryColumn(values=d.spread(parsed.values), bad=d.spread(pd.Series(bad)), order=parsed.order,
-                        assumed=parsed.assumed, state=d.spread(states), said=d.spread(said))
+    said = pd.Series(
+        [
+            " ".join(str(v).split()) if k in (EXPIRED, NOT_YET) else ""
+            for (k, _), v in zip(read, d.uniques, strict=True)
+        ],
+        dtype=object,
+    )
+    return ExpiryColumn(
+        values=d.spread(parsed.values),
+        bad=d.spread(pd.Series(bad)),
+        order=parsed.order,
+        assumed=parsed.assumed,
+        state=d.spread(states),
+        said=d.spread(said),
+    )
 
 
 def parse_amounts(values: pd.Series | Distinct, catalogue=None) -> AmountColumn:
@@ -474,9 +673,16 @@ def parse_amounts(values: pd.Series | Distinct, catalogue=None) -> AmountColumn:
     states credits and hours is read as its hours; with a ``catalogue``, a body named inside it is found."""
     d = Distinct.of(values)
     a = _parse_amounts(d.uniques, catalogue)
-    return AmountColumn(values=d.spread(a.values), kinds=d.spread(a.kinds), unit_text=d.spread(a.unit_text),
-                        bad=d.spread(a.bad), why=d.spread(a.why), bodies=d.spread(a.bodies),
-                        both=d.spread(a.both).astype(bool), named=d.spread(a.named).astype(bool))
+    return AmountColumn(
+        values=d.spread(a.values),
+        kinds=d.spread(a.kinds),
+        unit_text=d.spread(a.unit_text),
+        bad=d.spread(a.bad),
+        why=d.spread(a.why),
+        bodies=d.spread(a.bodies),
+        both=d.spread(a.both).astype(bool),
+        named=d.spread(a.named).astype(bool),
+    )
 
 
 def text_column(values: pd.Series | Distinct) -> pd.Series:

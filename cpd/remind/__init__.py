@@ -10,9 +10,17 @@ from __future__ import annotations
 
 from importlib import import_module
 
-_WHERE = {"DEFAULT_DAYS_BEFORE": "schedule", "DEFAULT_GRACE_EVERY": "schedule", "Reminder": "schedule",
-          "Schedule": "schedule", "due": "schedule", "RemindSettings": "settings", "SettingsError": "settings",
-          "load_settings": "settings", "manager_addresses": "settings"}
+_WHERE = {
+    "DEFAULT_DAYS_BEFORE": "schedule",
+    "DEFAULT_GRACE_EVERY": "schedule",
+    "Reminder": "schedule",
+    "Schedule": "schedule",
+    "due": "schedule",
+    "RemindSettings": "settings",
+    "SettingsError": "settings",
+    "load_settings": "settings",
+    "manager_addresses": "settings",
+}
 __all__ = sorted(_WHERE)
 
 

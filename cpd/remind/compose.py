@@ -40,7 +40,9 @@ from .settings import RemindSettings, club_key
 MAX_ADDRESS = 254
 MAX_SUBJECT = 200
 _DOT_ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
-_DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})")
+_DOMAIN = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})"
+)
 
 
 class AddressProblem(ValueError):
@@ -68,8 +70,11 @@ def parse_address(text: object) -> str:
         addr = Address(addr_spec=s)
     except (ValueError, IndexError, HeaderParseError):
         raise AddressProblem("the email address is not valid") from None
-    if (addr.addr_spec != s or not _DOT_ATOM.fullmatch(addr.username or "")
-            or not _DOMAIN.fullmatch(addr.domain or "")):
+    if (
+        addr.addr_spec != s
+        or not _DOT_ATOM.fullmatch(addr.username or "")
+        or not _DOMAIN.fullmatch(addr.domain or "")
+    ):
         raise AddressProblem("the email address is not valid")
     return addr.addr_spec
 
@@ -112,17 +117,23 @@ def _credits(r: Reminder) -> str:
     if r.remaining <= 0:
         return "Your credits are complete: submit the renewal before the deadline."
     unit = clean(r.unit) or "credits"
-    return (f"Still needed: {credits_needed(r.remaining, r.unit, r.hours_per_unit)} of continuing education "
-            f"(you have {number(r.earned)} of {quantity(r.required, unit)}).")
+    return (
+        f"Still needed: {credits_needed(r.remaining, r.unit, r.hours_per_unit)} of continuing education "
+        f"(you have {number(r.earned)} of {quantity(r.required, unit)})."
+    )
 
 
 def _cpr_line(r: Reminder, as_of: date) -> str:
     if not r.cpr_required:
         return ""
     if r.cpr_expires is None:
-        return f"CPR/AED: no card on file, and {clean(r.label)} requires one: please send a copy of your card."
+        return (
+            f"CPR/AED: no card on file, and {clean(r.label)} requires one: please send a copy of your card."
+        )
     if r.cpr_expires < as_of:
-        return f"CPR/AED: your card expired on {day(r.cpr_expires)}: renew it and send a copy of the new card."
+        return (
+            f"CPR/AED: your card expired on {day(r.cpr_expires)}: renew it and send a copy of the new card."
+        )
     if r.cpr_expires < r.deadline:
         return f"CPR/AED: your card runs out on {day(r.cpr_expires)}, before this renewal: book a refresher."
     return f"CPR/AED: current until {day(r.cpr_expires)}."
@@ -135,18 +146,24 @@ def item_lines(r: Reminder, as_of: date) -> tuple[str, list[str]]:
         if r.days_left >= 0:
             head = f"CPR/AED card: expires on {day(r.deadline)} ({_in_days(r.days_left)})."
         else:
-            head = (f"CPR/AED card: expired on {day(r.deadline)}. Without a current card you cannot be counted as "
-                    "certified: renew it and send a copy of the new card.")
+            head = (
+                f"CPR/AED card: expired on {day(r.deadline)}. Without a current card you cannot be counted as "
+                "certified: renew it and send a copy of the new card."
+            )
         return head, [f"Why: {clean(x)}." for x in r.reasons if clean(x)]
     if r.days_left < 0:
         until = f" until {day(r.grace_ends)}" if r.grace_ends else ""
-        head = (f"{name}: lapsed on {day(r.deadline)}. It can still be renewed late{until} (usually with a late "
-                "fee), but it is not valid until it is renewed.")
+        head = (
+            f"{name}: lapsed on {day(r.deadline)}. It can still be renewed late{until} (usually with a late "
+            "fee), but it is not valid until it is renewed."
+        )
     else:
         head = f"{name}: expires on {day(r.deadline)} ({_in_days(r.days_left)})."
     details = [x for x in (_credits(r), _cpr_line(r, as_of)) if x]
     if r.remaining is None and r.item != CPR_ITEM:
-        details.append("Credits are not recorded here: send your CE certificates so the records are complete.")
+        details.append(
+            "Credits are not recorded here: send your CE certificates so the records are complete."
+        )
     reasons = [clean(x) for x in r.reasons if clean(x)]
     if reasons:
         details.append("Why: " + "; ".join(reasons) + ".")
@@ -164,8 +181,10 @@ def _subject(items: Sequence[Reminder]) -> str:
 
 def _html(paragraphs: Iterable[str | tuple[str, Sequence[tuple[str, Sequence[str]]]]]) -> str:
     """A small HTML document: every value escaped, inline style only, no image, link or remote resource."""
-    out = ['<!DOCTYPE html><html><head><meta charset="utf-8"></head>'
-           '<body style="font-family:sans-serif;line-height:1.4">']
+    out = [
+        '<!DOCTYPE html><html><head><meta charset="utf-8"></head>'
+        '<body style="font-family:sans-serif;line-height:1.4">'
+    ]
     for p in paragraphs:
         if isinstance(p, tuple):
             title, items = p
@@ -182,14 +201,17 @@ def _html(paragraphs: Iterable[str | tuple[str, Sequence[tuple[str, Sequence[str
     return "".join(out)
 
 
-def trainer_message(items: Sequence[Reminder], *, as_of: date, settings: RemindSettings, to: str,
-                    ics: bytes | None = None) -> Outgoing:
+def trainer_message(
+    items: Sequence[Reminder], *, as_of: date, settings: RemindSettings, to: str, ics: bytes | None = None
+) -> Outgoing:
     """The message to one trainer about everything of theirs due today (``items``: one trainer's reminders)."""
     r0 = items[0]
     greeting = first_name(r0.trainer)
     club = clean(r0.club)
     listed = [item_lines(r, as_of) for r in sorted(items, key=lambda r: (r.deadline, r.item))]
-    intro = f"A reminder{f' from {club}' if club else ''} about your certifications (checked on {day(as_of)}):"
+    intro = (
+        f"A reminder{f' from {club}' if club else ''} about your certifications (checked on {day(as_of)}):"
+    )
     closing = ["When it's done, send the certificates to your manager so the records are updated."]
     if ics:
         closing.append("The attached calendar file holds your deadlines.")
@@ -203,9 +225,17 @@ def trainer_message(items: Sequence[Reminder], *, as_of: date, settings: RemindS
     paragraphs: list = [f"Hi {greeting}," if greeting else "Hi,", intro, ("", listed), *closing, "Thanks!"]
     if settings.sign_off:
         paragraphs.append(settings.sign_off)
-    return Outgoing(kind="trainer", to=to, to_name=header_text(r0.trainer, 120), who=clean(r0.trainer),
-                    subject=_subject(items), text="\n".join(text) + "\n", html=_html(paragraphs),
-                    keys=tuple(r.key for r in items), ics=ics)
+    return Outgoing(
+        kind="trainer",
+        to=to,
+        to_name=header_text(r0.trainer, 120),
+        who=clean(r0.trainer),
+        subject=_subject(items),
+        text="\n".join(text) + "\n",
+        html=_html(paragraphs),
+        keys=tuple(r.key for r in items),
+        ics=ics,
+    )
 
 
 def period_start(as_of: date, every: int) -> date:
@@ -232,7 +262,9 @@ def digest_lines(standing: Standing) -> dict[str, list[tuple[str, str, list[str]
         if pd.isna(r.expires):
             when = "marked expired (no date on file)"
         elif r.status in LAPSED:
-            when = f"lapsed on {day(r.expires)}" + (" (in grace: renewable late)" if r.status == "grace" else "")
+            when = f"lapsed on {day(r.expires)}" + (
+                " (in grace: renewable late)" if r.status == "grace" else ""
+            )
         else:
             left = int((pd.Timestamp(r.expires) - T).days)
             when = f"expires on {day(r.expires)} ({_in_days(left)})"
@@ -258,8 +290,9 @@ def digest_lines(standing: Standing) -> dict[str, list[tuple[str, str, list[str]
 _DIGEST_CLOSING = "Each trainer with a deadline on today's schedule was sent their own reminder."
 
 
-def digest_message(club: str, to: str, entries: list[tuple[str, str, list[str]]], *, as_of: date,
-                   settings: RemindSettings) -> Outgoing:
+def digest_message(
+    club: str, to: str, entries: list[tuple[str, str, list[str]]], *, as_of: date, settings: RemindSettings
+) -> Outgoing:
     """A club manager's digest: only this club's trainers who are lapsed, at risk or behind."""
     name = clean(club)
     counts = {g: len({w for gg, w, _ in entries if gg == g}) for g in ("Lapsed", "At risk", "Behind")}
@@ -278,11 +311,19 @@ def digest_message(club: str, to: str, entries: list[tuple[str, str, list[str]]]
     text.append(_DIGEST_CLOSING)
     if settings.sign_off:
         text += ["", settings.sign_off]
-    html_doc = _html([text[0], *sections, _DIGEST_CLOSING, *([settings.sign_off] if settings.sign_off else [])])
-    return Outgoing(kind="digest", to=to, to_name="", who=f"digest for {name}",
-                    subject=header_text(f"Recert digest for {name}, {day(as_of)}: {summary}"),
-                    text="\n".join(text) + "\n", html=html_doc,
-                    keys=(digest_key(club, to, as_of, settings.digest_every),))
+    html_doc = _html(
+        [text[0], *sections, _DIGEST_CLOSING, *([settings.sign_off] if settings.sign_off else [])]
+    )
+    return Outgoing(
+        kind="digest",
+        to=to,
+        to_name="",
+        who=f"digest for {name}",
+        subject=header_text(f"Recert digest for {name}, {day(as_of)}: {summary}"),
+        text="\n".join(text) + "\n",
+        html=html_doc,
+        keys=(digest_key(club, to, as_of, settings.digest_every),),
+    )
 
 
 class Calendars:
@@ -297,15 +338,16 @@ class Calendars:
         self.end = end
         self.events: dict[str, bytes] = {}
         if first >= 0:
-            body = data[first: -len(end)]
+            body = data[first : -len(end)]
             for ev in body.split(b"BEGIN:VEVENT\r\n")[1:]:
                 i = ev.find(b"\r\nUID:")
-                uid = ev[i + 6: ev.find(b"\r\n", i + 6)].decode()
+                uid = ev[i + 6 : ev.find(b"\r\n", i + 6)].decode()
                 self.events[uid] = b"BEGIN:VEVENT\r\n" + ev
         s = standing.standings
         self.credentials: dict[str, list[str]] = {}
-        for tid, cred in zip(s["trainer_id"].astype(str).tolist(), s["credential"].astype(str).tolist(),
-                             strict=True):
+        for tid, cred in zip(
+            s["trainer_id"].astype(str).tolist(), s["credential"].astype(str).tolist(), strict=True
+        ):
             self.credentials.setdefault(tid, []).append(cred)
 
     def for_trainer(self, trainer_id: str) -> bytes | None:
@@ -319,13 +361,22 @@ def _only(standing: Standing, trainer_ids: Iterable[str]) -> Standing:
     """The standing of these trainers only (their calendars are all a run needs)."""
     ids = set(trainer_ids)
     s, cards = standing.standings, standing.cpr_cards
-    return dataclasses.replace(standing, standings=s[s["trainer_id"].astype(str).isin(ids)],
-                               cpr_cards=cards[cards["trainer_id"].astype(str).isin(ids)] if len(cards) else cards)
+    return dataclasses.replace(
+        standing,
+        standings=s[s["trainer_id"].astype(str).isin(ids)],
+        cpr_cards=cards[cards["trainer_id"].astype(str).isin(ids)] if len(cards) else cards,
+    )
 
 
-def plan_messages(standing: Standing, reminders: Sequence[Reminder], *, settings: RemindSettings,
-                  managers: Mapping[str, Sequence[str]], done: set[LogKey] | frozenset[LogKey] = frozenset(),
-                  generated_at: datetime | None = None) -> tuple[list[Outgoing], list[Skipped]]:
+def plan_messages(
+    standing: Standing,
+    reminders: Sequence[Reminder],
+    *,
+    settings: RemindSettings,
+    managers: Mapping[str, Sequence[str]],
+    done: set[LogKey] | frozenset[LogKey] = frozenset(),
+    generated_at: datetime | None = None,
+) -> tuple[list[Outgoing], list[Skipped]]:
     """Every message to send for these due reminders (one per trainer), then the managers' digests whose key is
     not in ``done``; trainers or managers without a usable address are skipped with the reason."""
     as_of = standing.as_of
@@ -341,8 +392,15 @@ def plan_messages(standing: Standing, reminders: Sequence[Reminder], *, settings
         except AddressProblem as exc:
             skipped.append(Skipped(clean(items[0].trainer) or tid, str(exc)))
             continue
-        out.append(trainer_message(items, as_of=as_of, settings=settings, to=to,
-                                   ics=calendars.for_trainer(tid) if calendars else None))
+        out.append(
+            trainer_message(
+                items,
+                as_of=as_of,
+                settings=settings,
+                to=to,
+                ics=calendars.for_trainer(tid) if calendars else None,
+            )
+        )
     if managers:
         lines = digest_lines(standing)
         for club, addrs in managers.items():
@@ -413,23 +471,39 @@ def to_bytes(o: Outgoing, *, sender: str, sender_name: str = "", when: datetime 
     """
     token = uuid.uuid4().hex
     mixed, alt = f"==recert-mixed-{token}==".encode(), f"==recert-alt-{token}==".encode()
-    head = [_from_header(sender, sender_name),
-            to_header(o.to_name, o.to), subject_header(o.subject),
-            f"Date: {format_datetime(when or datetime.now().astimezone())}\r\n".encode(),
-            f"Message-ID: <{token}@{sender.rpartition('@')[2]}>\r\n".encode(),
-            b"Auto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\n"]
-    alternative = (b"Content-Type: multipart/alternative; boundary=\"" + alt + b"\"\r\n\r\n"
-                   b"--" + alt + b"\r\nContent-Type: text/plain; charset=\"utf-8\"\r\n"
-                   b"Content-Transfer-Encoding: base64\r\n\r\n" + _b64(o.text.encode()) +
-                   b"--" + alt + b"\r\nContent-Type: text/html; charset=\"utf-8\"\r\n"
-                   b"Content-Transfer-Encoding: base64\r\n\r\n" + _b64(o.html.encode()) +
-                   b"--" + alt + b"--\r\n")
+    head = [
+        _from_header(sender, sender_name),
+        to_header(o.to_name, o.to),
+        subject_header(o.subject),
+        f"Date: {format_datetime(when or datetime.now().astimezone())}\r\n".encode(),
+        f"Message-ID: <{token}@{sender.rpartition('@')[2]}>\r\n".encode(),
+        b"Auto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\n",
+    ]
+    alternative = (
+        b'Content-Type: multipart/alternative; boundary="' + alt + b'"\r\n\r\n'
+        b"--" + alt + b'\r\nContent-Type: text/plain; charset="utf-8"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\n"
+        + _b64(o.text.encode())
+        + b"--"
+        + alt
+        + b'\r\nContent-Type: text/html; charset="utf-8"\r\n'
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + _b64(o.html.encode()) + b"--" + alt + b"--\r\n"
+    )
     if not o.ics:
         return b"".join(head) + alternative
-    return (b"".join(head) + b"Content-Type: multipart/mixed; boundary=\"" + mixed + b"\"\r\n\r\n"
-            b"--" + mixed + b"\r\n" + alternative +
-            b"--" + mixed + b"\r\nContent-Type: text/calendar; charset=\"utf-8\"; method=PUBLISH\r\n"
-            b"Content-Transfer-Encoding: base64\r\n"
-            b"Content-Disposition: attachment; filename=\"recert-deadlines.ics\"\r\n\r\n" + _b64(o.ics) +
-            b"--" + mixed + b"--\r\n")
-
+    return (
+        b"".join(head) + b'Content-Type: multipart/mixed; boundary="' + mixed + b'"\r\n\r\n'
+        b"--"
+        + mixed
+        + b"\r\n"
+        + alternative
+        + b"--"
+        + mixed
+        + b'\r\nContent-Type: text/calendar; charset="utf-8"; method=PUBLISH\r\n'
+        b"Content-Transfer-Encoding: base64\r\n"
+        b'Content-Disposition: attachment; filename="recert-deadlines.ics"\r\n\r\n'
+        + _b64(o.ics)
+        + b"--"
+        + mixed
+        + b"--\r\n"
+    )

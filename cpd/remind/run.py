@@ -24,11 +24,24 @@ from .settings import RemindSettings
 
 
 class Log(Protocol):
-    def claim(self, keys: Sequence[LogKey], *, kind: str, recipient: str, subject: str, run_id: str,
-              now: datetime | None = None) -> bool: ...
+    def claim(
+        self,
+        keys: Sequence[LogKey],
+        *,
+        kind: str,
+        recipient: str,
+        subject: str,
+        run_id: str,
+        now: datetime | None = None,
+    ) -> bool: ...
 
-    def claim_many(self, messages: Sequence[tuple[Sequence[LogKey], str, str, str]], *, run_id: str,
-                   now: datetime | None = None) -> list[bool]: ...
+    def claim_many(
+        self,
+        messages: Sequence[tuple[Sequence[LogKey], str, str, str]],
+        *,
+        run_id: str,
+        now: datetime | None = None,
+    ) -> list[bool]: ...
 
     def mark_sent(self, keys: Iterable[LogKey], *, run_id: str, now: datetime | None = None) -> None: ...
 
@@ -65,13 +78,21 @@ class Plan:
     skipped: list[Skipped]
 
 
-def prepare(standing: Standing, *, settings: RemindSettings, managers: Mapping[str, Sequence[str]],
-            done: Any = frozenset(), only: str | None = None, generated_at: datetime | None = None) -> Plan:
+def prepare(
+    standing: Standing,
+    *,
+    settings: RemindSettings,
+    managers: Mapping[str, Sequence[str]],
+    done: Any = frozenset(),
+    only: str | None = None,
+    generated_at: datetime | None = None,
+) -> Plan:
     """What this run would send: trainers' reminders due on the standing's as-of and not ``done``, and the
     managers' digests not sent this period; with ``only``, just the messages to that address."""
     reminders = due(standing, done, as_of=standing.as_of, schedule=settings.schedule)
-    messages, skipped = plan_messages(standing, reminders, settings=settings, managers=managers, done=done,
-                                      generated_at=generated_at)
+    messages, skipped = plan_messages(
+        standing, reminders, settings=settings, managers=managers, done=done, generated_at=generated_at
+    )
     if only is not None:
         messages = [m for m in messages if m.to.lower() == only.lower()]
         skipped = []
@@ -89,8 +110,16 @@ def _give_up(log: Log, summary: Summary, messages: Sequence[Outgoing], run: str,
         _failed(summary, m, reason)
 
 
-def send_all(plan: Plan, *, log: Log, smtp: SmtpSettings, settings: RemindSettings, run_id: str | None = None,
-             mailer: Callable[[SmtpSettings], Mailer] = Mailer, now: Callable[[], datetime] | None = None) -> Summary:
+def send_all(
+    plan: Plan,
+    *,
+    log: Log,
+    smtp: SmtpSettings,
+    settings: RemindSettings,
+    run_id: str | None = None,
+    mailer: Callable[[SmtpSettings], Mailer] = Mailer,
+    now: Callable[[], datetime] | None = None,
+) -> Summary:
     """Send the plan's messages through one connection, claiming each in ``log`` first (see the module doc)."""
     clock = now or (lambda: datetime.now(UTC))
     run = run_id or uuid.uuid4().hex
@@ -106,8 +135,10 @@ def send_all(plan: Plan, *, log: Log, smtp: SmtpSettings, settings: RemindSettin
         lost, m_out = str(exc), None
     try:
         for at in range(0, len(plan.messages), CLAIM_BATCH):
-            batch = plan.messages[at: at + CLAIM_BATCH]
-            claimed = log.claim_many([(m.keys, m.kind, m.to, m.subject) for m in batch], run_id=run, now=clock())
+            batch = plan.messages[at : at + CLAIM_BATCH]
+            claimed = log.claim_many(
+                [(m.keys, m.kind, m.to, m.subject) for m in batch], run_id=run, now=clock()
+            )
             summary.claimed_elsewhere += claimed.count(False)
             mine = [m for m, ok in zip(batch, claimed, strict=True) if ok]
             for i, m in enumerate(mine):
@@ -137,14 +168,29 @@ def send_all(plan: Plan, *, log: Log, smtp: SmtpSettings, settings: RemindSettin
 
 def smoke_message(to: str, *, smtp: SmtpSettings, due_count: int) -> Outgoing:
     """``--only EMAIL`` when nothing due goes to EMAIL: one message that proves the settings work."""
-    text = (f"This is a test message from Recert's reminders, sent through {smtp.describe()}.\n\n"
-            f"{due_count} message(s) are due today; none of them is addressed to you.\n")
-    return Outgoing(kind="test", to=to, to_name="", who="test message", subject="Recert: test message",
-                    text=text, html=f"<p>{text.replace(chr(10), '<br>')}</p>", keys=())
+    text = (
+        f"This is a test message from Recert's reminders, sent through {smtp.describe()}.\n\n"
+        f"{due_count} message(s) are due today; none of them is addressed to you.\n"
+    )
+    return Outgoing(
+        kind="test",
+        to=to,
+        to_name="",
+        who="test message",
+        subject="Recert: test message",
+        text=text,
+        html=f"<p>{text.replace(chr(10), '<br>')}</p>",
+        keys=(),
+    )
 
 
-def send_test(m: Outgoing, *, smtp: SmtpSettings, settings: RemindSettings,
-              mailer: Callable[[SmtpSettings], Mailer] = Mailer) -> Summary:
+def send_test(
+    m: Outgoing,
+    *,
+    smtp: SmtpSettings,
+    settings: RemindSettings,
+    mailer: Callable[[SmtpSettings], Mailer] = Mailer,
+) -> Summary:
     """Send one unlogged message (the test message)."""
     summary = Summary()
     try:
@@ -167,8 +213,10 @@ def dry_run_text(plan: Plan) -> str:
     for s in plan.skipped:
         out.append(f"Skipped {clean(s.who)}: {clean(s.reason)}")
     trainers = sum(m.kind == "trainer" for m in plan.messages)
-    out.append(f"Dry run: {trainers} reminder(s) and {len(plan.messages) - trainers} digest(s) would be sent, "
-               f"{len(plan.skipped)} skipped; nothing was sent or recorded.")
+    out.append(
+        f"Dry run: {trainers} reminder(s) and {len(plan.messages) - trainers} digest(s) would be sent, "
+        f"{len(plan.skipped)} skipped; nothing was sent or recorded."
+    )
     return "\n---\n".join(out) + "\n"
 
 

@@ -96,8 +96,9 @@ def _day(x: object) -> date | None:
     return None if pd.isna(ts) else ts.date()
 
 
-def due(standing: Standing, sent_log: Container[LogKey], *, as_of: date, schedule: Schedule = Schedule()
-        ) -> list[Reminder]:
+def due(
+    standing: Standing, sent_log: Container[LogKey], *, as_of: date, schedule: Schedule = Schedule()
+) -> list[Reminder]:
     """Every reminder due on ``as_of`` and not in ``sent_log`` (keys already sent or being sent), in the
     standing's order (most urgent first), certifications before the trainer's CPR/AED card.
 
@@ -125,14 +126,29 @@ def due(standing: Standing, sent_log: Container[LogKey], *, as_of: date, schedul
         deadline = r.x_exp.date()
         if (tid, str(r.credential), step, deadline) in sent_log:
             continue
-        out.append(Reminder(
-            trainer_id=tid, trainer=str(r.trainer), club="" if pd.isna(r.club) else str(r.club),
-            email=_text(emails.get(r.trainer_id, "")), item=str(r.credential),
-            label=_text(r.credential_name) or str(r.credential), deadline=deadline, step=step, status=str(r.status),
-            days_left=int(r.x_left), grace_ends=_day(r.x_gend), required=_num(r.required), earned=_num(r.earned),
-            remaining=_num(r.remaining), unit=_text(r.unit), hours_per_unit=_num(r.hours_per_unit),
-            cpr_required=bool(r.cpr_required) if not pd.isna(r.cpr_required) else False,
-            cpr_expires=_day(r.cpr_expires), reasons=tuple(str(x) for x in (r.reasons or ()))))
+        out.append(
+            Reminder(
+                trainer_id=tid,
+                trainer=str(r.trainer),
+                club="" if pd.isna(r.club) else str(r.club),
+                email=_text(emails.get(r.trainer_id, "")),
+                item=str(r.credential),
+                label=_text(r.credential_name) or str(r.credential),
+                deadline=deadline,
+                step=step,
+                status=str(r.status),
+                days_left=int(r.x_left),
+                grace_ends=_day(r.x_gend),
+                required=_num(r.required),
+                earned=_num(r.earned),
+                remaining=_num(r.remaining),
+                unit=_text(r.unit),
+                hours_per_unit=_num(r.hours_per_unit),
+                cpr_required=bool(r.cpr_required) if not pd.isna(r.cpr_required) else False,
+                cpr_expires=_day(r.cpr_expires),
+                reasons=tuple(str(x) for x in (r.reasons or ())),
+            )
+        )
     out.extend(_card_reminders(standing, sent_log, T, schedule, emails))
     return out
 
@@ -141,8 +157,9 @@ def _text(x: object) -> str:
     return "" if x is None or (isinstance(x, float) and x != x) or x is pd.NA else str(x)
 
 
-def _card_reminders(standing: Standing, sent_log: Container[LogKey], T: pd.Timestamp, schedule: Schedule,
-                    emails: pd.Series) -> list[Reminder]:
+def _card_reminders(
+    standing: Standing, sent_log: Container[LogKey], T: pd.Timestamp, schedule: Schedule, emails: pd.Series
+) -> list[Reminder]:
     """The CPR/AED card, where a certification that is not expired requires one and a card with a date is on
     file: the same steps before the card's expiry, then every ``grace_every`` days while a certification that
     requires it is still valid or in grace (the trainer cannot work without it)."""
@@ -156,8 +173,12 @@ def _card_reminders(standing: Standing, sent_log: Container[LogKey], T: pd.Times
     ends = pd.to_datetime(s["grace_ends"], errors="coerce").fillna(expires)
     f = s[req].assign(x_card=card[req], x_ends=ends[req])
     g = f.groupby("trainer_id", sort=False).agg(
-        trainer=("trainer", "first"), club=("club", "first"), card=("x_card", "max"), ends=("x_ends", "max"),
-        names=("credential_name", lambda x: ", ".join(dict.fromkeys(_text(v) for v in x))))
+        trainer=("trainer", "first"),
+        club=("club", "first"),
+        card=("x_card", "max"),
+        ends=("x_ends", "max"),
+        names=("credential_name", lambda x: ", ".join(dict.fromkeys(_text(v) for v in x))),
+    )
     out = []
     for tid, r in zip(g.index.tolist(), g.itertuples(index=False), strict=True):
         left = int((r.card - T).days)
@@ -169,8 +190,21 @@ def _card_reminders(standing: Standing, sent_log: Container[LogKey], T: pd.Times
         key = (str(tid), CPR_ITEM, step, deadline)
         if key in sent_log:
             continue
-        out.append(Reminder(
-            trainer_id=str(tid), trainer=str(r.trainer), club=_text(r.club), email=_text(emails.get(tid, "")),
-            item=CPR_ITEM, label="CPR/AED card", deadline=deadline, step=step, status="cpr", days_left=left,
-            cpr_required=True, cpr_expires=deadline, reasons=(f"required for {r.names}",) if r.names else ()))
+        out.append(
+            Reminder(
+                trainer_id=str(tid),
+                trainer=str(r.trainer),
+                club=_text(r.club),
+                email=_text(emails.get(tid, "")),
+                item=CPR_ITEM,
+                label="CPR/AED card",
+                deadline=deadline,
+                step=step,
+                status="cpr",
+                days_left=left,
+                cpr_required=True,
+                cpr_expires=deadline,
+                reasons=(f"required for {r.names}",) if r.names else (),
+            )
+        )
     return out

@@ -70,8 +70,13 @@ def _str(value: object, where: str) -> str:
     return clean(value)
 
 
-_KNOWN = {"schedule": {"days_before", "grace_every"}, "digest": {"every"}, "message": {"sign_off", "from_name"},
-          "sending": {"retry_pending_after"}, "managers": None}
+_KNOWN = {
+    "schedule": {"days_before", "grace_every"},
+    "digest": {"every"},
+    "message": {"sign_off", "from_name"},
+    "sending": {"retry_pending_after"},
+    "managers": None,
+}
 
 
 def parse_settings(data: bytes, *, name: str = "the settings file") -> RemindSettings:
@@ -86,8 +91,9 @@ def parse_settings(data: bytes, *, name: str = "the settings file") -> RemindSet
         raise SettingsError(f"{name} is not valid TOML ({clean(exc)}).") from None
     for section, value in doc.items():
         if section not in _KNOWN:
-            raise SettingsError(f"{name} has an unknown section '{clean(section)[:60]}' "
-                                f"(known: {', '.join(_KNOWN)}).")
+            raise SettingsError(
+                f"{name} has an unknown section '{clean(section)[:60]}' (known: {', '.join(_KNOWN)})."
+            )
         if not isinstance(value, dict):
             raise SettingsError(f"'{section}' in {name} must be a [section].")
         keys = _KNOWN[section]
@@ -101,9 +107,10 @@ def parse_settings(data: bytes, *, name: str = "the settings file") -> RemindSet
     if not isinstance(before, list) or len(before) > MAX_STEPS:
         raise SettingsError(f"schedule.days_before must be a list of at most {MAX_STEPS} numbers of days.")
     days = tuple(sorted({_int(b, "each of schedule.days_before", 0, MAX_DAYS) for b in before}, reverse=True))
-    schedule = Schedule(days_before=days,
-                        grace_every=_int(sched.get("grace_every", DEFAULT_GRACE_EVERY), "schedule.grace_every",
-                                         0, 365))
+    schedule = Schedule(
+        days_before=days,
+        grace_every=_int(sched.get("grace_every", DEFAULT_GRACE_EVERY), "schedule.grace_every", 0, 365),
+    )
     managers: dict[str, tuple[str, ...]] = {}
     raw = doc.get("managers", {})
     if len(raw) > MAX_CLUBS:
@@ -111,21 +118,29 @@ def parse_settings(data: bytes, *, name: str = "the settings file") -> RemindSet
     for club, addrs in raw.items():
         listed = [addrs] if isinstance(addrs, str) else addrs
         if not isinstance(listed, list) or not 1 <= len(listed) <= MAX_MANAGERS_PER_CLUB:
-            raise SettingsError(f"managers.\"{clean(club)[:60]}\" must be an address or a list of at most "
-                                f"{MAX_MANAGERS_PER_CLUB} addresses.")
-        managers[_str(club, "a club name in [managers]")] = tuple(_str(a, "a manager's address") for a in listed)
+            raise SettingsError(
+                f'managers."{clean(club)[:60]}" must be an address or a list of at most '
+                f"{MAX_MANAGERS_PER_CLUB} addresses."
+            )
+        managers[_str(club, "a club name in [managers]")] = tuple(
+            _str(a, "a manager's address") for a in listed
+        )
     msg = doc.get("message", {})
     return RemindSettings(
-        schedule=schedule, digest_every=_int(doc.get("digest", {}).get("every", 7), "digest.every", 1, 365),
+        schedule=schedule,
+        digest_every=_int(doc.get("digest", {}).get("every", 7), "digest.every", 1, 365),
         sign_off=_str(msg.get("sign_off", ""), "message.sign_off"),
         from_name=_str(msg.get("from_name", "Recert"), "message.from_name"),
-        retry_pending_after=_int(doc.get("sending", {}).get("retry_pending_after", 60),
-                                 "sending.retry_pending_after", 1, 10080),
-        managers=managers)
+        retry_pending_after=_int(
+            doc.get("sending", {}).get("retry_pending_after", 60), "sending.retry_pending_after", 1, 10080
+        ),
+        managers=managers,
+    )
 
 
-def load_settings(path: str | os.PathLike[str] | None = None, *, env: Mapping[str, str] | None = None
-                  ) -> RemindSettings:
+def load_settings(
+    path: str | os.PathLike[str] | None = None, *, env: Mapping[str, str] | None = None
+) -> RemindSettings:
     """The settings file named by ``path`` or ``RECERT_REMIND_SETTINGS``; the defaults when neither is set."""
     env = os.environ if env is None else env
     where = path if path is not None else env.get(ENV) or None
@@ -140,7 +155,9 @@ def load_settings(path: str | os.PathLike[str] | None = None, *, env: Mapping[st
     except IsADirectoryError:
         raise SettingsError(f"The reminder settings file {clean(where)} is a folder.") from None
     except OSError as exc:
-        raise SettingsError(f"The reminder settings file {clean(where)} cannot be read ({exc.strerror}).") from None
+        raise SettingsError(
+            f"The reminder settings file {clean(where)} cannot be read ({exc.strerror})."
+        ) from None
     return parse_settings(data, name=f"the reminder settings file {clean(p.name)}")
 
 
@@ -159,9 +176,13 @@ def club_key(club: object) -> str:
     return clean(club).casefold()
 
 
-def manager_addresses(clubs: Iterable[str], *, settings: RemindSettings = RemindSettings(),
-                      options: Iterable[tuple[str, str]] = (),
-                      grants: Iterable[tuple[str, Iterable[str]]] = ()) -> dict[str, tuple[str, ...]]:
+def manager_addresses(
+    clubs: Iterable[str],
+    *,
+    settings: RemindSettings = RemindSettings(),
+    options: Iterable[tuple[str, str]] = (),
+    grants: Iterable[tuple[str, Iterable[str]]] = (),
+) -> dict[str, tuple[str, ...]]:
     """Per club of the standing (as written there), the addresses its digest goes to: from the settings file,
     ``--manager-email`` options and, once access grants exist (issue 14), ``(email, clubs)`` grants of managers.
     The one place managers are looked up; a club nobody is named for gets no digest. Addresses are as given

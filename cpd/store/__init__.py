@@ -102,7 +102,8 @@ class Snapshot:
 metadata = sa.MetaData()
 _ID = sa.BigInteger().with_variant(sa.Integer, "sqlite")
 snapshots = sa.Table(
-    "recert_snapshots", metadata,
+    "recert_snapshots",
+    metadata,
     sa.Column("id", sa.String(32), primary_key=True),
     sa.Column("seq", sa.BigInteger, nullable=False, unique=True),
     sa.Column("label", sa.Text, nullable=False),
@@ -121,7 +122,8 @@ snapshots = sa.Table(
     sa.Column("roster_meta", sa.LargeBinary, nullable=False),
 )
 files = sa.Table(
-    "recert_files", metadata,
+    "recert_files",
+    metadata,
     sa.Column("snapshot_id", sa.String(32), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
@@ -130,7 +132,8 @@ files = sa.Table(
     sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
 )
 blocks = sa.Table(
-    "recert_blocks", metadata,
+    "recert_blocks",
+    metadata,
     sa.Column("id", _ID, primary_key=True, autoincrement=True),
     sa.Column("frame", sa.String(32), nullable=False),
     sa.Column("schema_digest", sa.String(64), nullable=False),
@@ -139,26 +142,30 @@ blocks = sa.Table(
     sa.Column("content", sa.LargeBinary, nullable=False),
 )
 frame_layouts = sa.Table(
-    "recert_frames", metadata,
+    "recert_frames",
+    metadata,
     sa.Column("snapshot_id", sa.String(32), primary_key=True),
     sa.Column("frame", sa.String(32), primary_key=True),
     sa.Column("layout", sa.LargeBinary, nullable=False),
 )
 frame_blocks = sa.Table(
-    "recert_frame_blocks", metadata,
+    "recert_frame_blocks",
+    metadata,
     sa.Column("snapshot_id", sa.String(32), primary_key=True),
     sa.Column("frame", sa.String(32), primary_key=True),
     sa.Column("block_id", _ID, primary_key=True),
     sa.Column("position", sa.Integer, nullable=False),
 )
 corrections = sa.Table(
-    "recert_mapping_corrections", metadata,
+    "recert_mapping_corrections",
+    metadata,
     sa.Column("signature", sa.String(64), primary_key=True),
     sa.Column("overrides", sa.Text, nullable=False),
     sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
 )
 settings = sa.Table(
-    "recert_settings", metadata,
+    "recert_settings",
+    metadata,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
     sa.Column("saved_at", sa.DateTime(timezone=True), nullable=False),
@@ -194,8 +201,10 @@ def open_store(url: str | None = None) -> Store:
     try:
         parsed = sa.engine.make_url(url)
     except exc.ArgumentError:
-        raise StoreError("The database address is not a valid SQLAlchemy URL (for example "
-                         "sqlite:///data/recert.db or postgresql+psycopg://user@host/recert).") from None
+        raise StoreError(
+            "The database address is not a valid SQLAlchemy URL (for example "
+            "sqlite:///data/recert.db or postgresql+psycopg://user@host/recert)."
+        ) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         db = parsed.database
@@ -205,8 +214,11 @@ def open_store(url: str | None = None) -> Store:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as e:
                 raise StoreError(f"The database folder {folder} cannot be made ({e.strerror}).") from None
-        engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
-                                  poolclass=sa.pool.NullPool if db in (None, "", ":memory:") else None)
+        engine = sa.create_engine(
+            parsed,
+            connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+            poolclass=sa.pool.NullPool if db in (None, "", ":memory:") else None,
+        )
         _sqlite_events(engine)
     elif backend == "postgresql":
         if parsed.drivername == "postgresql":
@@ -242,26 +254,41 @@ def _sqlite_events(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("recert_write") else "BEGIN")
+        conn.exec_driver_sql(
+            "BEGIN IMMEDIATE" if conn.get_execution_options().get("recert_write") else "BEGIN"
+        )
 
 
 # Errors -------------------------------------------------------------------------------------------------------
 def _sentence(e: BaseException, where: str) -> str:
     text = str(getattr(e, "orig", None) or e).lower()
     if "locked" in text or "busy" in text or "lock timeout" in text or "deadlock" in text:
-        return (f"The database {where} is busy with another save (waited {BUSY_TIMEOUT_S} seconds): try again "
-                "in a minute.")
+        return (
+            f"The database {where} is busy with another save (waited {BUSY_TIMEOUT_S} seconds): try again "
+            "in a minute."
+        )
     if "readonly" in text or "read-only" in text or "read only" in text or "permission denied" in text:
         return f"The database {where} is read-only: nothing was saved (ask whoever runs Recert to allow writing)."
     if "full" in text or "no space" in text or "disk" in text and "quota" in text or "diskfull" in text:
-        return f"The database {where} is full (no space left): nothing was saved; free some space and try again."
-    if ("connection" in text or "could not connect" in text or "timeout" in text or "refused" in text
-            or "resolve" in text or "server closed" in text or "terminating" in text):
+        return (
+            f"The database {where} is full (no space left): nothing was saved; free some space and try again."
+        )
+    if (
+        "connection" in text
+        or "could not connect" in text
+        or "timeout" in text
+        or "refused" in text
+        or "resolve" in text
+        or "server closed" in text
+        or "terminating" in text
+    ):
         return f"The database {where} cannot be reached: check that its server is running and the address is right."
     if "unable to open" in text or "authentication" in text or "password" in text or "does not exist" in text:
         return f"The database {where} cannot be opened: check its address, name and permissions."
     if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return f"The file at {where} is not a Recert database (or it is damaged): point Recert at another one."
+        return (
+            f"The file at {where} is not a Recert database (or it is damaged): point Recert at another one."
+        )
     return f"The database {where} could not be used ({type(e).__name__}): nothing was saved."
 
 
@@ -273,8 +300,11 @@ def _errors(url: Any) -> Iterator[None]:
     except StoreError:
         raise
     except (exc.SQLAlchemyError, OSError) as e:
-        raise StoreError(_sentence(e, _shown_url(url if isinstance(url, str) else
-                                                 url.render_as_string(hide_password=True)))) from None
+        raise StoreError(
+            _sentence(
+                e, _shown_url(url if isinstance(url, str) else url.render_as_string(hide_password=True))
+            )
+        ) from None
 
 
 # Header signature -----------------------------------------------------------------------------------------------
@@ -289,17 +319,33 @@ def header_signature(mapping: SheetMapping) -> str:
 
 # Roster metadata ------------------------------------------------------------------------------------------------
 def _mapping_doc(m: SheetMapping) -> dict[str, Any]:
-    return {"file": m.file, "sheet": m.sheet, "layout": m.layout, "header_row": m.header_row,
-            "columns": [[k, v] for k, v in m.columns.items()], "ignored": list(m.ignored),
-            "date_orders": [[k, v] for k, v in m.date_orders.items()], "rows_read": m.rows_read,
-            "note": m.note, "note_kind": m.note_kind}
+    return {
+        "file": m.file,
+        "sheet": m.sheet,
+        "layout": m.layout,
+        "header_row": m.header_row,
+        "columns": [[k, v] for k, v in m.columns.items()],
+        "ignored": list(m.ignored),
+        "date_orders": [[k, v] for k, v in m.date_orders.items()],
+        "rows_read": m.rows_read,
+        "note": m.note,
+        "note_kind": m.note_kind,
+    }
 
 
 def _mapping_of(d: Mapping[str, Any]) -> SheetMapping:
-    return SheetMapping(file=d["file"], sheet=d["sheet"], layout=d["layout"], header_row=d["header_row"],
-                        columns={k: v for k, v in d["columns"]}, ignored=tuple(d["ignored"]),
-                        date_orders={k: v for k, v in d["date_orders"]}, rows_read=d["rows_read"],
-                        note=d["note"], note_kind=d["note_kind"])
+    return SheetMapping(
+        file=d["file"],
+        sheet=d["sheet"],
+        layout=d["layout"],
+        header_row=d["header_row"],
+        columns={k: v for k, v in d["columns"]},
+        ignored=tuple(d["ignored"]),
+        date_orders={k: v for k, v in d["date_orders"]},
+        rows_read=d["rows_read"],
+        note=d["note"],
+        note_kind=d["note_kind"],
+    )
 
 
 def _overrides_doc(overrides: Mapping[tuple[str, str], Mapping[str, str]] | None) -> str:
@@ -311,11 +357,16 @@ def _overrides_of(text: str) -> dict[tuple[str, str], dict[str, str]]:
     return {(f, s): {h: v for h, v in fields} for f, s, fields in json.loads(text)}
 
 
-def _fingerprint(sources: Sequence[Source], date_order: str, overrides_doc: str, rules_text: str | None) -> str:
+def _fingerprint(
+    sources: Sequence[Source], date_order: str, overrides_doc: str, rules_text: str | None
+) -> str:
     """The same files by content (in any order, under any names) read the same way."""
     digests = sorted(hashlib.sha256(s.data).hexdigest() for s in sources)
-    doc = json.dumps({"files": digests, "date_order": date_order, "overrides": overrides_doc,
-                      "rules": rules_text}, ensure_ascii=True, sort_keys=True)
+    doc = json.dumps(
+        {"files": digests, "date_order": date_order, "overrides": overrides_doc, "rules": rules_text},
+        ensure_ascii=True,
+        sort_keys=True,
+    )
     return hashlib.sha256(doc.encode()).hexdigest()
 
 
@@ -324,7 +375,9 @@ def _now() -> datetime:
 
 
 def _aware(t: datetime) -> datetime:
-    return t if t.tzinfo else t.replace(tzinfo=UTC)  # SQLite gives naive datetimes back: they were stored in UTC
+    return (
+        t if t.tzinfo else t.replace(tzinfo=UTC)
+    )  # SQLite gives naive datetimes back: they were stored in UTC
 
 
 # The store -----------------------------------------------------------------------------------------------------
@@ -382,30 +435,49 @@ class Store:
         self.close()
 
     # snapshots
-    def save(self, roster: Roster, sources: Sequence[Source], *, as_of: date, label: str = "", note: str = "",
-             overrides: Mapping[tuple[str, str], Mapping[str, str]] | None = None, rules_text: str | None = None,
-             window: int = 90, date_order: str = "auto",
-             summary: Mapping[str, Any] | None = None) -> tuple[SnapshotInfo, bool]:
+    def save(
+        self,
+        roster: Roster,
+        sources: Sequence[Source],
+        *,
+        as_of: date,
+        label: str = "",
+        note: str = "",
+        overrides: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
+        rules_text: str | None = None,
+        window: int = 90,
+        date_order: str = "auto",
+        summary: Mapping[str, Any] | None = None,
+    ) -> tuple[SnapshotInfo, bool]:
         """Save what was read as one snapshot, in one transaction. (info, True) when saved; (the earlier
         snapshot's info, False) when the same files by content, read the same way, were already saved."""
         overrides_doc = _overrides_doc(overrides)
         fingerprint = _fingerprint(sources, date_order, overrides_doc, rules_text)
         with self._read() as conn:
-            same = conn.execute(sa.select(snapshots.c.id).where(snapshots.c.fingerprint == fingerprint)
-                                .order_by(snapshots.c.seq.desc()).limit(1)).scalar()
+            same = conn.execute(
+                sa.select(snapshots.c.id)
+                .where(snapshots.c.fingerprint == fingerprint)
+                .order_by(snapshots.c.seq.desc())
+                .limit(1)
+            ).scalar()
         if same is not None:
             return self._info(same), False
         if summary is None:
             summary = _summarise(roster, rules_text, as_of, window)
         # Everything that needs no database is done before the write lock is taken.
-        split = {name: _split(name, getattr(roster, name)) for name in frames.FRAMES
-                 if getattr(roster, name) is not None}
-        meta = frames.pack_json_doc({
-            "mappings": [_mapping_doc(m) for m in roster.mappings],
-            "warnings": [frames.encode_value(w) for w in roster.warnings],
-            "unreadable": list(roster.unreadable),
-            "ce_logged": sorted(roster.ce_logged),
-        })
+        split = {
+            name: _split(name, getattr(roster, name))
+            for name in frames.FRAMES
+            if getattr(roster, name) is not None
+        }
+        meta = frames.pack_json_doc(
+            {
+                "mappings": [_mapping_doc(m) for m in roster.mappings],
+                "warnings": [frames.encode_value(w) for w in roster.warnings],
+                "unreadable": list(roster.unreadable),
+                "ce_logged": sorted(roster.ce_logged),
+            }
+        )
         rules_version = _rules_version(rules_text)
         sid = secrets.token_hex(6)
         now = _now()
@@ -413,31 +485,67 @@ class Store:
         compliant = int(summary.get("compliant", 0)) if summary else 0
         with self._write() as conn:
             seq = (conn.execute(sa.select(sa.func.max(snapshots.c.seq))).scalar() or 0) + 1
-            conn.execute(snapshots.insert().values(
-                id=sid, seq=seq, label=label, note=note, as_of=as_of, saved_at=now, window_days=int(window),
-                date_order=date_order, fingerprint=fingerprint, rules_text=rules_text, rules_version=rules_version,
-                overrides=overrides_doc, trainers=trainers, compliant=compliant,
-                summary=json.dumps(summary, ensure_ascii=False) if summary is not None else None,
-                roster_meta=meta))
+            conn.execute(
+                snapshots.insert().values(
+                    id=sid,
+                    seq=seq,
+                    label=label,
+                    note=note,
+                    as_of=as_of,
+                    saved_at=now,
+                    window_days=int(window),
+                    date_order=date_order,
+                    fingerprint=fingerprint,
+                    rules_text=rules_text,
+                    rules_version=rules_version,
+                    overrides=overrides_doc,
+                    trainers=trainers,
+                    compliant=compliant,
+                    summary=json.dumps(summary, ensure_ascii=False) if summary is not None else None,
+                    roster_meta=meta,
+                )
+            )
             if sources:
-                conn.execute(files.insert(), [
-                    {"snapshot_id": sid, "position": i, "name": s.name, "size": len(s.data),
-                     "sha256": hashlib.sha256(s.data).hexdigest(), "received_at": now}
-                    for i, s in enumerate(sources)])
+                conn.execute(
+                    files.insert(),
+                    [
+                        {
+                            "snapshot_id": sid,
+                            "position": i,
+                            "name": s.name,
+                            "size": len(s.data),
+                            "sha256": hashlib.sha256(s.data).hexdigest(),
+                            "received_at": now,
+                        }
+                        for i, s in enumerate(sources)
+                    ],
+                )
             for name, (doc, schema_digest, digs, df) in split.items():
                 self._save_frame(conn, sid, name, doc, schema_digest, digs, df)
         return self._info(sid), True
 
-    def _save_frame(self, conn: Connection, sid: str, name: str, doc: dict[str, Any], schema_digest: str,
-                    digs: np.ndarray, df: pd.DataFrame) -> None:
+    def _save_frame(
+        self,
+        conn: Connection,
+        sid: str,
+        name: str,
+        doc: dict[str, Any],
+        schema_digest: str,
+        digs: np.ndarray,
+        df: pd.DataFrame,
+    ) -> None:
         """Refer to the rows already stored in a block of this frame and schema; store the others as a new one."""
-        known = conn.execute(sa.select(blocks.c.id, blocks.c.rows, blocks.c.digests)
-                             .where(blocks.c.frame == name, blocks.c.schema_digest == schema_digest)
-                             .order_by(blocks.c.id)).all()
+        known = conn.execute(
+            sa.select(blocks.c.id, blocks.c.rows, blocks.c.digests)
+            .where(blocks.c.frame == name, blocks.c.schema_digest == schema_digest)
+            .order_by(blocks.c.id)
+        ).all()
         new = pd.DataFrame({"a": digs[:, 0], "b": digs[:, 1]})
         if known:
-            old = pd.DataFrame(np.concatenate([np.frombuffer(d, dtype="<u8").reshape(-1, 2) for _, _, d in known]),
-                               columns=["a", "b"])
+            old = pd.DataFrame(
+                np.concatenate([np.frombuffer(d, dtype="<u8").reshape(-1, 2) for _, _, d in known]),
+                columns=["a", "b"],
+            )
             old["block"] = np.repeat([b for b, _, _ in known], [n for _, n, _ in known])
             old["pos"] = np.concatenate([np.arange(n) for _, n, _ in known])
             old = old.drop_duplicates(["a", "b"])
@@ -454,30 +562,52 @@ class Store:
             rows_idx = np.flatnonzero(missing)[first]
             content = df.iloc[rows_idx].reset_index(drop=True)
             stored = np.ascontiguousarray(digs[rows_idx]).astype("<u8").tobytes()
-            key = conn.execute(blocks.insert().values(
-                frame=name, schema_digest=schema_digest, rows=len(rows_idx), digests=stored,
-                content=frames.encode_block(content))).inserted_primary_key
+            key = conn.execute(
+                blocks.insert().values(
+                    frame=name,
+                    schema_digest=schema_digest,
+                    rows=len(rows_idx),
+                    digests=stored,
+                    content=frames.encode_block(content),
+                )
+            ).inserted_primary_key
             assert key is not None  # a single-row insert always reports its key
             bid = key[0]
-            codes = fresh.groupby(["a", "b"], sort=False).ngroup().to_numpy()  # first-seen order = block order
+            codes = (
+                fresh.groupby(["a", "b"], sort=False).ngroup().to_numpy()
+            )  # first-seen order = block order
             block[missing] = bid
             pos[missing] = codes
         block_i = block.astype("i8")
         pos_i = pos.astype("i8")
         used = sorted(set(block_i.tolist()))
-        sizes = dict(conn.execute(sa.select(blocks.c.id, blocks.c.rows).where(blocks.c.id.in_(used))).all()) \
-            if used else {}
+        sizes = (
+            dict(conn.execute(sa.select(blocks.c.id, blocks.c.rows).where(blocks.c.id.in_(used))).all())
+            if used
+            else {}
+        )
         offsets, at = {}, 0
         for b in used:
             offsets[b] = at
             at += sizes[b]
-        ref = pos_i + np.array([offsets[b] for b in used], dtype="i8")[np.searchsorted(used, block_i)] \
-            if len(block_i) else pos_i
-        conn.execute(frame_layouts.insert().values(snapshot_id=sid, frame=name,
-                                                   layout=frames.pack_layout({**doc, "blocks": used}, ref)))
+        ref = (
+            pos_i + np.array([offsets[b] for b in used], dtype="i8")[np.searchsorted(used, block_i)]
+            if len(block_i)
+            else pos_i
+        )
+        conn.execute(
+            frame_layouts.insert().values(
+                snapshot_id=sid, frame=name, layout=frames.pack_layout({**doc, "blocks": used}, ref)
+            )
+        )
         if used:
-            conn.execute(frame_blocks.insert(), [{"snapshot_id": sid, "frame": name, "block_id": b, "position": i}
-                                                 for i, b in enumerate(used)])
+            conn.execute(
+                frame_blocks.insert(),
+                [
+                    {"snapshot_id": sid, "frame": name, "block_id": b, "position": i}
+                    for i, b in enumerate(used)
+                ],
+            )
 
     def snapshots(self) -> list[SnapshotInfo]:
         """Every snapshot, oldest first (by as-of date, then by when it was saved)."""
@@ -495,15 +625,19 @@ class Store:
 
     def _resolve(self, conn: Connection, ref: str) -> Any:
         if ref == "latest":
-            row = conn.execute(sa.select(snapshots).order_by(snapshots.c.as_of.desc(), snapshots.c.seq.desc())
-                               .limit(1)).first()
+            row = conn.execute(
+                sa.select(snapshots).order_by(snapshots.c.as_of.desc(), snapshots.c.seq.desc()).limit(1)
+            ).first()
             if row is None:
-                raise StoreError("The database holds no snapshot yet: import files first (recert import FILE).")
+                raise StoreError(
+                    "The database holds no snapshot yet: import files first (recert import FILE)."
+                )
             return row
         row = conn.execute(sa.select(snapshots).where(snapshots.c.id == str(ref))).first()
         if row is None:
-            raise StoreError(f"There is no snapshot {_printable(ref)!r} in the database "
-                             "(recert snapshots lists them).")
+            raise StoreError(
+                f"There is no snapshot {_printable(ref)!r} in the database (recert snapshots lists them)."
+            )
         return row
 
     def load(self, ref: str) -> Snapshot:
@@ -511,31 +645,53 @@ class Store:
         with self._read() as conn:
             row = self._resolve(conn, ref)
             names = _file_names(conn, [row.id]).get(row.id, ())
-            layouts = {r.frame: frames.unpack_layout(r.layout) for r in conn.execute(
-                sa.select(frame_layouts.c.frame, frame_layouts.c.layout)
-                .where(frame_layouts.c.snapshot_id == row.id))}
+            layouts = {
+                r.frame: frames.unpack_layout(r.layout)
+                for r in conn.execute(
+                    sa.select(frame_layouts.c.frame, frame_layouts.c.layout).where(
+                        frame_layouts.c.snapshot_id == row.id
+                    )
+                )
+            }
             wanted = sorted({b for lay in layouts.values() for b in lay.doc["blocks"]})
             content: dict[int, tuple[int, dict[str, Any]]] = {}
             for chunk in range(0, len(wanted), 500):
-                for b in conn.execute(sa.select(blocks.c.id, blocks.c.content)
-                                      .where(blocks.c.id.in_(wanted[chunk:chunk + 500]))):
+                for b in conn.execute(
+                    sa.select(blocks.c.id, blocks.c.content).where(
+                        blocks.c.id.in_(wanted[chunk : chunk + 500])
+                    )
+                ):
                     content[b.id] = frames.decode_block(b.content)
         missing = [name for name in frames.REQUIRED_FRAMES if name not in layouts]
         if missing:
             raise StoreError(f"Snapshot {row.id} is incomplete in the database (no {missing[0]}).")
-        built = {name: frames.assemble(layouts[name], [content[b] for b in layouts[name].doc["blocks"]])
-                 for name in frames.FRAMES if name in layouts}
+        built = {
+            name: frames.assemble(layouts[name], [content[b] for b in layouts[name].doc["blocks"]])
+            for name in frames.FRAMES
+            if name in layouts
+        }
         meta = frames.unpack_json_doc(row.roster_meta)
         roster = Roster(
-            trainers=built["trainers"], certifications=built["certifications"], activities=built["activities"],
-            cpr_cards=built["cpr_cards"], ledger=built["ledger"],
+            trainers=built["trainers"],
+            certifications=built["certifications"],
+            activities=built["activities"],
+            cpr_cards=built["cpr_cards"],
+            ledger=built["ledger"],
             mappings=tuple(_mapping_of(m) for m in meta["mappings"]),
             warnings=tuple(frames.decode_value(w) for w in meta["warnings"]),
-            unreadable=tuple(meta["unreadable"]), ce_logged=frozenset(meta["ce_logged"]),
-            memberships=built.get("memberships"))
-        return Snapshot(info=_info_of(row, names), roster=roster, overrides=_overrides_of(row.overrides),
-                        rules_text=row.rules_text, window=int(row.window_days), date_order=row.date_order,
-                        rules_version=row.rules_version)
+            unreadable=tuple(meta["unreadable"]),
+            ce_logged=frozenset(meta["ce_logged"]),
+            memberships=built.get("memberships"),
+        )
+        return Snapshot(
+            info=_info_of(row, names),
+            roster=roster,
+            overrides=_overrides_of(row.overrides),
+            rules_text=row.rules_text,
+            window=int(row.window_days),
+            date_order=row.date_order,
+            rules_version=row.rules_version,
+        )
 
     def delete(self, snapshot_id: str) -> None:
         """Delete one snapshot (StoreError when there is none) and the stored rows no other snapshot uses."""
@@ -547,15 +703,16 @@ class Store:
 
     def _delete(self, conn: Connection, ids: Sequence[str]) -> None:
         for chunk in range(0, len(ids), 500):
-            part = list(ids[chunk:chunk + 500])
+            part = list(ids[chunk : chunk + 500])
             for table in (frame_blocks, frame_layouts, files):
                 conn.execute(table.delete().where(table.c.snapshot_id.in_(part)))
             conn.execute(snapshots.delete().where(snapshots.c.id.in_(part)))
         used = sa.select(frame_blocks.c.block_id)
         conn.execute(blocks.delete().where(blocks.c.id.not_in(used)))
 
-    def apply_retention(self, keep_last: int | None = None, keep_days: int | None = None, *,
-                        today: date) -> list[str]:
+    def apply_retention(
+        self, keep_last: int | None = None, keep_days: int | None = None, *, today: date
+    ) -> list[str]:
         """Delete the snapshots that neither rule keeps: the newest ``keep_last`` and those whose as-of date is
         within ``keep_days`` of ``today`` are kept (a rule left None keeps nothing by itself; both None: all
         kept). The newest snapshot is always kept. Returns the ids deleted, oldest first."""
@@ -580,8 +737,9 @@ class Store:
     def mapping_corrections(self, signature: str) -> dict | None:
         """The corrections saved for a sheet whose header has this signature ({header: field or ""})."""
         with self._read() as conn:
-            text = conn.execute(sa.select(corrections.c.overrides)
-                                .where(corrections.c.signature == signature)).scalar()
+            text = conn.execute(
+                sa.select(corrections.c.overrides).where(corrections.c.signature == signature)
+            ).scalar()
         return None if text is None else {h: v for h, v in json.loads(text)}
 
     def save_mapping_corrections(self, signature: str, overrides: Mapping[str, str]) -> None:
@@ -618,7 +776,9 @@ def _summarise(roster: Roster, rules_text: str | None, as_of: date, window: int)
     from ..history import summarise
     from ..standing import compute_standing
 
-    return summarise(compute_standing(roster, load_catalogue(rules_text=rules_text), as_of=as_of, window=window))
+    return summarise(
+        compute_standing(roster, load_catalogue(rules_text=rules_text), as_of=as_of, window=window)
+    )
 
 
 def _rules_version(rules_text: str | None) -> str:
@@ -630,17 +790,27 @@ def _rules_version(rules_text: str | None) -> str:
 def _file_names(conn: Connection, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
     for chunk in range(0, len(ids), 500):
-        for r in conn.execute(sa.select(files.c.snapshot_id, files.c.name).where(
-                files.c.snapshot_id.in_(list(ids[chunk:chunk + 500]))).order_by(files.c.snapshot_id,
-                                                                                 files.c.position)):
+        for r in conn.execute(
+            sa.select(files.c.snapshot_id, files.c.name)
+            .where(files.c.snapshot_id.in_(list(ids[chunk : chunk + 500])))
+            .order_by(files.c.snapshot_id, files.c.position)
+        ):
             out.setdefault(r.snapshot_id, []).append(r.name)
     return {k: tuple(v) for k, v in out.items()}
 
 
 def _info_of(row: Any, names: Sequence[str]) -> SnapshotInfo:
-    return SnapshotInfo(id=row.id, label=row.label, note=row.note, as_of=row.as_of, saved_at=_aware(row.saved_at),
-                        files=tuple(names), trainers=int(row.trainers), compliant=int(row.compliant),
-                        summary=json.loads(row.summary) if row.summary else {})
+    return SnapshotInfo(
+        id=row.id,
+        label=row.label,
+        note=row.note,
+        as_of=row.as_of,
+        saved_at=_aware(row.saved_at),
+        files=tuple(names),
+        trainers=int(row.trainers),
+        compliant=int(row.compliant),
+        summary=json.loads(row.summary) if row.summary else {},
+    )
 
 
 def _printable(text: object) -> str:

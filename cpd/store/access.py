@@ -21,7 +21,8 @@ from cpd.access import Grant, email_key
 
 metadata = sa.MetaData()
 grants_table = sa.Table(
-    "recert_grants", metadata,
+    "recert_grants",
+    metadata,
     sa.Column("kind", sa.String(8), primary_key=True),
     sa.Column("subject", sa.String(320), primary_key=True),
     sa.Column("role", sa.String(16), nullable=False),
@@ -30,7 +31,8 @@ grants_table = sa.Table(
     sa.Column("granted_at", sa.DateTime(timezone=True), nullable=False),
 )
 audit_table = sa.Table(
-    "recert_audit", metadata,
+    "recert_audit",
+    metadata,
     sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("who", sa.String(320), nullable=False),
@@ -38,8 +40,15 @@ audit_table = sa.Table(
     sa.Column("what", sa.Text, nullable=False),
     sa.Column("scope", sa.Text, nullable=False),
 )
-ACTIONS = ("signed_in", "snapshot_saved", "snapshot_deleted", "rules_saved", "access_granted", "access_revoked",
-           "downloaded")
+ACTIONS = (
+    "signed_in",
+    "snapshot_saved",
+    "snapshot_deleted",
+    "rules_saved",
+    "access_granted",
+    "access_revoked",
+    "downloaded",
+)
 WHAT_CHARS = 2000
 AUDIT_SHOWN = 5000  # the newest entries the Access page shows and downloads
 
@@ -73,19 +82,35 @@ def _describe(g: Grant) -> str:
 def grants(store: object) -> list[Grant]:
     """Every grant, emails first then groups, each sorted."""
     with store._read() as conn:  # type: ignore[attr-defined]
-        rows = conn.execute(sa.select(grants_table).order_by(grants_table.c.kind,
-                                                             grants_table.c.subject)).all()
-    return [Grant(r.subject if r.kind == "email" else "", r.role, tuple(json.loads(r.clubs)),
-                  r.subject if r.kind == "group" else "") for r in rows]
+        rows = conn.execute(
+            sa.select(grants_table).order_by(grants_table.c.kind, grants_table.c.subject)
+        ).all()
+    return [
+        Grant(
+            r.subject if r.kind == "email" else "",
+            r.role,
+            tuple(json.loads(r.clubs)),
+            r.subject if r.kind == "group" else "",
+        )
+        for r in rows
+    ]
 
 
 def grant(store: object, g: Grant, *, by: str) -> None:
     """Give (or replace) a grant; logged as ``access_granted``."""
     kind, subject = _subject(g)
-    row = {"kind": kind, "subject": subject, "role": g.role, "clubs": json.dumps(list(g.clubs), ensure_ascii=False),
-           "granted_by": _text(by, 320), "granted_at": _now()}
+    row = {
+        "kind": kind,
+        "subject": subject,
+        "role": g.role,
+        "clubs": json.dumps(list(g.clubs), ensure_ascii=False),
+        "granted_by": _text(by, 320),
+        "granted_at": _now(),
+    }
     with store._write() as conn:  # type: ignore[attr-defined]
-        conn.execute(grants_table.delete().where(grants_table.c.kind == kind, grants_table.c.subject == subject))
+        conn.execute(
+            grants_table.delete().where(grants_table.c.kind == kind, grants_table.c.subject == subject)
+        )
         conn.execute(grants_table.insert().values(**row))
         _log(conn, by, "access_granted", _describe(g), "all clubs")
 
@@ -94,8 +119,9 @@ def revoke(store: object, email: str = "", *, group: str = "", by: str) -> bool:
     """Remove the grant of an email (case-insensitive) or a group; False when there was none."""
     kind, subject = ("group", str(group).strip()) if group else ("email", email_key(email))
     with store._write() as conn:  # type: ignore[attr-defined]
-        gone = conn.execute(grants_table.delete().where(grants_table.c.kind == kind,
-                                                        grants_table.c.subject == subject)).rowcount
+        gone = conn.execute(
+            grants_table.delete().where(grants_table.c.kind == kind, grants_table.c.subject == subject)
+        ).rowcount
         if gone:
             _log(conn, by, "access_revoked", f"group {subject}" if kind == "group" else subject, "all clubs")
     return bool(gone)
@@ -109,8 +135,11 @@ def admins(store: object) -> list[str]:
 def _log(conn: sa.Connection, who: str, action: str, what: str, scope: str) -> None:
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    conn.execute(audit_table.insert().values(at=_now(), who=_text(who, 320), action=action, what=_text(what),
-                                             scope=_text(scope)))
+    conn.execute(
+        audit_table.insert().values(
+            at=_now(), who=_text(who, 320), action=action, what=_text(what), scope=_text(scope)
+        )
+    )
 
 
 def audit(store: object, who: str, action: str, what: str = "", scope: str = "") -> None:

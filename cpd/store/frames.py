@@ -39,8 +39,12 @@ FRAMES = ("trainers", "certifications", "activities", "cpr_cards", "ledger", "me
 REQUIRED_FRAMES = FRAMES[:5]
 BLOCK_FORMAT = 1  # the block codec's version, written in every block
 
-_dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=True, separators=(",", ":"), check_circular=False).encode
-_dumps_ascii = json.JSONEncoder(ensure_ascii=True, allow_nan=True, separators=(",", ":"), check_circular=False).encode
+_dumps = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=True, separators=(",", ":"), check_circular=False
+).encode
+_dumps_ascii = json.JSONEncoder(
+    ensure_ascii=True, allow_nan=True, separators=(",", ":"), check_circular=False
+).encode
 _NAT = np.iinfo(np.int64).min
 _KEYS = ("recert-store-k1.", "recert-store-k2.")  # hash keys: 16 characters each
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -229,7 +233,10 @@ def _encode_column(s: pd.Series) -> tuple[str, list[bytes]]:
         return "raw", [np.ascontiguousarray(s.to_numpy()).tobytes()]
     if isinstance(s.dtype, pd.StringDtype):
         codes, uniques = pd.factorize(s, use_na_sentinel=True)
-        return "codes", [_dumps(list(uniques)).encode("utf-8", "surrogatepass"), codes.astype("<i4").tobytes()]
+        return "codes", [
+            _dumps(list(uniques)).encode("utf-8", "surrogatepass"),
+            codes.astype("<i4").tobytes(),
+        ]
     if s.dtype == np.dtype(object):
         values = s.to_numpy(dtype=object)
         text = _text_mask(values)
@@ -281,7 +288,7 @@ def decode_block(blob: bytes) -> tuple[int, dict[str, Any]]:
     """(rows, {column: array, or a text column's ``_Coded`` values}) of a block."""
     raw = zlib.decompress(blob)
     (hl,) = struct.unpack_from("<I", raw)
-    head = json.loads(raw[4:4 + hl].decode("utf-8", "surrogatepass"))
+    head = json.loads(raw[4 : 4 + hl].decode("utf-8", "surrogatepass"))
     if head.get("v") != BLOCK_FORMAT:  # a later format must come with a migration that rewrites the blocks
         raise ValueError(f"a stored block of format {head.get('v')} (this version reads {BLOCK_FORMAT})")
     pos = 4 + hl
@@ -289,7 +296,7 @@ def decode_block(blob: bytes) -> tuple[int, dict[str, Any]]:
     for name, dt, kind, lengths in head["columns"]:
         chunks = []
         for length in lengths:
-            chunks.append(raw[pos:pos + length])
+            chunks.append(raw[pos : pos + length])
             pos += length
         dtype = _dtype(dt)
         if kind == "raw":
@@ -300,8 +307,9 @@ def decode_block(blob: bytes) -> tuple[int, dict[str, Any]]:
             if isinstance(dtype, pd.StringDtype):  # made into an array once per frame, by ``assemble``
                 cols[name] = _Coded(uniques, codes, dtype)
             else:
-                u = np.fromiter((x if type(x) is str else tuple(x) for x in uniques), dtype=object,
-                                count=len(uniques))
+                u = np.fromiter(
+                    (x if type(x) is str else tuple(x) for x in uniques), dtype=object, count=len(uniques)
+                )
                 cols[name] = u.take(codes)
         else:
             cols[name] = _restore(json.loads(chunks[0].decode("utf-8", "surrogatepass")), dtype)
@@ -321,8 +329,12 @@ def layout_of(df: pd.DataFrame) -> dict[str, Any]:
     columns = list(df.columns)
     if len(set(columns)) != len(columns) or any(type(c) is not str for c in columns):
         raise TypeError("a frame with repeated or non-text column names cannot be stored")
-    doc: dict[str, Any] = {"columns": columns, "dtypes": [str(df[c].dtype) for c in columns], "n": len(df),
-                           "positional": {}}
+    doc: dict[str, Any] = {
+        "columns": columns,
+        "dtypes": [str(df[c].dtype) for c in columns],
+        "n": len(df),
+        "positional": {},
+    }
     idx = df.index
     if isinstance(idx, pd.RangeIndex) and idx.start == 0 and idx.step == 1 and idx.name is None:
         doc["index"] = None
@@ -395,8 +407,12 @@ def pack_layout(doc: dict[str, Any], ref: np.ndarray) -> bytes:
     """The layout as JSON, then the row refs' deltas (int64), then the columns' arrays; "ref_bytes" and each
     array's [offset, bytes] (after the refs) in the JSON say where."""
     body = [np.diff(np.asarray(ref, dtype="i8"), prepend=0).astype("<i8").tobytes()]
-    doc = {**doc, "positional": {c: dict(p) for c, p in doc["positional"].items()},
-           "index": dict(doc["index"]) if doc.get("index") else doc.get("index"), "ref_bytes": len(body[0])}
+    doc = {
+        **doc,
+        "positional": {c: dict(p) for c, p in doc["positional"].items()},
+        "index": dict(doc["index"]) if doc.get("index") else doc.get("index"),
+        "ref_bytes": len(body[0]),
+    }
     at = 0
     for entry in _columns_of(doc):
         for key in _BINARY:
@@ -414,15 +430,19 @@ def pack_layout(doc: dict[str, Any], ref: np.ndarray) -> bytes:
 def unpack_layout(blob: bytes) -> Layout:
     raw = zlib.decompress(blob)
     (hl,) = struct.unpack_from("<I", raw)
-    doc = json.loads(raw[4:4 + hl].decode("utf-8", "surrogatepass"))
+    doc = json.loads(raw[4 : 4 + hl].decode("utf-8", "surrogatepass"))
     start = 4 + hl
-    end = start + doc["ref_bytes"] if "ref_bytes" in doc else len(raw)  # layouts saved before: refs to the end
+    end = (
+        start + doc["ref_bytes"] if "ref_bytes" in doc else len(raw)
+    )  # layouts saved before: refs to the end
     ref = np.cumsum(np.frombuffer(raw, dtype="<i8", offset=start, count=(end - start) // 8))
     for entry in _columns_of(doc):
         for key in _BINARY:
             if key in entry:
                 offset, size, stored = entry[key]
-                entry[key] = np.frombuffer(raw, dtype=stored, offset=end + offset, count=size // np.dtype(stored).itemsize)
+                entry[key] = np.frombuffer(
+                    raw, dtype=stored, offset=end + offset, count=size // np.dtype(stored).itemsize
+                )
     return Layout(doc, ref)
 
 
@@ -456,12 +476,16 @@ def assemble(layout: Layout, blocks: Sequence[tuple[int, dict[str, Any]]]) -> pd
         index: pd.Index = pd.RangeIndex(n)
     else:
         ix = doc["index"]
-        index = pd.Index(_uncolumn(ix, _dtype(ix["dtype"])), name=_dec(ix["name"]),
-                         dtype=_dtype(ix["dtype"]))
+        index = pd.Index(_uncolumn(ix, _dtype(ix["dtype"])), name=_dec(ix["name"]), dtype=_dtype(ix["dtype"]))
     if not columns:
         return pd.DataFrame(index=index)
-    return pd.DataFrame({c: pd.Series(data[c], index=index, dtype=dt, copy=False)
-                         for c, dt in zip(columns, dtypes, strict=True)}, index=index)
+    return pd.DataFrame(
+        {
+            c: pd.Series(data[c], index=index, dtype=dt, copy=False)
+            for c, dt in zip(columns, dtypes, strict=True)
+        },
+        index=index,
+    )
 
 
 def pack_json_doc(doc: Any) -> bytes:

@@ -31,7 +31,8 @@ TABLE = "reminder_log"
 KEY_CHARS = 200
 metadata = sa.MetaData()
 reminder_log = sa.Table(
-    TABLE, metadata,
+    TABLE,
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("trainer_id", sa.String(KEY_CHARS), nullable=False),
     sa.Column("item", sa.String(KEY_CHARS), nullable=False),
@@ -59,19 +60,45 @@ def _statements() -> tuple[dict[str, Any], Any, Any]:
 
     t = reminder_log.c
     key = ["trainer_id", "item", "step", "deadline"]
-    inserts = {name: mod.insert(reminder_log).on_conflict_do_nothing(index_elements=key).returning(t.id)
-               for name, mod in (("sqlite", sqlite), ("postgresql", postgresql))}
-    same_key = (t.trainer_id == sa.bindparam("k_tid"), t.item == sa.bindparam("k_item"),
-                t.step == sa.bindparam("k_step"), t.deadline == sa.bindparam("k_deadline"))
-    reclaim = (reminder_log.update()
-               .where(*same_key, sa.or_(t.status == "failed",
-                                        sa.and_(t.status == "pending", t.claimed_at < sa.bindparam("cutoff"))))
-               .values(status="pending", run_id=sa.bindparam("v_run"), claimed_at=sa.bindparam("v_at"),
-                       kind=sa.bindparam("v_kind"), recipient=sa.bindparam("v_recipient"),
-                       subject=sa.bindparam("v_subject"), reason="", sent_at=None, attempts=t.attempts + 1))
-    mark = (reminder_log.update().where(*same_key, t.run_id == sa.bindparam("k_run"), t.status == "pending")
-            .values(status=sa.bindparam("v_status"), sent_at=sa.bindparam("v_sent_at"),
-                    reason=sa.bindparam("v_reason")))
+    inserts = {
+        name: mod.insert(reminder_log).on_conflict_do_nothing(index_elements=key).returning(t.id)
+        for name, mod in (("sqlite", sqlite), ("postgresql", postgresql))
+    }
+    same_key = (
+        t.trainer_id == sa.bindparam("k_tid"),
+        t.item == sa.bindparam("k_item"),
+        t.step == sa.bindparam("k_step"),
+        t.deadline == sa.bindparam("k_deadline"),
+    )
+    reclaim = (
+        reminder_log.update()
+        .where(
+            *same_key,
+            sa.or_(
+                t.status == "failed", sa.and_(t.status == "pending", t.claimed_at < sa.bindparam("cutoff"))
+            ),
+        )
+        .values(
+            status="pending",
+            run_id=sa.bindparam("v_run"),
+            claimed_at=sa.bindparam("v_at"),
+            kind=sa.bindparam("v_kind"),
+            recipient=sa.bindparam("v_recipient"),
+            subject=sa.bindparam("v_subject"),
+            reason="",
+            sent_at=None,
+            attempts=t.attempts + 1,
+        )
+    )
+    mark = (
+        reminder_log.update()
+        .where(*same_key, t.run_id == sa.bindparam("k_run"), t.status == "pending")
+        .values(
+            status=sa.bindparam("v_status"),
+            sent_at=sa.bindparam("v_sent_at"),
+            reason=sa.bindparam("v_reason"),
+        )
+    )
     return inserts, reclaim, mark
 
 
@@ -143,27 +170,49 @@ class SentLog:
         cutoff = _now(now) - self.retry_pending_after
         t = reminder_log.c
         q = sa.select(t.trainer_id, t.item, t.step, t.deadline).where(
-            sa.or_(t.status == "sent", sa.and_(t.status == "pending", t.claimed_at >= cutoff)))
+            sa.or_(t.status == "sent", sa.and_(t.status == "pending", t.claimed_at >= cutoff))
+        )
         with self.engine.connect() as conn:
             return _Keys({(a, b, int(c), d) for a, b, c, d in conn.execute(q)})
 
-    def claim(self, keys: Sequence[tuple[str, str, int, date]], *, kind: str, recipient: str, subject: str,
-              run_id: str, now: datetime | None = None) -> bool:
+    def claim(
+        self,
+        keys: Sequence[tuple[str, str, int, date]],
+        *,
+        kind: str,
+        recipient: str,
+        subject: str,
+        run_id: str,
+        now: datetime | None = None,
+    ) -> bool:
         """Take every key of one message for this run, or none of them (False: another run has, or had, it)."""
         at = _now(now)
         cutoff = at - self.retry_pending_after
         try:
             with self._write() as conn:
                 for key in keys:
-                    if not self._claim_one(conn, stored_key(key), kind=kind, recipient=recipient[:320],
-                                           subject=subject[:300], run_id=run_id, at=at, cutoff=cutoff):
+                    if not self._claim_one(
+                        conn,
+                        stored_key(key),
+                        kind=kind,
+                        recipient=recipient[:320],
+                        subject=subject[:300],
+                        run_id=run_id,
+                        at=at,
+                        cutoff=cutoff,
+                    ):
                         raise _Taken
         except _Taken:
             return False
         return True
 
-    def claim_many(self, messages: Sequence[tuple[Sequence[tuple[str, str, int, date]], str, str, str]], *,
-                   run_id: str, now: datetime | None = None) -> list[bool]:
+    def claim_many(
+        self,
+        messages: Sequence[tuple[Sequence[tuple[str, str, int, date]], str, str, str]],
+        *,
+        run_id: str,
+        now: datetime | None = None,
+    ) -> list[bool]:
         """``claim`` for several messages ((keys, kind, recipient, subject) each) in one transaction, each message
         whole or not at all (a savepoint per message): one commit for a batch instead of one per message."""
         at = _now(now)
@@ -174,8 +223,16 @@ class SentLog:
                 try:
                     with conn.begin_nested():
                         for key in keys:
-                            if not self._claim_one(conn, stored_key(key), kind=kind, recipient=recipient[:320],
-                                                   subject=subject[:300], run_id=run_id, at=at, cutoff=cutoff):
+                            if not self._claim_one(
+                                conn,
+                                stored_key(key),
+                                kind=kind,
+                                recipient=recipient[:320],
+                                subject=subject[:300],
+                                run_id=run_id,
+                                at=at,
+                                cutoff=cutoff,
+                            ):
                                 raise _Taken
                 except _Taken:
                     out.append(False)
@@ -183,12 +240,33 @@ class SentLog:
                     out.append(True)
         return out
 
-    def _claim_one(self, conn: Connection, key: tuple[str, str, int, date], *, kind: str, recipient: str,
-                   subject: str, run_id: str, at: datetime, cutoff: datetime) -> bool:
+    def _claim_one(
+        self,
+        conn: Connection,
+        key: tuple[str, str, int, date],
+        *,
+        kind: str,
+        recipient: str,
+        subject: str,
+        run_id: str,
+        at: datetime,
+        cutoff: datetime,
+    ) -> bool:
         tid, item, step, deadline = key
-        row = {"trainer_id": tid, "item": item, "step": step, "deadline": deadline, "kind": kind,
-               "recipient": recipient, "subject": subject, "status": "pending", "run_id": run_id,
-               "claimed_at": at, "reason": "", "attempts": 1}
+        row = {
+            "trainer_id": tid,
+            "item": item,
+            "step": step,
+            "deadline": deadline,
+            "kind": kind,
+            "recipient": recipient,
+            "subject": subject,
+            "status": "pending",
+            "run_id": run_id,
+            "claimed_at": at,
+            "reason": "",
+            "attempts": 1,
+        }
         ins = _INSERT_IF_ABSENT.get(conn.dialect.name)
         if ins is not None:
             if conn.execute(ins, row).first() is not None:  # a row back: inserted (rowcount is -1 on psycopg)
@@ -200,21 +278,54 @@ class SentLog:
                 return True
             except sa.exc.IntegrityError:
                 pass
-        return conn.execute(_RECLAIM, {"k_tid": tid, "k_item": item, "k_step": step, "k_deadline": deadline,
-                                       "cutoff": cutoff, "v_run": run_id, "v_at": at, "v_kind": kind,
-                                       "v_recipient": recipient, "v_subject": subject}).rowcount == 1
+        return (
+            conn.execute(
+                _RECLAIM,
+                {
+                    "k_tid": tid,
+                    "k_item": item,
+                    "k_step": step,
+                    "k_deadline": deadline,
+                    "cutoff": cutoff,
+                    "v_run": run_id,
+                    "v_at": at,
+                    "v_kind": kind,
+                    "v_recipient": recipient,
+                    "v_subject": subject,
+                },
+            ).rowcount
+            == 1
+        )
 
-    def _mark(self, keys: Iterable[tuple[str, str, int, date]], run_id: str, *, status: str,
-              sent_at: datetime | None = None, reason: str = "") -> None:
-        params = [{"k_tid": tid, "k_item": item, "k_step": step, "k_deadline": deadline, "k_run": run_id,
-                   "v_status": status, "v_sent_at": sent_at, "v_reason": reason}
-                  for tid, item, step, deadline in map(stored_key, keys)]
+    def _mark(
+        self,
+        keys: Iterable[tuple[str, str, int, date]],
+        run_id: str,
+        *,
+        status: str,
+        sent_at: datetime | None = None,
+        reason: str = "",
+    ) -> None:
+        params = [
+            {
+                "k_tid": tid,
+                "k_item": item,
+                "k_step": step,
+                "k_deadline": deadline,
+                "k_run": run_id,
+                "v_status": status,
+                "v_sent_at": sent_at,
+                "v_reason": reason,
+            }
+            for tid, item, step, deadline in map(stored_key, keys)
+        ]
         if params:
             with self._write() as conn:
                 conn.execute(_MARK, params)  # one executemany
 
-    def mark_sent(self, keys: Iterable[tuple[str, str, int, date]], *, run_id: str,
-                  now: datetime | None = None) -> None:
+    def mark_sent(
+        self, keys: Iterable[tuple[str, str, int, date]], *, run_id: str, now: datetime | None = None
+    ) -> None:
         self._mark(keys, run_id, status="sent", sent_at=_now(now))
 
     def mark_failed(self, keys: Iterable[tuple[str, str, int, date]], *, run_id: str, reason: str) -> None:
@@ -223,12 +334,26 @@ class SentLog:
     def entries(self, trainer_ids: Iterable[str] | None = None, *, limit: int = 100_000) -> list[LogEntry]:
         """What was sent, claimed or failed, newest first (for the Reminders page: per trainer, what when)."""
         t = reminder_log.c
-        q = sa.select(t.trainer_id, t.item, t.step, t.deadline, t.kind, t.recipient, t.subject, t.status,
-                      t.claimed_at, t.sent_at, t.reason, t.attempts).order_by(t.claimed_at.desc(), t.id.desc())
+        q = sa.select(
+            t.trainer_id,
+            t.item,
+            t.step,
+            t.deadline,
+            t.kind,
+            t.recipient,
+            t.subject,
+            t.status,
+            t.claimed_at,
+            t.sent_at,
+            t.reason,
+            t.attempts,
+        ).order_by(t.claimed_at.desc(), t.id.desc())
         if trainer_ids is not None:
             q = q.where(t.trainer_id.in_([_fit(str(x)) for x in trainer_ids]))
         with self.engine.connect() as conn:
-            return [LogEntry(**row._mapping) for row in conn.execute(q.limit(limit))]  # columns named as the fields
+            return [
+                LogEntry(**row._mapping) for row in conn.execute(q.limit(limit))
+            ]  # columns named as the fields
 
 
 class _Taken(Exception):

@@ -23,7 +23,10 @@ DIFF_SECTIONS: dict[str, tuple[str, str]] = {
     "newly_at_risk": ("Newly at risk", "Certifications at risk now, not before"),
     "credits_added": ("Credits earned", "Credits earned toward the same cycle between the two"),
     "certifications_added": ("Certifications added", "Held in the later snapshot only (trainers in both)"),
-    "certifications_dropped": ("Certifications dropped", "Held in the earlier snapshot only (trainers in both)"),
+    "certifications_dropped": (
+        "Certifications dropped",
+        "Held in the earlier snapshot only (trainers in both)",
+    ),
 }
 
 
@@ -34,11 +37,21 @@ def snapshot_name(info: Any) -> str:
 
 def snapshots_table(infos: Sequence[Any]) -> pd.DataFrame:
     """The saved snapshots, newest first: as-of date, label, files, trainers, compliance %, when saved, note."""
-    rows = [{"snapshot": i.id, "As of": pd.Timestamp(i.as_of), "Label": i.label, "Files": ", ".join(i.files),
-             "Trainers": int(i.trainers),
-             "Compliant": round(100.0 * i.compliant / i.trainers, 1) if i.trainers else None,
-             "Saved": pd.Timestamp(i.saved_at).tz_localize(None) if pd.Timestamp(i.saved_at).tzinfo else
-             pd.Timestamp(i.saved_at), "Note": i.note} for i in reversed(list(infos))]
+    rows = [
+        {
+            "snapshot": i.id,
+            "As of": pd.Timestamp(i.as_of),
+            "Label": i.label,
+            "Files": ", ".join(i.files),
+            "Trainers": int(i.trainers),
+            "Compliant": round(100.0 * i.compliant / i.trainers, 1) if i.trainers else None,
+            "Saved": pd.Timestamp(i.saved_at).tz_localize(None)
+            if pd.Timestamp(i.saved_at).tzinfo
+            else pd.Timestamp(i.saved_at),
+            "Note": i.note,
+        }
+        for i in reversed(list(infos))
+    ]
     cols = ["snapshot", "As of", "Label", "Files", "Trainers", "Compliant", "Saved", "Note"]
     frame = pd.DataFrame(rows, columns=cols)
     frame["Compliant"] = frame["Compliant"].astype(float)
@@ -48,8 +61,10 @@ def snapshots_table(infos: Sequence[Any]) -> pd.DataFrame:
 def viewing_sentence(info: Any) -> str:
     """The banner over every page while a saved snapshot is open (read-only)."""
     label = f" ({info.label})" if info.label else ""
-    return (f"Showing the team as it was on {day(info.as_of)}{label}: a saved snapshot, read-only. Uploading and "
-            "saving are off until you go back to your files.")
+    return (
+        f"Showing the team as it was on {day(info.as_of)}{label}: a saved snapshot, read-only. Uploading and "
+        "saving are off until you go back to your files."
+    )
 
 
 def saved_sentence(info: Any, created: bool) -> str:
@@ -58,8 +73,10 @@ def saved_sentence(info: Any, created: bool) -> str:
     when = f"{day(info.saved_at)} at {pd.Timestamp(info.saved_at):%H:%M}"
     if created:
         return f"Saved as snapshot{label} of {day(info.as_of)} on {when}."
-    return (f"These files were already saved as snapshot{label} of {day(info.as_of)} on {when}; nothing new was "
-            "stored.")
+    return (
+        f"These files were already saved as snapshot{label} of {day(info.as_of)} on {when}; nothing new was "
+        "stored."
+    )
 
 
 def _clubs_match(values: pd.Series, clubs: Iterable[str]) -> pd.Series:
@@ -72,8 +89,13 @@ def filter_diff(d: Diff, clubs: Sequence[str]) -> Diff:
     """The same changes for the chosen clubs only (the sidebar's club filter; '(no club)' is the empty club)."""
     if not clubs:
         return d
-    return replace(d, **{name: (f := getattr(d, name))[_clubs_match(f["club"], clubs)].reset_index(drop=True)
-                         for name in DIFF_SECTIONS})
+    return replace(
+        d,
+        **{
+            name: (f := getattr(d, name))[_clubs_match(f["club"], clubs)].reset_index(drop=True)
+            for name in DIFF_SECTIONS
+        },
+    )
 
 
 def diff_counts(d: Diff) -> list[tuple[str, int, str]]:
@@ -107,8 +129,9 @@ def diff_table(d: Diff, name: str, names: Mapping[str, str] | None = None) -> pd
     elif name in ("newly_lapsed", "newly_at_risk"):
         out["Was"], out["Now"] = _status(f["from_status"]), _status(f["status"])
     elif name == "credits_added":
-        out["Credits earned"] = [f"{number(c)} {u}".strip() for c, u in zip(f["credits"], f["unit"].fillna(""),
-                                                                           strict=True)]
+        out["Credits earned"] = [
+            f"{number(c)} {u}".strip() for c, u in zip(f["credits"], f["unit"].fillna(""), strict=True)
+        ]
     else:
         out["Expires"], out["Status"] = _days(f["expires"]), _status(f["status"])
     return out.reset_index(drop=True)
@@ -120,7 +143,8 @@ def trend_of_clubs(clubs_trend: pd.DataFrame, trend: pd.DataFrame, clubs: Sequen
         return trend
     mine = clubs_trend[_clubs_match(clubs_trend["club"], clubs)]
     sums = mine.groupby("snapshot", sort=False)[["trainers", "compliant", *TRAINER_STATUSES]].sum()
-    out = trend[["snapshot", "label", "as_of", "saved_at"]].merge(sums, left_on="snapshot", right_index=True,
-                                                                  how="inner")
+    out = trend[["snapshot", "label", "as_of", "saved_at"]].merge(
+        sums, left_on="snapshot", right_index=True, how="inner"
+    )
     out["compliance"] = (100.0 * out["compliant"] / out["trainers"].where(out["trainers"] > 0)).round(1)
     return out.reindex(columns=trend.columns).reset_index(drop=True)

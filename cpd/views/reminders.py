@@ -6,7 +6,14 @@ import pandas as pd
 
 from ..wording import count
 
-TABLE_COLUMNS = ("trainer", "club", "email", "subject", "deadline", "write")  # in the order the page shows them
+TABLE_COLUMNS = (
+    "trainer",
+    "club",
+    "email",
+    "subject",
+    "deadline",
+    "write",
+)  # in the order the page shows them
 
 
 def draft_table(drafts: pd.DataFrame) -> pd.DataFrame:
@@ -17,7 +24,9 @@ def draft_table(drafts: pd.DataFrame) -> pd.DataFrame:
 
 def draft_labels(drafts: pd.DataFrame) -> dict[object, str]:
     """Row index -> "Trainer — Subject", what the picker lists."""
-    return dict(zip(drafts.index, drafts["trainer"].astype(str) + " — " + drafts["subject"].astype(str), strict=True))
+    return dict(
+        zip(drafts.index, drafts["trainer"].astype(str) + " — " + drafts["subject"].astype(str), strict=True)
+    )
 
 
 # Sent by Recert (issue 15): what ``recert remind`` sent, per trainer, from the store's sent log --------------
@@ -44,7 +53,17 @@ def sent_table(entries: list, trainers: pd.DataFrame, labels: dict[tuple[str, st
             continue
         name, club = who[e.trainer_id]
         what = "CPR/AED card" if e.item == "cpr" else labels.get((e.trainer_id, e.item), e.item)
-        rows.append((name, club, what, step_text(int(e.step)), pd.Timestamp(e.deadline),
-                     SENT_STATUS.get(e.status, e.status), pd.Timestamp(e.sent_at or e.claimed_at), e.recipient,
-                     e.reason))
+        rows.append(
+            (
+                name,
+                club,
+                what,
+                step_text(int(e.step)),
+                pd.Timestamp(e.deadline),
+                SENT_STATUS.get(e.status, e.status),
+                pd.Timestamp(e.sent_at or e.claimed_at),
+                e.recipient,
+                e.reason,
+            )
+        )
     return pd.DataFrame(rows, columns=list(SENT_COLUMNS))

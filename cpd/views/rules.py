@@ -10,8 +10,22 @@ import pandas as pd
 
 from ..catalogue import Catalogue
 
-RULE_COLUMNS = ["id", "kind", "body", "name", "unit", "hours_per_unit", "required_credits", "cycle_years",
-                "grace_days", "cpr_required", "cpr_counts_credits", "confidence", "sources", "notes"]
+RULE_COLUMNS = [
+    "id",
+    "kind",
+    "body",
+    "name",
+    "unit",
+    "hours_per_unit",
+    "required_credits",
+    "cycle_years",
+    "grace_days",
+    "cpr_required",
+    "cpr_counts_credits",
+    "confidence",
+    "sources",
+    "notes",
+]
 _YES_NO = {True: "yes", False: "no", None: "unknown"}
 
 
@@ -33,14 +47,16 @@ def rules_table(catalogue: Catalogue) -> pd.DataFrame:
     """The catalogue as an editable table: one row per credential, lists and mappings as text."""
     rows = []
     for r in catalogue.to_rows():
-        rows.append({
-            **{c: r.get(c) for c in RULE_COLUMNS},
-            "cpr_required": _YES_NO.get(r.get("cpr_required"), "unknown"),
-            "confidence": _confidence_text(r.get("confidence")),
-            "sources": "\n".join(r.get("sources") or ()),
-            "notes": r.get("notes") or "",
-            "unit": r.get("unit") or "",
-        })
+        rows.append(
+            {
+                **{c: r.get(c) for c in RULE_COLUMNS},
+                "cpr_required": _YES_NO.get(r.get("cpr_required"), "unknown"),
+                "confidence": _confidence_text(r.get("confidence")),
+                "sources": "\n".join(r.get("sources") or ()),
+                "notes": r.get("notes") or "",
+                "unit": r.get("unit") or "",
+            }
+        )
     frame = pd.DataFrame(rows, columns=RULE_COLUMNS)
     for col in ("hours_per_unit", "required_credits", "cycle_years", "grace_days", "cpr_counts_credits"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
@@ -95,13 +111,22 @@ def rules_changes(edited: pd.DataFrame, bundled: Catalogue) -> list[dict[str, An
 
 def rules_table_row(raw: Mapping[str, Any]) -> dict[str, Any]:
     """One catalogue row in the table's text form (for comparing edits)."""
-    return {"id": raw.get("id"), "kind": raw.get("kind"), "body": raw.get("body"), "name": raw.get("name"),
-            "unit": raw.get("unit") or "", "hours_per_unit": raw.get("hours_per_unit"),
-            "required_credits": raw.get("required_credits"), "cycle_years": raw.get("cycle_years"),
-            "grace_days": raw.get("grace_days"), "cpr_required": _YES_NO.get(raw.get("cpr_required"), "unknown"),
-            "cpr_counts_credits": raw.get("cpr_counts_credits"),
-            "confidence": _confidence_text(raw.get("confidence")), "sources": "\n".join(raw.get("sources") or ()),
-            "notes": raw.get("notes") or ""}
+    return {
+        "id": raw.get("id"),
+        "kind": raw.get("kind"),
+        "body": raw.get("body"),
+        "name": raw.get("name"),
+        "unit": raw.get("unit") or "",
+        "hours_per_unit": raw.get("hours_per_unit"),
+        "required_credits": raw.get("required_credits"),
+        "cycle_years": raw.get("cycle_years"),
+        "grace_days": raw.get("grace_days"),
+        "cpr_required": _YES_NO.get(raw.get("cpr_required"), "unknown"),
+        "cpr_counts_credits": raw.get("cpr_counts_credits"),
+        "confidence": _confidence_text(raw.get("confidence")),
+        "sources": "\n".join(raw.get("sources") or ()),
+        "notes": raw.get("notes") or "",
+    }
 
 
 def rules_yaml(entries: list[dict[str, Any]]) -> str:

@@ -53,8 +53,10 @@ def _credits_text(earned: float, required: float, unit: str) -> str:
 def cpr_states(s: pd.DataFrame) -> list[tuple[str, str]]:
     """``cpr_state`` of each standing row; ("", "") for a trainer with no certification (nothing to say)."""
     held = (~s["status"].eq("missing")).tolist()
-    return [cpr_state(r, c, x) if h else ("", "") for r, c, x, h in
-            zip(s["cpr_required"], s["cpr_current"], s["cpr_expires"], held, strict=True)]
+    return [
+        cpr_state(r, c, x) if h else ("", "")
+        for r, c, x, h in zip(s["cpr_required"], s["cpr_current"], s["cpr_expires"], held, strict=True)
+    ]
 
 
 def display_frame(s: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -62,19 +64,25 @@ def display_frame(s: pd.DataFrame, names: Mapping[str, str] | None = None) -> pd
     (0-100, what a ``ProgressColumn`` and ``st.progress`` take), credits and CPR/AED as text, what to do."""
     cred = s["credential"].map(names) if names else None
     held = (~s["status"].eq("missing")).tolist()  # a trainer with no certification: nothing to say on credits
-    return pd.DataFrame({
-        "Trainer": s["trainer"].astype(str),
-        "Club": s["club"].astype(str),
-        "Certification": (cred.fillna(s["credential_name"]) if cred is not None else s["credential_name"]).astype(str),
-        "Status": s["status"].map(status_label),
-        "Expires": pd.to_datetime(s["expires"]),
-        "Days left": s["days_left"].astype("Int64"),
-        "Progress": (s["progress"].astype(float) * 100).round(0),  # percent, for a ProgressColumn 0-100
-        "Credits": [_credits_text(e, r, u) if h else "" for e, r, u, h in
-                    zip(s["earned"], s["required"], s["unit"], held, strict=True)],
-        "CPR/AED": [cpr_text(*state) for state in cpr_states(s)],
-        "What to do": ["; ".join(r) for r in s["reasons"]],
-    })
+    return pd.DataFrame(
+        {
+            "Trainer": s["trainer"].astype(str),
+            "Club": s["club"].astype(str),
+            "Certification": (
+                cred.fillna(s["credential_name"]) if cred is not None else s["credential_name"]
+            ).astype(str),
+            "Status": s["status"].map(status_label),
+            "Expires": pd.to_datetime(s["expires"]),
+            "Days left": s["days_left"].astype("Int64"),
+            "Progress": (s["progress"].astype(float) * 100).round(0),  # percent, for a ProgressColumn 0-100
+            "Credits": [
+                _credits_text(e, r, u) if h else ""
+                for e, r, u, h in zip(s["earned"], s["required"], s["unit"], held, strict=True)
+            ],
+            "CPR/AED": [cpr_text(*state) for state in cpr_states(s)],
+            "What to do": ["; ".join(r) for r in s["reasons"]],
+        }
+    )
 
 
 def apply_editor_state(frame: pd.DataFrame, state: Mapping[str, Any] | None) -> pd.DataFrame:

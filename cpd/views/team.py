@@ -42,18 +42,43 @@ def kpis(st: Standing) -> dict[str, Kpi]:
         return count(frame["trainer_id"].nunique(), "trainer")
 
     return {
-        "Trainers": Kpi("Trainers", f"{n:,}", n, count(len(s), "certification"),
-                        "People on the uploaded rosters (after filters)."),
-        "Compliant": Kpi("Compliant", share, compliant, f"{compliant:,} of {n:,}",
-                         "Trainers holding at least one valid certification, with a current CPR/AED card where "
-                         "their credential requires one."),
-        "At risk": Kpi("At risk", f"{len(at_risk):,}", len(at_risk), people(at_risk),
-                       f"Certifications expiring within {w} days whose credits or CPR/AED are not yet in order."),
-        f"Expiring in {w} days": Kpi(f"Expiring in {w} days", f"{len(expiring):,}", len(expiring), people(expiring),
-                                     f"Certifications whose expiry falls in the next {w} days, whatever their "
-                                     "credits: each one needs renewing."),
-        "Lapsed": Kpi("Lapsed", f"{len(lapsed):,}", len(lapsed), people(lapsed),
-                      "Certifications past their expiry (in the grace period or expired): not valid to work."),
+        "Trainers": Kpi(
+            "Trainers",
+            f"{n:,}",
+            n,
+            count(len(s), "certification"),
+            "People on the uploaded rosters (after filters).",
+        ),
+        "Compliant": Kpi(
+            "Compliant",
+            share,
+            compliant,
+            f"{compliant:,} of {n:,}",
+            "Trainers holding at least one valid certification, with a current CPR/AED card where "
+            "their credential requires one.",
+        ),
+        "At risk": Kpi(
+            "At risk",
+            f"{len(at_risk):,}",
+            len(at_risk),
+            people(at_risk),
+            f"Certifications expiring within {w} days whose credits or CPR/AED are not yet in order.",
+        ),
+        f"Expiring in {w} days": Kpi(
+            f"Expiring in {w} days",
+            f"{len(expiring):,}",
+            len(expiring),
+            people(expiring),
+            f"Certifications whose expiry falls in the next {w} days, whatever their "
+            "credits: each one needs renewing.",
+        ),
+        "Lapsed": Kpi(
+            "Lapsed",
+            f"{len(lapsed):,}",
+            len(lapsed),
+            people(lapsed),
+            "Certifications past their expiry (in the grace period or expired): not valid to work.",
+        ),
     }
 
 
@@ -63,7 +88,9 @@ def attention_rows(st: Standing) -> pd.DataFrame:
     return attention_frame(st).sort_values(["urgency", "trainer"], kind="stable")
 
 
-def needs_attention(st: Standing, names: Mapping[str, str] | None = None, *, limit: int | None = None) -> pd.DataFrame:
+def needs_attention(
+    st: Standing, names: Mapping[str, str] | None = None, *, limit: int | None = None
+) -> pd.DataFrame:
     """The "Needs attention" table: ``attention_rows`` ready for display, the ``limit`` most urgent when given.
 
     Only the rows shown are formatted, so a chain's 10,000 lapsed certifications cost what a page of them does.

@@ -19,8 +19,13 @@ LAYOUT_LABELS = {
     "skipped": "Not read",
 }
 # How the Upload page names a sheet that was not read, by its note's kind.
-SKIPPED_LABELS = {"empty": "Empty", "hidden": "Hidden, not read", "copy": "A copy, read once",
-                  "no_header": "Not read: no header found", "unreadable": "Not read: columns not recognised"}
+SKIPPED_LABELS = {
+    "empty": "Empty",
+    "hidden": "Hidden, not read",
+    "copy": "A copy, read once",
+    "no_header": "Not read: no header found",
+    "unreadable": "Not read: columns not recognised",
+}
 
 
 def layout_label(mapping: SheetMapping) -> str:
@@ -55,8 +60,10 @@ def sheet_title(mapping: SheetMapping) -> str:
 
 def mapping_rows(mapping: SheetMapping) -> pd.DataFrame:
     """Columns of one sheet and what Recert read each as ("" = ignored), in the file's order where known."""
-    rows = [{"Column in file": h, "Read as": f, "Date order": _order_words(mapping.date_orders.get(h, ""))}
-            for h, f in mapping.columns.items()]
+    rows = [
+        {"Column in file": h, "Read as": f, "Date order": _order_words(mapping.date_orders.get(h, ""))}
+        for h, f in mapping.columns.items()
+    ]
     rows += [{"Column in file": h, "Read as": IGNORE, "Date order": ""} for h in mapping.ignored]
     return pd.DataFrame(rows, columns=["Column in file", "Read as", "Date order"])
 
@@ -107,10 +114,18 @@ def counts_by_file(st: Standing) -> pd.DataFrame:
     led = st.ledger
     if led.empty:
         return pd.DataFrame(columns=["file", "Rows read", "Accepted", "Rejected", "Blank"])
-    tab = pd.crosstab(led["file"], led["fate"]).reindex(columns=["accepted", "rejected", "blank"], fill_value=0)
-    out = pd.DataFrame({"file": tab.index, "Rows read": tab.sum(axis=1).to_numpy(),
-                        "Accepted": tab["accepted"].to_numpy(), "Rejected": tab["rejected"].to_numpy(),
-                        "Blank": tab["blank"].to_numpy()})
+    tab = pd.crosstab(led["file"], led["fate"]).reindex(
+        columns=["accepted", "rejected", "blank"], fill_value=0
+    )
+    out = pd.DataFrame(
+        {
+            "file": tab.index,
+            "Rows read": tab.sum(axis=1).to_numpy(),
+            "Accepted": tab["accepted"].to_numpy(),
+            "Rejected": tab["rejected"].to_numpy(),
+            "Blank": tab["blank"].to_numpy(),
+        }
+    )
     return out.reset_index(drop=True)
 
 
@@ -118,6 +133,13 @@ def rejected_table(st: Standing) -> pd.DataFrame:
     """Rejected rows with where they are, whose they are (the trainer's name as written) and why, in file order."""
     r = st.rejected
     who = r["trainer"] if "trainer" in r else pd.Series("", index=r.index, dtype=object)
-    return pd.DataFrame({"File": r["file"].astype(str), "Sheet": r["sheet"].fillna("").astype(str),
-                         "Row": r["row"].astype(int), "Trainer": who.fillna("").astype(str),
-                         "Column": r["column"].fillna("").astype(str), "Reason": r["reason"].astype(str)})
+    return pd.DataFrame(
+        {
+            "File": r["file"].astype(str),
+            "Sheet": r["sheet"].fillna("").astype(str),
+            "Row": r["row"].astype(int),
+            "Trainer": who.fillna("").astype(str),
+            "Column": r["column"].fillna("").astype(str),
+            "Reason": r["reason"].astype(str),
+        }
+    )

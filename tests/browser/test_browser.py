@@ -24,7 +24,9 @@ ROSTER = ROOT / "sample_data" / "recert_roster.csv"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"
+    ),
 ]
 
 
@@ -87,7 +89,9 @@ def _upload(pg, *paths: Path) -> None:
 
 
 def _no_exception(pg) -> None:
-    assert pg.locator("[data-testid=stException]").count() == 0, pg.locator("[data-testid=stException]").inner_text()
+    assert pg.locator("[data-testid=stException]").count() == 0, pg.locator(
+        "[data-testid=stException]"
+    ).inner_text()
 
 
 def test_upload_a_roster_then_read_the_team_page(page):
@@ -107,8 +111,9 @@ def test_upload_a_roster_then_read_the_team_page(page):
     text = " | ".join(metrics.all_inner_texts())
     for label in ("Trainers", "Compliant", "At risk", "Expiring in 90 days", "Lapsed"):
         assert label in text
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=30_000
+    )
     assert page.get_by_test_id("stPlotlyChart").count() == 4
     assert page.locator(".js-plotly-plot .legendtext").filter(has_text="At risk").count() >= 1
     _no_exception(page)
@@ -160,10 +165,12 @@ def test_sample_button_and_a_hostile_name_shown_as_text(page, tmp_path):
     page.get_by_test_id("stMetric").filter(has_text="Rows read").wait_for()
     evil = "<img src=x onerror=alert(1)>"
     csv = tmp_path / "evil.csv"
-    csv.write_text("Trainer Name,Club,Certification,Exp. Date\n"
-                   f"\"{evil}\",Downtown,NASM CPT,2027-01-01\n"
-                   "\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",Downtown,ACE CPT,2027-01-01\n",
-                   encoding="utf-8")
+    csv.write_text(
+        "Trainer Name,Club,Certification,Exp. Date\n"
+        f'"{evil}",Downtown,NASM CPT,2027-01-01\n'
+        '"=HYPERLINK(""http://evil.example"",""x"")",Downtown,ACE CPT,2027-01-01\n',
+        encoding="utf-8",
+    )
     _upload(page, csv)
     _go(page, "Trainer")
     box = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").first
@@ -194,8 +201,9 @@ def test_a_full_session_makes_no_request_outside_this_server(page):
     page.get_by_test_id("stExpander").first.click()  # the mapping editor (a data grid)
     _idle(page)
     _go(page, "Team")
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=30_000
+    )
     page.get_by_test_id("stPlotlyChart").first.locator("g.trace.bars path").first.hover(force=True)
     page.wait_for_timeout(500)
     for title in ("Trainer", "Reminders", "Rules", "Upload"):
@@ -273,14 +281,40 @@ def _visible_text(locator) -> str:
 
 def _hostile_files() -> list[dict]:
     soon, late, lapsed = (date.today() + timedelta(days=d) for d in (30, 400, -20))
-    rows = [["Trainer Name", "Club", "Role", "Email", "Certification", "Exp. Date", "CEUs earned", "CPR/AED exp"]]
+    rows = [
+        ["Trainer Name", "Club", "Role", "Email", "Certification", "Exp. Date", "CEUs earned", "CPR/AED exp"]
+    ]
     rows += [
-        [HOSTILE_TRAINERS["www.evil"], HOSTILE_CLUB, "boss@evil.test", "boss@evil.test", "NASM CPT", soon, "0.5",
-         late],
-        [HOSTILE_TRAINERS["skull"], '<span style="font-size:200px">BIG</span>', ":red[alarm]", "ana@example.org",
-         "ACE CPT", soon, "0.2", late],
-        [HOSTILE_TRAINERS["smile"], "www.club.evil.test", "a -> b", "", ":material/skull: Cert www.evil.test",
-         soon, "", late],
+        [
+            HOSTILE_TRAINERS["www.evil"],
+            HOSTILE_CLUB,
+            "boss@evil.test",
+            "boss@evil.test",
+            "NASM CPT",
+            soon,
+            "0.5",
+            late,
+        ],
+        [
+            HOSTILE_TRAINERS["skull"],
+            '<span style="font-size:200px">BIG</span>',
+            ":red[alarm]",
+            "ana@example.org",
+            "ACE CPT",
+            soon,
+            "0.2",
+            late,
+        ],
+        [
+            HOSTILE_TRAINERS["smile"],
+            "www.club.evil.test",
+            "a -> b",
+            "",
+            ":material/skull: Cert www.evil.test",
+            soon,
+            "",
+            late,
+        ],
         [HOSTILE_TRAINERS["bold"], "%{x} :material/skull:", "Trainer", "", "NASM CPT", lapsed, "1.0", late],
         [HOSTILE_TRAINERS["boss@"], "<b>bold</b> club", "Trainer", "", "ISSA CPT", soon, "5", late],
         ["Dee", HOSTILE_CLUB, "Trainer", "", "NASM CPT", "www.bad.evil.test", "", ""],  # a rejected row
@@ -290,7 +324,11 @@ def _hostile_files() -> list[dict]:
     return [
         # Windows-1252 ("é"), so a notice names the file on the Upload page.
         {"name": "www.evil.test.csv", "mimeType": "text/csv", "buffer": buf.getvalue().encode("cp1252")},
-        {"name": ":material/skull: boss@evil.test https:.csv", "mimeType": "text/csv", "buffer": b"not a table\n"},
+        {
+            "name": ":material/skull: boss@evil.test https:.csv",
+            "mimeType": "text/csv",
+            "buffer": b"not a table\n",
+        },
     ]
 
 
@@ -306,16 +344,20 @@ def test_file_text_never_becomes_links_icons_or_styles_on_any_page(page):
     files = [f["name"] for f in _hostile_files()]
     caption = _visible_text(main.get_by_test_id("stCaptionContainer").first)
     assert all(name in caption for name in files), caption  # the file names, as typed
-    alerts = _visible_text(main.get_by_test_id("stAlert").first) + _visible_text(main.get_by_test_id("stAlert").nth(1))
+    alerts = _visible_text(main.get_by_test_id("stAlert").first) + _visible_text(
+        main.get_by_test_id("stAlert").nth(1)
+    )
     assert all(name in alerts for name in files), alerts  # the sentences that name them
     assert files[0] in _visible_text(main.get_by_test_id("stExpander").first.locator("summary"))
 
     _go(page, "Team")
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=30_000
+    )
     _no_markup_from_data(page)
-    ticks = page.evaluate("() => [...document.querySelectorAll('.js-plotly-plot .ytick text')]"
-                          ".map(t => t.textContent)")
+    ticks = page.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot .ytick text')].map(t => t.textContent)"
+    )
     assert HOSTILE_CLUB in ticks and "%{x} :material/skull:" in ticks, ticks  # shown as typed
     club_chart = page.get_by_test_id("stPlotlyChart").first
     bars = club_chart.locator("g.trace.bars path")
@@ -349,10 +391,13 @@ def test_file_text_never_becomes_links_icons_or_styles_on_any_page(page):
     _idle(page)
     chosen = _visible_text(page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first)
     assert HOSTILE_CLUB in chosen, chosen
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4",
-                           timeout=30_000)
-    ticks = page.evaluate("() => [...document.querySelector('.js-plotly-plot').querySelectorAll('.ytick text')]"
-                          ".map(t => t.textContent)")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=30_000
+    )
+    ticks = page.evaluate(
+        "() => [...document.querySelector('.js-plotly-plot').querySelectorAll('.ytick text')]"
+        ".map(t => t.textContent)"
+    )
     assert ticks == [HOSTILE_CLUB], ticks  # the chart now shows that club only
     _no_exception(page)
     page.get_by_role("button", name="Clear filters").click()

@@ -34,14 +34,28 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 AS_OF = date(2026, 6, 1)
 MARCH = date(2026, 3, 1)
 # A trainer at two clubs (one cell): in the Downtown manager's and the Riverside viewer's scope, each at theirs.
-TWO_CLUB = cpd.Source("two-clubs.csv", csv_bytes([["Name", "Club", "Certification", "Expires"],
-                                                  ["Zed Quill", "Downtown / Riverside", "NASM CPT", "2026-06-20"]]))
-ADMIN, DT, NG, VIEW, STRANGER = ("boss@example.com", "dt.manager@example.com", "ng.manager@example.com",
-                                 "river.viewer@example.com", "stranger@example.com")
+TWO_CLUB = cpd.Source(
+    "two-clubs.csv",
+    csv_bytes(
+        [
+            ["Name", "Club", "Certification", "Expires"],
+            ["Zed Quill", "Downtown / Riverside", "NASM CPT", "2026-06-20"],
+        ]
+    ),
+)
+ADMIN, DT, NG, VIEW, STRANGER = (
+    "boss@example.com",
+    "dt.manager@example.com",
+    "ng.manager@example.com",
+    "river.viewer@example.com",
+    "stranger@example.com",
+)
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"
+    ),
 ]
 
 
@@ -57,14 +71,22 @@ def world(tmp_path_factory):
     with open_store(url) as s:
         s.save(cpd.read_sources(march, catalogue=cat, on_error="collect"), march, as_of=MARCH, label="March")
         s.save(roster, sources, as_of=AS_OF, label="June")
-        for g in (Grant.make(ADMIN, "admin"), Grant.make(DT, "manager", ["Downtown"]),
-                  Grant.make(NG, "manager", ["Northgate"]), Grant.make(VIEW, "viewer", ["Riverside"])):
+        for g in (
+            Grant.make(ADMIN, "admin"),
+            Grant.make(DT, "manager", ["Downtown"]),
+            Grant.make(NG, "manager", ["Northgate"]),
+            Grant.make(VIEW, "viewer", ["Riverside"]),
+        ):
             stored.grant(s, g, by="test")
     port = free_port()
     with provider() as (idp, issuer):
         secrets_file = write_secrets(tmp / "secrets.toml", app_port=port, issuer=issuer)
-        with app_with_sign_in(secrets_file, port=port, env_extra={"RECERT_DATABASE_URL": url},
-                              log=tmp / "streamlit.log") as (_, app), sync_api.sync_playwright() as p:
+        with (
+            app_with_sign_in(
+                secrets_file, port=port, env_extra={"RECERT_DATABASE_URL": url}, log=tmp / "streamlit.log"
+            ) as (_, app),
+            sync_api.sync_playwright() as p,
+        ):
             browser = launch(p)
             yield {"app": app, "browser": browser, "standing": standing, "db": url, "idp": idp, "tmp": tmp}
             browser.close()
@@ -77,8 +99,12 @@ def _context(world):
     page.frames_in = []  # every WebSocket message the page received
 
     def on_ws(ws):
-        ws.on("framereceived", lambda payload: page.frames_in.append(
-            payload if isinstance(payload, bytes) else payload.encode()))
+        ws.on(
+            "framereceived",
+            lambda payload: page.frames_in.append(
+                payload if isinstance(payload, bytes) else payload.encode()
+            ),
+        )
 
     page.on("websocket", on_ws)
     return ctx, page
@@ -136,7 +162,9 @@ def _download(page, name: str) -> tuple[str, bytes]:
 def _visit(page, app: str, path: str) -> bytes:
     page.goto(f"{app}/{'' if path == 'team' else path}")  # Team is a manager's default page: its URL is /
     _idle(page)
-    assert not page.get_by_role("dialog").count(), f"a dialog on {path}: {page.get_by_role('dialog').inner_text()}"
+    assert not page.get_by_role("dialog").count(), (
+        f"a dialog on {path}: {page.get_by_role('dialog').inner_text()}"
+    )
     return (page.content() + "\n" + page.inner_text("body")).encode()
 
 
@@ -169,7 +197,9 @@ def test_manager_sees_and_downloads_only_their_club(world):
     for name, data in files.items():
         text = _xlsx_text(data).encode() if name.endswith(".xlsx") else data
         assert not _leaks(text, others), (name, _leaks(text, others)[:5])
-        assert any(v.encode() in text for v in mine["trainer"]), name  # the control: their own people are there
+        assert any(v.encode() in text for v in mine["trainer"]), (
+            name
+        )  # the control: their own people are there
     frames = b"\n".join(page.frames_in)
     assert frames and not _leaks(frames, others), _leaks(frames, others)[:5]
     assert b"Zed Quill" in frames  # the control: their trainer at two clubs is theirs too
@@ -292,8 +322,13 @@ def test_provider_down_is_one_sentence(world):
 
 def test_without_sign_in_a_network_address_refuses(world, tmp_path):
     port = free_port()
-    with app_with_sign_in(None, port=port, address="0.0.0.0", log=tmp_path / "streamlit.log",
-                          env_extra={"RECERT_DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}"}) as (_, app):
+    with app_with_sign_in(
+        None,
+        port=port,
+        address="0.0.0.0",
+        log=tmp_path / "streamlit.log",
+        env_extra={"RECERT_DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}"},
+    ) as (_, app):
         ctx, page = _context(world)
         page.goto(app)
         _idle(page)

@@ -19,7 +19,9 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"
+    ),
 ]
 
 
@@ -60,7 +62,9 @@ def _shot(pg, name: str) -> Path:
 
 
 def _no_exception(pg) -> None:
-    assert pg.locator("[data-testid=stException]").count() == 0, pg.locator("[data-testid=stException]").inner_text()
+    assert pg.locator("[data-testid=stException]").count() == 0, pg.locator(
+        "[data-testid=stException]"
+    ).inner_text()
 
 
 def _upload_and_save(pg, path: Path, as_of: str, label: str) -> None:
@@ -95,7 +99,9 @@ def test_save_two_months_then_read_the_history_and_open_the_old_one(page, tmp_pa
     saved.wait_for()
     assert "“March” of 1 Mar 2026" in saved.inner_text()
     _shot(page, "history-saved")
-    page.get_by_test_id("stForm").get_by_role("button", name="Save as snapshot").click()  # the same files again
+    page.get_by_test_id("stForm").get_by_role(
+        "button", name="Save as snapshot"
+    ).click()  # the same files again
     _idle(page)
     assert page.get_by_test_id("stAlert").filter(has_text="already saved as snapshot “March”").count() == 1
 
@@ -103,11 +109,17 @@ def test_save_two_months_then_read_the_history_and_open_the_old_one(page, tmp_pa
     page.get_by_test_id("stAlert").filter(has_text="“April” of 1 Apr 2026").wait_for()
 
     _go(page, "History")
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2", timeout=30_000
+    )
     _no_exception(page)
     metrics = {m.split("\n")[0]: m.split("\n")[-1] for m in page.get_by_test_id("stMetric").all_inner_texts()}
-    assert (metrics["Joined"], metrics["Left"], metrics["Renewed"], metrics["Credits earned"]) == ("1", "1", "1", "1")
+    assert (metrics["Joined"], metrics["Left"], metrics["Renewed"], metrics["Credits earned"]) == (
+        "1",
+        "1",
+        "1",
+        "1",
+    )
     assert page.locator(".js-plotly-plot .legendtext").filter(has_text="All trainers").count() == 1
     assert page.locator(".js-plotly-plot .legendtext").filter(has_text="Riverside").count() == 1
     page.get_by_test_id("stExpander").filter(has_text="Joined (1)").click()
@@ -116,7 +128,8 @@ def test_save_two_months_then_read_the_history_and_open_the_old_one(page, tmp_pa
 
     # Clicking a club's point on the compliance chart filters to that club.
     page.locator(".js-plotly-plot").first.locator("g.trace.scatter").nth(1).locator("path.point").first.click(
-        force=True)
+        force=True
+    )
     _idle(page)
     chosen = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first.inner_text()
     assert re.search(r"Downtown|Riverside", chosen), chosen
@@ -138,7 +151,8 @@ def test_save_two_months_then_read_the_history_and_open_the_old_one(page, tmp_pa
         assert page.get_by_test_id("stAlert").filter(has_text=banner).count() == 1, title
     assert page.get_by_test_id("stFileUploader").locator("input[type=file]").is_disabled()
     _go(page, "Team")
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 2", timeout=30_000
+    )
     _shot(page, "history-open-march")
     assert not page.dialogs

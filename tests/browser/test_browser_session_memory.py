@@ -21,7 +21,9 @@ from tests.serve import CHROMIUM, launch, serve, stop
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed (apt-get install chromium)"
+    ),
 ]
 
 SAVE_AS_XLSX = "save it as an Excel Workbook (.xlsx) and upload that file"
@@ -38,10 +40,25 @@ def _real_xls(tmp_path: Path) -> bytes:
     soffice = shutil.which("soffice")
     if soffice:
         src = tmp_path / "roster.csv"
-        src.write_text("Trainer Name,Certification,Exp. Date\nAna Silva,NASM CPT,2027-03-01\n", encoding="utf-8")
-        subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation=file://{tmp_path}/lo",
-                        "--convert-to", "xls", "--outdir", str(tmp_path), str(src)],
-                       capture_output=True, timeout=120, check=False)
+        src.write_text(
+            "Trainer Name,Certification,Exp. Date\nAna Silva,NASM CPT,2027-03-01\n", encoding="utf-8"
+        )
+        subprocess.run(
+            [
+                soffice,
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation=file://{tmp_path}/lo",
+                "--convert-to",
+                "xls",
+                "--outdir",
+                str(tmp_path),
+                str(src),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
         out = tmp_path / "roster.xls"
         if out.exists():
             return out.read_bytes()
@@ -68,8 +85,10 @@ def test_old_xls_and_xlsb_are_let_in_and_answered_with_save_as_xlsx(tmp_path):
             uploader.locator("input[type=file]").set_input_files([str(xls), str(xlsb)])
             page.get_by_test_id("stAlertContentError").nth(1).wait_for(timeout=60_000)
             bench.idle(page)
-            errors = [e.replace("\u2060", "").strip().split("\n")[-1]  # after the icon's name
-                      for e in page.get_by_test_id("stAlertContentError").all_inner_texts()]
+            errors = [
+                e.replace("\u2060", "").strip().split("\n")[-1]  # after the icon's name
+                for e in page.get_by_test_id("stAlertContentError").all_inner_texts()
+            ]
             assert sorted(e.split(":")[0] for e in errors) == ["ce log.xlsb", "staff list.xls"], errors
             assert all(SAVE_AS_XLSX in e for e in errors), errors
             assert "not allowed" not in page.get_by_test_id("stMain").inner_text()

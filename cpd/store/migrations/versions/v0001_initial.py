@@ -37,8 +37,12 @@ def upgrade() -> None:
     )
     op.create_table(
         "recert_files",
-        sa.Column("snapshot_id", sa.String(32), sa.ForeignKey("recert_snapshots.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "snapshot_id",
+            sa.String(32),
+            sa.ForeignKey("recert_snapshots.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
         sa.Column("position", sa.Integer, primary_key=True),
         sa.Column("name", sa.Text, nullable=False),
         sa.Column("size", sa.BigInteger, nullable=False),
@@ -47,7 +51,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "recert_blocks",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True
+        ),
         sa.Column("frame", sa.String(32), nullable=False),
         sa.Column("schema_digest", sa.String(64), nullable=False),
         sa.Column("rows", sa.Integer, nullable=False),
@@ -57,18 +63,30 @@ def upgrade() -> None:
     op.create_index("ix_recert_blocks_frame_schema", "recert_blocks", ["frame", "schema_digest"])
     op.create_table(
         "recert_frames",
-        sa.Column("snapshot_id", sa.String(32), sa.ForeignKey("recert_snapshots.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "snapshot_id",
+            sa.String(32),
+            sa.ForeignKey("recert_snapshots.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
         sa.Column("frame", sa.String(32), primary_key=True),
         sa.Column("layout", sa.LargeBinary, nullable=False),
     )
     op.create_table(
         "recert_frame_blocks",
-        sa.Column("snapshot_id", sa.String(32), sa.ForeignKey("recert_snapshots.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column(
+            "snapshot_id",
+            sa.String(32),
+            sa.ForeignKey("recert_snapshots.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
         sa.Column("frame", sa.String(32), primary_key=True),
-        sa.Column("block_id", sa.BigInteger().with_variant(sa.Integer, "sqlite"),
-                  sa.ForeignKey("recert_blocks.id"), primary_key=True),
+        sa.Column(
+            "block_id",
+            sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+            sa.ForeignKey("recert_blocks.id"),
+            primary_key=True,
+        ),
         sa.Column("position", sa.Integer, nullable=False),
     )
     op.create_index("ix_recert_frame_blocks_block", "recert_frame_blocks", ["block_id"])

@@ -27,7 +27,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "recert_audit",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True
+        ),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("who", sa.String(320), nullable=False),
         sa.Column("action", sa.String(32), nullable=False),
