@@ -186,25 +186,7 @@ class SentLog:
         now: datetime | None = None,
     ) -> bool:
         """Take every key of one message for this run, or none of them (False: another run has, or had, it)."""
-        at = _now(now)
-        cutoff = at - self.retry_pending_after
-        try:
-            with self._write() as conn:
-                for key in keys:
-                    if not self._claim_one(
-                        conn,
-                        stored_key(key),
-                        kind=kind,
-                        recipient=recipient[:320],
-                        subject=subject[:300],
-                        run_id=run_id,
-                        at=at,
-                        cutoff=cutoff,
-                    ):
-                        raise _Taken
-        except _Taken:
-            return False
-        return True
+        return self.claim_many([(keys, kind, recipient, subject)], run_id=run_id, now=now)[0]
 
     def claim_many(
         self,
