@@ -105,9 +105,13 @@ def compliance_over_time(
     if clubs is not None and not clubs.empty:  # no club on file: shown and filtered as the sidebar does
         clubs = clubs.assign(club=clubs["club"].mask(clubs["club"].eq(""), NO_CLUB))
     drawn = clubs_to_draw(clubs, chosen, top=top) if clubs is not None else []
-    for i, club in enumerate(drawn):
+    if drawn:
         assert clubs is not None  # nothing is drawn without clubs
-        rows = clubs[clubs["club"].eq(club) & clubs["snapshot"].isin(by_id)]
+        # One pass over the club rows (not a filter of every row per club); each group keeps the rows' order.
+        inside = clubs[clubs["club"].isin(drawn) & clubs["snapshot"].isin(by_id)]
+        groups = dict(list(inside.groupby("club", sort=False)))
+    for i, club in enumerate(drawn):
+        rows = groups.get(club, inside.iloc[:0])
         shown = key = plot_text(club)
         fig.add_scatter(
             x=[by_id[s] for s in rows["snapshot"]],
