@@ -37,6 +37,7 @@ def read_sources(
     overrides: Mapping[tuple[str, str], Mapping[str, str]] | None = None,
     on_error: str = "raise",
     progress: Progress | None = None,
+    engine: str = "arrow",
 ) -> Roster:
     """Every sheet of every source, mapped and validated; people recognised across rows and files.
 
@@ -45,10 +46,12 @@ def read_sources(
     (the app); ``"raise"`` raises it (the CLI). ``sources`` may be a ``Reading`` already started (the CLI starts
     it before the imports below, which then overlap the parse of the biggest sheet). ``progress`` is called
     on this thread as the files are read (the app shows it as a progress bar); it never changes the result.
+    ``engine`` is how xlsx/xlsm sheets are read (``grid.ENGINES``): "arrow" (fastexcel) or "cells" (calamine's
+    Python lists, the reference); both give the same cells. It is ignored when ``sources`` is a ``Reading``.
     """
     if date_order not in ("auto", "mdy", "dmy"):
         raise ValueError(f"date_order must be auto, mdy or dmy, not {date_order!r}")
-    reading = sources if isinstance(sources, Reading) else Reading(distinct_names(sources))
+    reading = sources if isinstance(sources, Reading) else Reading(distinct_names(sources), engine=engine)
     with reading:
         roster = _read(reading, catalogue, date_order, overrides, on_error, progress or _silent)
     check_roster(roster)

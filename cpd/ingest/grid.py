@@ -28,6 +28,10 @@ from ..model import Source
 from .hidden import Hidden, find_hidden
 
 READ_THREADS = 2  # the machines Recert targets have two cores; calamine parses one sheet per thread
+# How an xlsx/xlsm sheet's cells are read: "arrow" (fastexcel into Arrow columns, turned into the very cells
+# calamine gives) or "cells" (python-calamine's to_python, one list per row: the reference and the fallback).
+# ods, csv and the old formats always take the cells path.
+ENGINES = ("arrow", "cells")
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,12 @@ class Reading:
     not read: it is left out of ``sources`` and listed in ``copies`` as (its name, the name of the file read).
     """
 
-    def __init__(self, sources: Sequence[Source], *, threads: int = READ_THREADS) -> None:
+    def __init__(
+        self, sources: Sequence[Source], *, threads: int = READ_THREADS, engine: str = "arrow"
+    ) -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+        self.engine = engine
         self.sources, self.copies = set_aside_copies(sources)
         safety.prepare()  # the scan's RE2 (pyarrow) loads here, not in a worker racing the caller's pandas import
         self._pool = _Workers(max(1, threads))
