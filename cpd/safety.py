@@ -34,9 +34,11 @@ import posixpath
 import re
 import struct
 import sys
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from cpd import textfile
@@ -812,6 +814,53 @@ class _TooUnusual(Exception):
     """A sheet left the plain form and is too large for the exact scan."""
 
 
+# --- kept for cpd.ingest.arrow (issue 16): a sheet's first and last bytes, while the scan inflates it anyway ---
+SHEET_HEAD_BYTES = 256 * 1024  # the rows a header can be in, for any sheet a spreadsheet app writes
+_ENDS = threading.local()
+
+
+@dataclass(frozen=True)
+class SheetEnds:
+    """The start of a sheet part's XML and what follows its ``</sheetData>`` (merged cells), or None if that
+    was not in the last two chunks scanned."""
+
+    part: str
+    head: bytes
+    tail: bytes | None
+
+
+@contextmanager
+def keeping_sheet_ends() -> Iterator[dict[str, SheetEnds | None]]:
+    """While active in this thread, ``sniff`` fills the dict: sheet name -> its ``SheetEnds`` (None when two
+    parts claim the name). Only sheets scanned on the fast path are there. It costs one slice per sheet."""
+    ends: dict[str, SheetEnds | None] = {}
+    _ENDS.by_part, _ENDS.by_sheet = {}, ends
+    try:
+        yield ends
+    finally:
+        _ENDS.by_part = _ENDS.by_sheet = None
+
+
+def _keep_ends(entry: _Entry, head: bytes, last: list[bytes]) -> None:
+    tail = None
+    for text in (last[-1], b"".join(last)) if last else ():
+        end = None
+        for end in _SHEET_DATA_END.finditer(text):  # noqa: B007 - want the last
+            pass
+        if end is not None:
+            tail = text[end.end() :]
+            break
+    _ENDS.by_part[entry.info.filename] = SheetEnds(entry.info.filename, head, tail)
+
+
+def _name_ends(part: str, sheet: str) -> None:
+    if getattr(_ENDS, "by_sheet", None) is not None and part in _ENDS.by_part:
+        _ENDS.by_sheet[sheet] = None if sheet in _ENDS.by_sheet else _ENDS.by_part[part]
+
+
+_SHEET_DATA_END = re.compile(rb"</(?:[^\s<>/!?:]*:)?sheetData\s*>")
+
+
 def _scan_sheet(data: bytes, entry: _Entry) -> tuple[int, int, tuple[int, ...]]:
     """(last row, last column, hidden rows) that calamine's dense grid for this sheet part can reach, 1-based.
 
@@ -829,7 +878,12 @@ def _scan_sheet(data: bytes, entry: _Entry) -> tuple[int, int, tuple[int, ...]]:
     hidden: set[int] = set()
     open_tag = b""  # the tag cut by the previous chunk boundary, from its "<"
     form: _Form | None = None
+    ends = getattr(_ENDS, "by_part", None) is not None  # kept for cpd.ingest.arrow (keeping_sheet_ends)
+    head = b""
+    ending: list[bytes] = []  # the last two chunks
     for piece in _inflate(data, entry):
+        if ends:
+            head, ending = head or piece[:SHEET_HEAD_BYTES], [*ending[-1:], piece]
         if form is None:  # first chunk: the element prefix, and the box seeded from the header row
             root = _ROOT.search(piece, 0, 65536)
             if root is None:
@@ -865,6 +919,8 @@ def _scan_sheet(data: bytes, entry: _Entry) -> tuple[int, int, tuple[int, ...]]:
                     rows = max(rows, int(m.group(2) or 0))
         if rows > EXCEL_MAX_ROWS or cols > EXCEL_MAX_COLS:
             break  # refused by the caller; no need to read on
+    if ends:
+        _keep_ends(entry, head, ending)
     return rows, cols, tuple(sorted(hidden))
 
 
@@ -1036,6 +1092,7 @@ def _check_sheets(
             raise _bomb(name, f"{part} holds more data than it declares") from None
         except zlib.error:
             raise _refuse("damaged", name, DAMAGED_SENTENCE) from None
+        _name_ends(part, sheet)
         _check_extent(name, sheet, rows, cols)
         total += rows * cols
         cells.append((sheet, rows * cols))

@@ -25,6 +25,7 @@ import python_calamine as pc
 from .. import safety, textfile
 from ..errors import UnreadableFile
 from ..model import Source
+from . import arrow
 from .hidden import Hidden, find_hidden
 
 READ_THREADS = 2  # the machines Recert targets have two cores; calamine parses one sheet per thread
@@ -32,6 +33,9 @@ READ_THREADS = 2  # the machines Recert targets have two cores; calamine parses 
 # calamine gives) or "cells" (python-calamine's to_python, one list per row: the reference and the fallback).
 # ods, csv and the old formats always take the cells path.
 ENGINES = ("arrow", "cells")
+HEADER_ROWS = (
+    30  # rows from the first value that the arrow path takes from calamine itself (header.HEADER_SCAN)
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Grid:
 
     file: str
     sheet: str
+    # A list per row (calamine's to_python, csv), or one 2-D object array of the same cells (the arrow engine).
     rows: Sequence[Sequence[object]]
     row_numbers: Sequence[int]  # a range for a sheet (rows are contiguous), the Excel row of each csv record
     hidden: bool = False
@@ -61,15 +66,20 @@ class Grid:
     # last row, last column (a two-row header's group cells)
 
 
-def read_grids(name: str, data: bytes) -> list[Grid]:
+def read_grids(name: str, data: bytes, *, engine: str = "arrow") -> list[Grid]:
     """All sheets of one file as grids, in this thread; raises UnreadableFile with the sentence a manager sees."""
-    sniffed = safety.sniff(name, data)
+    sniffed, ends = _sniff(name, data, engine)
     if sniffed.kind == "text":
         return [_text_grid(name, data)]
     hidden = find_hidden(name, data, sniffed.kind)
     with _damaged(name):
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return [_sheet_grid(name, wb, sniffed, meta, hidden) for meta in _worksheets(wb)]
+        readers: dict[int, object] = {}
+        return [
+            _arrow_grid(name, data, sniffed, meta, hidden, ends, readers, 0)
+            or _sheet_grid(name, wb, sniffed, meta, hidden)
+            for meta in _worksheets(wb)
+        ]
 
 
 class Reading:
@@ -124,7 +134,7 @@ class Reading:
 
     def _open(self, index: int, src: Source) -> list[Future[Grid]]:
         """Sniff the file, then queue its sheets biggest first, so the longest parse starts at once."""
-        sniffed = safety.sniff(src.name, src.data)
+        sniffed, ends = _sniff(src.name, src.data, self.engine)
         if sniffed.kind == "text":
             done: Future[Grid] = Future()
             done.set_result(_text_grid(src.name, src.data))
@@ -134,14 +144,25 @@ class Reading:
         cells = dict(sniffed.sheet_cells)
         order = sorted(range(len(metas)), key=lambda i: -cells.get(metas[i].name, 0))
         hidden = find_hidden(src.name, src.data, sniffed.kind)
-        queued = {i: self._pool.submit(self._sheet, index, src, sniffed, metas[i], hidden) for i in order}
+        queued = {
+            i: self._pool.submit(self._sheet, index, src, sniffed, metas[i], hidden, ends) for i in order
+        }
         return [queued[i] for i in range(len(metas))]
 
     def _sheet(
-        self, index: int, src: Source, sniffed: safety.Sniffed, meta: pc.SheetMetadata, hidden: Hidden
+        self,
+        index: int,
+        src: Source,
+        sniffed: safety.Sniffed,
+        meta: pc.SheetMetadata,
+        hidden: Hidden,
+        ends: dict[str, safety.SheetEnds | None],
     ) -> Grid:
         with _damaged(src.name):
-            return _sheet_grid(src.name, self._book(index, src), sniffed, meta, hidden)
+            readers = self._local.__dict__.setdefault("readers", {})
+            return _arrow_grid(
+                src.name, src.data, sniffed, meta, hidden, ends, readers, index
+            ) or _sheet_grid(src.name, self._book(index, src), sniffed, meta, hidden)
 
     def _book(self, index: int, src: Source) -> pc.CalamineWorkbook:
         books = self._local.__dict__.setdefault("books", {})
@@ -261,6 +282,59 @@ def _damaged(name: str) -> Iterator[None]:
         ) from exc
 
 
+def _sniff(name: str, data: bytes, engine: str) -> tuple[safety.Sniffed, dict[str, safety.SheetEnds | None]]:
+    """The safety checks; for the arrow engine, with each sheet's first and last XML bytes kept on the way."""
+    if engine != "arrow":
+        return safety.sniff(name, data), {}
+    with safety.keeping_sheet_ends() as ends:
+        return safety.sniff(name, data), ends
+
+
+def _arrow_grid(
+    name: str,
+    data: bytes,
+    sniffed: safety.Sniffed,
+    meta: pc.SheetMetadata,
+    hidden: Hidden,
+    ends: dict[str, safety.SheetEnds | None],
+    readers: dict[int, object],
+    index: int,
+) -> Grid | None:
+    """The sheet read through fastexcel's Arrow columns (``arrow``), or None: read it with the cells path.
+
+    Only xlsx/xlsm sheets longer than the kept head go this way; a sheet ``arrow`` cannot prove the same
+    (a column holding two kinds of value, ...) costs one more parse and gives the same grid."""
+    kept = ends.get(meta.name)
+    if sniffed.kind != "xlsx" or kept is None or not arrow.eligible(kept):
+        return None
+    import fastexcel
+
+    if index not in readers:
+        readers[index] = fastexcel.read_excel(data)
+    try:
+        sheet = arrow.read_sheet(
+            data,
+            meta.name,
+            kept,
+            readers[index],
+            date1904=sniffed.date1904,
+            header_rows=HEADER_ROWS,
+            check_size=lambda height, width: safety.check_sheet_size(name, meta.name, height, width),
+        )
+    except arrow.Fallback:
+        return None
+    return _grid(
+        name,
+        meta,
+        sniffed,
+        hidden,
+        rows=cast("Sequence[Sequence[object]]", sheet.cells),  # a 2-D object array: shape() takes it as is
+        start_row=sheet.start_row,
+        first_column=sheet.first_column,
+        merged=_merges_near(sheet.merged, sheet.start_row),
+    )
+
+
 def _worksheets(wb: pc.CalamineWorkbook) -> list[pc.SheetMetadata]:
     return [m for m in wb.sheets_metadata if m.typ == pc.SheetTypeEnum.WorkSheet]
 
@@ -293,14 +367,37 @@ def _sheet_grid(
     meta: pc.SheetMetadata,
     hidden: Hidden | None = None,
 ) -> Grid:
-    # sniff() already scanned every sheet part: it knows the date system and the hidden rows (xlsx);
-    # find_hidden() read the hidden columns (and an ods file's hidden rows).
-    hidden = hidden or Hidden()
     sheet = wb.get_sheet_by_name(meta.name)
     safety.check_sheet_size(name, meta.name, sheet.height, sheet.width)
     with textfile.gc_paused():  # a list per row: see gc_paused
         rows = sheet.to_python(skip_empty_area=True)
     start_row, first_column = sheet.start if sheet.start else (0, 0)
+    return _grid(
+        name,
+        meta,
+        sniffed,
+        hidden,
+        rows=rows,
+        start_row=start_row,
+        first_column=first_column,
+        merged=_header_merges(sheet, start_row),
+    )
+
+
+def _grid(
+    name: str,
+    meta: pc.SheetMetadata,
+    sniffed: safety.Sniffed,
+    hidden: Hidden | None,
+    *,
+    rows: Sequence[Sequence[object]],
+    start_row: int,
+    first_column: int,
+    merged: tuple[tuple[int, int, int, int], ...],
+) -> Grid:
+    # sniff() already scanned every sheet part: it knows the date system and the hidden rows (xlsx);
+    # find_hidden() read the hidden columns (and an ods file's hidden rows).
+    hidden = hidden or Hidden()
     return Grid(
         file=name,
         sheet=meta.name,
@@ -312,7 +409,7 @@ def _sheet_grid(
         notices=tuple(sniffed.notices),
         first_column=first_column,
         hidden_columns=hidden.columns.get(meta.name, ()),
-        merged=_header_merges(sheet, start_row),
+        merged=merged,
     )
 
 
@@ -321,12 +418,18 @@ MERGES_KEPT = 1000  # merged ranges looked at, in the rows where a header can be
 
 def _header_merges(sheet: pc.CalamineSheet, start_row: int) -> tuple[tuple[int, int, int, int], ...]:
     """Merged cells that start in the rows a header is looked for (a two-row header's group cells)."""
-    from .header import HEADER_SCAN
-
     try:
         ranges = sheet.merged_cell_ranges or ()
     except (pc.CalamineError, ValueError, AttributeError):
         return ()
+    return _merges_near(ranges, start_row)
+
+
+def _merges_near(
+    ranges: Sequence[tuple[tuple[int, int], tuple[int, int]]], start_row: int
+) -> tuple[tuple[int, int, int, int], ...]:
+    from .header import HEADER_SCAN
+
     out: list[tuple[int, int, int, int]] = []
     for (r0, c0), (r1, c1) in ranges:
         if start_row <= r0 <= start_row + HEADER_SCAN and len(out) < MERGES_KEPT:

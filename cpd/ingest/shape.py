@@ -59,6 +59,8 @@ def shape(rows: Sequence[Sequence[object]], *, text: bool, file: str = "") -> Sh
     None or NaN; in a text file a cell of spaces is empty too (in a workbook a typed space is data). Cost and
     temporary memory follow the cells present, block by block, whatever the widest row is.
     """
+    if isinstance(rows, np.ndarray) and rows.ndim == 2:  # the arrow reader's cells: already one rectangle
+        return _shape_array(rows, text=text)
     n = len(rows)
     widths = np.fromiter(map(len, rows), dtype=np.int64, count=n)
     groups = _groups(widths)
@@ -98,6 +100,18 @@ def shape(rows: Sequence[Sequence[object]], *, text: bool, file: str = "") -> Sh
             for j, c in enumerate(take):  # column by column: no temporary copy of the block
                 cells[part, j] = block[:, c]
     return Shaped(cells=cells, columns=columns, in_use=len(in_use))
+
+
+def _shape_array(cells: np.ndarray, *, text: bool) -> Shaped:
+    """``shape`` of a 2-D object array: the same columns kept, looked at in place."""
+    used = np.zeros(cells.shape[1], dtype=bool)
+    if cells.size:
+        _mark_used(cells, used, text)
+    in_use = np.flatnonzero(used)
+    columns = in_use[:MAX_COLUMNS]
+    if len(columns) == cells.shape[1]:
+        return Shaped(cells=cells, columns=columns, in_use=len(in_use))
+    return Shaped(cells=cells[:, columns], columns=columns, in_use=len(in_use))
 
 
 def _groups(widths: np.ndarray) -> list[tuple[int, np.ndarray | slice]]:
