@@ -20,7 +20,6 @@ st.markdown(
 
 left, right = st.columns([3, 1], vertical_alignment="center")
 with left:
-    # .xls and .xlsb are let through so they get Recert's sentence (save as .xlsx), not the uploader's refusal.
     st.file_uploader(
         "Upload spreadsheets",
         type=list(_shared.UPLOAD_TYPES),

@@ -64,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     common = _Parser(add_help=False)
-    common.add_argument("files", nargs="*", metavar="FILE", help="xlsx, xlsm or csv/tsv files")
+    common.add_argument(
+        "files", nargs="*", metavar="FILE", help="xlsx, xlsm, xls, xlsb, ods or csv/tsv files"
+    )
     common.add_argument(
         "--as-of",
         type=_as_of,

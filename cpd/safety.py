@@ -41,7 +41,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from cpd import textfile
+from cpd import oldformats, textfile
 from cpd.errors import UnreadableFile
 
 MB = 1024 * 1024
@@ -76,6 +76,10 @@ EXCEL_MAX_COLS = 16_384
 # with a request to re-save them from Excel.
 EXACT_SCAN_MAX_BYTES = 32 * MB
 SCAN_CHUNK_BYTES = 4 * MB  # decompressed bytes handled at a time while scanning a sheet
+# Text calamine copies into cells (xls, xlsb: a shared string is copied once per cell that shows it, and an xls
+# formula's text can repeat a defined name per 5-byte token), counted as UTF-8 upper bounds. A 50,000-trainer
+# chain (750,000 rows, ~6 text cells of ~15 characters) copies ~70-100 MB; 512 MB is 5x that.
+MAX_CELL_TEXT_BYTES = 512 * MB
 
 # --- the sentences a manager sees (after "<file name>: ") ------------------------------------------------------
 PASSWORD_SENTENCE = "this file is password protected: remove the password in Excel and upload it again."
@@ -85,12 +89,12 @@ TOO_LARGE_SENTENCE = (
     "does not need (or split the file) and upload it again."
 )
 LEGACY_XLS_SENTENCE = (
-    "this is an old-format Excel workbook (.xls): open it in Excel, save it as an Excel "
-    "Workbook (.xlsx) and upload that file."
+    "this is an Excel 4.0 (or older) worksheet, which Recert cannot read: open it in Excel, save it as "
+    "an Excel Workbook (.xlsx) and upload that file."
 )
-XLSB_SENTENCE = (
-    "this is an Excel binary workbook (.xlsb): open it in Excel, save it as an Excel Workbook "
-    "(.xlsx) and upload that file."
+TEXT_SENTENCE = (
+    "the cells of this workbook repeat {size:,.0f} MB of text, more than Recert can open safely: "
+    "open it in Excel, save it again and upload the new copy."
 )
 NOT_SPREADSHEET_SENTENCE = "this file is {what}, not a spreadsheet: upload an .xlsx or .csv file."
 WEB_PAGE_SENTENCE = (
@@ -232,7 +236,7 @@ def sniff(name: str, data: bytes, *, max_bytes: int = MAX_UPLOAD_BYTES) -> Sniff
         raise _refuse("too_large", name, TOO_LARGE_SENTENCE, size=len(data) / MB, limit=max_bytes / MB)
     head = data[:16]
     if head.startswith(_OLE_MAGIC[:4]):  # also a file cut short inside the 8-byte signature
-        raise _ole_refusal(name, data)
+        return _sniff_ole(name, data)
     if head.startswith(_ZIP_MAGIC):
         return _sniff_zip(name, data)
     for magic, what in _BINARY_SIGNATURES:
@@ -274,25 +278,63 @@ def _looks_like_text(data: bytes) -> bool:
 
 
 # ==================================================================================================== OLE
-def _ole_refusal(name: str, data: bytes) -> Refusal:
-    """OLE2 containers: encrypted OOXML (password), legacy .xls, or another old Office document."""
+def _sniff_ole(name: str, data: bytes) -> Sniffed:
+    """OLE2 containers: an .xls workbook (checked, then read), encrypted OOXML (password), another Office file.
+
+    The directory is first read leniently to tell the documents apart; an .xls is then checked strictly, the way
+    calamine will read it (``oldformats.open_ole``), and every sheet's records are walked (``scan_xls``).
+    """
     streams = _ole_streams(data)
     names = {s.lower() for s in streams}
     if "encryptioninfo" in names or "encryptedpackage" in names:
-        return _refuse("password", name, PASSWORD_SENTENCE)
-    if "workbook" in names or "book" in names:
-        if _xls_has_filepass(data, streams.get("Workbook") or streams.get("Book") or streams.get("workbook")):
-            return _refuse("password", name, PASSWORD_SENTENCE)
-        return _refuse("legacy_xls", name, LEGACY_XLS_SENTENCE)
+        raise _refuse("password", name, PASSWORD_SENTENCE)
     if "worddocument" in names:
-        return _refuse("not_spreadsheet", name, NOT_SPREADSHEET_SENTENCE, what="an old-format Word document")
+        raise _refuse("not_spreadsheet", name, NOT_SPREADSHEET_SENTENCE, what="an old-format Word document")
     if "powerpoint document" in names:
-        return _refuse(
-            "not_spreadsheet", name, NOT_SPREADSHEET_SENTENCE, what="an old-format PowerPoint file"
-        )
-    if not streams and name.lower().endswith(_LEGACY_EXCEL_SUFFIXES):
-        return _refuse("legacy_xls", name, LEGACY_XLS_SENTENCE)
-    return _refuse("not_spreadsheet", name, NOT_SPREADSHEET_SENTENCE, what="an old-format Office document")
+        raise _refuse("not_spreadsheet", name, NOT_SPREADSHEET_SENTENCE, what="an old-format PowerPoint file")
+    if not ("workbook" in names or "book" in names or name.lower().endswith(_LEGACY_EXCEL_SUFFIXES)):
+        raise _refuse("not_spreadsheet", name, NOT_SPREADSHEET_SENTENCE, what="an old-format Office document")
+    try:
+        ole = oldformats.open_ole(data)
+        if ole.workbook is None:
+            raise oldformats.Damaged("no workbook stream")
+        book = oldformats.scan_xls(ole.workbook)
+    except oldformats.Encrypted:
+        raise _refuse("password", name, PASSWORD_SENTENCE) from None
+    except oldformats.Damaged:
+        raise _refuse("damaged", name, DAMAGED_SENTENCE) from None
+    except oldformats.Unusual as exc:
+        raise _refuse("unusual", name, UNUSUAL_SENTENCE, sheet=exc.sheet) from None
+    cells, hidden = _check_book(name, book.sheets)
+    return Sniffed("xls", date1904=book.date1904, sheet_cells=cells, hidden_rows=hidden)
+
+
+def _check_book(
+    name: str, sheets: list[oldformats.SheetBound]
+) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, tuple[int, ...]], ...]]:
+    """The caps of ``_check_sheets`` for the bounds of a binary workbook, plus what calamine pushes, reserves
+    and copies before its grids exist."""
+    total = text = 0
+    cells: list[tuple[str, int]] = []
+    hidden: list[tuple[str, tuple[int, ...]]] = []
+    for s in sheets:
+        _check_extent(name, s.name, s.rows, s.cols)
+        _check_extent(name, s.name, s.formula_rows, s.formula_cols)
+        for n, (rows, cols) in ((s.cells, (s.rows, s.cols)), (s.reserved, s.declared)):
+            if n > MAX_SHEET_CELLS:
+                cell = f"{col_letters(min(cols, 10**6))}{rows}"
+                raise _refuse("dimensions", name, DIMENSIONS_SENTENCE, sheet=s.name, cell=cell, cells=n)
+        grid = s.rows * s.cols
+        total += grid + s.formula_rows * s.formula_cols
+        text += s.text_bytes
+        cells.append((s.name, grid))
+        if s.hidden_rows:
+            hidden.append((s.name, tuple(sorted(set(s.hidden_rows)))))
+        if total > MAX_WORKBOOK_CELLS:
+            raise _refuse("dimensions", name, WORKBOOK_CELLS_SENTENCE, cells=total)
+        if text > MAX_CELL_TEXT_BYTES:
+            raise _refuse("dimensions", name, TEXT_SENTENCE, size=text / MB)
+    return tuple(cells), tuple(hidden)
 
 
 _ENDOFCHAIN = 0xFFFFFFFE
@@ -351,29 +393,6 @@ def _ole_streams(data: bytes) -> dict[str, tuple[int, int]]:
         return {}
 
 
-def _xls_has_filepass(data: bytes, stream: tuple[int, int] | None) -> bool:
-    """True when a BIFF8 workbook stream starts with BOF then FILEPASS (an .xls with a password to open)."""
-    if not stream:
-        return False
-    start, ssize = stream
-    if ssize < 4096:  # would live in the mini stream; real workbook streams are larger
-        return False
-    try:
-        shift = struct.unpack_from("<H", data, 30)[0]
-        off = (start + 1) * (1 << shift)
-        pos = off
-        for _ in range(20):  # FILEPASS follows BOF within the first few records
-            rtype, rlen = struct.unpack_from("<HH", data, pos)
-            if rtype == 0x002F:
-                return True
-            pos += 4 + rlen
-            if pos - off > (1 << shift):
-                break
-    except struct.error:
-        return False
-    return False
-
-
 # ==================================================================================================== zip
 @dataclass(frozen=True)
 class _Entry:
@@ -395,8 +414,11 @@ def _sniff_zip(name: str, data: bytes) -> Sniffed:
             return Sniffed("ods", sheet_cells=cells)
         if mimetype.startswith(b"application/vnd.oasis.opendocument"):
             return _raise_not_sheet(name, "an OpenDocument file that is not a spreadsheet")
-    if "xl/workbook.bin" in names:
-        raise _refuse("xlsb", name, XLSB_SENTENCE)
+    lower = {n.replace("\\", "/").lower(): n for n in names}
+    if "xl/workbook.bin" in lower:  # calamine tries xlsb before ods, and after a failed xlsx: bound it always
+        xlsb = _sniff_xlsb(name, data, entries, names, lower)
+        if "xl/workbook.xml" not in names:
+            return xlsb
     if "xl/workbook.xml" not in names:
         if "EncryptionInfo" in names or "EncryptedPackage" in names:
             raise _refuse("password", name, PASSWORD_SENTENCE)
@@ -421,6 +443,57 @@ def _sniff_zip(name: str, data: bytes) -> Sniffed:
         sheet_cells=cells,
         hidden_rows=hidden,
     )
+
+
+def _sniff_xlsb(
+    name: str, data: bytes, entries: list[_Entry], names: dict[str, _Entry], lower: dict[str, str]
+) -> Sniffed:
+    """An Excel binary workbook: the zip checks of xlsx, then every record of every .bin part walked, streaming.
+
+    Each record's declared size must fit in its part (calamine allocates it before reading); each sheet part's
+    cells are bounded as calamine's cell reader places them (``oldformats.scan_xlsb_sheet``).
+    """
+    _check_xml_prologs(name, data, entries)
+
+    def records(part: str) -> Iterator[tuple[int, bytes]]:
+        return oldformats.biff12_records(_inflate(data, names[part]))
+
+    try:
+        wb = oldformats.scan_xlsb_workbook(records(lower["xl/workbook.bin"]))
+        sst = lower.get("xl/sharedstrings.bin")
+        strings = oldformats.xlsb_string_bytes(records(sst)) if sst else []
+        rels_entry = names.get("xl/_rels/workbook.bin.rels")
+        rels = _read_all(name, data, rels_entry, limit=16 * MB) if rels_entry else b""
+        targets: dict[str, str] = {}
+        for tag in re.findall(rb"<(?:[\w.-]+:)?Relationship\b[^>]*>", rels):
+            rid = re.search(rb"""\bId\s*=\s*["']([^"']*)["']""", tag)
+            target = re.search(rb"""\bTarget\s*=\s*["']([^"']*)["']""", tag)
+            if rid and target:
+                targets[html.unescape(rid.group(1).decode("utf-8", "replace"))] = html.unescape(
+                    target.group(1).decode("utf-8", "replace")
+                )
+        parts: dict[str, tuple[str, bool]] = {}  # part -> (sheet name, visible)
+        for sheet, sheet_rid, visible in wb.sheets:
+            real = lower.get(f"xl/{targets.get(sheet_rid, '')}".replace("\\", "/").lower())
+            if real:
+                parts.setdefault(real, (sheet, visible))
+        for low, real in lower.items():  # sheet parts nobody points at (not Excel's binaryIndex parts)
+            if re.fullmatch(r"xl/(?:work|chart|dialog|macro)sheets/(?!binaryindex)[^/]+\.bin", low):
+                parts.setdefault(real, (posixpath.basename(real), True))
+        bounds = [
+            oldformats.scan_xlsb_sheet(records(part), strings, sheet) for part, (sheet, _v) in parts.items()
+        ]
+        for low in ("xl/workbook.bin", "xl/styles.bin"):  # every record's size (calamine allocates it first)
+            for _ in records(lower[low]) if low in lower else ():
+                pass
+    except oldformats.Damaged:
+        raise _refuse("damaged", name, DAMAGED_SENTENCE) from None
+    except _LyingSize as exc:
+        raise _bomb(name, f"{exc} holds more data than it declares") from None
+    except zlib.error:
+        raise _refuse("damaged", name, DAMAGED_SENTENCE) from None
+    cells, hidden = _check_book(name, bounds)
+    return Sniffed("xlsb", date1904=wb.date1904, sheet_cells=cells, hidden_rows=hidden)
 
 
 def _raise_not_sheet(name: str, what: str) -> Sniffed:

@@ -428,20 +428,19 @@ def test_two_sessions_uploading_different_files_never_see_each_other(monkeypatch
     assert "Bob Elsewhere" in shown(b) and "Alice Onlyhere" not in shown(b)
 
 
-# Old formats (issue 10, item 10) -----------------------------------------------------------------------------
+# Old formats (issue 10, item 10; read since issue 16) ----------------------------------------------------------
 SAVE_AS_XLSX = "save it as an Excel Workbook (.xlsx) and upload that file"
-OLD_FORMATS = [  # (name, bytes): let through by the uploader, answered with Recert's sentence
-    ("roster.xls", hostile.legacy_xls()),  # OLE2 container with a BIFF8 Workbook stream
-    ("roster.xlsb", hostile.xlsb()),  # zip with xl/workbook.bin
-    ("cut-short.xls", b"\xd0\xcf\x11\xe0"),  # only the first four bytes of the OLE2 signature
-    ("damaged.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)),  # OLE2 signature, unreadable directory
-    ("excel4.xls", b"\x09\x04\x06\x00\x00\x00\x10\x00" + bytes(64)),  # Excel 2-4 worksheet, no container
-    ("excel95.XLS", hostile.cfb({"Book": b"\x09\x08\x08\x00\x00\x05\x05\x00" + bytes(16)})),  # BIFF5 "Book"
+DAMAGED = "the workbook is damaged and cannot be opened"
+OLD_FORMATS = [  # (name, bytes, what Recert says): let through by the uploader, answered with Recert's sentence
+    ("cut-short.xls", b"\xd0\xcf\x11\xe0", DAMAGED),  # only the first four bytes of the OLE2 signature
+    ("damaged.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), DAMAGED),  # unreadable directory
+    ("excel4.xls", b"\x09\x04\x06\x00\x00\x00\x10\x00" + bytes(64), SAVE_AS_XLSX),  # Excel 2-4, no container
+    ("roster.xlsb", hostile.xlsb(), DAMAGED),  # zip with a cut-short xl/workbook.bin
 ]
 
 
-@pytest.mark.parametrize(("name", "data"), OLD_FORMATS, ids=[n for n, _ in OLD_FORMATS])
-def test_old_excel_formats_get_recerts_sentence_to_save_as_xlsx(monkeypatch, sample_files, name, data):
+@pytest.mark.parametrize(("name", "data", "said"), OLD_FORMATS, ids=[n for n, _, _ in OLD_FORMATS])
+def test_old_excel_files_recert_cannot_read_get_recerts_sentence(monkeypatch, sample_files, name, data, said):
     at = _upload(
         _app(monkeypatch), {name: data, ROSTER_FILE: sample_files[ROSTER_FILE]}
     )  # uploader lets it in
@@ -449,8 +448,19 @@ def test_old_excel_formats_get_recerts_sentence_to_save_as_xlsx(monkeypatch, sam
     errors = [e.value for e in at.error]
     assert len(errors) == 1, errors
     text = errors[0].replace("\\", "").replace(WORD_JOINER, "")
-    assert text.startswith(name) and SAVE_AS_XLSX in text
+    assert text.startswith(name) and said in text
     assert int(_metrics(at)["Rows read"][0]) > 0  # the other file was still read
+
+
+def test_an_xls_workbook_is_read_like_the_same_xlsx(monkeypatch):
+    """Since issue 16: the sample workbook saved as Excel 97-2003 by LibreOffice gives the same headline."""
+    xlsx = (Path(__file__).parent.parent / "sample_data" / "recert_workbook.xlsx").read_bytes()
+    xls = (Path(__file__).parent / "data" / "recert_workbook.xls").read_bytes()
+    a = _upload(_app(monkeypatch), {"recert_workbook.xlsx": xlsx})
+    b = _upload(_app(monkeypatch), {"recert_workbook.xls": xls})
+    _no_exception(b)
+    assert not b.error, [e.value for e in b.error]
+    assert _metrics(b) == _metrics(a) and int(_metrics(b)["Rows read"][0].replace(",", "")) > 0
 
 
 def test_the_uploader_takes_exactly_the_types_the_page_names(monkeypatch):

@@ -71,8 +71,8 @@ def test_too_large_file_names_the_limit_in_megabytes():
         safety.sniff("r.csv", b"x" * (2 * 1024 * 1024), max_bytes=1024 * 1024)
 
 
-def test_legacy_xls_is_told_to_save_as_xlsx():
-    assert "save it as an Excel Workbook (.xlsx)" in refusal(hostile.legacy_xls()).message
+def test_legacy_xls_is_read_since_issue_16():
+    assert safety.sniff("upload.xls", hostile.legacy_xls()).kind == "xls"
 
 
 @pytest.mark.parametrize(
@@ -328,7 +328,7 @@ def test_sniff_of_arbitrary_bytes_returns_a_kind_or_refuses(prefix, body):
         kind = safety.sniff("x", prefix + body).kind
     except UnreadableFile:
         return
-    assert kind in ("xlsx", "ods", "text")
+    assert kind in ("xlsx", "xls", "xlsb", "ods", "text")
 
 
 SMALL_XLSX = hostile.raw_xlsx()
@@ -347,7 +347,7 @@ def test_sniff_of_a_damaged_workbook_returns_a_kind_or_refuses(base, data):
         kind = safety.sniff("x.xlsx", bytes(buf[:cut])).kind
     except UnreadableFile:
         return
-    assert kind in ("xlsx", "ods", "text")
+    assert kind in ("xlsx", "xls", "xlsb", "ods", "text")
 
 
 def _cell(draw) -> str:

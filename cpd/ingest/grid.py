@@ -280,6 +280,14 @@ def _damaged(name: str) -> Iterator[None]:
             "and upload the new copy.",
             file=name,
         ) from exc
+    except BaseException as exc:  # a Rust panic in calamine (pyo3's PanicException) on a malformed .xls/.xlsb
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise UnreadableFile(
+            "the workbook is damaged and cannot be read: open it in Excel, save it again "
+            "and upload the new copy.",
+            file=name,
+        ) from None
 
 
 def _sniff(name: str, data: bytes, engine: str) -> tuple[safety.Sniffed, dict[str, safety.SheetEnds | None]]:
