@@ -46,17 +46,17 @@ UPLOADER = "uploader"  # the uploader widget's key; "uploader_<n>" after it was 
 READ_TYPES = (
     "xlsx",
     "xlsm",
+    "xls",
+    "xlsb",
     "ods",
     "csv",
     "tsv",
     "txt",
 )  # what Recert reads (by content; the name only filters)
-ASK_TO_RESAVE = ("xls", "xlsb")  # accepted by the uploader so they get Recert's sentence: save as .xlsx
-UPLOAD_TYPES = READ_TYPES + ASK_TO_RESAVE
+UPLOAD_TYPES = READ_TYPES
 SESSION_MB = _memory.SESSION_FILE_BYTES // _memory.MB
 ACCEPTED_SENTENCE = (
-    "Recert reads .xlsx, .xlsm, .ods, .csv, .tsv and .txt files; old .xls and binary .xlsb "
-    "workbooks need saving as .xlsx in Excel first."
+    "Recert reads .xlsx, .xlsm, .xls, .xlsb, .ods, .csv, .tsv and .txt files."
 )
 _UPLOADER_GEN = "_uploader_gen"
 FILTER_KEYS = ("f_clubs", "f_roles", "f_bodies", "f_credentials", "f_statuses")
