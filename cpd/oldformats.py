@@ -658,3 +658,58 @@ def scan_xlsb_sheet(records: Iterable[tuple[int, bytes]], strings: list[int], na
     b.rows, b.cols = max_row + 1, max_col + 1
     b.cells, b.text_bytes = cells, text
     return b
+
+
+# ======================================================================================== hidden columns
+_BEFORE_CELLS_XLS = frozenset(
+    (0x0200, 0x0208, 0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, 0x0205, 0x00BD, 0x0006)
+)
+
+
+def xls_hidden_columns(stream: bytes, limit: int) -> dict[str, list[tuple[int, int]]]:
+    """Hidden column ranges (0-based, inclusive) per sheet, from the COLINFO records before each sheet's cells.
+
+    Reads only the BOUNDSHEET records of the globals and the head of each sheet (COLINFO comes before
+    DIMENSIONS and the rows), so it costs little next to ``scan_xls``; at most ``limit`` ranges a sheet.
+    """
+    unpack = struct.unpack_from
+    biff = 8
+    sheets: list[tuple[int, str]] = []
+    for typ, data, length, _c in _records(stream, 0):
+        if typ == 0x000A:
+            break
+        if typ == 0x0809:
+            biff = _biff_version(stream, data, length)
+        elif typ == 0x0085 and length >= 8:
+            pos, _state, _kind, cch = unpack("<IBBB", stream, data)
+            sheets.append((pos, _short_string(stream, data + 7, data + length, cch, biff, 1252)))
+    out: dict[str, list[tuple[int, int]]] = {}
+    for pos, name in sheets:
+        ranges: list[tuple[int, int]] = []
+        for typ, data, length, _c in _records(stream, min(pos, len(stream))):
+            if typ in _BEFORE_CELLS_XLS or typ == 0x000A or len(ranges) >= limit:
+                break
+            if typ == 0x007D and length >= 10:
+                first, last, _w, _xf, opts = unpack("<HHHHH", stream, data)
+                if opts & 1 and first <= last:
+                    ranges.append((first, last))
+        if ranges:
+            out.setdefault(name, ranges)
+    return out
+
+
+def xlsb_hidden_columns(records: Iterable[tuple[int, bytes]], limit: int) -> list[tuple[int, int]]:
+    """Hidden column ranges (0-based, inclusive) of a sheet part: BrtColInfo before BrtBeginSheetData. The
+    records may be the start of the part only: a record cut at the end ends the search."""
+    ranges: list[tuple[int, int]] = []
+    try:
+        for typ, body in records:
+            if typ == 0x0091 or len(ranges) >= limit:
+                break
+            if typ == 0x003C and len(body) >= 18:
+                first, last = struct.unpack_from("<II", body, 0)
+                if body[16] & 1 and first <= last:
+                    ranges.append((first, last))
+    except Damaged:
+        pass
+    return ranges

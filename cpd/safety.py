@@ -459,27 +459,9 @@ def _sniff_xlsb(
         return oldformats.biff12_records(_inflate(data, names[part]))
 
     try:
-        wb = oldformats.scan_xlsb_workbook(records(lower["xl/workbook.bin"]))
+        wb, parts = xlsb_sheet_parts(name, data, names, lower)
         sst = lower.get("xl/sharedstrings.bin")
         strings = oldformats.xlsb_string_bytes(records(sst)) if sst else []
-        rels_entry = names.get("xl/_rels/workbook.bin.rels")
-        rels = _read_all(name, data, rels_entry, limit=16 * MB) if rels_entry else b""
-        targets: dict[str, str] = {}
-        for tag in re.findall(rb"<(?:[\w.-]+:)?Relationship\b[^>]*>", rels):
-            rid = re.search(rb"""\bId\s*=\s*["']([^"']*)["']""", tag)
-            target = re.search(rb"""\bTarget\s*=\s*["']([^"']*)["']""", tag)
-            if rid and target:
-                targets[html.unescape(rid.group(1).decode("utf-8", "replace"))] = html.unescape(
-                    target.group(1).decode("utf-8", "replace")
-                )
-        parts: dict[str, tuple[str, bool]] = {}  # part -> (sheet name, visible)
-        for sheet, sheet_rid, visible in wb.sheets:
-            real = lower.get(f"xl/{targets.get(sheet_rid, '')}".replace("\\", "/").lower())
-            if real:
-                parts.setdefault(real, (sheet, visible))
-        for low, real in lower.items():  # sheet parts nobody points at (not Excel's binaryIndex parts)
-            if re.fullmatch(r"xl/(?:work|chart|dialog|macro)sheets/(?!binaryindex)[^/]+\.bin", low):
-                parts.setdefault(real, (posixpath.basename(real), True))
         bounds = [
             oldformats.scan_xlsb_sheet(records(part), strings, sheet) for part, (sheet, _v) in parts.items()
         ]
@@ -494,6 +476,38 @@ def _sniff_xlsb(
         raise _refuse("damaged", name, DAMAGED_SENTENCE) from None
     cells, hidden = _check_book(name, bounds)
     return Sniffed("xlsb", date1904=wb.date1904, sheet_cells=cells, hidden_rows=hidden)
+
+
+def xlsb_sheet_parts(
+    name: str, data: bytes, names: dict[str, _Entry], lower: dict[str, str]
+) -> tuple[oldformats.XlsbWorkbook, dict[str, tuple[str, bool]]]:
+    """workbook.bin read (``Damaged`` if broken) and each part calamine may read as a sheet -> (name, visible).
+
+    Sheets are found the way calamine finds them ("xl/" + the relationship's target, any case), plus every part
+    under xl/worksheets (and chart/dialog/macro sheets) nobody points at.
+    """
+    wb = oldformats.scan_xlsb_workbook(
+        oldformats.biff12_records(_inflate(data, names[lower["xl/workbook.bin"]]))
+    )
+    rels_entry = names.get("xl/_rels/workbook.bin.rels")
+    rels = _read_all(name, data, rels_entry, limit=16 * MB) if rels_entry else b""
+    targets: dict[str, str] = {}
+    for tag in re.findall(rb"<(?:[\w.-]+:)?Relationship\b[^>]*>", rels):
+        rid = re.search(rb"""\bId\s*=\s*["']([^"']*)["']""", tag)
+        target = re.search(rb"""\bTarget\s*=\s*["']([^"']*)["']""", tag)
+        if rid and target:
+            targets[html.unescape(rid.group(1).decode("utf-8", "replace"))] = html.unescape(
+                target.group(1).decode("utf-8", "replace")
+            )
+    parts: dict[str, tuple[str, bool]] = {}  # part -> (sheet name, visible)
+    for sheet, sheet_rid, visible in wb.sheets:
+        real = lower.get(f"xl/{targets.get(sheet_rid, '')}".replace("\\", "/").lower())
+        if real:
+            parts.setdefault(real, (sheet, visible))
+    for low, real in lower.items():  # sheet parts nobody points at (not Excel's binaryIndex parts)
+        if re.fullmatch(r"xl/(?:work|chart|dialog|macro)sheets/(?!binaryindex)[^/]+\.bin", low):
+            parts.setdefault(real, (posixpath.basename(real), True))
+    return wb, parts
 
 
 def _raise_not_sheet(name: str, what: str) -> Sniffed:

@@ -49,7 +49,10 @@ def cell(col: int, value: object) -> bytes:
 
 
 def sheet_records(
-    rows: Sequence[Sequence[object]], hidden_rows: Sequence[int] = (), dim: bytes | None = None
+    rows: Sequence[Sequence[object]],
+    hidden_rows: Sequence[int] = (),
+    dim: bytes | None = None,
+    hidden_columns: Sequence[tuple[int, int]] = (),
 ) -> bytes:
     """Records of a sheet part with ``rows`` from A1 (None: no cell); ``hidden_rows`` are 0-based."""
     last_row = max(len(rows) - 1, 0)
@@ -57,6 +60,11 @@ def sheet_records(
     body = record(0x0081) + record(
         0x0094, dim if dim is not None else struct.pack("<IIII", 0, last_row, 0, last_col)
     )
+    if hidden_columns:  # BrtBeginColInfos, a BrtColInfo (fHidden) per range, BrtEndColInfos
+        body += record(0x0186)
+        for first, last in hidden_columns:
+            body += record(0x003C, struct.pack("<IIIIH", first, last, 2304, 0, 1))
+        body += record(0x0187)
     body += record(0x0091)
     for r, values in enumerate(rows):
         body += row_header(r, r in hidden_rows)

@@ -108,6 +108,27 @@ def test_xlsb_1904_flag_hidden_sheet_and_rows_come_from_the_records():
     assert grids["Roster"].date1904 and grids["Roster"].hidden_rows == (2,)
 
 
+def test_hidden_columns_of_xls_and_xlsb_reach_the_grid():
+    import io
+
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("Roster")
+    for c, v in enumerate(["Name", "Old club", "Club"]):
+        ws.write(0, c, v)
+        ws.write(1, c, f"{v} 1")
+    ws.col(1).hidden = True
+    buf = io.BytesIO()
+    wb.save(buf)
+    [xls] = read_grids("r.xls", buf.getvalue())
+    assert xls.hidden_columns == ((1, 1),)
+    rows = [["Name", "Old club", "Club", "x", "y"], ["a", "b", "c", "d", "e"]]
+    data = biff12.xlsb({"Roster": biff12.sheet_records(rows, hidden_columns=[(1, 1), (3, 4)])})
+    [xlsb] = read_grids("r.xlsb", data)
+    assert xlsb.hidden_columns == ((1, 1), (3, 4))
+
+
 # Refusals that stay -------------------------------------------------------------------------------------------
 STILL_REFUSED = [  # (what, name, bytes, reason)
     ("Excel 2.x worksheet", "staff.xls", struct.pack("<HH", 0x0009, 4) + bytes(40), "legacy_xls"),

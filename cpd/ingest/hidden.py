@@ -1,4 +1,4 @@
-"""Hidden columns (xlsx and ods) and hidden rows (ods), found in the workbook's XML.
+"""Hidden columns (xlsx, ods, xls, xlsb) and hidden rows (ods), found in the workbook's XML or records.
 
 python-calamine gives cell values only. A column hidden in Excel or LibreOffice is still read, so the manager
 must be told (and where a visible column names the same field, the visible one is used: ``header``). xlsx keeps
@@ -16,7 +16,7 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
-from .. import safety
+from .. import oldformats, safety
 from ..errors import UnreadableFile
 
 PREFIX_BYTES = 1 << 20  # of a sheet part: <cols> is a few hundred bytes, before the cells
@@ -48,9 +48,40 @@ def find_hidden(name: str, data: bytes, kind: str) -> Hidden:
             return _xlsx(name, data)
         if kind == "ods":
             return _ods(name, data)
-    except (UnreadableFile, ValueError, OSError, zlib.error):  # the parser will say the file is damaged
+        if kind == "xls":
+            return _xls(data)
+        if kind == "xlsb":
+            return _xlsb(name, data)
+    except (UnreadableFile, ValueError, OSError, zlib.error, oldformats.Damaged):  # the parser says damaged
         return Hidden()
     return Hidden()
+
+
+def _xls(data: bytes) -> Hidden:
+    """COLINFO records before each sheet's cells (``oldformats.xls_hidden_columns``)."""
+    stream = oldformats.open_ole(data).workbook
+    found = oldformats.xls_hidden_columns(stream, MAX_RANGES) if stream else {}
+    return Hidden(columns={s: _capped(r) for s, r in found.items() if _capped(r)})
+
+
+def _xlsb(name: str, data: bytes) -> Hidden:
+    """BrtColInfo records before each sheet part's cells, read from the start of the part only."""
+    names = {e.info.filename: e for e in safety._zip_entries(name, data)}
+    lower = {n.replace("\\", "/").lower(): n for n in names}
+    if "xl/workbook.bin" not in lower:
+        return Hidden()
+    _wb, parts = safety.xlsb_sheet_parts(name, data, names, lower)
+    columns: dict[str, tuple[tuple[int, int], ...]] = {}
+    for part, (sheet, _visible) in parts.items():
+        head = safety._read_prefix(data, names[part], PREFIX_BYTES)
+        ranges = oldformats.xlsb_hidden_columns(oldformats.biff12_records([head]), MAX_RANGES)
+        if _capped(ranges):
+            columns.setdefault(sheet, _capped(ranges))
+    return Hidden(columns=columns)
+
+
+def _capped(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    return tuple((a, min(b, _MAX_INDEX - 1)) for a, b in ranges[:MAX_RANGES] if a < _MAX_INDEX)
 
 
 def _xlsx(name: str, data: bytes) -> Hidden:
