@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -369,3 +370,39 @@ def test_head_is_cut_after_its_last_whole_row() -> None:
     head = b'<x:worksheet><x:sheetData><x:row r="1"><x:c r="A1"/></x:row><x:row r="3"/><x:row r="4"><x:c'
     cut, last, prefix = arrow._head_cut(head)
     assert head[:cut].endswith(b'<x:row r="3"/>') and last == 3 and prefix == b"x:"
+
+
+def _zip_with(name: str, body: bytes) -> tuple[zipfile.ZipFile, zipfile.ZipInfo]:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(name, body)
+    zin = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    return zin, zin.infolist()[0]
+
+
+SST = b'<?xml version="1.0"?>\n<x:sst xmlns:x="m" count="4"><x:si><x:t>a</x:t></x:si><x:si/><x:si><x:r><x:t>b</x:t></x:r></x:si><x:si><x:t>c</x:t></x:si></x:sst>'
+
+
+@pytest.mark.parametrize(
+    ("count", "kept"),
+    [
+        (0, b'<?xml version="1.0"?>\n<x:sst xmlns:x="m" count="4"></x:sst>'),
+        (2, b'<?xml version="1.0"?>\n<x:sst xmlns:x="m" count="4"><x:si><x:t>a</x:t></x:si><x:si/></x:sst>'),
+        (4, SST),
+        (9, SST),  # more than the part holds: the whole part (calamine then reports the missing string)
+    ],
+)
+def test_shared_strings_are_cut_after_the_last_string_the_head_uses(count: int, kept: bytes) -> None:
+    zin, info = _zip_with("xl/sharedStrings.xml", SST)
+    assert arrow._strings_prefix(zin, info, count) == kept
+
+
+def test_shared_strings_with_a_comment_are_kept_whole() -> None:
+    body = SST.replace(b"<x:si/>", b"<!-- </x:si> --><x:si/>")
+    zin, info = _zip_with("xl/sharedStrings.xml", body)
+    assert arrow._strings_prefix(zin, info, 2) == body
+
+
+def test_strings_used_counts_the_highest_shared_string_index_of_the_head() -> None:
+    xml = b'<row r="1"><c r="A1" t="s"><v>3</v></c><c r="B1" t="s"/><c r="C1"><v>45000</v></c><c r="D1" t="s"><v>7</v></c></row>'
+    assert arrow._strings_used(xml) == 8

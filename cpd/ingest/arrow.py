@@ -200,20 +200,68 @@ def _head_cut(head: bytes) -> tuple[int, int, bytes]:
 
 
 def _head_sheet(data: bytes, sheet: str, ends: safety.SheetEnds, xml: bytes) -> pc.CalamineSheet:
-    """python-calamine's sheet for a copy of the workbook whose sheet part is ``xml`` (other sheets left out)."""
+    """python-calamine's sheet for a copy of the workbook whose sheet part is ``xml`` (other sheets left out,
+    the shared strings cut after the last one the head uses)."""
     out = io.BytesIO()
+    used = _strings_used(xml)
     with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as zout:
         for info in zin.infolist():
             if info.filename == ends.part:
                 zout.writestr(info.filename, xml)
             elif _is_sheet_part(info.filename):
                 continue  # never parsed for this sheet
+            elif info.filename.lower().endswith("sharedstrings.xml"):
+                zout.writestr(info.filename, _strings_prefix(zin, info, used))
             else:
                 zout.writestr(info.filename, zin.read(info))
     try:
         return pc.CalamineWorkbook.from_filelike(io.BytesIO(out.getvalue())).get_sheet_by_name(sheet)
     except (pc.CalamineError, pc.ZipError, pc.XmlError, ValueError, OSError) as exc:
         raise Fallback(f"the head: {exc}") from None
+
+
+_STRING_CELL = re.compile(
+    rb"""<(?:[^\s<>/!?:]*:)?c\s[^>]*?\bt\s*=\s*["']s["'][^>]*(?<!/)>(.*?)</(?:[^\s<>/!?:]*:)?c>""", re.S
+)
+_V = re.compile(rb"<(?:[^\s<>/!?:]*:)?v>\s*([0-9]+)\s*<")
+_SI_END = re.compile(rb"</(?:[^\s<>/!?:]*:)?si\s*>|<(?:[^\s<>/!?:]*:)?si\s*/>")
+_SST_START = re.compile(rb"<((?:[^\s<>/!?:]*:)?)sst(?=[\s/>])([^>]*)>")
+
+
+def _strings_used(xml: bytes) -> int:
+    """How many shared strings the head's cells can refer to (the highest index used, plus one)."""
+    top = -1
+    for cell in _STRING_CELL.finditer(xml):
+        for v in _V.finditer(cell.group(1)):
+            top = max(top, int(v.group(1)))
+    return top + 1
+
+
+def _strings_prefix(zin: zipfile.ZipFile, info: zipfile.ZipInfo, count: int) -> bytes:
+    """The shared-strings part with only its first ``count`` strings, byte for byte, then closed; the whole
+    part when it cannot be cut safely (a string the head needs and the cut left out makes calamine fail, and
+    the sheet falls back: never a wrong string)."""
+    with zin.open(info) as f:
+        buf, pos, seen, prefix = b"", -1, 0, b""
+        while True:
+            if pos < 0 and (start := _SST_START.search(buf)) is not None:
+                if start.group(2).rstrip().endswith(b"/"):
+                    return buf + f.read()
+                pos, prefix = start.end(), start.group(1)
+            if pos >= 0:
+                for m in _SI_END.finditer(buf, pos) if seen < count else ():
+                    seen, pos = seen + 1, m.end()
+                    if seen == count:
+                        break
+                if seen >= count:
+                    break
+            chunk = f.read(1 << 16)
+            if not chunk:
+                return buf
+            buf += chunk
+        if b"<!--" in buf[:pos] or b"<![CDATA[" in buf[:pos]:
+            return buf + f.read()
+    return buf[:pos] + b"</" + prefix + b"sst>"
 
 
 _SHEET_PART = re.compile(r"xl/(?:work|chart|dialog|macro)sheets/[^/]+\.xml", re.I)
@@ -234,27 +282,45 @@ def _column(arr: Any, date1904: bool) -> np.ndarray:
     if pa.types.is_null(t) or arr.null_count == len(arr):
         return np.full(len(arr), "", dtype=object)
     coded = arr.dictionary_encode()
-    values = coded.dictionary
+    values = (
+        coded.dictionary
+    )  # the distinct values, none missing: numbers and instants convert without a copy
     if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_boolean(t):
-        made = values.to_numpy(zero_copy_only=False).astype(object)
+        made = np.empty(len(values), dtype=object)
+        made[:] = values.to_pylist()
     elif pa.types.is_floating(t):
-        floats = values.to_numpy(zero_copy_only=False)
+        floats = _plain(values, np.float64)
         if np.isnan(floats).any():
             raise Fallback("NaN in a number column (a 'nan' text or a NaN number)")
         made = floats.astype(object)
     elif pa.types.is_integer(t):
-        made = values.to_numpy(zero_copy_only=False).astype(object)
+        made = _plain(values, np.int64).astype(object)
     elif pa.types.is_timestamp(t) and t.unit == "ms" and t.tz is None:
-        made = _datetimes(values.to_numpy(zero_copy_only=False).view(np.int64), date1904)
+        made = _datetimes(_plain(values, np.int64), date1904)
     elif pa.types.is_duration(t) and t.unit == "ms":
-        ms = values.to_numpy(zero_copy_only=False).view(np.int64)
-        made = np.empty(len(ms), dtype=object)
-        made[:] = [dt.timedelta(milliseconds=int(v)) for v in ms]
+        made = np.empty(len(values), dtype=object)
+        made[:] = [dt.timedelta(milliseconds=v) for v in _plain(values, np.int64).tolist()]
     else:
         raise Fallback(f"a column of {t}")
     made = np.append(made, np.array([""], dtype=object))  # the last slot: missing values
-    indices = coded.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)
-    return made[indices]
+    indices = coded.indices
+    at = _plain(indices, np.dtype(f"int{indices.type.bit_width}"))
+    if indices.null_count:  # missing values point at the last slot
+        at = np.where(_valid(indices), at, len(values))
+    return made[at]
+
+
+def _valid(values: Any) -> np.ndarray:
+    """Which entries of an Arrow array hold a value, from its validity bitmap."""
+    bits = np.frombuffer(values.buffers()[0], dtype=np.uint8)
+    return np.unpackbits(bits, bitorder="little")[values.offset : values.offset + len(values)].astype(bool)
+
+
+def _plain(values: Any, dtype: Any) -> np.ndarray:
+    """A primitive Arrow array without missing values as numpy, without a copy (pyarrow's to_numpy would
+    import pandas in this reading thread)."""
+    width = np.dtype(dtype).itemsize
+    return np.frombuffer(values.buffers()[1], dtype=dtype, count=len(values), offset=values.offset * width)
 
 
 def _datetimes(ms: np.ndarray, date1904: bool) -> np.ndarray:
