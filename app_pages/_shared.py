@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -254,7 +255,11 @@ def _progress(files: list[tuple[str, bytes, str]]) -> Iterator[cpd.Progress | No
         yield None
         return
     slot = st.empty()
-    bar = slot.status("Reading the files…", expanded=True).progress(0.0)
+    box = slot.status("Reading the files…", expanded=True)
+    bar = box.progress(0.0)
+    from cpd.charts import warm_up
+
+    box.plotly_chart(warm_up(), config=PLOTLY_CONFIG)  # Plotly's code loads while the server reads
 
     def tell(share: float, what: str) -> None:
         bar.progress(min(max(share, 0.0), 1.0), text=md_escape(what))  # file names are data
@@ -268,12 +273,13 @@ def _progress(files: list[tuple[str, bytes, str]]) -> Iterator[cpd.Progress | No
 def _read(
     files: list[tuple[str, bytes, str]], cat: cpd.Catalogue, date_order: str, overrides: dict
 ) -> tuple[cpd.Roster, tuple[str, ...]]:
-    """Read every file, logging counts and digests only (never names: staff data is personal)."""
+    """Read every file, logging counts, digests and the time taken only (never names: staff data is personal)."""
+    start = time.perf_counter()
     with _progress(files) as progress:
         roster, problems = _read_all(files, cat, date_order, overrides, progress)
     counts = roster.ledger["fate"].value_counts()
     log.info(
-        "read %d file(s) sha256=%s rows=%d accepted=%d rejected=%d blank=%d unreadable=%d",
+        "read %d file(s) sha256=%s rows=%d accepted=%d rejected=%d blank=%d unreadable=%d in %.2f s",
         len(files),
         ",".join(d[:12] for *_, d in files),
         len(roster.ledger),
@@ -281,6 +287,7 @@ def _read(
         counts.get("rejected", 0),
         counts.get("blank", 0),
         len(problems) + len(roster.unreadable),
+        time.perf_counter() - start,
     )
     return roster, problems
 
@@ -366,8 +373,11 @@ def load(as_of: date, window: int, date_order: str) -> Loaded:
             return load(as_of, window, date_order)
 
     def compute() -> cpd.Standing | str:
+        start = time.perf_counter()
         try:
-            return cpd.compute_standing(roster, cat, as_of=as_of, window=window)
+            result = cpd.compute_standing(roster, cat, as_of=as_of, window=window)
+            log.info("standing trainers=%d in %.2f s", len(result.trainers), time.perf_counter() - start)
+            return result
         except Exception:  # noqa: BLE001
             log.exception(
                 "standing failed (session rules in force: %s)", bool(ss.get(RULES) and not rules_error)
@@ -484,6 +494,12 @@ def sidebar() -> Loaded:
         if loaded.filtered:
             st.button("Clear filters", on_click=clear_filters, icon=":material/filter_alt_off:")
     return loaded
+
+
+def view_key(loaded: Loaded) -> tuple:
+    """What this run's view was cut from (the standing's key and the sidebar's filters): the key under which a
+    page keeps what it built from the view for the session (``_remember``), so a rerun rebuilds nothing."""
+    return (loaded.key, tuple(tuple(st.session_state.get(k) or ()) for k in FILTER_KEYS))
 
 
 def clear_filters() -> None:

@@ -3,20 +3,21 @@
 import streamlit as st
 
 from app_pages import _shared
-from cpd import charts
 from cpd.fmt import DAY_COLUMN, day
 from cpd.views import filters, team
 
 ss = st.session_state
 
 loaded, view = _shared.page("Team")
+# Figures, headline and table of this view, built once per session and view (a rerun rebuilds nothing).
+built = _shared._remember("_team_page", _shared.view_key(loaded), lambda: team.team_page(view, loaded.names))
 
 scope = "filtered" if loaded.filtered else "all trainers"
 st.caption(f"As of {day(view.as_of)} · risk window {view.window} days · {scope}")
 
 # Headline -------------------------------------------------------------------------------------------------------
 cols = st.columns(5)
-for col, kpi in zip(cols, team.kpis(view).values(), strict=True):
+for col, kpi in zip(cols, built.kpis.values(), strict=True):
     col.metric(
         kpi.label,
         kpi.value,
@@ -44,7 +45,7 @@ left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Status by club")
     st.plotly_chart(
-        charts.status_by_club(view),
+        built.club_chart,
         key="club_chart",
         on_select=on_club_click,
         selection_mode=("points", "box"),
@@ -53,26 +54,22 @@ with left:
     st.caption("Click a club's bar to show only that club.")
 with right:
     st.subheader("Expiries over the next 12 months")
-    st.plotly_chart(charts.expiries_by_month(view), key="expiry_chart", config=_shared.PLOTLY_CONFIG)
+    st.plotly_chart(built.expiry_chart, key="expiry_chart", config=_shared.PLOTLY_CONFIG)
 
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Credit progress where it matters")
-    st.plotly_chart(
-        charts.credit_progress(view, names=loaded.names), key="progress_chart", config=_shared.PLOTLY_CONFIG
-    )
+    st.plotly_chart(built.progress_chart, key="progress_chart", config=_shared.PLOTLY_CONFIG)
     st.caption(
         "Renewable certifications short of credits (up to 20): at risk first, then in grace, then behind "
         "pace. The tick shows where a steady pace would be by now."
     )
 with right:
     st.subheader("Status by certifying body")
-    st.plotly_chart(charts.status_by_body(view), key="body_chart", config=_shared.PLOTLY_CONFIG)
+    st.plotly_chart(built.body_chart, key="body_chart", config=_shared.PLOTLY_CONFIG)
 
 # Needs attention ----------------------------------------------------------------------------------------------
-TABLE_ROWS = 1000  # a page a manager can scan; the Excel report lists every one
-total = len(team.attention_rows(view))
-attention = team.needs_attention(view, loaded.names, limit=TABLE_ROWS)
+total, attention = built.attention_total, built.attention
 st.subheader(f"Needs attention ({total:,})")
 if attention.empty:
     st.success(
@@ -122,7 +119,7 @@ else:
     )
     picked = event.selection.rows if event else []
     if picked:
-        ss[_shared.TRAINER] = attention["trainer_id"].iloc[picked[0]]
+        ss[_shared.TRAINER] = built.attention_ids[picked[0]]
         ss["trainer_pick"] = ss[_shared.TRAINER]
         st.switch_page("app_pages/trainer.py")
 

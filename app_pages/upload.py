@@ -107,13 +107,20 @@ if standing.warnings:
         ):
             st.dataframe({"Listed more than once": duplicates}, hide_index=True, width="stretch")
 
-rejected = upload.rejected_table(standing)
-st.subheader(f"Rejected rows ({len(rejected):,})")
+rejected_total = len(standing.rejected)
+# The first REJECTED_ROWS are drawn (a browser chokes on 187,000 rows); the CSV download has them all.
+rejected = upload.rejected_table(standing, limit=upload.REJECTED_ROWS)
+st.subheader(f"Rejected rows ({rejected_total:,})")
 if rejected.empty:
     st.success("Every non-blank row was used.", icon=":material/check_circle:")
 else:
     if not rejected["Sheet"].str.strip().any():  # csv files have no sheets
         rejected = rejected.drop(columns="Sheet")
+    if rejected_total > len(rejected):
+        st.caption(
+            f"Showing the first {len(rejected):,} of {rejected_total:,} rejected rows; download the CSV below "
+            "for all of them."
+        )
     st.dataframe(
         rejected,
         hide_index=True,

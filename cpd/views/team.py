@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
+from .. import charts
 from ..attention import attention_frame
 from ..model import LAPSED, Standing
 from ..wording import count
@@ -101,3 +103,40 @@ def needs_attention(
     out = display_frame(rows, names)
     out.insert(0, "trainer_id", rows["trainer_id"].astype(str).to_numpy())
     return out.reset_index(drop=True)
+
+
+TABLE_ROWS = (
+    1000  # "Needs attention" rows a page lists: what a manager scans; the Excel report lists every one
+)
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    """Everything the Team page draws for one view, built in one pass so the page can keep it for the session
+    (a rerun with the same view, e.g. a table row picked or the page opened again, rebuilds nothing)."""
+
+    kpis: dict[str, Kpi]
+    club_chart: Any  # plotly Figure
+    expiry_chart: Any
+    progress_chart: Any
+    body_chart: Any
+    attention: pd.DataFrame  # the rows listed, display columns only (what the browser is sent)
+    attention_ids: tuple[str, ...]  # trainer id of each listed row, for opening that trainer
+    attention_total: int  # every row to act on, listed or not
+
+
+def team_page(st: Standing, names: Mapping[str, str] | None = None, *, limit: int = TABLE_ROWS) -> TeamPage:
+    """The Team page of ``st``: headline numbers, the four charts and the ``limit`` most urgent rows to act on."""
+    rows = attention_rows(st)
+    listed = rows.head(limit)
+    table = display_frame(listed, names).reset_index(drop=True)
+    return TeamPage(
+        kpis=kpis(st),
+        club_chart=charts.status_by_club(st),
+        expiry_chart=charts.expiries_by_month(st),
+        progress_chart=charts.credit_progress(st, names=names),
+        body_chart=charts.status_by_body(st),
+        attention=table,
+        attention_ids=tuple(listed["trainer_id"].astype(str)),
+        attention_total=len(rows),
+    )

@@ -129,9 +129,14 @@ def counts_by_file(st: Standing) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def rejected_table(st: Standing) -> pd.DataFrame:
-    """Rejected rows with where they are, whose they are (the trainer's name as written) and why, in file order."""
-    r = st.rejected
+# Rejected rows the Upload page lists (the first, in file order); the CSV download has them all.
+REJECTED_ROWS = 1000
+
+
+def rejected_table(st: Standing, *, limit: int | None = None) -> pd.DataFrame:
+    """Rejected rows with where they are, whose they are (the trainer's name as written) and why, in file order;
+    the first ``limit`` when given (a file of 187,000 bad rows is a download, not a table to draw)."""
+    r = st.rejected if limit is None else st.rejected.head(limit)
     who = r["trainer"] if "trainer" in r else pd.Series("", index=r.index, dtype=object)
     return pd.DataFrame(
         {
