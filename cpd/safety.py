@@ -374,7 +374,9 @@ def _ole_streams(data: bytes) -> dict[str, tuple[int, int]]:
             fat.extend(struct.unpack_from(f"<{size // 4}I", data, off))
         streams: dict[str, tuple[int, int]] = {}
         sector, visited = first_dir, 0
-        while sector < 0xFFFFFFFA and visited < _MAX_SECTORS_VISITED:
+        chain: set[int] = set()
+        while sector < 0xFFFFFFFA and visited < _MAX_SECTORS_VISITED and sector not in chain:
+            chain.add(sector)  # a chain that loops ends here (it would be read 100,000 times)
             off = sector_offset(sector)
             if off + size > len(data):
                 break
@@ -463,7 +465,8 @@ def _sniff_xlsb(
         sst = lower.get("xl/sharedstrings.bin")
         strings = oldformats.xlsb_string_bytes(records(sst)) if sst else []
         bounds = [
-            oldformats.scan_xlsb_sheet(records(part), strings, sheet) for part, (sheet, _v) in parts.items()
+            oldformats.scan_xlsb_sheet(_inflate(data, names[part]), strings, sheet)
+            for part, (sheet, _v) in parts.items()
         ]
         for low in ("xl/workbook.bin", "xl/styles.bin"):  # every record's size (calamine allocates it first)
             for _ in records(lower[low]) if low in lower else ():

@@ -65,13 +65,11 @@ def sheet_records(
         for first, last in hidden_columns:
             body += record(0x003C, struct.pack("<IIIIH", first, last, 2304, 0, 1))
         body += record(0x0187)
-    body += record(0x0091)
+    parts = [body, record(0x0091)]
     for r, values in enumerate(rows):
-        body += row_header(r, r in hidden_rows)
-        for c, v in enumerate(values):
-            if v is not None:
-                body += cell(c, v)
-    return body + record(0x0092) + record(0x0082)
+        parts.append(row_header(r, r in hidden_rows))
+        parts.extend(cell(c, v) for c, v in enumerate(values) if v is not None)
+    return b"".join(parts) + record(0x0092) + record(0x0082)
 
 
 def xlsb(sheets: dict[str, bytes], *, date1904: bool = False, hidden: Sequence[str] = ()) -> bytes:

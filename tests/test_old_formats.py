@@ -415,16 +415,21 @@ def test_a_mutated_old_workbook_is_read_or_refused_with_one_sentence(base, data)
             st.one_of(st.text(max_size=5), st.floats(allow_nan=False)),
         ),
         max_size=30,
-    )
+    ),
+    chunk=st.sampled_from([5, 16, 17, 64, 1000, 4 << 20]),
 )
-def test_xlsb_bound_is_never_smaller_than_calamines_grid(cells):
+def test_xlsb_bound_is_never_smaller_than_calamines_grid(cells, chunk):
+    """Wherever the decompressed chunks of a sheet part end (inside a header, a size or a body)."""
+    from unittest import mock
+
     import io
 
     import python_calamine as pc
 
     body = b"".join(biff12.row_header(r) + biff12.cell(c, v) for r, c, v in cells)
     data = biff12.xlsb({"S": _sheet(body)})
-    bound = dict(safety.sniff("x.xlsb", data).sheet_cells)["S"]
+    with mock.patch.object(safety, "SCAN_CHUNK_BYTES", chunk):
+        bound = dict(safety.sniff("x.xlsb", data).sheet_cells)["S"]
     sheet = pc.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_name("S")
     if sheet.end is not None:
         assert bound >= (sheet.end[0] + 1) * (sheet.end[1] + 1)
