@@ -6,6 +6,12 @@ the grids ingest sees (every cell's type and value, row numbers, hidden rows and
 the Roster (every frame's columns, dtypes and values; mappings; warnings with their kinds; unreadable
 sentences). A refused file must be refused with the same sentence. A mismatch names the seed, what the
 workbook exercises, the sheet, the Excel row and the column.
+
+The arrow reader takes a sheet's first ``safety.SHEET_HEAD_BYTES`` (256 KB) of XML from calamine itself and
+only the rows below through fastexcel, so a small sheet never reaches fastexcel. Most comparisons therefore run
+with the head cut to SMALL_HEAD (the ``small_head`` fixture): the same code, with the cut after a few dozen
+rows, so every workbook of more than ~60 rows is read through typed Arrow columns below it. Sheets of thousands
+of rows are compared with the real head as well.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cpd import Reading, Source, load_catalogue, read_sources
+from cpd import Reading, Source, load_catalogue, read_sources, safety
 from cpd.errors import RecertError
 from cpd.ingest.grid import Grid
 from tests import workbook_corpus as corpus
@@ -34,6 +40,21 @@ SHOWN = 25  # differences listed in one failure message
 FAST = corpus.fast_seeds()  # the suite's share of the corpus; the slow sweep reads 3 x N_WORKBOOKS one by one
 BATCH = 10  # legitimate workbooks read together in the fast lane
 FAST_UPLOADS = 8  # groups of several files compared on every run (the others are slow)
+SMALL_HEAD = 16 * 1024  # bytes of sheet XML the arrow reader takes from calamine in most comparisons below
+TINY_HEAD = 8 * 1024
+REAL_HEAD = safety.SHEET_HEAD_BYTES
+
+
+@pytest.fixture
+def small_head(monkeypatch):
+    """The arrow reader's head cut to SMALL_HEAD: fastexcel reads every row past the first few dozen."""
+    monkeypatch.setattr(safety, "SHEET_HEAD_BYTES", SMALL_HEAD)
+
+
+@pytest.fixture
+def tiny_head(monkeypatch):
+    """The head cut to TINY_HEAD, for the drawn sheets of short rows (the header rows still fit in it)."""
+    monkeypatch.setattr(safety, "SHEET_HEAD_BYTES", TINY_HEAD)
 
 
 # Reading --------------------------------------------------------------------------------------------------------
@@ -224,6 +245,7 @@ def _alone(seed: int) -> None:
     assert not diffs, _message([wb], diffs, _date_order(seed))
 
 
+@pytest.mark.usefixtures("small_head")
 @pytest.mark.parametrize("batch", _batches(FAST), ids=lambda b: f"seeds {b[0]}-{b[-1]}")
 def test_corpus_workbooks_read_the_same_with_both_engines(batch):
     """Read BATCH workbooks at a time (half the time of one by one: putting files together costs the same for
@@ -239,14 +261,29 @@ def test_corpus_workbooks_read_the_same_with_both_engines(batch):
     )
 
 
+@pytest.mark.usefixtures("small_head")
 @pytest.mark.parametrize("seed", [s for s in FAST if corpus.refused_or_near_caps(s)])
 def test_hostile_damaged_and_near_cap_workbooks_are_read_or_refused_the_same(seed):
     _alone(seed)
 
 
+@pytest.mark.usefixtures("small_head")
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(3 * corpus.N_WORKBOOKS))
 def test_every_corpus_workbook_read_alone_reads_the_same_with_both_engines(seed):
+    _alone(seed)
+
+
+@pytest.mark.parametrize(
+    "seed",
+    [
+        pytest.param(s, marks=() if s in FAST else pytest.mark.slow)
+        for s in range(corpus.N_WORKBOOKS)
+        if corpus.family_of(s) == "big"
+    ],
+)
+def test_sheets_of_thousands_of_rows_read_the_same_with_the_real_head(seed):
+    assert safety.SHEET_HEAD_BYTES == REAL_HEAD
     _alone(seed)
 
 
@@ -256,11 +293,13 @@ def _upload(group: int) -> None:
     assert not diffs, _message(files, diffs, _date_order(group))
 
 
+@pytest.mark.usefixtures("small_head")
 @pytest.mark.parametrize("group", range(FAST_UPLOADS))
 def test_several_files_uploaded_together_read_the_same_with_both_engines(group):
     _upload(group)
 
 
+@pytest.mark.usefixtures("small_head")
 @pytest.mark.slow
 @pytest.mark.parametrize("group", range(FAST_UPLOADS, corpus.N_UPLOADS))
 def test_more_uploads_of_several_files_read_the_same_with_both_engines(group):
@@ -270,7 +309,7 @@ def test_more_uploads_of_several_files_read_the_same_with_both_engines(group):
 # The corpus is what it says ---------------------------------------------------------------------------------------
 def test_a_seed_always_gives_the_same_workbook():
     for seed in (0, 6, 9, 12, 14, 17, 19, 23, 45, 58):
-        a, b = corpus.workbook(seed), corpus.workbook(seed)
+        a, b = corpus.workbook.__wrapped__(seed), corpus.workbook.__wrapped__(seed)  # not the cached one
         assert (a.name, a.data, a.exercises) == (b.name, b.data, b.exercises), seed
 
 
@@ -302,70 +341,102 @@ COVERED = (
 )  # fmt: skip
 
 
+@pytest.mark.usefixtures("small_head")
+def test_the_arrow_reader_reads_many_corpus_sheets_through_fastexcel():
+    """The comparison compares the new reader, not only its fallback: with the small head, a good share of the
+    corpus's sheets come back as the arrow reader's 2-D array (the cells path gives a list per row)."""
+    through: list[str] = []
+    for seed in FAST:
+        if corpus.refused_or_near_caps(seed):
+            continue
+        grids = _grids([corpus.workbook(seed)], "arrow")
+        through += [
+            f"{seed}:{g.sheet}" for g in grids if isinstance(g, Grid) and isinstance(g.rows, np.ndarray)
+        ]
+    assert len(through) >= 10, through
+
+
 def test_the_suites_share_of_the_corpus_covers_every_kind_of_input():
     tags: dict[str, int] = {}
     for seed in FAST:
         for t in corpus.workbook(seed).exercises:
             tags[t] = tags.get(t, 0) + 1
-    assert not {t: tags.get(t, 0) for t in COVERED if tags.get(t, 0) < 2}
+    assert not {t: tags.get(t, 0) for t in COVERED if tags.get(t, 0) < 1}
     assert {f"hostile:{h}" for h in corpus.HOSTILE} <= set(tags), set(corpus.HOSTILE) - {t[8:] for t in tags}
     assert {f"damaged:{d}" for d in corpus.DAMAGE} <= set(tags)
     assert len(FAST) >= 130 and corpus.N_WORKBOOKS * 3 >= 900
 
 
-# Random small sheets ----------------------------------------------------------------------------------------------
+# Random sheets ------------------------------------------------------------------------------------------------
 _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\t"), max_size=12)
-_DATES = st.dates(dt.date(1905, 1, 1), dt.date(2100, 12, 31))
-_CELL = st.one_of(
-    st.none(),
-    _TEXT,
-    st.sampled_from(
-        ["n/a", "1,5", "00123", "03/04/2027", "15/03/2027", "2027-03-15", "=SUM(A1)", "#N/A", "TRUE"]
+_NULLS = st.sampled_from([None, Err("#N/A"), Err("#DIV/0!"), "n/a", "NA", "null", "", "None", "#N/A"])
+# One strategy per kind of column: what a typed column holds. "mixed" draws from all of them.
+_KINDS = {
+    "text": st.one_of(_TEXT, st.sampled_from(["n/a", "1,5", "00123", "03/04/2027", "=SUM(A1)", "TRUE"])),
+    "int": st.integers(-(10**16), 10**16),
+    "float": st.floats(allow_nan=False, allow_infinity=False),
+    "bool": st.booleans(),
+    "date": st.dates(dt.date(1905, 1, 1), dt.date(2100, 12, 31)),
+    "datetime": st.datetimes(dt.datetime(1905, 1, 1), dt.datetime(2100, 12, 31)).map(
+        lambda d: d.replace(microsecond=0)
     ),
-    st.integers(-(10**16), 10**16),
-    st.floats(allow_nan=False, allow_infinity=False),
-    st.booleans(),
-    _DATES,
-    st.datetimes(dt.datetime(1905, 1, 1), dt.datetime(2100, 12, 31)).map(lambda d: d.replace(microsecond=0)),
-    st.times().map(lambda t: t.replace(microsecond=0)),
-    st.integers(0, 10**6).map(lambda s: dt.timedelta(seconds=s)),
-    st.sampled_from(["#N/A", "#DIV/0!", "#VALUE!"]).map(Err),
-    st.tuples(st.sampled_from(["1+1", "A1", "TODAY()"]), st.one_of(st.none(), st.floats(0, 1e6), _TEXT)).map(
-        lambda t: Formula(*t)
-    ),
-    st.tuples(
+    "time": st.times().map(lambda t: t.replace(microsecond=0)),
+    "duration": st.integers(0, 10**6).map(lambda s: dt.timedelta(seconds=s)),
+    "formula": st.tuples(
+        st.sampled_from(["1+1", "A1", "TODAY()"]), st.one_of(st.none(), st.floats(0, 1e6), _TEXT)
+    ).map(lambda t: Formula(*t)),
+    "styled": st.tuples(
         st.integers(0, 99999), st.sampled_from(["00000", "0.00", "dd/mm/yyyy", "m/d/yy h:mm", "[h]:mm"])
     ).map(lambda t: Styled(*t)),
-)
+}
+_KINDS["mixed"] = st.one_of(*_KINDS.values(), _NULLS, st.just("nan"))
+# Mostly typed columns: a sheet with one mixed column is read by the cells path whole.
+_COLUMN_KINDS = [k for k in _KINDS if k not in ("formula", "styled", "mixed")] * 4 + [
+    "formula",
+    "styled",
+    "mixed",
+]
 _HEADERS = st.lists(
     st.sampled_from(
         ["Trainer", "Staff ID", "Club", "Certification", "Expiration", "Issued", "CEUs earned", "CPR/AED exp",
          "Date", "Course", "Amount", "Unit", "NASM CPT", "ACE GFI", "Notes", "Nom", "Fecha de vencimiento"]
     ),
-    min_size=1, max_size=7, unique=True,
+    min_size=1, max_size=6, unique=True,
 )  # fmt: skip
 
 
 @st.composite
-def _small_workbooks(draw: st.DrawFn) -> tuple[BookSpec, str]:
+def _drawn_workbooks(draw: st.DrawFn) -> tuple[BookSpec, str]:
+    """A sheet with titles above a header at a random row, then rows made of a few drawn values per column,
+    each column of one kind (with nulls) or mixed, long enough (up to 90 rows) to pass the small head."""
     header = draw(_HEADERS)
-    above = draw(st.lists(st.lists(_CELL, max_size=3), max_size=4))
+    above = draw(st.lists(st.lists(_KINDS["mixed"], max_size=3), max_size=4))
     width = len(header) + draw(st.integers(0, 2))
-    body = draw(st.lists(st.lists(_CELL, min_size=width, max_size=width), max_size=8))
+    columns = []
+    for _ in range(width):
+        kind = draw(st.sampled_from(_COLUMN_KINDS))
+        values = draw(st.lists(_KINDS[kind], min_size=1, max_size=4))
+        nulls = draw(st.lists(_NULLS, max_size=2))
+        columns.append(values + nulls)
+    n = draw(st.sampled_from([3, 90, 120, 120]))
+    picks = draw(st.lists(st.integers(0, 5), min_size=n * width, max_size=n * width))
+    body = [[columns[c][picks[r * width + c] % len(columns[c])] for c in range(width)] for r in range(n)]
     lead = draw(st.integers(0, 2))
     rows = [[None] * lead + r for r in [*above, header, *body]]
     sheet = SheetSpec(
         "Sheet1",
         rows,
         hidden_rows=tuple(draw(st.sets(st.integers(1, len(rows)), max_size=2))),
+        hidden_cols=tuple(draw(st.sets(st.integers(0, width - 1), max_size=1))),
         date_format=draw(st.sampled_from(["yyyy-mm-dd", "dd/mm/yyyy", "mm/dd/yyyy"])),
     )
     return BookSpec([sheet], date1904=draw(st.booleans())), draw(st.sampled_from(corpus.WRITERS))
 
 
-@settings(max_examples=20, suppress_health_check=[HealthCheck.too_slow])
-@given(_small_workbooks(), st.sampled_from(["auto", "dmy", "mdy"]))
-def test_random_small_sheets_read_the_same_with_both_engines(drawn, date_order):
+@pytest.mark.usefixtures("tiny_head")
+@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@given(_drawn_workbooks(), st.sampled_from(["auto", "dmy", "mdy"]))
+def test_random_sheets_read_the_same_with_both_engines(drawn, date_order):
     book, writer = drawn
     wb = Workbook(
         -1, "drawn.xlsx", corpus.write(book, writer), (f"writer {writer}", f"date1904={book.date1904}")

@@ -207,10 +207,14 @@ def _header(rng: random.Random, fld: str, lang: str) -> str:
 class _Cells:
     """Draws cell values of each kind, recording what they exercise."""
 
-    def __init__(self, rng: random.Random, tags: set[str], *, date1904: bool) -> None:
+    def __init__(self, rng: random.Random, tags: set[str], *, date1904: bool, tidy: bool = False) -> None:
         self.rng = rng
         self.tags = tags
         self.date1904 = date1904
+        # Every column of one kind (blanks, errors and "n/a" aside), as big HR and LMS exports are: the sheets
+        # the arrow reader reads through typed columns. Otherwise columns mix kinds as hand-kept sheets do.
+        self.tidy = tidy
+        self.number_style = rng.choice(["text", "int"])
 
     def tag(self, *names: str) -> None:
         self.tags.update(names)
@@ -233,11 +237,39 @@ class _Cells:
         delta = when - base
         return delta.days + delta.seconds / 86400
 
-    def date(self, order: str, *, lo: int = 2023, hi: int = 2029) -> object:
+    def profile(self) -> str:
+        """How clean a column is: one kind of value ("clean"), one kind and blanks, errors or "n/a" ("nulls"),
+        or anything ("mixed"). Big exports are mostly clean columns with a few mixed ones: the arrow reader
+        reads the first two through typed columns and falls back to the cells path on the third."""
+        p = self.rng.choice(
+            ["clean", "nulls"] if self.tidy else ["clean", "clean", "nulls", "mixed", "mixed"]
+        )
+        self.tag(f"column_{p}")
+        return p
+
+    def null(self) -> object:
+        """What a typed column holds besides its type: blanks, error cells and the texts meaning "no value"
+        ("nan" rarely: a reader may have to give up on a sheet holding one)."""
+        self.tag("typed_column_nulls")
+        if self.rng.random() < 0.003:
+            return self.rng.choice(["nan", "NaN"])
+        return self.rng.choice(
+            [None, None, Err("#N/A"), Err("#DIV/0!"), "n/a", "NA", "null", "N/A", "", "None", "#N/A", "NULL"]
+        )
+
+    def date(self, order: str, *, lo: int = 2023, hi: int = 2029, profile: str = "mixed") -> object:
         """A date as managers' files hold one: a date cell, a serial, text in a column's order, or not a date."""
         rng = self.rng
         d = dt.date(rng.randint(lo, hi), rng.randint(1, 12), rng.randint(1, 28))
         k = rng.random()
+        if profile != "mixed":
+            if profile == "nulls" and k < 0.12:
+                return self.null()
+            if self.tidy or k < 0.9:  # in a tidy sheet, date cells only (as one program wrote them all)
+                self.tag("date_cells")
+                return d
+            self.tag("serial_with_date_format")
+            return Styled(self.serial(dt.datetime(d.year, d.month, d.day)), "dd/mm/yyyy")
         if k < 0.40:
             self.tag("date_cells")
             return d
@@ -285,9 +317,16 @@ class _Cells:
         self.tag("times")
         return dt.time(rng.randint(0, 23), rng.randint(0, 59))
 
-    def amount(self) -> object:
+    def amount(self, profile: str = "mixed") -> object:
         rng = self.rng
         k = rng.random()
+        if profile != "mixed":
+            if profile == "nulls" and k < 0.12:
+                return self.null()
+            if k < 0.9:
+                return rng.choice([0, 0.5, 1, 1.2, 1.5, 2, 3.5, 10, 20, 0.1 + 0.2])
+            self.tag("huge_and_tiny_numbers")
+            return rng.choice([1e300, -0.0, 5e-324, 123456789012345678, -3, Styled(1.25, "0.00")])
         if k < 0.40:
             return rng.choice([0, 0.5, 1, 1.2, 1.5, 2, 3.5, 10, 20, 0.1 + 0.2])
         if k < 0.50:
@@ -324,6 +363,34 @@ class _Cells:
             return rng.choice([1e300, -0.0, 5e-324, 123456789012345678, -3])
         return rng.choice([1, 2, 4, 8])
 
+    def _tidy_extra(self, column: str) -> object:
+        rng = self.rng
+        if rng.random() < 0.1:
+            return self.null()
+        if column == "Notes":
+            self.tag("long_text", "formula_text", "unicode")
+            return rng.choice(["new starter", LONG_TEXT[:2000], ODD_NAMES[6], "🏋️ ✓", "line one\nline two"])
+        if column == "Active":
+            self.tag("booleans")
+            return rng.choice([True, False])
+        if column == "Class time":
+            self.tag("times")
+            return dt.time(rng.randint(0, 23), rng.choice([0, 30]), rng.choice([0, 59]))
+        if column == "Last updated":
+            self.tag("datetimes")
+            return dt.datetime(
+                2026, rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23), rng.randint(0, 59)
+            )
+        if column == "Avg session":
+            self.tag("durations")
+            return dt.timedelta(minutes=rng.choice([45, 60, 90, 1500]))
+        if column == "Check":
+            self.tag("errors", "formulas")
+            return rng.choice([Err("#N/A"), Formula("1+1", 2), 3])
+        if column == "Score":
+            return self.amount("clean")
+        return rng.choice([38, 41.5, 44])
+
     def staff_id(self, i: int, style: str) -> object:
         """Staff ids in one style per column: leading-zero text, a number shown with zeros, a plain number."""
         if style == "text_zeros":
@@ -344,6 +411,12 @@ class _Cells:
 
     def cert_number(self) -> object:
         rng = self.rng
+        if self.tidy:
+            return (
+                f"{rng.randint(0, 99999):06d}"
+                if self.number_style == "text"
+                else rng.randint(1000, 9_999_999)
+            )
         k = rng.random()
         if k < 0.3:
             self.tag("leading_zero_text")
@@ -360,6 +433,8 @@ class _Cells:
     def extra(self, column: str) -> object:
         """Values of the columns Recert ignores, which a reader must still carry through."""
         rng = self.rng
+        if self.tidy:
+            return self._tidy_extra(column)
         if column == "Notes":
             k = rng.random()
             if k < 0.04:
@@ -409,7 +484,7 @@ class _Cells:
 
 # Sheets of each layout ----------------------------------------------------------------------------------------
 def _dressed(
-    rng: random.Random, tags: set[str], header: list[str], body: list[list[object]]
+    rng: random.Random, tags: set[str], header: list[str], body: list[list[object]], *, tidy: bool = False
 ) -> tuple[list[list[object]], int, int]:
     """Rows with what sits around a table: titles and blank rows above, empty leading columns, blank rows
     between, a total row. Returns (rows, Excel row of the header, leading empty columns)."""
@@ -440,7 +515,7 @@ def _dressed(
             rows.append([])
             tags.add("blank_rows")
         rows.append(r)
-    if rng.random() < 0.15:
+    if rng.random() < 0.15 and not tidy:
         tags.add("total_row")
         rows.append(["Total"] + [None] * (len(header) - 2) + [Formula(f"SUM(A1:A{len(rows)})", 12.5)])
     lead = rng.choice([0, 0, 0, 0, 1, 2, 3])
@@ -461,8 +536,11 @@ def _flat_roster(
     rng.shuffle(order)
     header = [_header(rng, f, lang) if f in HEADERS else f for f in order]
     date_order = rng.choice(["dmy", "mdy"])
-    id_style = rng.choice(["text_zeros", "number_zeros", "plain", "prefixed", "float", "huge"])
+    id_style = rng.choice(
+        ["text_zeros", "number_zeros", "plain", "prefixed", "float"] + ([] if cells.tidy else ["huge"])
+    )
     people = [(cells.name(), i + 1) for i in range(max(1, n // 2))]
+    profiles = {f: cells.profile() for f in order if f in ("issued", "expires", "cpr", "credits")}
     body = []
     for _ in range(n):
         who, i = rng.choice(people)
@@ -479,11 +557,11 @@ def _flat_roster(
             elif f == "number":
                 row.append(cells.cert_number())
             elif f in ("issued",):
-                row.append(cells.date(date_order, lo=2018, hi=2026))
+                row.append(cells.date(date_order, lo=2018, hi=2026, profile=profiles[f]))
             elif f in ("expires", "cpr"):
-                row.append(cells.date(date_order))
+                row.append(cells.date(date_order, profile=profiles[f]))
             elif f == "credits":
-                row.append(cells.amount())
+                row.append(cells.amount(profiles[f]))
             elif f == "email":
                 row.append(f"t{i}@club.example")
             else:
@@ -503,6 +581,7 @@ def _matrix(rng: random.Random, cells: _Cells, n: int, lang: str) -> tuple[list[
     if rng.random() < 0.4:
         header.append("Notes")
     order = rng.choice(["dmy", "mdy"])
+    profiles = {h: cells.profile() for h in header}
     body = []
     for _ in range(n):
         row: list[object] = [cells.name()]
@@ -512,12 +591,12 @@ def _matrix(rng: random.Random, cells: _Cells, n: int, lang: str) -> tuple[list[
             if h == "Notes":
                 row.append(cells.extra("Notes"))
             elif h.endswith("CEUs"):
-                row.append(cells.amount())
-            elif rng.random() < 0.3:
+                row.append(cells.amount(profiles[h]))
+            elif profiles[h] == "mixed" and rng.random() < 0.3:
                 cells.tag("matrix_words")
                 row.append(rng.choice(MATRIX_WORDS))
             else:
-                row.append(cells.date(order))
+                row.append(cells.date(order, profile=profiles[h]))
         body.append(row)
     return header, body
 
@@ -553,14 +632,15 @@ def _staff_certs_log(
             ]
         )
     order = rng.choice(["dmy", "mdy"])
+    p_issued, p_expires, p_date, p_amount = (cells.profile() for _ in range(4))
     certs_header = [_header(rng, "trainer_id", lang), "Credential", "Number", "Issued", "Expires"]
     certs = [
         [
             cells.staff_id(rng.randint(1, people), other_style),
             rng.choice(CREDENTIALS),
             cells.cert_number(),
-            cells.date(order, lo=2018, hi=2026),
-            cells.date(order),
+            cells.date(order, lo=2018, hi=2026, profile=p_issued),
+            cells.date(order, profile=p_expires),
         ]
         for _ in range(max(1, n // 2))
     ]
@@ -576,12 +656,12 @@ def _staff_certs_log(
     log = [
         [
             cells.staff_id(rng.randint(1, people), other_style),
-            cells.date(order, lo=2022, hi=2026),
+            cells.date(order, lo=2022, hi=2026, profile=p_date),
             rng.choice(
                 ["Program design", "Kettlebells", "Mobility", "Nutrition basics", "First aid refresher"]
             ),
             rng.choice(["NASM", "ACE", "Red Cross", None]),
-            cells.amount(),
+            cells.amount(p_amount),
             rng.choice(["CEU", "hours", "hrs", "CEC", "", None]),
             rng.choice(["NASM", "ACE; AFAA", "all", "", None]),
         ]
@@ -603,16 +683,17 @@ def _two_row_header(rng: random.Random, cells: _Cells, n: int) -> SheetSpec:
     top = ["Trainer", "Club", "Certification", None, None, "CPR / AED", None, "CEUs earned"]
     sub = [None, None, "Name", "Number", "Expires", "Issued", "Expires", None]
     order = rng.choice(["dmy", "mdy"])
+    ps = [cells.profile() for _ in range(4)]
     body = [
         [
             cells.name(),
             rng.choice(CLUBS),
             rng.choice(CREDENTIALS),
             cells.cert_number(),
-            cells.date(order),
-            cells.date(order, lo=2022, hi=2026),
-            cells.date(order),
-            cells.amount(),
+            cells.date(order, profile=ps[0]),
+            cells.date(order, lo=2022, hi=2026, profile=ps[1]),
+            cells.date(order, profile=ps[2]),
+            cells.amount(ps[3]),
         ]
         for _ in range(n)
     ]
@@ -1079,14 +1160,17 @@ def _legit(seed: int, rng: random.Random, family: str) -> Workbook:
     date1904 = rng.random() < 0.12
     if date1904:
         tags.add("date1904")
-    cells = _Cells(rng, tags, date1904=date1904)
+    tidy = family != "zoo" and rng.random() < (0.75 if family == "big" else 0.5)
+    if tidy:
+        tags.add("tidy_columns")
+    cells = _Cells(rng, tags, date1904=date1904, tidy=tidy)
     lang = rng.choice(["en"] * 6 + ["fr", "es"])
     tags.add(f"lang:{lang}")
     if family == "big":
-        n = rng.choice([1500, 2500, 4000]) if _nth(seed) % 4 else 8000
+        n = rng.choice([2000, 3000, 5000]) if _nth(seed) % 4 else 8000
         tags.add("thousands_of_rows")
     else:
-        n = rng.choice([1, 3, 8, 20, 60, 150])
+        n = rng.choice([1, 3, 8, 20, 60, 120, 250])
     date_format = rng.choice(["yyyy-mm-dd", "dd/mm/yyyy", "mm/dd/yyyy", "d-mmm-yy", "m/d/yyyy"])
     sheets: list[SheetSpec] = []
     if family in ("roster", "big", "zoo"):
@@ -1113,7 +1197,7 @@ def _legit(seed: int, rng: random.Random, family: str) -> Workbook:
             tags.update(("errors", "booleans", "times", "durations", "formulas", "long_text"))
         else:
             header, body, _ = _flat_roster(rng, cells, n, lang)
-        rows, hrow, lead = _dressed(rng, tags, header, body)
+        rows, hrow, lead = _dressed(rng, tags, header, body, tidy=cells.tidy)
         sheets.append(
             SheetSpec(
                 rng.choice(["Roster", "Sheet1", "Staff", "Équipe", "Team 2026"]),
@@ -1123,11 +1207,11 @@ def _legit(seed: int, rng: random.Random, family: str) -> Workbook:
         )
     elif family == "matrix":
         header, body = _matrix(rng, cells, n, lang)
-        rows, hrow, lead = _dressed(rng, tags, header, body)
+        rows, hrow, lead = _dressed(rng, tags, header, body, tidy=cells.tidy)
         sheets.append(SheetSpec("Matrix", rows, date_format=date_format))
     elif family == "workbook":
         for name, header, body in _staff_certs_log(rng, cells, n, lang):
-            rows, hrow, lead = _dressed(rng, tags, header, body)
+            rows, hrow, lead = _dressed(rng, tags, header, body, tidy=cells.tidy)
             sheets.append(SheetSpec(name, rows, date_format=date_format))
         if rng.random() < 0.3:
             sheets = [sheets[1], sheets[0], sheets[2]]
