@@ -111,7 +111,8 @@ def _same(a: object, b: object) -> bool:
 def _where_row(frame: pd.DataFrame, i: int) -> str:
     row = frame.iloc[i]
     if {"file", "sheet", "row"} <= set(frame.columns):
-        return f"{row['file']}, sheet '{row['sheet']}', Excel row {row['row']}"
+        column = f", column {row['column']!r}" if "column" in frame.columns and row["column"] else ""
+        return f"{row['file']}, sheet '{row['sheet']}', Excel row {row['row']}{column}"
     if "trainer_id" in frame.columns:
         return f"trainer_id {row['trainer_id']!r}"
     return f"position {i}"
@@ -304,6 +305,43 @@ def test_several_files_uploaded_together_read_the_same_with_both_engines(group):
 @pytest.mark.parametrize("group", range(FAST_UPLOADS, corpus.N_UPLOADS))
 def test_more_uploads_of_several_files_read_the_same_with_both_engines(group):
     _upload(group)
+
+
+# The comparison can fail ---------------------------------------------------------------------------------------
+def test_one_cell_that_differs_is_named_by_sheet_excel_row_and_column():
+    wb = corpus.workbook(0)
+    cells = _grids([wb], "cells")
+    grid = next(g for g in cells if isinstance(g, Grid) and len(g.rows) > 2)
+    rows = [list(r) for r in grid.rows]
+    rows[2][1] = 1.0 if rows[2][1] == 1 and type(rows[2][1]) is int else 1  # the same number, another type
+    changed = [dataclasses.replace(g, rows=rows) if g is grid else g for g in cells]
+    diffs = _grid_diffs(cells, changed)
+    where = f"sheet '{grid.sheet}', Excel row {grid.row_numbers[2]}, column {corpus._letters(grid.first_column + 1)}"
+    assert len(diffs) == 1 and where in diffs[0], diffs
+
+
+def test_one_roster_value_that_differs_is_named_by_file_sheet_and_row():
+    wb = corpus.workbook(0)
+    a = _outcome([wb], "cells", date_order="auto", on_error="raise")
+    b = _outcome([wb], "cells", date_order="auto", on_error="raise")
+    assert not _roster_diffs(a, b)
+    ledger = b.ledger.copy()  # type: ignore[attr-defined]
+    ledger.loc[ledger.index[0], "reason"] = "something else"
+    diffs = _roster_diffs(a, dataclasses.replace(b, ledger=ledger))  # type: ignore[type-var]
+    first = ledger.iloc[0]
+    assert len(diffs) == 1 and f"sheet '{first['sheet']}', Excel row {first['row']}" in diffs[0], diffs
+    refused = ("refused", "Refusal", "upload.xlsx: the file is empty", "upload.xlsx", "empty")
+    assert _roster_diffs(refused, refused) == [] and _roster_diffs(refused, a)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [(1, 1.0, False), (0.0, -0.0, False), (math.nan, math.nan, True), (pd.NaT, pd.NaT, True),
+     ("1", 1, False), (dt.date(2027, 1, 1), dt.datetime(2027, 1, 1), False), ((1, "a"), (1, "a"), True),
+     (True, 1, False), ("", None, False)],
+)  # fmt: skip
+def test_values_are_the_same_only_when_equal_and_of_one_type(a, b, same):
+    assert _same(a, b) is same
 
 
 # The corpus is what it says ---------------------------------------------------------------------------------------
