@@ -59,7 +59,10 @@ class SheetBound:
     cols: int = 0
     cells: int = 0  # cells pushed into calamine's list before the dense grid is built (repeats count)
     reserved: int = 0  # cells reserved up front from the sheet's DIMENSIONS record (xls)
-    declared: tuple[int, int] = (0, 0)  # (rows, columns) of the DIMENSIONS record behind ``reserved``
+    declared: tuple[int, int] = (
+        0,
+        0,
+    )  # (rows, columns) calamine counts in the DIMENSIONS behind ``reserved``
     formula_rows: int = 0  # xls: calamine also builds a dense grid of formula texts
     formula_cols: int = 0
     text_bytes: int = 0  # UTF-8 bytes copied into cells from shared strings and formula texts (upper bound)
@@ -487,10 +490,10 @@ def _scan_xls_sheet(
             if cf > 0xFF or cl < cf:
                 cf = 0
             er, ec = (rl - 1, cl - 1) if rl >= 1 and cl >= 1 else (rf, cf)
-            declared = ((er - rf + 1) & 0xFFFFFFFF) * ((ec - cf + 1) & 0xFFFFFFFF)
-            if cells + declared > reserved:
-                reserved = cells + declared
-                b.declared = ((er + 1) & 0xFFFFFFFF, (ec + 1) & 0xFFFFFFFF)
+            d_rows, d_cols = (er - rf + 1) & 0xFFFFFFFF, (ec - cf + 1) & 0xFFFFFFFF  # as calamine counts them
+            if cells + d_rows * d_cols > reserved:
+                reserved = cells + d_rows * d_cols
+                b.declared = (d_rows, d_cols)
         elif typ == 0x007D:  # COLINFO: hidden columns
             if length >= 10:
                 first, last, _w, _xf, opts = unpack("<HHHHH", stream, data)

@@ -322,7 +322,7 @@ def _check_book(
         _check_extent(name, s.name, s.formula_rows, s.formula_cols)
         for n, (rows, cols) in ((s.cells, (s.rows, s.cols)), (s.reserved, s.declared)):
             if n > MAX_SHEET_CELLS:
-                cell = f"{col_letters(min(cols, 10**6))}{rows}"
+                cell = f"{col_letters(cols)}{rows}" if cols <= 10**6 else f"column {cols:,}, row {rows:,}"
                 raise _refuse("dimensions", name, DIMENSIONS_SENTENCE, sheet=s.name, cell=cell, cells=n)
         grid = s.rows * s.cols
         total += grid + s.formula_rows * s.formula_cols
