@@ -68,3 +68,19 @@ def combined_codes(columns: Iterable[pd.Series | np.ndarray], start: np.ndarray)
         c, u = pd.factorize(values, use_na_sentinel=False)  # codes 0.., never -1
         code, _ = pd.factorize(code * (len(u) + 1) + c)  # re-coded each time, so it never overflows
     return code
+
+
+def combine_codes(parts: Iterable[tuple[np.ndarray, int]], n: int) -> np.ndarray:
+    """One integer per distinct combination of several columns' codes (``(codes, how many codes)`` each, ``n``
+    rows): equal for rows equal in every column, different otherwise; not numbered in any order. Integer
+    arithmetic, re-coded only when the product of the sizes would overflow."""
+    code = np.zeros(n, dtype=np.int64)
+    size = 1
+    for codes, k in parts:
+        k = max(int(k), 1)
+        if size * k >= 2**62:
+            code, uniques = pd.factorize(code)
+            size = max(len(uniques), 1)
+        code = code * k + codes
+        size *= k
+    return code

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -44,12 +45,16 @@ def _canonical_id(value: object) -> str:
     return (text.lstrip("0") or "0") if text.isdigit() else text
 
 
-def _distinct_rows(obs: pd.DataFrame, accepted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(first row of each distinct observation, each row's observation number), in order of first appearance."""
+def _distinct_rows(
+    obs: pd.DataFrame, accepted: np.ndarray, files: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(first row of each distinct observation, each row's observation number), in order of first appearance;
+    ``files``, when given, numbers each row's file (one integer per file name), in place of its name."""
     if not len(obs):
         return np.array([], dtype=int), np.array([], dtype=int)
+    file = obs["file"].to_numpy(dtype=object) if files is None else files
     code = combined_codes(
-        (obs[col].to_numpy(dtype=object) for col in ("file", "local_id", "name", "club", "role", "email")),
+        [file, *(obs[col].to_numpy(dtype=object) for col in ("local_id", "name", "club", "role", "email"))],
         accepted,
     )
     first = (
@@ -177,7 +182,8 @@ def assemble(results: list[SheetResult], *, unreadable: tuple[str, ...] = ()) ->
     rows.person_of[people.rid] = people.person.to_numpy(dtype=object)[people.code]
     _reject_unresolved(rows, people)
     trainers_out, id_of, memberships = _trainers(people, rows.fate)
-    attach = _Attach(rows, id_of)
+    trainer_of = _trainer_of_rows(rows, people, id_of)
+    attach = _Attach(rows, id_of, trainer_of)
     certs = _certifications(
         attach([(i, r.certs) for i, r in enumerate(rows.used)], CERTIFICATION_COLUMNS), trainers_out, warnings
     )
@@ -185,7 +191,7 @@ def assemble(results: list[SheetResult], *, unreadable: tuple[str, ...] = ()) ->
     acts = _activities(
         attach([(i, r.activities) for i, r in enumerate(rows.used)], ACTIVITY_COLUMNS), rows, warnings
     )
-    ce_logged = _ce_logged(rows, id_of)
+    ce_logged = _ce_logged(rows, id_of, trainer_of)
     _set_types(certs, cpr, acts)
     return Roster(
         trainers=trainers_out,
@@ -296,15 +302,60 @@ class _People:
 
 
 def _observations(rows: _SourceRows) -> _People:
-    people = rows.with_rid([(i, r.people) for i, r in enumerate(rows.used)])
-    obs = people[rows.fate[people["_rid"].to_numpy(dtype=int)] != "blank"] if len(people) else people
-    obs = obs.reset_index(drop=True)
-    rid = obs["_rid"].to_numpy(dtype=int) if len(obs) else np.array([], dtype=int)
-    first, code = _distinct_rows(obs, rows.fate[rid] == "accepted")
-    obs = obs.iloc[first].reset_index(drop=True)
+    found = _keyed_observations(rows)
+    if found is not None:
+        obs, rid, code = found
+    else:
+        people = rows.with_rid([(i, r.people) for i, r in enumerate(rows.used)])
+        obs = people[rows.fate[people["_rid"].to_numpy(dtype=int)] != "blank"] if len(people) else people
+        obs = obs.reset_index(drop=True)
+        rid = obs["_rid"].to_numpy(dtype=int) if len(obs) else np.array([], dtype=int)
+        first, code = _distinct_rows(obs, rows.fate[rid] == "accepted")
+        obs = obs.iloc[first].reset_index(drop=True)
     if len(obs):  # "Silva, Ana" is Ana Silva: matched and shown in the "First Last" form
         obs["name"] = map_unique(obs["name"], first_last)
     return _People(obs=obs, rid=rid, code=code)
+
+
+def _keyed_observations(rows: _SourceRows) -> tuple[pd.DataFrame, np.ndarray, np.ndarray] | None:
+    """``_distinct_rows`` over every sheet's people, worked from the sheets' people keys: each sheet's rows
+    are first told apart by integers (its key and fate), and only one row per sheet-level observation is
+    compared as text across sheets. The same (obs, rid, code) as comparing every row's text, numbered in the
+    same order (first appearance); None when a sheet gives no key, or no row names anyone."""
+    if any(r.people_key is None or len(r.people_key) != len(r.people) for r in rows.used):
+        return None
+    heads, rids, locals_, starts, files = [], [], [], [], []
+    n_heads = 0
+    file_code, _ = pd.factorize(np.array([r.mapping.file for r in rows.used], dtype=object))
+    for i, r in enumerate(rows.used):
+        f = r.people
+        if f is None or not len(f):
+            continue
+        rid = rows.offsets[i] + f["_pos"].to_numpy()
+        fate = rows.fate[rid]
+        keep = np.flatnonzero(fate != "blank")
+        if not len(keep):
+            continue
+        key = np.asarray(r.people_key)[keep].astype(np.int64) * 2 + (fate[keep] == "accepted")
+        local, uniques = pd.factorize(key)  # numbered by first appearance
+        first = np.empty(len(uniques), dtype=np.intp)
+        first[local[::-1]] = np.arange(len(local) - 1, -1, -1)
+        heads.append(f.iloc[keep[first]].assign(_rid=rid[keep[first]]))
+        rids.append(rid[keep])
+        locals_.append(local)
+        starts.append(n_heads)
+        files.append(np.full(len(uniques), file_code[i]))
+        n_heads += len(uniques)
+    if not heads:
+        return None
+    cand = pd.concat(heads, ignore_index=True)
+    accepted = rows.fate[cand["_rid"].to_numpy(dtype=int)] == "accepted"
+    first, code = _distinct_rows(cand, accepted, np.concatenate(files))
+    return (
+        cand.iloc[first].reset_index(drop=True),
+        np.concatenate(rids).astype(int),
+        np.concatenate([code[start + local] for start, local in zip(starts, locals_, strict=True)]),
+    )
 
 
 def _resolve_people(p: _People) -> None:
@@ -408,12 +459,24 @@ def _trainers(p: _People, fate: np.ndarray) -> tuple[pd.DataFrame, pd.Series, pd
         for c in ("name", "club", "role", "email")
         for v in [o[c].to_numpy(dtype=object)]
     }
-    ranked = o.assign(**details).sort_values(["_lower", "_order"], kind="stable")
-    trainers = ranked.groupby("person", sort=False)[["name", "club", "role", "email"]].first()
-    firsts = o.groupby("person", sort=False).agg(
-        _order=("_order", "min"), local_id=("local_id", "first"), name_key=("name_key", "first")
+    # Per person (numbered in order of first appearance, the trainers' order): each detail from the first row
+    # giving it, rows with capitals first; the staff id and name key from its first row giving them.
+    code, persons = pd.factorize(o["person"].to_numpy(dtype=object))
+    ranked = np.lexsort((o["_order"].to_numpy(), o["_lower"].to_numpy()))
+    in_order = np.arange(len(o))
+    trainers = pd.DataFrame(
+        {
+            **{
+                c: _first_given(code, details[c].to_numpy(dtype=object), ranked, len(persons))
+                for c in details
+            },
+            **{
+                c: _first_given(code, o[c].to_numpy(dtype=object), in_order, len(persons))
+                for c in ("local_id", "name_key")
+            },
+        },
+        index=pd.Index(persons, dtype=object, name="person"),
     )
-    trainers = trainers.join(firsts).sort_values("_order")
     shown_cols = ["name", "club", "role", "email", "local_id"]
     trainers[shown_cols] = trainers[shown_cols].astype(object).fillna("")
     # Ids stay object dtype: pandas' Arrow strings are many times slower in the isin/map calls on them.
@@ -441,19 +504,32 @@ def _trainers(p: _People, fate: np.ndarray) -> tuple[pd.DataFrame, pd.Series, pd
     )
 
 
+def _first_given(code: np.ndarray, values: np.ndarray, order: np.ndarray, n: int) -> np.ndarray:
+    """Per group (``code``, ``n`` groups), its first value that is not missing, rows taken in ``order``
+    (groupby's ``first()``); None for a group with none."""
+    at = order[pd.notna(values[order])]
+    pos = np.full(n, -1, dtype=np.intp)
+    pos[code[at][::-1]] = at[::-1]  # the earliest row of each group wins
+    out = np.full(n, None, dtype=object)
+    given = pos >= 0
+    out[given] = values[pos[given]]
+    return out
+
+
 def _memberships(o: pd.DataFrame, parts: pd.Series, trainers: pd.DataFrame) -> pd.DataFrame:
     """Every club of every trainer, once each (clubs compared ignoring case and white space): the trainer's
     ``club`` first, then the others in the order the rows name them."""
-    each = (
-        pd.DataFrame(
-            {
-                "person": o["person"].to_numpy(dtype=object),
-                "clubs": parts.to_numpy(dtype=object),
-                "_order": o["_order"].to_numpy(),
-            }
-        )
-        .explode("clubs")
-        .dropna(subset=["clubs"])
+    # One row per club a row names (explode, in numpy: a row naming none has no row here).
+    named = parts.to_numpy(dtype=object)
+    counts = np.fromiter(map(len, named), dtype=np.int64, count=len(named))
+    clubs = np.empty(int(counts.sum()), dtype=object)
+    clubs[:] = list(chain.from_iterable(named))
+    each = pd.DataFrame(
+        {
+            "person": np.repeat(o["person"].to_numpy(dtype=object), counts),
+            "clubs": clubs,
+            "_order": np.repeat(o["_order"].to_numpy(), counts),
+        }
     )
     each = each[each["clubs"].ne("")]
     primary = pd.DataFrame(
@@ -483,10 +559,10 @@ class _Attach:
     """The sheets' certifications, cards or activities of accepted rows whose person was resolved, each with
     its trainer id."""
 
-    def __init__(self, rows: _SourceRows, id_of: pd.Series) -> None:
+    def __init__(self, rows: _SourceRows, id_of: pd.Series, trainer_of: np.ndarray) -> None:
         self.rows = rows
-        self.id_index = pd.Index(id_of.index.to_numpy(dtype=object), dtype=object)
         self.ids = id_of.to_numpy(dtype=object)
+        self.trainer_of = trainer_of
 
     def __call__(self, frames: list[tuple[int, pd.DataFrame]], columns: list[str]) -> pd.DataFrame:
         f = self.rows.with_rid(frames)
@@ -496,7 +572,7 @@ class _Attach:
         person_of = self.rows.person_of
         keep = (self.rows.fate[rid] == "accepted") & (person_of[rid] != "")
         f = f[keep].reset_index(drop=True)
-        at = self.id_index.get_indexer(pd.Index(person_of[rid[keep]], dtype=object))
+        at = self.trainer_of[rid[keep]]
         f["trainer_id"] = pd.Series(np.where(at >= 0, self.ids[at], None), dtype=object)
         return f[at >= 0]
 
@@ -531,7 +607,18 @@ def _activities(acts: pd.DataFrame, rows: _SourceRows, warnings: list[str]) -> p
     return acts.reindex(columns=ACTIVITY_COLUMNS)
 
 
-def _ce_logged(rows: _SourceRows, id_of: pd.Series) -> frozenset[str]:
+def _trainer_of_rows(rows: _SourceRows, p: _People, id_of: pd.Series) -> np.ndarray:
+    """Each source row's trainer, as a position in ``id_of`` (-1 for none): looked up once per distinct
+    observation of a person, not once per row."""
+    out = np.full(len(rows.fate), -1, dtype=np.intp)
+    if len(p.rid):
+        persons = pd.Index(id_of.index.to_numpy(dtype=object), dtype=object)
+        at = persons.get_indexer(pd.Index(p.person.to_numpy(dtype=object), dtype=object))
+        out[p.rid] = at[p.code]
+    return out
+
+
+def _ce_logged(rows: _SourceRows, id_of: pd.Series, trainer_of: np.ndarray) -> frozenset[str]:
     """Trainers named on an accepted row of a file that has a CE log (they have earned 0 there, not unknown)."""
     used = rows.used
     log_files = {r.mapping.file for r in used if r.layout == "ce_log"}
@@ -542,8 +629,8 @@ def _ce_logged(rows: _SourceRows, id_of: pd.Series) -> frozenset[str]:
         if used
         else np.zeros(len(rows.fate), bool)
     )
-    logged_people = rows.person_of[in_log_file & (rows.fate == "accepted") & (rows.person_of != "")]
-    return frozenset(pd.Series(pd.unique(logged_people), dtype=object).map(id_of).dropna().tolist())
+    logged = trainer_of[in_log_file & (rows.fate == "accepted") & (rows.person_of != "")]
+    return frozenset(id_of.to_numpy(dtype=object)[np.unique(logged[logged >= 0])].tolist())
 
 
 def _set_types(certs: pd.DataFrame, cpr: pd.DataFrame, acts: pd.DataFrame) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..catalogue import Catalogue
-from ..distinct import Distinct
+from ..distinct import Distinct, combine_codes
 from ..ledger import ACCEPTED, BLANK, REJECTED
 from ..model import Notice, SheetMapping
 from ..text import tidy
@@ -42,6 +42,9 @@ class SheetResult:
     warnings: list[str] = field(default_factory=list)
     layout: str = "skipped"
     person_column: str = ""
+    # Per row of ``people``: equal for rows whose people columns are the same text (``Who.key``); None when
+    # not known, and assemble() then compares the text itself.
+    people_key: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -112,31 +115,25 @@ class Rows:
             dtype="int64",
         )
         self._distinct: dict[int, Distinct] = {}
+        self._texts: dict[int, TextCodes] = {}
         self.warnings: list[str] = []
         self.date_orders: dict[str, str] = {}
 
-        # Blank cells and each row's first text, in numpy: this loop runs once per column.
+        # Blank cells and where each row's first non-blank cell is, in numpy: this loop runs once per column.
         n_rows = len(self.frame)
         blank = np.empty(
             (n_rows, width), dtype=bool
         )  # csv: whitespace-only is blank; workbook: "" (calamine's)
-        first_cell = np.full(n_rows, "", dtype=object)  # the first non-blank cell of each row, if it is text
-        seen = np.zeros(n_rows, dtype=bool)
+        first_column = np.full(n_rows, -1, dtype=np.int64)  # -1: a blank row
         for i in range(width):
             d = self.dist(i)
-            uniques = d.uniques.to_numpy(dtype=object)
-            blank[:, i] = np.fromiter(
-                (blank_value(v, grid.text) for v in uniques), dtype=bool, count=len(uniques)
-            )[d.codes]
-            fresh = ~seen & ~blank[:, i]
+            blank[:, i] = _blank_uniques(d.uniques.to_numpy(dtype=object), grid.text)[d.codes]
+            fresh = (first_column < 0) & ~blank[:, i]
             if fresh.any():
-                texts = np.empty(len(uniques), dtype=object)
-                texts[:] = [v if isinstance(v, str) else "" for v in uniques]
-                first_cell[fresh] = texts[d.codes[fresh]]
-                seen |= fresh
+                first_column[fresh] = i
         self.blank = blank
+        self._first_column = first_column
         self.row_blank = pd.Series(blank.all(axis=1), index=index)
-        self.first_text = pd.Series(first_cell, index=index, dtype=object)
         self.reason = pd.Series("", index=index, dtype=object)
         self.column = pd.Series("", index=index, dtype=object)
         # Fates as small integers while validating (compared many times), named in the ledger.
@@ -145,6 +142,26 @@ class Rows:
 
     def __len__(self) -> int:
         return len(self.frame)
+
+    def first_text_is(self, test: Callable[[str], bool]) -> pd.Series:
+        """``test`` of each row's first non-blank cell when it is text ("" otherwise, and for a blank row),
+        evaluated once per distinct cell of each column, from the codes the columns were factorised into."""
+        empty = bool(test(""))
+        out = np.full(len(self), empty, dtype=bool)  # a blank row's first text is ""
+        first = self._first_column
+        for i in np.flatnonzero(np.bincount(first[first >= 0], minlength=len(self.ctx.header))).tolist():
+            at = np.flatnonzero(first == i)
+            d = self.dist(i)
+            codes = d.codes[at]
+            seen = np.zeros(len(d.uniques), dtype=bool)
+            seen[codes] = True
+            used = np.flatnonzero(seen)
+            answer = np.full(len(seen), empty, dtype=bool)
+            answer[used] = [
+                bool(test(v)) if isinstance(v, str) else empty for v in d.uniques.to_numpy(dtype=object)[used]
+            ]
+            out[at] = answer[codes]
+        return pd.Series(out, index=self.index)
 
     @property
     def index(self) -> pd.Index:
@@ -191,7 +208,24 @@ class Rows:
     def text(self, field_name: str) -> pd.Series:
         """A field's column as tidy text ("" everywhere when the sheet has no such column)."""
         i = self.ctx.cols.get(field_name)
-        return self.empty() if i is None else text_column(self.dist(i))
+        return self.empty() if i is None else self.text_of(i).spread()
+
+    def text_of(self, i: int) -> TextCodes:
+        """Column ``i`` as tidy text, worked once per distinct cell and kept: its distinct texts and each
+        row's code among them."""
+        if i not in self._texts:
+            d = self.dist(i)
+            tidy_texts = text_column(Distinct(np.arange(len(d.uniques)), d.uniques, d.uniques.index))
+            code, texts = pd.factorize(tidy_texts.to_numpy(dtype=object), use_na_sentinel=False)
+            self._texts[i] = TextCodes(code[d.codes], np.asarray(texts, dtype=object), self.index)
+        return self._texts[i]
+
+    def text_codes(self, field_name: str) -> TextCodes:
+        """``text_of`` a field's column; one code, for "", when the sheet has no such column."""
+        i = self.ctx.cols.get(field_name)
+        if i is None:
+            return TextCodes(np.zeros(len(self), dtype=np.intp), np.array([""], dtype=object), self.index)
+        return self.text_of(i)
 
     @overload
     def dates(self, field_name: str, idx: int | None = None, head: str | None = None) -> DateColumn: ...
@@ -256,6 +290,18 @@ class Rows:
 
 
 @dataclass(frozen=True)
+class TextCodes:
+    """A column of tidy text as its distinct texts (each once) and each row's code among them."""
+
+    codes: np.ndarray
+    texts: np.ndarray  # object: str, all different
+    index: pd.Index
+
+    def spread(self) -> pd.Series:
+        return pd.Series(self.texts[self.codes], index=self.index, dtype=object)
+
+
+@dataclass(frozen=True)
 class Who:
     """The person each row names: name (or first + last), staff id, and the header a missing one is blamed on."""
 
@@ -264,37 +310,68 @@ class Who:
     missing: pd.Series  # bool: neither a name nor a staff id
     column: str
     people: pd.DataFrame  # PEOPLE_COLUMNS, one per row
+    # One integer per row, the same for rows whose people columns (staff id, name, club, role, email) are the
+    # same text: how assemble() finds the distinct people of a sheet without hashing its text again.
+    key: np.ndarray
 
     @classmethod
     def of(cls, ctx: SheetContext, rows: Rows) -> Who:
         cols = ctx.cols
-        name = rows.text("trainer")
+        name = rows.text_codes("trainer")
         if "trainer" not in cols and ("first_name" in cols or "last_name" in cols):
-            name = (rows.text("first_name") + " " + rows.text("last_name")).str.strip()
-        local_id = rows.text("trainer_id")
+            name = _full_names(rows.text_codes("first_name"), rows.text_codes("last_name"))
+        ids = rows.text_codes("trainer_id")
+        parts = [ids, name, *(rows.text_codes(f) for f in ("club", "role", "email"))]
+        texts = [p.spread() for p in parts]
+        local_id = texts[0]
         people = pd.DataFrame(
             {
                 "file": ctx.file,
                 "sheet": ctx.sheet,
                 "row": rows.rownum,
                 "local_id": local_id,
-                "name": name,
-                "club": rows.text("club"),
-                "role": rows.text("role"),
-                "email": rows.text("email"),
+                "name": texts[1],
+                "club": texts[2],
+                "role": texts[3],
+                "email": texts[4],
             }
         )
-        missing = is_empty(name) & is_empty(local_id)
+        missing = pd.Series((ids.texts == "")[ids.codes] & (name.texts == "")[name.codes], index=rows.index)
         column = next(
             (ctx.label(f) for f in ("trainer", "trainer_id", "first_name") if f in cols),
             ctx.label("last_name"),
         )
-        return cls(name, local_id, missing, column, people)
+        key = combine_codes([(p.codes, len(p.texts)) for p in parts], len(rows))
+        return cls(texts[1], local_id, missing, column, people, key)
+
+
+def _full_names(first: TextCodes, last: TextCodes) -> TextCodes:
+    """ "First Last" from a first-name and a last-name column, joined once per distinct pair."""
+    pair = combine_codes([(first.codes, len(first.texts)), (last.codes, len(last.texts))], len(first.codes))
+    code, at = np.unique(pair, return_index=True)
+    joined = [
+        f"{f} {la}".strip()
+        for f, la in zip(first.texts[first.codes[at]], last.texts[last.codes[at]], strict=True)
+    ]
+    names, texts = pd.factorize(np.asarray(joined, dtype=object), use_na_sentinel=False)
+    return TextCodes(names[np.searchsorted(code, pair)], np.asarray(texts, dtype=object), first.index)
 
 
 def is_empty(text: pd.Series) -> pd.Series:
     """``text == ""`` for an object column of text (numpy's compare; pandas' costs several times more)."""
     return pd.Series(text.to_numpy(dtype=object) == "", index=text.index)
+
+
+def _blank_uniques(uniques: np.ndarray, text: bool) -> np.ndarray:
+    """``blank_value`` of each distinct value of a factorised column, in numpy for a workbook's cells (the
+    factorisation holds every missing cell, None, NaN or NaT, as one None)."""
+    if text or not len(uniques):
+        return np.fromiter((blank_value(v, text) for v in uniques), dtype=bool, count=len(uniques))
+    blank = np.asarray(uniques == "", dtype=bool)
+    missing = pd.isna(uniques)
+    if missing.any():  # None, and any NaN or NaT a caller's uniques hold
+        blank[missing] = [blank_value(v, text) for v in uniques[missing]]
+    return blank
 
 
 def blank_value(v: object, text: bool) -> bool:

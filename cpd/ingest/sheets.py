@@ -17,7 +17,6 @@ import pandas as pd
 
 from .. import ledger
 from ..catalogue import Catalogue
-from ..distinct import map_unique
 from ..ledger import BLANK
 from ..model import Notice, SheetMapping
 from ..text import tidy
@@ -170,6 +169,7 @@ def _read_cells(
         warnings=rows.warnings,
         layout=layout,
         person_column=who.column,
+        people_key=who.key,
     )
     # Each row's position in the sheet: how assemble() links certifications and activities to their ledger row.
     for f in (result.people, result.certs, result.cpr, result.activities):
@@ -240,7 +240,7 @@ def _check_lines(ctx: SheetContext, rows: Rows) -> None:
     """Checks every layout shares: total rows, csv lines with the wrong number of fields or bad bytes, hidden
     rows (read, and named in a warning)."""
     grid, guess = ctx.grid, ctx.guess
-    total = ~rows.row_blank & map_unique(rows.first_text, _is_total).astype(bool)
+    total = ~rows.row_blank & rows.first_text_is(_is_total)
     rows.mark_blank(total, "total row")
     if grid.text and grid.field_counts is not None:
         counts = pd.Series(grid.field_counts[guess.row + 1 :], index=rows.index)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,10 +74,22 @@ def _is_blank(values: pd.Series) -> pd.Series:
         return pd.Series([], dtype=bool, index=values.index)
     s = values.astype(object)
     blank = s.isna()
-    strs = s.map(lambda v: isinstance(v, str))
+    strs = _each(s, lambda v: isinstance(v, str))
     if strs.any():
         blank = blank | (strs & s.where(strs, "x").astype(str).str.strip().eq(""))
     return blank
+
+
+_DATE_TYPES = (dt.date, pd.Timestamp)  # tuples, not unions: built once, not on every call
+_NUMBER_TYPES = (int, float, np.integer, np.floating)
+
+
+def _each(s: pd.Series, test: Callable[[object], bool]) -> pd.Series:
+    """``s.map(test)`` for a boolean test, without pandas' per-call overhead (a column's distinct values)."""
+    return pd.Series(
+        np.fromiter((bool(test(v)) for v in s.to_numpy(dtype=object)), dtype=bool, count=len(s)),
+        index=s.index,
+    )
 
 
 def _parse_dates(values: pd.Series, *, order: str = "auto", date1904: bool = False) -> DateColumn:
@@ -86,15 +99,19 @@ def _parse_dates(values: pd.Series, *, order: str = "auto", date1904: bool = Fal
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     blank = _is_blank(s)
     # Real date cells (calamine gives date/datetime; csv never does).
-    is_dt = s.map(lambda v: isinstance(v, dt.date | pd.Timestamp) and _YEARS[0] <= v.year <= _YEARS[1])
+    lo, hi = _YEARS
+    is_dt = _each(s, lambda v: isinstance(v, _DATE_TYPES) and lo <= v.year <= hi)
     if is_dt.any():
-        out[is_dt] = pd.to_datetime(
-            s[is_dt].map(lambda v: pd.Timestamp(v).replace(tzinfo=None)), errors="coerce"
-        )
+        cells = s[is_dt]
+        if all(type(v) is dt.date or (type(v) is dt.datetime and v.tzinfo is None) for v in cells):
+            # What calamine gives: dates and naive date-times, converted in one call (the same instants).
+            out[is_dt] = pd.to_datetime(cells.to_numpy(dtype=object)).as_unit("ns")
+        else:
+            out[is_dt] = pd.to_datetime(
+                cells.map(lambda v: pd.Timestamp(v).replace(tzinfo=None)), errors="coerce"
+            )
     # Numbers: Excel serials (a date cell that lost its format, or a csv of serials).
-    is_num = s.map(
-        lambda v: isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
-    )
+    is_num = _each(s, lambda v: isinstance(v, _NUMBER_TYPES) and not isinstance(v, bool))
     if is_num.any():
         num = pd.to_numeric(s[is_num], errors="coerce")
         ok = num.between(SERIAL_MIN, SERIAL_MAX)
@@ -549,8 +566,22 @@ def _tidy_cell(v: object) -> str:
 
 
 def _text_column(values: pd.Series) -> pd.Series:
-    """Cells as tidy text: numbers that are whole become "123" (ids), blanks become ""."""
-    return pd.Series([_tidy_cell(v) for v in values], index=values.index, dtype=object)
+    """Cells as tidy text: numbers that are whole become "123" (ids), blanks become "".
+
+    Text and whole floats (the usual cells) are tidied inline, the rest by ``_tidy_cell``: the same answer,
+    without a function call per distinct value (a column of ids or e-mails has one per row)."""
+    return pd.Series(
+        [
+            " ".join(v.split())
+            if type(v) is str
+            else str(int(v))
+            if type(v) is float and v.is_integer()
+            else _tidy_cell(v)
+            for v in values.to_numpy(dtype=object)
+        ],
+        index=values.index,
+        dtype=object,
+    )
 
 
 def parse_dates(values: pd.Series | Distinct, *, order: str = "auto", date1904: bool = False) -> DateColumn:
