@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import fmt
@@ -205,6 +206,43 @@ def _standing_columns(st: Standing) -> dict[str, list[Any]]:
     return dict(zip(_STANDING_KEYS, cols, strict=True))
 
 
+def _standing_frame(st: Standing) -> pd.DataFrame:
+    """The JSON contract's standing fields as a frame ``_records`` writes the same as ``_standing_columns``:
+    numbers stay float columns (NaN is written null, as None is), whole days stay integers, text stays text;
+    only dates, yes/no/unknown and missing text are converted."""
+    s = st.standings
+    num = s[["required", "earned", "remaining"]].apply(pd.to_numeric, errors="coerce").astype(float).round(4)
+    days = s["days_left"]
+    return pd.DataFrame(
+        {
+            "trainer": _text_column(s["trainer"]),
+            "trainer_id": _text_column(s["trainer_id"]),
+            "club": _text_column(s["club"]),
+            "credential": _text_column(s["credential"]),
+            "credential_name": _text_column(s["credential_name"]),
+            "expires": pd.Series(_dates(s["expires"]), index=s.index, dtype=object),
+            "required": num["required"],
+            "earned": num["earned"],
+            "remaining": num["remaining"],
+            "unit": _text_column(s["unit"].replace("", None)),
+            "days_left": days
+            if days.dtype == "int64"
+            else pd.Series(_days(days), index=s.index, dtype=object),
+            "cpr_current": pd.Series(_bools(s["cpr_current"]), index=s.index, dtype=object),
+            "status": _text_column(s["status"]),
+            "reasons": s["reasons"].astype(object),
+        }
+    )
+
+
+def _text_column(col: pd.Series) -> pd.Series:
+    """A text column for ``_records``: text as it is (missing is written null either way), anything else as
+    ``_texts`` gives it."""
+    if pd.api.types.is_string_dtype(col.dtype) and col.dtype != object:
+        return col
+    return pd.Series(_texts(col), index=col.index, dtype=object)
+
+
 def _trainer_columns(st: Standing) -> dict[str, list[Any]]:
     t = st.trainers
     return {
@@ -274,13 +312,17 @@ def to_json_dict(st: Standing) -> dict[str, Any]:
     return {**head, "standings": standing_rows(st), "trainers": trainers, **tail}
 
 
-def _records(columns: dict[str, list[Any]]) -> str:
+def _records(columns: dict[str, list[Any]] | pd.DataFrame) -> str:
     """A JSON array of objects, one per row, written by pandas' C encoder.
 
     At chain size building 18,000 dicts and running ``json`` over them took most of the export; pandas writes the
     same values (None as null, lists as arrays) straight from the columns. It escapes "/" as "\\/": still JSON.
     """
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()})
+    frame = (
+        columns
+        if isinstance(columns, pd.DataFrame)
+        else pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()})
+    )
     if not len(frame):
         return "[]"
     return frame.to_json(orient="records", force_ascii=False, double_precision=15)
@@ -314,19 +356,44 @@ def to_json(st: Standing) -> str:
         return escape_invisible(json.dumps(to_json_dict(st), ensure_ascii=False, allow_nan=False))
     head, tail = _head_tail(st)
     dump = functools.partial(json.dumps, ensure_ascii=False, allow_nan=False)
-    return escape_invisible(
-        "".join(
-            (
-                dump(head)[:-1],
-                ', "standings": ',
-                _records(_standing_columns(st)),
-                ', "trainers": ',
-                _records(_trainer_columns(st)),
-                ", ",
-                dump(tail)[1:],
-            )
+    standings, trainers = _standing_frame(st), _trainer_columns(st)
+    big = [_records(standings), _records(trainers)]
+    if not _all_plain(standings, trainers):  # else the two big arrays need no escape: only the small parts
+        big = [escape_invisible(b) for b in big]
+    return "".join(
+        (
+            escape_invisible(dump(head)[:-1]),
+            ', "standings": ',
+            big[0],
+            ', "trainers": ',
+            big[1],
+            ", ",
+            escape_invisible(dump(tail)[1:]),
         )
     )
+
+
+def _all_plain(*tables: pd.DataFrame | dict[str, list[Any]]) -> bool:
+    """Whether no text in the tables holds a character ``escape_invisible`` rewrites, checked once per distinct
+    text (a chain repeats its clubs, credentials and sentences on every row). False, to be safe, when a cell
+    holds anything but text, a number, a yes/no, None or a list of text (reasons)."""
+    texts: set[Any] = set()
+    try:
+        for table in tables:
+            for _, values in table.items():
+                arr = np.asarray(values, dtype=object) if isinstance(values, list) else values.to_numpy()
+                if arr.dtype != object:
+                    continue  # numbers, dates, yes/no: no text
+                try:
+                    texts.update(pd.unique(arr))
+                except TypeError:  # lists (reasons)
+                    for v in arr.tolist():
+                        texts.update(v) if isinstance(v, list) else texts.add(v)
+    except TypeError:
+        return False
+    if not all(v is None or type(v) in (str, float, int, bool) for v in texts):
+        return False
+    return _JSON_RAW.search("\n".join(v for v in texts if type(v) is str)) is None
 
 
 def standings_csv(st: Standing) -> str:
