@@ -800,15 +800,15 @@ def _write_xlsxwriter(book: BookSpec, *, constant_memory: bool) -> bytes:
             formats[code] = wb.add_format({"num_format": code})
         return formats[code]
 
-    first_sheet = None
+    def chart_sheet() -> None:
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({"values": f"='{book.sheets[0].name}'!$A$1:$A$3"})
+        wb.add_chartsheet("Chart").set_chart(chart)
+
     for k, spec in enumerate(book.sheets):
-        if book.chart_sheet and k == 1:
-            chart = wb.add_chart({"type": "column"})
-            chart.add_series({"values": f"='{first_sheet}'!$A$1:$A$3"})
-            cs = wb.add_chartsheet("Chart")
-            cs.set_chart(chart)
+        if book.chart_sheet and k == 1:  # between the worksheets
+            chart_sheet()
         ws = wb.add_worksheet(spec.name)
-        first_sheet = first_sheet or spec.name
         merged = {(r0, c0): (r1, c1) for r0, c0, r1, c1 in spec.merges} if not constant_memory else {}
         covered = {
             (r, c)
@@ -855,6 +855,8 @@ def _write_xlsxwriter(book: BookSpec, *, constant_memory: bool) -> bytes:
             ws.hide()
         elif spec.state == "veryHidden":
             ws.very_hidden()
+    if book.chart_sheet and len(book.sheets) == 1:  # after the only worksheet
+        chart_sheet()
     wb.close()
     return _fixed(buf.getvalue())
 
@@ -1220,7 +1222,11 @@ def _legit(seed: int, rng: random.Random, family: str) -> Workbook:
         if writer == "xlsxwriter_inline":
             tags.add("merges_dropped_by_writer")
     _decorate(rng, tags, sheets)
-    book = BookSpec(sheets, date1904=date1904, chart_sheet=writer == "xlsxwriter" and rng.random() < 0.15)
+    book = BookSpec(
+        sheets,
+        date1904=date1904,
+        chart_sheet=writer == "xlsxwriter" and (family == "workbook" or rng.random() < 0.15),
+    )
     if book.chart_sheet:
         tags.add("chart_sheet")
     name = rng.choice(
@@ -1241,6 +1247,15 @@ def _decorate(rng: random.Random, tags: set[str], sheets: list[SheetSpec]) -> No
             width = max(len(r) for r in spec.rows)
             spec.hidden_cols = tuple(sorted(rng.sample(range(width), 1)))
             tags.add("hidden_columns")
+        k = rng.random()
+        if k < 0.1 and spec.rows:  # cells holding "" extend a sheet's range in some readers and not others
+            width = max(len(r) for r in spec.rows)
+            spec.rows += [[""] * (width + 1) for _ in range(rng.randint(1, 3))]
+            tags.add("trailing_empty_strings")
+        elif k < 0.2 and len(spec.rows) > 2:
+            row = spec.rows[rng.randrange(1, len(spec.rows))]
+            row += [None] * rng.randint(1, 4) + [""]
+            tags.add("empty_string_far_right")
     k = rng.random()
     if k < 0.08:
         copy = sheets[0]
