@@ -307,6 +307,22 @@ def test_more_uploads_of_several_files_read_the_same_with_both_engines(group):
     _upload(group)
 
 
+def test_a_big_sheet_with_a_wrong_crc_is_refused_by_both_engines():
+    """A download damaged in one sheet part (its CRC no longer matches): the cells path refuses the workbook as
+    damaged; a sheet past the real head must not be read through fastexcel as if nothing were wrong."""
+    assert safety.SHEET_HEAD_BYTES == REAL_HEAD
+    rows: list[list[object]] = [["Trainer", "Certification", "Expiration", "CEUs earned"]]
+    rows += [
+        [f"Trainer {i}", "NASM CPT", dt.date(2027, 1 + i % 12, 1 + i % 28), 0.5 * (i % 7)]
+        for i in range(6000)
+    ]
+    good = corpus.write(BookSpec([SheetSpec("Roster", rows)]), "xlsxwriter")
+    bad = corpus._repack(good, lambda _, b: b, crc_of={"xl/worksheets/sheet1.xml"})
+    wb = Workbook(-2, "roster.xlsx", bad, ("damaged:bad_crc", "6,000 rows"))
+    diffs = _compare([wb], date_order="auto")
+    assert not diffs, _message([wb], diffs, "auto")
+
+
 # The comparison can fail ---------------------------------------------------------------------------------------
 def test_one_cell_that_differs_is_named_by_sheet_excel_row_and_column():
     wb = corpus.workbook(0)

@@ -1162,7 +1162,7 @@ def _legit(seed: int, rng: random.Random, family: str) -> Workbook:
     date1904 = rng.random() < 0.12
     if date1904:
         tags.add("date1904")
-    tidy = family != "zoo" and rng.random() < (0.75 if family == "big" else 0.5)
+    tidy = family != "zoo" and rng.random() < (0.75 if family == "big" else 0.65)
     if tidy:
         tags.add("tidy_columns")
     cells = _Cells(rng, tags, date1904=date1904, tidy=tidy)
@@ -1172,7 +1172,7 @@ def _legit(seed: int, rng: random.Random, family: str) -> Workbook:
         n = rng.choice([2000, 3000, 5000]) if _nth(seed) % 4 else 8000
         tags.add("thousands_of_rows")
     else:
-        n = rng.choice([1, 3, 8, 20, 60, 120, 250])
+        n = rng.choice([1, 3, 20, 60, 150, 250])
     date_format = rng.choice(["yyyy-mm-dd", "dd/mm/yyyy", "mm/dd/yyyy", "d-mmm-yy", "m/d/yyyy"])
     sheets: list[SheetSpec] = []
     if family in ("roster", "big", "zoo"):
@@ -1265,10 +1265,10 @@ def _decorate(rng: random.Random, tags: set[str], sheets: list[SheetSpec]) -> No
             )
         )
         tags.add("hidden_sheet")
-    elif k < 0.14:
+    elif k < 0.18:
         sheets.append(SheetSpec("Empty", []))
         tags.add("empty_sheet")
-    elif k < 0.20:
+    elif k < 0.24:
         sheets.insert(
             0,
             SheetSpec(
