@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from . import fmt
@@ -356,44 +355,19 @@ def to_json(st: Standing) -> str:
         return escape_invisible(json.dumps(to_json_dict(st), ensure_ascii=False, allow_nan=False))
     head, tail = _head_tail(st)
     dump = functools.partial(json.dumps, ensure_ascii=False, allow_nan=False)
-    standings, trainers = _standing_frame(st), _trainer_columns(st)
-    big = [_records(standings), _records(trainers)]
-    if not _all_plain(standings, trainers):  # else the two big arrays need no escape: only the small parts
-        big = [escape_invisible(b) for b in big]
-    return "".join(
-        (
-            escape_invisible(dump(head)[:-1]),
-            ', "standings": ',
-            big[0],
-            ', "trainers": ',
-            big[1],
-            ", ",
-            escape_invisible(dump(tail)[1:]),
+    return escape_invisible(
+        "".join(
+            (
+                dump(head)[:-1],
+                ', "standings": ',
+                _records(_standing_frame(st)),
+                ', "trainers": ',
+                _records(_trainer_columns(st)),
+                ", ",
+                dump(tail)[1:],
+            )
         )
     )
-
-
-def _all_plain(*tables: pd.DataFrame | dict[str, list[Any]]) -> bool:
-    """Whether no text in the tables holds a character ``escape_invisible`` rewrites, checked once per distinct
-    text (a chain repeats its clubs, credentials and sentences on every row). False, to be safe, when a cell
-    holds anything but text, a number, a yes/no, None or a list of text (reasons)."""
-    texts: set[Any] = set()
-    try:
-        for table in tables:
-            for _, values in table.items():
-                arr = np.asarray(values, dtype=object) if isinstance(values, list) else values.to_numpy()
-                if arr.dtype != object:
-                    continue  # numbers, dates, yes/no: no text
-                try:
-                    texts.update(pd.unique(arr))
-                except TypeError:  # lists (reasons)
-                    for v in arr.tolist():
-                        texts.update(v) if isinstance(v, list) else texts.add(v)
-    except TypeError:
-        return False
-    if not all(v is None or type(v) in (str, float, int, bool) for v in texts):
-        return False
-    return _JSON_RAW.search("\n".join(v for v in texts if type(v) is str)) is None
 
 
 def standings_csv(st: Standing) -> str:
