@@ -300,6 +300,10 @@ class TextCodes:
     def spread(self) -> pd.Series:
         return pd.Series(self.texts[self.codes], index=self.index, dtype=object)
 
+    def distinct(self) -> Distinct:
+        """The column as a ``Distinct``, for ``map_unique`` and the parsers (no hashing of its text again)."""
+        return Distinct(self.codes, pd.Series(self.texts, dtype=object), self.index)
+
 
 @dataclass(frozen=True)
 class Who:

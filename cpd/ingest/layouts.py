@@ -356,8 +356,9 @@ def read_ce_log(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
     unit_text = amounts.unit_text.copy()
     unit_col = label("amount")
     if "unit" in cols:
-        raw_unit = text("unit")
-        ukind = map_unique(raw_unit, lambda u: unit_kind(u) if u else None)
+        units = rows.text_codes("unit")
+        raw_unit = units.spread()
+        ukind = map_unique(units.distinct(), lambda u: unit_kind(u) if u else None)
         bad_unit = ~is_empty(raw_unit) & ukind.isna()
         reject(
             bad_unit,
@@ -378,11 +379,14 @@ def read_ce_log(ctx: SheetContext, rows: Rows, who: Who) -> Parts:
     unit_text = unit_text.where(
         ~is_empty(unit_text), ("hours" if head_unit == "hours" else tidy(amount_head))
     )
-    bodies_raw = text("approved_for") if "approved_for" in cols else rows.empty()
+    approved = rows.text_codes("approved_for")  # one "" for every row when there is no such column
+    bodies_raw = approved.spread()
     if "credential" in cols:
         cred_raw = text("credential")
         bodies_raw = bodies_raw.where(~is_empty(bodies_raw), cred_raw)
-    named = Distinct.of(bodies_raw)
+        named = Distinct.of(bodies_raw)
+    else:
+        named = approved.distinct()
     found = pd.Series([bodies(b, ctx.catalogue) for b in named.uniques], dtype=object)
     unknown_only = named.spread(found.map(len).eq(0) & ~is_empty(named.uniques))
     body_col = label("approved_for") if "approved_for" in cols else label("credential")
