@@ -40,9 +40,13 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cpd import oldformats, textfile
 from cpd.errors import UnreadableFile
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MB = 1024 * 1024
 
@@ -1180,7 +1184,9 @@ def _check_sheets(
     total = 0
     cells: list[tuple[str, int]] = []
     hidden: list[tuple[str, tuple[int, ...]]] = []
+    scanned: list[str] = []
     for part, sheet in _sheet_parts(name, data, names, workbook_xml).items():
+        scanned.append(part)
         try:
             rows, cols, hidden_rows = sheet_extent(data, names[part])
         except _TooUnusual:
@@ -1197,7 +1203,73 @@ def _check_sheets(
             hidden.append((sheet, hidden_rows))
         if total > MAX_WORKBOOK_CELLS:
             raise _refuse("dimensions", name, WORKBOOK_CELLS_SENTENCE, cells=total)
+    _check_shared_text(name, data, names, total, scanned)
     return tuple(cells), tuple(hidden)
+
+
+# A shared string's item in sharedStrings.xml (its length in bytes bounds the text of every cell showing it) and
+# a cell that shows one (its <v> is the item's index).
+_SI_START = re.compile(rb"<(?:[\w.-]+:)?si[\s>/]")
+_SHARED_CELL = re.compile(
+    rb"""<(?:[\w.-]+:)?c\s[^>]*?\bt\s*=\s*["']s["'][^>]*>\s*<(?:[\w.-]+:)?v\s*>\s*([0-9]{1,10})\s*<"""
+)
+
+
+def _check_shared_text(
+    name: str, data: bytes, names: dict[str, _Entry], cells: int, parts: list[str]
+) -> None:
+    """Refuse an xlsx whose cells would copy more than MAX_CELL_TEXT_BYTES of shared text.
+
+    python-calamine and fastexcel copy a shared string into every cell that shows it, so a 600 KB file with one
+    32,000-character string shown in 100,000 cells asks for 3 GB (a Rust allocation failure aborts the process).
+    The cheap bound (cells x the longest item) clears every ordinary workbook at once; only when it does not are
+    the sheets read again and each shared-string cell's item length added up (about a second for 66 MB of XML).
+    """
+    tables = [e for n, e in names.items() if n.lower().endswith("sharedstrings.xml")]
+    if not tables or not cells:
+        return
+    import numpy as np
+
+    lengths = max((_item_lengths(data, e) for e in tables), key=lambda a: int(a.max(initial=0)))
+    if not len(lengths) or cells * int(lengths.max()) <= MAX_CELL_TEXT_BYTES:
+        return
+    text = 0
+    for part in parts:
+        carry = b""
+        for piece in _inflate(data, names[part]):
+            chunk = carry + piece
+            # A cell found now starts before ``cut``; the rest is searched again with the next piece (a cell's
+            # tag is far shorter than 4 KB, so none is lost or counted twice at a boundary).
+            cut = max(0, len(chunk) - 4096)
+            found = np.array(
+                [int(m.group(1)) for m in _SHARED_CELL.finditer(chunk) if m.start() < cut], dtype=np.int64
+            )
+            carry = chunk[cut:]
+            text += int(lengths[found[found < len(lengths)]].sum())
+            if text > MAX_CELL_TEXT_BYTES:
+                raise _refuse("dimensions", name, TEXT_SENTENCE, size=text / MB)
+        found = np.array([int(m.group(1)) for m in _SHARED_CELL.finditer(carry)], dtype=np.int64)
+        text += int(lengths[found[found < len(lengths)]].sum())
+    if text > MAX_CELL_TEXT_BYTES:
+        raise _refuse("dimensions", name, TEXT_SENTENCE, size=text / MB)
+
+
+def _item_lengths(data: bytes, entry: _Entry) -> np.ndarray:
+    """Bytes of each <si> item of a shared-strings part (markup included: an upper bound of its text)."""
+    import numpy as np
+
+    starts: list[int] = []
+    offset = 0
+    carry = b""
+    for piece in _inflate(data, entry):
+        chunk = carry + piece
+        base = offset - len(carry)
+        limit = max(0, len(chunk) - 8)  # a start tag cut by the chunk's end is found in the next one
+        starts.extend(base + m.start() for m in _SI_START.finditer(chunk, 0, limit))
+        carry = chunk[limit:]
+        offset += len(piece)
+    bounds = np.array([*starts, offset], dtype=np.int64)
+    return np.diff(bounds) if len(starts) else np.zeros(0, dtype=np.int64)
 
 
 def _too_big(rows: int, cols: int) -> bool:
