@@ -14,12 +14,15 @@ import datetime as dt
 import functools
 import math
 import unicodedata
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .model import STATUS_LABELS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and numpy are imported inside the functions that need them: ``python -m cpd`` imports this module
+# before it starts reading the files, and pandas must load while the sheets are parsed, not before.
 
 # The day rule ("1 Jun 2026": day without a leading zero, short month, full year) in each renderer's syntax.
 DAY_COLUMN = "D MMM YYYY"  # st.column_config.DateColumn (moment.js)
@@ -39,6 +42,8 @@ def finite(x: object) -> float | None:
 
 def missing(value: object) -> bool:
     """Whether a cell holds nothing: None, NA, NaT or a float NaN (text, even empty, is something)."""
+    import pandas as pd
+
     return (
         value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
     )
@@ -74,6 +79,8 @@ def number(x: object) -> str:
 def clean(text: Any) -> str:
     """Text from a file for one line of a message or calendar note: line breaks and tabs become spaces, other
     control characters are dropped, runs of blanks become one space; "" for None, NaN and NA."""
+    import pandas as pd
+
     if text is None or (isinstance(text, float) and math.isnan(text)) or text is pd.NA:
         return ""
     s = str(text)
@@ -97,6 +104,8 @@ def day(value: Any) -> str:
     Accepts a date, datetime, Timestamp, numpy datetime64 or ISO text; an aware time is read in its own zone. A
     date or datetime of any year is written as it is (a file's "1 Jan 1900" or year-5 typo is quoted back).
     """
+    import pandas as pd
+
     if value is None or pd.isna(value):
         return ""
     kind: type = type(value)  # declared: mypy takes type[Any] for unhashable
@@ -108,6 +117,8 @@ def day(value: Any) -> str:
 
 @functools.lru_cache(maxsize=DAY_CACHE)
 def _day(value: Any, _kind: type | None, _zone: Any) -> str:
+    import pandas as pd
+
     d = value if isinstance(value, dt.date) else pd.Timestamp(value)  # a Timestamp is a datetime too
     return f"{d.day} {d:%b} {d.year}"
 
@@ -120,6 +131,9 @@ def status_label(status: object) -> str:
 def days(values: pd.Series) -> list[str]:
     """``day`` of each value of a column, each distinct date formatted once (a chain's standings repeat a few
     thousand dates over a hundred thousand rows); "" where there is no date."""
+    import numpy as np
+    import pandas as pd
+
     codes, uniq = pd.factorize(pd.to_datetime(values))
     names = np.array([day(t) for t in uniq] + [""], dtype=object)
     return names[codes].tolist()  # code -1 (no date) picks the trailing ""
