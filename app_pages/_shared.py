@@ -56,9 +56,7 @@ READ_TYPES = (
 )  # what Recert reads (by content; the name only filters)
 UPLOAD_TYPES = READ_TYPES
 SESSION_MB = _memory.SESSION_FILE_BYTES // _memory.MB
-ACCEPTED_SENTENCE = (
-    "Recert reads .xlsx, .xlsm, .xls, .xlsb, .ods, .csv, .tsv and .txt files."
-)
+ACCEPTED_SENTENCE = "Recert reads .xlsx, .xlsm, .xls, .xlsb, .ods, .csv, .tsv and .txt files."
 _UPLOADER_GEN = "_uploader_gen"
 FILTER_KEYS = ("f_clubs", "f_roles", "f_bodies", "f_credentials", "f_statuses")
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False}  # the toolbar hid legends; zoom is off anyway

@@ -420,9 +420,8 @@ def test_a_mutated_old_workbook_is_read_or_refused_with_one_sentence(base, data)
 )
 def test_xlsb_bound_is_never_smaller_than_calamines_grid(cells, chunk):
     """Wherever the decompressed chunks of a sheet part end (inside a header, a size or a body)."""
-    from unittest import mock
-
     import io
+    from unittest import mock
 
     import python_calamine as pc
 
